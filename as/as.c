@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The AS host: a SIP UAS on the ISC interface.  It accepts third-party
+ * REGISTERs (TS 24.229 5.7.1.1) and keeps, per served IMPU, whether the
+ * user is registered and for how long, which scenarios check. */
+
+#include <string.h>
+#include <re.h>
+#include "emul.h"
+#include "as.h"
+
+struct asreg {
+	struct le he;
+	char *impu;
+	uint32_t expires;
+	uint32_t count;         /* third-party REGISTERs received */
+	bool registered;
+	struct tmr tmr;
+};
+
+struct as {
+	struct node *node;
+	struct hash *regs;
+};
+
+
+static void asreg_destructor(void *arg)
+{
+	struct asreg *r = arg;
+
+	hash_unlink(&r->he);
+	tmr_cancel(&r->tmr);
+	mem_deref(r->impu);
+}
+
+
+static void as_destructor(void *arg)
+{
+	struct as *as = arg;
+
+	hash_flush(as->regs);
+	mem_deref(as->regs);
+}
+
+
+static bool reg_cmp(struct le *le, void *arg)
+{
+	const struct asreg *r = le->data;
+
+	return 0 == str_casecmp(r->impu, arg);
+}
+
+
+static struct asreg *reg_find(const struct as *as, const char *impu)
+{
+	return list_ledata(hash_lookup(as->regs, hash_joaat_str_ci(impu),
+				       reg_cmp, (void *)impu));
+}
+
+
+static void reg_expired(void *arg)
+{
+	struct asreg *r = arg;
+
+	r->registered = false;
+}
+
+
+static void handle_register(struct as *as, const struct sip_msg *msg)
+{
+	char impu[256];
+	struct asreg *r;
+	uint32_t expires;
+
+	if (sipx_uri_aor(impu, sizeof(impu), &msg->to.auri)) {
+		(void)sip_treply(NULL, node_sip(as->node), msg, 400,
+				 "Bad Request");
+		return;
+	}
+
+	expires = sipx_expires(msg, NULL, 3600);
+
+	r = reg_find(as, impu);
+	if (!r) {
+		r = mem_zalloc(sizeof(*r), asreg_destructor);
+		if (!r || str_dup(&r->impu, impu)) {
+			mem_deref(r);
+			(void)sip_treply(NULL, node_sip(as->node), msg, 500,
+					 "Server Internal Error");
+			return;
+		}
+		hash_append(as->regs, hash_joaat_str_ci(r->impu), &r->he, r);
+	}
+
+	r->count++;
+	r->expires = expires;
+	r->registered = expires > 0;
+	if (expires)
+		tmr_start(&r->tmr, expires * 1000ULL, reg_expired, r);
+	else
+		tmr_cancel(&r->tmr);
+
+	elog(LOG_INFO, node_name(as->node), "isc", "%s %s (%us)", impu,
+	     expires ? "registered" : "de-registered", expires);
+
+	(void)sip_treplyf(NULL, NULL, node_sip(as->node), msg, false, 200,
+			  "OK", "Contact: <sip:%s>;expires=%u\r\n"
+			  "Content-Length: 0\r\n\r\n",
+			  node_host(as->node), expires);
+}
+
+
+static bool request_handler(const struct sip_msg *msg, void *arg)
+{
+	struct as *as = arg;
+
+	if (!pl_strcmp(&msg->met, "REGISTER")) {
+		handle_register(as, msg);
+		return true;
+	}
+
+	if (!pl_strcmp(&msg->met, "ACK"))
+		return true;
+
+	(void)sip_treplyf(NULL, NULL, node_sip(as->node), msg, false, 405,
+			  "Method Not Allowed", "Allow: REGISTER\r\n"
+			  "Content-Length: 0\r\n\r\n");
+	return true;
+}
+
+
+static int query(struct re_printf *pf, void *impl, const char *what,
+		 const char *arg)
+{
+	struct as *as = impl;
+	struct asreg *r;
+
+	if (!str_casecmp(what, "third_party")) {
+		r = reg_find(as, arg);
+		if (!r)
+			return re_hprintf(pf, "none");
+		return re_hprintf(pf, "%s expires=%u count=%u",
+				  r->registered ? "registered" :
+				  "deregistered", r->expires, r->count);
+	}
+
+	return ENOTSUP;
+}
+
+
+static const struct node_ops ops = {
+	.reqh  = request_handler,
+	.query = query,
+};
+
+
+int as_alloc(struct as **ap, struct node *node)
+{
+	struct as *as;
+	int err;
+
+	if (!ap || !node)
+		return EINVAL;
+
+	as = mem_zalloc(sizeof(*as), as_destructor);
+	if (!as)
+		return ENOMEM;
+
+	as->node = node;
+	err = hash_alloc(&as->regs, 1024);
+	if (err) {
+		mem_deref(as);
+		return err;
+	}
+
+	node_set_impl(node, as, &ops);
+	*ap = as;
+
+	return 0;
+}
+
+
+uint32_t as_reg_count(const struct as *as)
+{
+	uint32_t n = 0, i;
+
+	if (!as)
+		return 0;
+
+	for (i = 0; i < hash_bsize(as->regs); i++)
+		n += list_count(hash_list(as->regs, i));
+
+	return n;
+}

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The I-CSCF policy (TS 24.229 5.3): the home network's entry point.  For
+ * REGISTER it asks the HSS which S-CSCF serves the user (UAR) and picks
+ * one when none is assigned; for other requests it asks where the user
+ * is (LIR).  It keeps no state of its own. */
+
+#include <string.h>
+#include <strings.h>
+#include <re.h>
+#include "yml.h"
+#include "hss.h"
+#include "emul.h"
+#include "proxy.h"
+#include "cscf.h"
+
+struct icscf {
+	struct node *node;
+	struct proxy *px;
+};
+
+
+static void icscf_destructor(void *arg)
+{
+	struct icscf *i = arg;
+
+	mem_deref(i->px);
+}
+
+
+/* The IMPI: the Authorization username when the UE sent one (TS 24.229
+ * 5.1.1.2.1 has it send one from the first REGISTER), else derived from
+ * the IMPU as TS 23.003 13.3 derives it from the IMSI's realm. */
+static int impi_of(char *buf, size_t sz, const struct sip_msg *msg,
+		   const char *impu)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
+
+	if (h && !sipx_auth_param(&h->val, "username", buf, sz) && buf[0])
+		return 0;
+
+	if (!strncasecmp(impu, "sip:", 4))
+		impu += 4;
+
+	str_ncpy(buf, impu, sz);
+
+	return 0;
+}
+
+
+/* The S-CSCF a UAA leaves to the I-CSCF: the first one of the topology
+ * (the Server-Capabilities would narrow the choice in a larger core). */
+static int select_scscf(char *buf, size_t sz)
+{
+	struct node *s = emul_node_by_role(ROLE_SCSCF);
+
+	if (!s)
+		return ENOENT;
+
+	return re_snprintf(buf, sz, "sip:%s", node_host(s)) < 0 ? ENOMEM : 0;
+}
+
+
+static void handle_register(struct icscf *i, const struct sip_msg *msg)
+{
+	struct proxy_fwd fwd;
+	struct cx_uaa uaa;
+	struct hss *hss;
+	char impu[256], impi[256], target[160];
+	uint32_t exp = sipx_expires(msg, NULL, 1);
+	int err;
+
+	if (sipx_uri_aor(impu, sizeof(impu), &msg->to.auri) ||
+	    impi_of(impi, sizeof(impi), msg, impu)) {
+		(void)proxy_reply(i->px, msg, 400, NULL);
+		return;
+	}
+
+	hss = emul_hss_locate(impu);
+	if (!hss) {
+		elog(LOG_INFO, node_name(i->node), "cx",
+		     "no HSS holds %s: 403", impu);
+		(void)proxy_reply(i->px, msg, 403, NULL);
+		return;
+	}
+
+	err = hss_uar(hss, impi, impu, exp ? CX_UAR_REGISTRATION :
+		      CX_UAR_DE_REGISTRATION, &uaa);
+	if (err) {
+		(void)proxy_reply(i->px, msg, 500, NULL);
+		return;
+	}
+
+	elog(LOG_INFO, node_name(i->node), "cx", "UAR %s/%s: %s %s", impi,
+	     impu, cx_result_name(uaa.result), uaa.scscf);
+
+	/* TS 24.229 5.3.1.2: an unknown user, identities that do not match,
+	 * roaming not allowed or the de-registration of a user who is not
+	 * registered all end here with 403 Forbidden. */
+	switch (uaa.result) {
+
+	case CX_FIRST_REGISTRATION:
+	case CX_SUBSEQUENT_REGISTRATION:
+		break;
+
+	default:
+		(void)proxy_reply(i->px, msg, 403, NULL);
+		return;
+	}
+
+	if (uaa.scscf[0])
+		str_ncpy(target, uaa.scscf, sizeof(target));
+	else if (select_scscf(target, sizeof(target))) {
+		(void)proxy_reply(i->px, msg, 500, NULL);
+		return;
+	}
+
+	memset(&fwd, 0, sizeof(fwd));
+	fwd.pop_route = proxy_route_is_mine(i->px, msg, NULL);
+	fwd.target = target;
+
+	(void)proxy_forward(i->px, msg, &fwd, NULL, NULL);
+}
+
+
+/* TS 24.229 5.3.2.1: a terminating request goes to the S-CSCF the LIA
+ * names; an unknown user gets 404. */
+static void handle_other(struct icscf *i, const struct sip_msg *msg)
+{
+	struct proxy_fwd fwd;
+	struct cx_lia lia;
+	struct hss *hss;
+	char impu[256], target[160];
+
+	if (sipx_uri_aor(impu, sizeof(impu), &msg->ruri)) {
+		(void)proxy_reply(i->px, msg, 404, NULL);
+		return;
+	}
+
+	hss = emul_hss_locate(impu);
+	if (!hss || hss_lir(hss, impu, &lia) ||
+	    lia.result == CX_ERROR_USER_UNKNOWN) {
+		(void)proxy_reply(i->px, msg, 404, NULL);
+		return;
+	}
+
+	if (lia.scscf[0])
+		str_ncpy(target, lia.scscf, sizeof(target));
+	else if (select_scscf(target, sizeof(target))) {
+		(void)proxy_reply(i->px, msg, 480, NULL);
+		return;
+	}
+
+	memset(&fwd, 0, sizeof(fwd));
+	fwd.pop_route = proxy_route_is_mine(i->px, msg, NULL);
+	fwd.target = target;
+
+	(void)proxy_forward(i->px, msg, &fwd, NULL, NULL);
+}
+
+
+static bool request_handler(const struct sip_msg *msg, void *arg)
+{
+	struct icscf *i = arg;
+
+	if (!pl_strcmp(&msg->met, "ACK")) {
+		struct proxy_fwd fwd;
+
+		memset(&fwd, 0, sizeof(fwd));
+		fwd.pop_route = proxy_route_is_mine(i->px, msg, NULL);
+		(void)proxy_forward_ack(i->px, msg, &fwd);
+		return true;
+	}
+
+	if (proxy_validate(i->px, msg))
+		return true;
+
+	if (!pl_strcmp(&msg->met, "REGISTER"))
+		handle_register(i, msg);
+	else
+		handle_other(i, msg);
+
+	return true;
+}
+
+
+static bool response_handler(const struct sip_msg *msg, void *arg)
+{
+	struct icscf *i = arg;
+
+	return proxy_relay_stray(i->px, msg);
+}
+
+
+static const struct node_ops ops = {
+	.reqh  = request_handler,
+	.resph = response_handler,
+};
+
+
+int icscf_alloc(struct icscf **ip, struct node *node,
+		const struct cscf_cfg *cfg)
+{
+	struct icscf *i;
+	int err;
+
+	if (!ip || !node || !cfg)
+		return EINVAL;
+
+	i = mem_zalloc(sizeof(*i), icscf_destructor);
+	if (!i)
+		return ENOMEM;
+
+	i->node = node;
+	err = proxy_alloc(&i->px, node);
+	if (err) {
+		mem_deref(i);
+		return err;
+	}
+
+	node_set_impl(node, i, &ops);
+	*ip = i;
+
+	return 0;
+}

@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The P-CSCF policy (TS 24.229 5.2): first hop of every UE.  It adds Path
+ * to REGISTER, keeps the Service-Route and the implicit set from the
+ * 200 OK, asserts the UE's identity on later requests (never trusting
+ * one the UE wrote) and routes them along the stored Service-Route. */
+
+#include <string.h>
+#include <re.h>
+#include "emul.h"
+#include "proxy.h"
+#include "cscf.h"
+
+/* One registered UE flow. */
+struct preg {
+	struct le he_impu;
+	struct le he_flow;
+	struct pcscf *p;
+	char *impu;             /* the registered IMPU (AOR of To) */
+	char *assoc;            /* P-Associated-URI, as received */
+	char *routes;           /* "Route: <...>\r\n" from Service-Route */
+	struct sa flow;         /* where the UE's REGISTER came from */
+	struct tmr tmr;
+};
+
+struct pcscf {
+	struct node *node;
+	struct proxy *px;
+	struct hash *by_impu;
+	struct hash *by_flow;
+	char *vnet;
+	char *path;             /* our Path / Record-Route URI */
+};
+
+/* What the REGISTER's response handler needs to know. */
+struct regctx {
+	struct pcscf *p;
+	struct sa flow;
+	char impu[256];
+};
+
+
+static void preg_destructor(void *arg)
+{
+	struct preg *r = arg;
+
+	hash_unlink(&r->he_impu);
+	hash_unlink(&r->he_flow);
+	tmr_cancel(&r->tmr);
+	mem_deref(r->impu);
+	mem_deref(r->assoc);
+	mem_deref(r->routes);
+}
+
+
+static void pcscf_destructor(void *arg)
+{
+	struct pcscf *p = arg;
+
+	hash_flush(p->by_impu);
+	mem_deref(p->by_impu);
+	mem_deref(p->by_flow);
+	mem_deref(p->px);
+	mem_deref(p->vnet);
+	mem_deref(p->path);
+}
+
+
+static bool impu_cmp(struct le *le, void *arg)
+{
+	const struct preg *r = le->data;
+
+	return 0 == str_casecmp(r->impu, arg);
+}
+
+
+static bool flow_cmp(struct le *le, void *arg)
+{
+	const struct preg *r = le->data;
+
+	return sa_cmp(&r->flow, arg, SA_ALL);
+}
+
+
+static struct preg *reg_by_impu(const struct pcscf *p, const char *impu)
+{
+	return list_ledata(hash_lookup(p->by_impu, hash_joaat_str_ci(impu),
+				       impu_cmp, (void *)impu));
+}
+
+
+static struct preg *reg_by_flow(const struct pcscf *p, const struct sa *sa)
+{
+	return list_ledata(hash_lookup(p->by_flow, sa_hash(sa, SA_ALL),
+				       flow_cmp, (void *)sa));
+}
+
+
+static void reg_expired(void *arg)
+{
+	struct preg *r = arg;
+
+	elog(LOG_INFO, node_name(r->p->node), "reg", "%s expired", r->impu);
+	mem_deref(r);
+}
+
+
+static bool collect_route(const struct sip_hdr *h, const struct sip_msg *msg,
+			  void *arg)
+{
+	(void)msg;
+
+	return 0 != mbuf_printf(arg, "Route: %r\r\n", &h->val);
+}
+
+
+static bool contact_expiry(const struct sip_hdr *h, const struct sip_msg *msg,
+			   void *arg)
+{
+	struct sip_addr addr;
+	uint32_t *exp = arg;
+
+	if (sip_addr_decode(&addr, &h->val))
+		return false;
+
+	*exp = sipx_expires(msg, &addr.params, *exp);
+	return true;
+}
+
+
+/* TS 24.229 5.2.2.1: the 200 OK to REGISTER gives the P-CSCF the
+ * Service-Route and the implicit set it asserts identities from. */
+static void register_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	struct regctx *c = arg;
+	struct pcscf *p = c->p;
+	struct preg *r;
+	struct mbuf *mb = NULL;
+	uint32_t expires = 0;
+
+	if (err || !msg || msg->scode != 200)
+		return;
+
+	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, contact_expiry,
+				&expires);
+
+	r = reg_by_impu(p, c->impu);
+	if (!expires) {
+		mem_deref(r);
+		return;
+	}
+
+	if (!r) {
+		r = mem_zalloc(sizeof(*r), preg_destructor);
+		if (!r)
+			return;
+		r->p = p;
+		if (str_dup(&r->impu, c->impu)) {
+			mem_deref(r);
+			return;
+		}
+		hash_append(p->by_impu, hash_joaat_str_ci(r->impu),
+			    &r->he_impu, r);
+	}
+	else {
+		hash_unlink(&r->he_flow);
+	}
+
+	r->flow = c->flow;
+	hash_append(p->by_flow, sa_hash(&r->flow, SA_ALL), &r->he_flow, r);
+
+	r->assoc = mem_deref(r->assoc);
+	(void)sipx_hdr_str(&r->assoc, msg, SIP_HDR_P_ASSOCIATED_URI);
+
+	mb = mbuf_alloc(256);
+	if (mb) {
+		(void)sip_msg_hdr_apply(msg, true, SIP_HDR_SERVICE_ROUTE,
+					collect_route, mb);
+		mb->pos = 0;
+		r->routes = mem_deref(r->routes);
+		(void)mbuf_strdup(mb, &r->routes, mb->end);
+		mem_deref(mb);
+	}
+
+	tmr_start(&r->tmr, expires * 1000ULL, reg_expired, r);
+}
+
+
+static int charging_vector(char *buf, size_t sz, const struct pcscf *p)
+{
+	return re_snprintf(buf, sz,
+			   "P-Charging-Vector: icid-value=\"%016llx\""
+			   ";icid-generated-at=%j\r\n",
+			   rand_u64(), node_addr(p->node)) < 0 ? ENOMEM : 0;
+}
+
+
+static void handle_register(struct pcscf *p, const struct sip_msg *msg)
+{
+	static const enum sip_hdrid skip[] = {
+		SIP_HDR_P_ASSERTED_IDENTITY, SIP_HDR_P_CHARGING_VECTOR,
+		SIP_HDR_P_VISITED_NETWORK_ID, SIP_HDR_PATH,
+	};
+	struct proxy_fwd fwd;
+	struct regctx *c;
+	char hdrs[512], icid[160];
+
+	c = mem_zalloc(sizeof(*c), NULL);
+	if (!c)
+		return;
+
+	c->p = p;
+	c->flow = msg->src;
+	if (sipx_uri_aor(c->impu, sizeof(c->impu), &msg->to.auri)) {
+		(void)proxy_reply(p->px, msg, 400, NULL);
+		goto out;
+	}
+
+	if (charging_vector(icid, sizeof(icid), p))
+		goto out;
+
+	/* RFC 3327: the Path URI is how the S-CSCF reaches the UE back
+	 * through us; "term" marks the terminating direction. */
+	(void)re_snprintf(hdrs, sizeof(hdrs),
+			  "Path: <sip:term@%s;lr>\r\n"
+			  "P-Visited-Network-ID: \"%s\"\r\n%s",
+			  node_host(p->node), p->vnet, icid);
+
+	memset(&fwd, 0, sizeof(fwd));
+	fwd.pop_route = proxy_route_is_mine(p->px, msg, NULL);
+	fwd.addhdrs = hdrs;
+	fwd.skipv = skip;
+	fwd.skipc = N_ELEM(skip);
+
+	(void)proxy_forward(p->px, msg, &fwd, register_resp, c);
+
+ out:
+	mem_deref(c);
+}
+
+
+static bool in_set(const char *assoc, const struct pl *uri)
+{
+	struct pl rest, u;
+
+	if (!assoc)
+		return false;
+
+	pl_set_str(&rest, assoc);
+	while (!re_regex(rest.p, rest.l, "<[^>]+>", &u)) {
+		if (!pl_casecmp(&u, uri))
+			return true;
+		rest.l -= (u.p + u.l + 1) - rest.p;
+		rest.p = u.p + u.l + 1;
+	}
+
+	return false;
+}
+
+
+/* TS 24.229 5.2.6.3: an originating request from a registered UE. */
+static void handle_originating(struct pcscf *p, const struct sip_msg *msg)
+{
+	static const enum sip_hdrid skip[] = {
+		SIP_HDR_P_ASSERTED_IDENTITY, SIP_HDR_P_PREFERRED_IDENTITY,
+		SIP_HDR_P_CHARGING_VECTOR,
+	};
+	const struct sip_hdr *ppi;
+	struct proxy_fwd fwd;
+	struct preg *r;
+	struct sip_addr pa;
+	struct pl id = PL_INIT, dflt;
+	char *hdrs = NULL, icid[160], target[256];
+	bool dialog;
+
+	r = reg_by_flow(p, &msg->src);
+	if (!r) {
+		elog(LOG_INFO, node_name(p->node), "route",
+		     "%r from unregistered flow %J: 403", &msg->met,
+		     &msg->src);
+		(void)proxy_reply(p->px, msg, 403, NULL);
+		return;
+	}
+
+	/* The first URI of the implicit set is the default identity. */
+	if (!r->assoc || re_regex(r->assoc, strlen(r->assoc), "<[^>]+>",
+				  &dflt)) {
+		(void)proxy_reply(p->px, msg, 403, NULL);
+		return;
+	}
+	id = dflt;
+
+	/* RFC 3325 / TS 24.229 5.2.6.3.1: P-Preferred-Identity is honoured
+	 * only when it names an identity of the registered set. */
+	ppi = sip_msg_hdr(msg, SIP_HDR_P_PREFERRED_IDENTITY);
+	if (ppi && !sip_addr_decode(&pa, &ppi->val) &&
+	    in_set(r->assoc, &pa.auri))
+		id = pa.auri;
+
+	if (charging_vector(icid, sizeof(icid), p))
+		return;
+
+	dialog = pl_isset(&msg->to.tag);
+
+	if (re_sdprintf(&hdrs, "%s%sP-Asserted-Identity: <%r>\r\n%s",
+			dialog ? "" : r->routes ? r->routes : "",
+			dialog ? "" : "", &id, icid) < 0)
+		return;
+
+	memset(&fwd, 0, sizeof(fwd));
+	fwd.pop_route = proxy_route_is_mine(p->px, msg, NULL);
+	fwd.addhdrs = hdrs;
+	fwd.skipv = skip;
+	fwd.skipc = N_ELEM(skip);
+
+	/* Initial requests go along the Service-Route (RFC 3608). */
+	if (!dialog && r->routes &&
+	    !re_regex(r->routes, strlen(r->routes), "<[^>]+>", &id)) {
+		(void)pl_strcpy(&id, target, sizeof(target));
+		fwd.target = target;
+	}
+
+	(void)proxy_forward(p->px, msg, &fwd, NULL, NULL);
+	mem_deref(hdrs);
+}
+
+
+static void handle_terminating(struct pcscf *p, const struct sip_msg *msg)
+{
+	struct proxy_fwd fwd;
+
+	memset(&fwd, 0, sizeof(fwd));
+	fwd.pop_route = proxy_route_is_mine(p->px, msg, NULL);
+	(void)proxy_forward(p->px, msg, &fwd, NULL, NULL);
+}
+
+
+static bool request_handler(const struct sip_msg *msg, void *arg)
+{
+	struct pcscf *p = arg;
+	struct node *from = emul_node_by_addr(&msg->src);
+	bool from_core = from && node_role(from) != ROLE_UE;
+
+	if (!pl_strcmp(&msg->met, "ACK")) {
+		struct proxy_fwd fwd;
+
+		memset(&fwd, 0, sizeof(fwd));
+		fwd.pop_route = proxy_route_is_mine(p->px, msg, NULL);
+		(void)proxy_forward_ack(p->px, msg, &fwd);
+		return true;
+	}
+
+	if (proxy_validate(p->px, msg))
+		return true;
+
+	if (!pl_strcmp(&msg->met, "REGISTER"))
+		handle_register(p, msg);
+	else if (from_core)
+		handle_terminating(p, msg);
+	else
+		handle_originating(p, msg);
+
+	return true;
+}
+
+
+static bool response_handler(const struct sip_msg *msg, void *arg)
+{
+	struct pcscf *p = arg;
+
+	return proxy_relay_stray(p->px, msg);
+}
+
+
+static int query(struct re_printf *pf, void *impl, const char *what,
+		 const char *arg)
+{
+	struct pcscf *p = impl;
+	struct preg *r;
+
+	if (!str_casecmp(what, "registered")) {
+		r = reg_by_impu(p, arg);
+		return re_hprintf(pf, "%s", r ? "yes" : "no");
+	}
+
+	if (!str_casecmp(what, "service_route")) {
+		r = reg_by_impu(p, arg);
+		return re_hprintf(pf, "%s", r && r->routes ? r->routes : "");
+	}
+
+	return ENOTSUP;
+}
+
+
+static const struct node_ops ops = {
+	.reqh  = request_handler,
+	.resph = response_handler,
+	.query = query,
+};
+
+
+int pcscf_alloc(struct pcscf **pp, struct node *node,
+		const struct cscf_cfg *cfg)
+{
+	struct pcscf *p;
+	int err;
+
+	if (!pp || !node || !cfg)
+		return EINVAL;
+
+	p = mem_zalloc(sizeof(*p), pcscf_destructor);
+	if (!p)
+		return ENOMEM;
+
+	p->node = node;
+	err  = proxy_alloc(&p->px, node);
+	err |= hash_alloc(&p->by_impu, 256);
+	err |= hash_alloc(&p->by_flow, 256);
+	if (err) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	err = str_dup(&p->vnet, cfg->visited_network ? cfg->visited_network :
+		      emul_domain());
+	if (err)
+		goto out;
+
+	node_set_impl(node, p, &ops);
+
+ out:
+	if (err)
+		mem_deref(p);
+	else
+		*pp = p;
+
+	return err;
+}
+
+
+uint32_t pcscf_reg_count(const struct pcscf *p)
+{
+	uint32_t n = 0, i;
+
+	if (!p)
+		return 0;
+
+	for (i = 0; i < hash_bsize(p->by_impu); i++)
+		n += list_count(hash_list(p->by_impu, i));
+
+	return n;
+}

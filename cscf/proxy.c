@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The proxy core: one server transaction paired with one client
+ * transaction per forwarded request (RFC 3261 16 and 17), on libre's
+ * strans/ctrans, so that retransmissions are absorbed, INVITE gets its
+ * 100 Trying, CANCEL follows its INVITE and timeouts become 408.  The
+ * CSCF policies say where a request goes and what it carries; this file
+ * does the forwarding, written once for all three. */
+
+#include <stdarg.h>
+#include <string.h>
+#include <re.h>
+#include "emul.h"
+#include "proxy.h"
+
+/* RFC 3261 18.1.1: requests this close to the path MTU go over TCP. */
+enum { UDP_SIZE_LIMIT = 1300 };
+
+struct proxy {
+	struct node *node;
+	struct list ptxl;
+};
+
+/* A proxied transaction. */
+struct ptx {
+	struct le le;
+	struct proxy *px;
+	struct sip_strans *st;
+	struct sip_request *req;
+	struct sip_msg *msg;
+	proxy_resp_h *resph;
+	void *arg;
+};
+
+
+static void ptx_destructor(void *arg)
+{
+	struct ptx *t = arg;
+
+	list_unlink(&t->le);
+	mem_deref(t->req);
+	mem_deref(t->st);
+	mem_deref(t->msg);
+	mem_deref(t->arg);
+}
+
+
+static void proxy_destructor(void *arg)
+{
+	struct proxy *px = arg;
+
+	list_flush(&px->ptxl);
+}
+
+
+int proxy_alloc(struct proxy **pxp, struct node *node)
+{
+	struct proxy *px;
+
+	if (!pxp || !node)
+		return EINVAL;
+
+	px = mem_zalloc(sizeof(*px), proxy_destructor);
+	if (!px)
+		return ENOMEM;
+
+	px->node = node;
+	*pxp = px;
+
+	return 0;
+}
+
+
+struct node *proxy_node(const struct proxy *px)
+{
+	return px ? px->node : NULL;
+}
+
+
+uint32_t proxy_pending(const struct proxy *px)
+{
+	return px ? list_count(&px->ptxl) : 0;
+}
+
+
+int proxy_reply(struct proxy *px, const struct sip_msg *msg,
+		uint16_t scode, const char *fmt, ...)
+{
+	struct mbuf *mb = NULL;
+	va_list ap;
+	int err;
+
+	if (!px || !msg)
+		return EINVAL;
+
+	if (!fmt)
+		return sip_treply(NULL, node_sip(px->node), msg, scode,
+				  sipx_reason(scode));
+
+	mb = mbuf_alloc(256);
+	if (!mb)
+		return ENOMEM;
+
+	va_start(ap, fmt);
+	err = mbuf_vprintf(mb, fmt, ap);
+	va_end(ap);
+	if (err)
+		goto out;
+
+	/* The caller's headers end the header block; the empty line that
+	 * closes it is ours. */
+	err = sip_treplyf(NULL, NULL, node_sip(px->node), msg, false, scode,
+			  sipx_reason(scode), "%b\r\n",
+			  mb->buf, mb->end);
+ out:
+	mem_deref(mb);
+	return err;
+}
+
+
+/* RFC 3261 16.3: the checks a proxy makes before it forwards. */
+int proxy_validate(struct proxy *px, const struct sip_msg *msg)
+{
+	const struct sip_hdr *h;
+
+	if (pl_strcasecmp(&msg->uri.scheme, "sip") &&
+	    pl_strcasecmp(&msg->uri.scheme, "sips") &&
+	    pl_strcasecmp(&msg->uri.scheme, "tel")) {
+		(void)proxy_reply(px, msg, 416, NULL);
+		return EPROTO;
+	}
+
+	if (pl_isset(&msg->maxfwd) && pl_u32(&msg->maxfwd) == 0 &&
+	    pl_strcmp(&msg->met, "ACK")) {
+		(void)proxy_reply(px, msg, 483, NULL);
+		return ELOOP;
+	}
+
+	h = sip_msg_hdr(msg, SIP_HDR_PROXY_REQUIRE);
+	if (h) {
+		(void)proxy_reply(px, msg, 420, "Unsupported: %r\r\n",
+				  &h->val);
+		return ENOTSUP;
+	}
+
+	return 0;
+}
+
+
+bool proxy_route_is_mine(const struct proxy *px, const struct sip_msg *msg,
+			 struct pl *user)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_ROUTE);
+	struct sip_addr addr;
+	struct node *n = NULL;
+	struct sa sa;
+
+	if (!h || sip_addr_decode(&addr, &h->val))
+		return false;
+
+	if (emul_resolve(&sa, &n, &addr.uri) || n != px->node)
+		return false;
+
+	if (user)
+		*user = addr.uri.user;
+
+	return true;
+}
+
+
+static int nexthop(struct proxy *px, struct pl *route, char *buf, size_t sz,
+		   const char *target, size_t msglen)
+{
+	struct node *n = NULL;
+	struct uri uri;
+	struct pl pl;
+	struct sa sa;
+	bool tcp;
+
+	pl_set_str(&pl, target);
+	if (uri_decode(&uri, &pl))
+		return EINVAL;
+
+	/* A Route/Request-URI in angle brackets comes from a header. */
+	if (emul_resolve(&sa, &n, &uri)) {
+		elog(LOG_WARN, node_name(px->node), "route",
+		     "next hop '%s' is outside the topology: dropped", target);
+		return ENOENT;
+	}
+
+	if (!netguard_allowed(&sa)) {
+		elog(LOG_WARN, node_name(px->node), "route",
+		     "next hop %J is not loopback: dropped", &sa);
+		return EACCES;
+	}
+
+	tcp = msglen > UDP_SIZE_LIMIT;
+	if (!msg_param_decode(&uri.params, "transport", &pl) &&
+	    !pl_strcasecmp(&pl, "tcp"))
+		tcp = true;
+
+	if (re_snprintf(buf, sz, "sip:%J%s", &sa,
+			tcp ? ";transport=tcp" : "") < 0)
+		return ENOMEM;
+
+	pl_set_str(route, buf);
+
+	return 0;
+}
+
+
+static bool print_via(const struct sip_hdr *hdr, const struct sip_msg *msg,
+		      void *arg)
+{
+	(void)msg;
+
+	return 0 != mbuf_printf(arg, "Via: %r\r\n", &hdr->val);
+}
+
+
+static int build(struct mbuf *mb, const struct sip_msg *msg,
+		 const struct proxy_fwd *fwd)
+{
+	enum sip_hdrid skip[16];
+	size_t skipc = 0, i;
+	uint32_t mf;
+	int err = 0;
+
+	/* Our Via goes on top (sip_request adds it); the earlier ones keep
+	 * their order right below it. */
+	if (sip_msg_hdr_apply(msg, true, SIP_HDR_VIA, print_via, mb))
+		return ENOMEM;
+
+	mf = pl_isset(&msg->maxfwd) ? pl_u32(&msg->maxfwd) : 71;
+	err |= mbuf_printf(mb, "Max-Forwards: %u\r\n", mf ? mf - 1 : 0);
+	if (fwd->addhdrs)
+		err |= mbuf_write_str(mb, fwd->addhdrs);
+	if (err)
+		return err;
+
+	skip[skipc++] = SIP_HDR_VIA;
+	skip[skipc++] = SIP_HDR_MAX_FORWARDS;
+	for (i = 0; i < fwd->skipc && skipc < N_ELEM(skip); i++)
+		skip[skipc++] = fwd->skipv[i];
+
+	err = sipx_print_hdrs(mb, msg, skip, skipc, false, fwd->pop_route);
+	if (err)
+		return err;
+
+	err = mbuf_write_str(mb, "\r\n");
+	err |= mbuf_write_mem(mb, mbuf_buf(msg->mb), mbuf_get_left(msg->mb));
+	mb->pos = 0;
+
+	return err;
+}
+
+
+static int relay_response(struct ptx *t, const struct sip_msg *msg)
+{
+	struct sip *sip = node_sip(t->px->node);
+	struct mbuf *mb;
+	struct sa dst;
+	int err;
+
+	mb = mbuf_alloc(512 + mbuf_get_left(msg->mb));
+	if (!mb)
+		return ENOMEM;
+
+	err = mbuf_printf(mb, "SIP/2.0 %u %r\r\n", msg->scode, &msg->reason);
+	err |= sipx_print_hdrs(mb, msg, NULL, 0, true, false);
+	err |= mbuf_write_str(mb, "\r\n");
+	err |= mbuf_write_mem(mb, mbuf_buf(msg->mb), mbuf_get_left(msg->mb));
+	if (err)
+		goto out;
+
+	mb->pos = 0;
+	sip_reply_addr(&dst, t->msg, true);
+	if (!netguard_allowed(&dst)) {
+		elog(LOG_WARN, node_name(t->px->node), "route",
+		     "response to %J is outside the topology: dropped", &dst);
+		err = EACCES;
+		goto out;
+	}
+
+	err = sip_strans_reply(&t->st, sip, t->msg, &dst, msg->scode, mb);
+
+ out:
+	mem_deref(mb);
+	return err;
+}
+
+
+static void response_handler(int err, const struct sip_msg *msg, void *arg)
+{
+	struct ptx *t = arg;
+
+	if (err || !msg) {
+		elog(LOG_INFO, node_name(t->px->node), "txn",
+		     "%r to %r: no response (%m)", &t->msg->met,
+		     &t->msg->ruri, err);
+		if (t->resph)
+			t->resph(err ? err : ETIMEDOUT, NULL, t->arg);
+		/* RFC 3261 16.7 step 6 / 16.8: Timer B or F fired. */
+		if (t->st)
+			(void)proxy_reply(t->px, t->msg, 408, NULL);
+		t->req = NULL;
+		mem_deref(t);
+		return;
+	}
+
+	if (msg->scode == 100)
+		return;   /* hop by hop: ours went out already */
+
+	if (t->resph)
+		t->resph(0, msg, t->arg);
+
+	(void)relay_response(t, msg);
+
+	if (msg->scode >= 200) {
+		t->req = NULL;
+		mem_deref(t);
+	}
+}
+
+
+static void cancel_handler(void *arg)
+{
+	struct ptx *t = arg;
+
+	/* RFC 3261 16.10: CANCEL the pending client transaction; the
+	 * 487 comes back up through response_handler. */
+	sip_request_cancel(t->req);
+}
+
+
+static int send_request(struct proxy *px, const struct sip_msg *msg,
+			const struct proxy_fwd *fwd, bool stateful,
+			struct ptx *t)
+{
+	struct mbuf *mb = NULL;
+	char routebuf[128], *ruri = NULL;
+	struct pl route, target;
+	struct uri ruri_u;
+	int err;
+
+	mb = mbuf_alloc(1024 + mbuf_get_left(msg->mb));
+	if (!mb)
+		return ENOMEM;
+
+	err = build(mb, msg, fwd);
+	if (err)
+		goto out;
+
+	if (fwd->ruri)
+		err = str_dup(&ruri, fwd->ruri);
+	else
+		err = pl_strdup(&ruri, &msg->ruri);
+	if (err)
+		goto out;
+
+	err = nexthop(px, &target, routebuf, sizeof(routebuf),
+		      fwd->target ? fwd->target : ruri, mb->end);
+	if (err)
+		goto out;
+
+	route = target;
+	err = uri_decode(&ruri_u, &route);
+	if (err)
+		goto out;
+
+	err = sip_request(t ? &t->req : NULL, node_sip(px->node), stateful,
+			  msg->met.p, (int)msg->met.l, ruri, -1, &ruri_u, mb,
+			  0, NULL, stateful ? response_handler : NULL, t);
+
+ out:
+	mem_deref(ruri);
+	mem_deref(mb);
+	return err;
+}
+
+
+int proxy_forward(struct proxy *px, const struct sip_msg *msg,
+		  const struct proxy_fwd *fwd, proxy_resp_h *resph,
+		  void *arg)
+{
+	struct sip *sip;
+	struct ptx *t;
+	int err;
+
+	if (!px || !msg || !fwd)
+		return EINVAL;
+
+	sip = node_sip(px->node);
+
+	t = mem_zalloc(sizeof(*t), ptx_destructor);
+	if (!t)
+		return ENOMEM;
+
+	list_append(&px->ptxl, &t->le, t);
+	t->px = px;
+	t->msg = mem_ref((void *)msg);
+	t->resph = resph;
+	t->arg = mem_ref(arg);
+
+	err = sip_strans_alloc(&t->st, sip, msg, cancel_handler, t);
+	if (err)
+		goto out;
+
+	/* RFC 3261 16.2: a stateful proxy answers INVITE with 100 at
+	 * once, so that the upstream stops retransmitting. */
+	if (!pl_strcmp(&msg->met, "INVITE")) {
+		err = sip_treply(&t->st, sip, msg, 100, "Trying");
+		if (err)
+			goto out;
+	}
+
+	err = send_request(px, msg, fwd, true, t);
+
+ out:
+	if (err) {
+		/* The strans answers what could not be forwarded. */
+		if (t->st) {
+			uint16_t sc = (err == ENOENT || err == EACCES) ? 0 :
+				503;
+
+			if (sc)
+				(void)sip_treply(&t->st, sip, msg, sc,
+						 sipx_reason(sc));
+		}
+		mem_deref(t);
+	}
+
+	return err;
+}
+
+
+int proxy_forward_ack(struct proxy *px, const struct sip_msg *msg,
+		      const struct proxy_fwd *fwd)
+{
+	if (!px || !msg || !fwd)
+		return EINVAL;
+
+	return send_request(px, msg, fwd, false, NULL);
+}
+
+
+/* RFC 3261 16.7 / 16.11: a response no transaction knows (a 2xx
+ * retransmission, say) is forwarded statelessly to the next Via. */
+bool proxy_relay_stray(struct proxy *px, const struct sip_msg *msg)
+{
+	const struct sip_hdr *via2 = NULL;
+	struct sip_via via;
+	struct mbuf *mb;
+	struct le *le;
+	struct sa dst;
+	bool first = true;
+	int err;
+
+	if (!sip_transp_isladdr(node_sip(px->node), SIP_TRANSP_NONE,
+				&msg->via.addr))
+		goto drop;
+
+	for (le = msg->hdrl.head; le; le = le->next) {
+		const struct sip_hdr *h = le->data;
+
+		if (h->id != SIP_HDR_VIA)
+			continue;
+		if (first) {
+			first = false;
+			continue;
+		}
+		via2 = h;
+		break;
+	}
+
+	if (!via2 || sip_via_decode(&via, &via2->val))
+		goto drop;
+
+	dst = via.addr;
+	{
+		struct pl v;
+
+		if (!msg_param_decode(&via.params, "received", &v))
+			(void)sa_set(&dst, &v, sa_port(&via.addr));
+		if (!msg_param_decode(&via.params, "rport", &v) &&
+		    pl_isset(&v))
+			sa_set_port(&dst, pl_u32(&v));
+	}
+	if (!sa_port(&dst))
+		sa_set_port(&dst, SIP_PORT);
+
+	if (!emul_node_by_addr(&dst) || !netguard_allowed(&dst))
+		goto drop;
+
+	mb = mbuf_alloc(512 + mbuf_get_left(msg->mb));
+	if (!mb)
+		return true;
+
+	err = mbuf_printf(mb, "SIP/2.0 %u %r\r\n", msg->scode, &msg->reason);
+	err |= sipx_print_hdrs(mb, msg, NULL, 0, true, false);
+	err |= mbuf_write_str(mb, "\r\n");
+	err |= mbuf_write_mem(mb, mbuf_buf(msg->mb), mbuf_get_left(msg->mb));
+	mb->pos = 0;
+	if (!err)
+		(void)sip_send(node_sip(px->node), NULL, via.tp, &dst, mb);
+	mem_deref(mb);
+
+	return true;
+
+ drop:
+	elog(LOG_INFO, node_name(px->node), "route",
+	     "stray response %u %r from %J dropped", msg->scode,
+	     &msg->cseq.met, &msg->src);
+	return true;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* cscf internals: the proxy core the three CSCF policies stand on. */
+
+struct proxy;
+
+/* Called with each response (err 0, msg set) or the transaction's end
+ * without one (err set, msg NULL) before the core relays it upstream. */
+typedef void (proxy_resp_h)(int err, const struct sip_msg *msg, void *arg);
+
+struct proxy_fwd {
+	const char *ruri;               /* new Request-URI, NULL keeps it */
+	const char *target;             /* next hop URI, NULL: the R-URI */
+	bool pop_route;                 /* the top Route was ours */
+	const char *addhdrs;            /* "Name: value\r\n"... on top */
+	const enum sip_hdrid *skipv;    /* headers the policy removes */
+	size_t skipc;
+};
+
+int  proxy_alloc(struct proxy **pxp, struct node *node);
+/* arg, when set, is a mem object the transaction keeps a reference to
+ * until it ends. */
+int  proxy_forward(struct proxy *px, const struct sip_msg *msg,
+		   const struct proxy_fwd *fwd, proxy_resp_h *resph,
+		   void *arg);
+int  proxy_forward_ack(struct proxy *px, const struct sip_msg *msg,
+		       const struct proxy_fwd *fwd);
+bool proxy_relay_stray(struct proxy *px, const struct sip_msg *msg);
+int  proxy_validate(struct proxy *px, const struct sip_msg *msg);
+bool proxy_route_is_mine(const struct proxy *px, const struct sip_msg *msg,
+			 struct pl *user);
+int  proxy_reply(struct proxy *px, const struct sip_msg *msg,
+		 uint16_t scode, const char *fmt, ...);
+struct node *proxy_node(const struct proxy *px);
+uint32_t proxy_pending(const struct proxy *px);

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The S-CSCF node (TS 24.229 5.4): registrar and authenticator for
+ * REGISTER, and the proxy that routes the served user's other requests
+ * to the registered contact along the stored Path. */
+
+#include <string.h>
+#include <re.h>
+#include "yml.h"
+#include "hss.h"
+#include "emul.h"
+#include "proxy.h"
+#include "cscf.h"
+#include "scscf.h"
+
+
+static void scscf_destructor(void *arg)
+{
+	struct scscf *s = arg;
+
+	list_flush(&s->tpregs);
+	hash_flush(s->bindings);
+	mem_deref(s->bindings);
+	mem_deref(s->aliases);
+	hash_flush(s->nonces);
+	mem_deref(s->nonces);
+	mem_deref(s->px);
+	mem_deref(s->uri);
+}
+
+
+/* A request for a registered user of ours: to the contact, through the
+ * P-CSCF that the Path names (RFC 3327). */
+static int path_routes(char **routes, const char *paths)
+{
+	struct mbuf *mb = mbuf_alloc(128);
+	struct pl rest, u;
+	int err = 0;
+
+	if (!mb)
+		return ENOMEM;
+
+	pl_set_str(&rest, paths);
+	while (!err && !re_regex(rest.p, rest.l, "Path: [^\r]+", &u)) {
+		err = mbuf_printf(mb, "Route: %r\r\n", &u);
+		rest.l -= (u.p + u.l) - rest.p;
+		rest.p = u.p + u.l;
+	}
+
+	mb->pos = 0;
+	if (!err)
+		err = mbuf_strdup(mb, routes, mb->end);
+	mem_deref(mb);
+
+	return err;
+}
+
+
+static void route_terminating(struct scscf *s, const struct sip_msg *msg)
+{
+	struct proxy_fwd fwd;
+	struct binding *b;
+	struct pl path;
+	char impu[256], target[256], *routes = NULL;
+
+	if (sipx_uri_aor(impu, sizeof(impu), &msg->ruri)) {
+		(void)proxy_reply(s->px, msg, 404, NULL);
+		return;
+	}
+
+	b = scscf_binding(s, impu);
+	if (!b) {
+		(void)proxy_reply(s->px, msg, 480, NULL);
+		return;
+	}
+
+	memset(&fwd, 0, sizeof(fwd));
+	fwd.pop_route = proxy_route_is_mine(s->px, msg, NULL);
+	fwd.ruri = b->contact;
+
+	/* The Path values become the Route set, in order. */
+	if (b->paths && !re_regex(b->paths, strlen(b->paths), "<[^>]+>",
+				  &path)) {
+		(void)pl_strcpy(&path, target, sizeof(target));
+		fwd.target = target;
+		if (path_routes(&routes, b->paths))
+			return;
+		fwd.addhdrs = routes;
+	}
+
+	(void)proxy_forward(s->px, msg, &fwd, NULL, NULL);
+	mem_deref(routes);
+}
+
+
+static bool request_handler(const struct sip_msg *msg, void *arg)
+{
+	struct scscf *s = arg;
+
+	if (!pl_strcmp(&msg->met, "ACK")) {
+		struct proxy_fwd fwd;
+
+		memset(&fwd, 0, sizeof(fwd));
+		fwd.pop_route = proxy_route_is_mine(s->px, msg, NULL);
+		(void)proxy_forward_ack(s->px, msg, &fwd);
+		return true;
+	}
+
+	if (proxy_validate(s->px, msg))
+		return true;
+
+	if (!pl_strcmp(&msg->met, "REGISTER")) {
+		(void)scscf_register(s, msg);
+		return true;
+	}
+
+	route_terminating(s, msg);
+
+	return true;
+}
+
+
+static bool response_handler(const struct sip_msg *msg, void *arg)
+{
+	struct scscf *s = arg;
+
+	return proxy_relay_stray(s->px, msg);
+}
+
+
+static int query(struct re_printf *pf, void *impl, const char *what,
+		 const char *arg)
+{
+	struct scscf *s = impl;
+	struct binding *b;
+
+	if (!str_casecmp(what, "binding")) {
+		b = scscf_binding(s, arg);
+		if (!b)
+			return re_hprintf(pf, "none");
+		return re_hprintf(pf, "registered contact=%s expires=%u",
+				  b->contact, b->expires);
+	}
+
+	if (!str_casecmp(what, "bindings"))
+		return re_hprintf(pf, "%u", scscf_binding_count(s));
+
+	if (!str_casecmp(what, "assoc")) {
+		b = scscf_binding(s, arg);
+		return re_hprintf(pf, "%s", b ? b->assoc : "");
+	}
+
+	return ENOTSUP;
+}
+
+
+static const struct node_ops ops = {
+	.reqh  = request_handler,
+	.resph = response_handler,
+	.query = query,
+};
+
+
+int scscf_alloc(struct scscf **sp, struct node *node,
+		const struct cscf_cfg *cfg)
+{
+	struct scscf *s;
+	int err;
+
+	if (!sp || !node || !cfg)
+		return EINVAL;
+
+	s = mem_zalloc(sizeof(*s), scscf_destructor);
+	if (!s)
+		return ENOMEM;
+
+	s->node = node;
+	s->cfg = *cfg;
+	if (!s->cfg.reg_min_expires)
+		s->cfg.reg_min_expires = 1;
+	if (!s->cfg.reg_max_expires)
+		s->cfg.reg_max_expires = 600000;
+	if (!s->cfg.nonce_lifetime)
+		s->cfg.nonce_lifetime = 60;
+
+	err  = proxy_alloc(&s->px, node);
+	err |= hash_alloc(&s->bindings, 4096);
+	err |= hash_alloc(&s->aliases, 8192);
+	err |= hash_alloc(&s->nonces, 4096);
+	if (err) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	err = re_sdprintf(&s->uri, "sip:%s", node_host(node));
+	if (err)
+		goto out;
+
+	node_set_impl(node, s, &ops);
+
+ out:
+	if (err)
+		mem_deref(s);
+	else
+		*sp = s;
+
+	return err;
+}
+
+
+uint32_t scscf_binding_count(const struct scscf *s)
+{
+	uint32_t n = 0, i;
+
+	if (!s)
+		return 0;
+
+	for (i = 0; i < hash_bsize(s->bindings); i++)
+		n += list_count(hash_list(s->bindings, i));
+
+	return n;
+}

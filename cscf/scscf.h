@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* S-CSCF internals shared by its registrar, authentication and ISC
+ * files: the node object and the binding of a registered user. */
+
+struct scscf {
+	struct node *node;
+	struct proxy *px;
+	struct hash *bindings;          /* struct binding, by IMPU */
+	struct hash *aliases;           /* struct alias, by every IMPU */
+	struct hash *nonces;            /* struct nonce, by nonce */
+	struct list tpregs;             /* third-party REGISTERs pending */
+	struct cscf_cfg cfg;
+	char *uri;                      /* sip:scscf.<domain> */
+};
+
+/* A registered user: the implicit set behind one registered IMPU. */
+struct binding {
+	struct le he;
+	struct list aliasl;
+	struct scscf *s;
+	struct hss *hss;
+	struct ifc_profile *profile;
+	char *impu;
+	char *impi;
+	char *contact;          /* Contact value as the UE sent it */
+	char *paths;            /* "Path: ...\r\n" lines as received */
+	char *assoc;            /* the implicit set, "<a>, <b>" */
+	uint32_t expires;
+	uint64_t expires_at;
+	struct tmr tmr;
+};
+
+/* scscf_reg.c */
+int  scscf_register(struct scscf *s, const struct sip_msg *msg);
+struct binding *scscf_binding(const struct scscf *s, const char *impu);
+void scscf_binding_remove(struct binding *b, enum cx_sar_type why);
+
+/* scscf_auth.c */
+enum auth_verdict {
+	AUTH_OK = 0,
+	AUTH_CHALLENGE,         /* no or unknown credentials: 401 */
+	AUTH_STALE,             /* nonce known but expired: 401 stale */
+	AUTH_FORBIDDEN,         /* wrong response or identity: 403 */
+};
+
+int  scscf_auth_challenge(struct scscf *s, const struct sip_msg *msg,
+			  struct hss *hss, const char *impi,
+			  const char *impu, bool stale);
+enum auth_verdict scscf_auth_verify(struct scscf *s,
+				    const struct sip_msg *msg,
+				    const char *impi);
+
+/* scscf_isc.c */
+void scscf_isc_register(struct scscf *s, struct binding *b,
+			const struct sip_msg *msg, uint32_t expires);

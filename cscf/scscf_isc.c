@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The S-CSCF's ISC side: third-party registration (TS 24.229 5.4.1.7).
+ * Each AS whose iFC matches the REGISTER gets its own REGISTER, in
+ * priority order; an AS that does not answer is handled as its iFC's
+ * DefaultHandling says. */
+
+#include <string.h>
+#include <re.h>
+#include "yml.h"
+#include "hss.h"
+#include "emul.h"
+#include "proxy.h"
+#include "cscf.h"
+#include "scscf.h"
+
+struct tpreg {
+	struct le le;
+	struct scscf *s;
+	struct sip_request *req;
+	char *impu;
+	char *as;
+	enum ifc_dh dh;
+	uint32_t expires;
+};
+
+
+static void tpreg_destructor(void *arg)
+{
+	struct tpreg *t = arg;
+
+	list_unlink(&t->le);
+	mem_deref(t->req);
+	mem_deref(t->impu);
+	mem_deref(t->as);
+}
+
+
+static void tpreg_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	struct tpreg *t = arg;
+	struct binding *b;
+
+	if (!err && msg && msg->scode < 200)
+		return;
+
+	t->req = NULL;
+
+	if (!err && msg && msg->scode < 300) {
+		mem_deref(t);
+		return;
+	}
+
+	elog(LOG_WARN, node_name(t->s->node), "isc",
+	     "third-party REGISTER of %s to %s failed (%m%s%u)", t->impu,
+	     t->as, err, msg ? ", status " : "", msg ? msg->scode : 0);
+
+	/* TS 24.229 5.4.1.7: SESSION_TERMINATED de-registers the user;
+	 * SESSION_CONTINUED carries on as if the AS had said yes. */
+	b = scscf_binding(t->s, t->impu);
+	if (t->dh == IFC_DH_TERMINATE && t->expires && b)
+		scscf_binding_remove(b, CX_SAR_USER_DEREGISTRATION);
+
+	mem_deref(t);
+}
+
+
+/* The request view the evaluator takes, built from the REGISTER. */
+struct view {
+	struct ifc_req req;
+	struct ifc_hdr hdrv[48];
+	char buf[4096];
+};
+
+
+static void view_build(struct view *v, const struct sip_msg *msg,
+		       const char *impu)
+{
+	struct le *le;
+	size_t off = 0;
+
+	memset(&v->req, 0, sizeof(v->req));
+	v->req.method = "REGISTER";
+	/* TS 29.228 leaves the session case of REGISTER open; imsbed
+	 * evaluates it as originating: the served user is the one who
+	 * registers. */
+	v->req.scase = IFC_ORIG;
+	v->req.hdrv = v->hdrv;
+
+	if (!msg) {
+		v->req.ruri = emul_domain();
+		(void)re_snprintf(v->buf, sizeof(v->buf), "<%s>", impu);
+		v->hdrv[0].name = "To";
+		v->hdrv[0].value = v->buf;
+		v->req.hdrc = 1;
+		return;
+	}
+
+	for (le = msg->hdrl.head; le; le = le->next) {
+		const struct sip_hdr *h = le->data;
+		size_t need = h->name.l + h->val.l + 2;
+
+		if (v->req.hdrc >= N_ELEM(v->hdrv) ||
+		    off + need + msg->ruri.l + 1 > sizeof(v->buf))
+			break;
+
+		v->hdrv[v->req.hdrc].name = &v->buf[off];
+		(void)pl_strcpy(&h->name, &v->buf[off], h->name.l + 1);
+		off += h->name.l + 1;
+		v->hdrv[v->req.hdrc].value = &v->buf[off];
+		(void)pl_strcpy(&h->val, &v->buf[off], h->val.l + 1);
+		off += h->val.l + 1;
+		v->req.hdrc++;
+	}
+
+	v->req.ruri = &v->buf[off];
+	(void)pl_strcpy(&msg->ruri, &v->buf[off], sizeof(v->buf) - off);
+}
+
+
+static int send_one(struct scscf *s, struct binding *b, const struct ifc *f,
+		    uint32_t expires)
+{
+	const char *info = ifc_service_info(f);
+	struct node *asn = NULL;
+	struct tpreg *t;
+	struct uri route;
+	struct pl pl;
+	struct sa dst;
+	char routebuf[96], body[512] = "";
+	int err;
+
+	pl_set_str(&pl, ifc_as(f));
+	if (uri_decode(&route, &pl) || emul_resolve(&dst, &asn, &route)) {
+		elog(LOG_WARN, node_name(s->node), "isc",
+		     "AS %s of %s is outside the topology: not contacted",
+		     ifc_as(f), b->impu);
+		return ENOENT;
+	}
+
+	t = mem_zalloc(sizeof(*t), tpreg_destructor);
+	if (!t)
+		return ENOMEM;
+
+	list_append(&s->tpregs, &t->le, t);
+	t->s = s;
+	t->dh = ifc_default_handling(f);
+	t->expires = expires;
+	err  = str_dup(&t->impu, b->impu);
+	err |= str_dup(&t->as, ifc_as(f));
+	if (err)
+		goto out;
+
+	(void)re_snprintf(routebuf, sizeof(routebuf), "sip:%J", &dst);
+	pl_set_str(&pl, routebuf);
+	err = uri_decode(&route, &pl);
+	if (err)
+		goto out;
+
+	/* TS 24.229 5.4.1.7: ServiceInfo travels in the body. */
+	if (info && *info)
+		(void)re_snprintf(body, sizeof(body),
+				  "<?xml version=\"1.0\"?>\r\n"
+				  "<ims-3gpp version=\"1\"><service-info>"
+				  "%s</service-info></ims-3gpp>\r\n", info);
+
+	err = sip_requestf(&t->req, node_sip(s->node), true, "REGISTER",
+			   ifc_as(f), &route, NULL, NULL, tpreg_resp, t,
+			   "From: <%s>;tag=%016llx\r\n"
+			   "To: <%s>\r\n"
+			   "Call-ID: %016llx@%s\r\n"
+			   "CSeq: 1 REGISTER\r\n"
+			   "Contact: <%s>\r\n"
+			   "Expires: %u\r\n"
+			   "P-Charging-Vector: icid-value=\"%016llx\"\r\n"
+			   "%s"
+			   "Content-Length: %zu\r\n"
+			   "\r\n%s",
+			   s->uri, rand_u64(), b->impu, rand_u64(),
+			   node_host(s->node), s->uri, expires, rand_u64(),
+			   body[0] ? "Content-Type: application/3gpp-ims+xml"
+			   "\r\n" : "", strlen(body), body);
+
+ out:
+	if (err)
+		mem_deref(t);
+
+	return err;
+}
+
+
+void scscf_isc_register(struct scscf *s, struct binding *b,
+			const struct sip_msg *msg, uint32_t expires)
+{
+	const struct ifc *f;
+	struct view *v;
+	size_t idx = 0;
+
+	if (!s || !b || !b->profile)
+		return;
+
+	v = mem_zalloc(sizeof(*v), NULL);
+	if (!v)
+		return;
+
+	view_build(v, msg, b->impu);
+
+	while ((f = ifc_profile_next(b->profile, &v->req, &idx)) != NULL)
+		(void)send_one(s, b, f, expires);
+
+	mem_deref(v);
+}

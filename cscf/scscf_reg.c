@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The S-CSCF registrar (TS 24.229 5.4.1): bindings keyed by every IMPU of
+ * the implicit set, SAR to the HSS on each change, the 200 OK with
+ * Service-Route, P-Associated-URI and the Path it received, and expiry. */
+
+#include <string.h>
+#include <strings.h>
+#include <re.h>
+#include "yml.h"
+#include "hss.h"
+#include "emul.h"
+#include "proxy.h"
+#include "cscf.h"
+#include "scscf.h"
+
+/* Each IMPU of the implicit set finds its binding through an alias. */
+struct alias {
+	struct le he;
+	struct le le;
+	struct binding *b;
+	char impu[];
+};
+
+
+static void alias_destructor(void *arg)
+{
+	struct alias *a = arg;
+
+	hash_unlink(&a->he);
+	list_unlink(&a->le);
+}
+
+
+static void binding_destructor(void *arg)
+{
+	struct binding *b = arg;
+
+	hash_unlink(&b->he);
+	tmr_cancel(&b->tmr);
+	list_flush(&b->aliasl);
+	mem_deref(b->profile);
+	mem_deref(b->impu);
+	mem_deref(b->impi);
+	mem_deref(b->contact);
+	mem_deref(b->paths);
+	mem_deref(b->assoc);
+}
+
+
+static bool alias_cmp(struct le *le, void *arg)
+{
+	const struct alias *a = le->data;
+
+	return 0 == str_casecmp(a->impu, arg);
+}
+
+
+struct binding *scscf_binding(const struct scscf *s, const char *impu)
+{
+	struct alias *a;
+
+	a = list_ledata(hash_lookup(s->aliases, hash_joaat_str_ci(impu),
+				    alias_cmp, (void *)impu));
+
+	return a ? a->b : NULL;
+}
+
+
+static int add_aliases(struct binding *b)
+{
+	struct pl rest, u;
+	struct alias *a;
+
+	pl_set_str(&rest, b->assoc);
+	while (!re_regex(rest.p, rest.l, "<[^>]+>", &u)) {
+		a = mem_zalloc(sizeof(*a) + u.l + 1, alias_destructor);
+		if (!a)
+			return ENOMEM;
+		(void)pl_strcpy(&u, a->impu, u.l + 1);
+		a->b = b;
+		list_append(&b->aliasl, &a->le, a);
+		hash_append(b->s->aliases, hash_joaat_str_ci(a->impu),
+			    &a->he, a);
+
+		rest.l -= (u.p + u.l + 1) - rest.p;
+		rest.p = u.p + u.l + 1;
+	}
+
+	return 0;
+}
+
+
+void scscf_binding_remove(struct binding *b, enum cx_sar_type why)
+{
+	struct cx_saa saa;
+
+	if (!b)
+		return;
+
+	elog(LOG_INFO, node_name(b->s->node), "reg", "%s de-registered (%s)",
+	     b->impu, why == CX_SAR_TIMEOUT_DEREGISTRATION ? "expired" :
+	     "by request");
+
+	memset(&saa, 0, sizeof(saa));
+	if (!hss_sar(b->hss, b->impi, b->impu, b->s->uri, why, &saa)) {
+		mem_deref(saa.profile);
+		mem_deref(saa.assoc);
+	}
+
+	/* TS 24.229 5.4.1.7: the ASs hear of the de-registration too. */
+	scscf_isc_register(b->s, b, NULL, 0);
+
+	mem_deref(b);
+}
+
+
+static void expiry_handler(void *arg)
+{
+	scscf_binding_remove(arg, CX_SAR_TIMEOUT_DEREGISTRATION);
+}
+
+
+static bool print_path(const struct sip_hdr *h, const struct sip_msg *msg,
+		       void *arg)
+{
+	(void)msg;
+
+	return 0 != mbuf_printf(arg, "Path: %r\r\n", &h->val);
+}
+
+
+static int hdr_lines(char **sp, const struct sip_msg *msg,
+		     enum sip_hdrid id, sip_hdr_h *h)
+{
+	struct mbuf *mb = mbuf_alloc(128);
+	int err;
+
+	if (!mb)
+		return ENOMEM;
+
+	(void)sip_msg_hdr_apply(msg, true, id, h, mb);
+	mb->pos = 0;
+	err = mbuf_strdup(mb, sp, mb->end);
+	mem_deref(mb);
+
+	return err;
+}
+
+
+static int contact_of(const struct sip_msg *msg, struct sip_addr *ct,
+		      bool *star)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+
+	*star = false;
+	if (!h)
+		return ENOENT;
+
+	if (!pl_strcmp(&h->val, "*")) {
+		*star = true;
+		return 0;
+	}
+
+	return sip_addr_decode(ct, &h->val);
+}
+
+
+static int reply_ok(struct scscf *s, const struct sip_msg *msg,
+		    const struct binding *b, const char *contact,
+		    uint32_t expires)
+{
+	return proxy_reply(s->px, msg, 200,
+			   "Contact: <%s>;expires=%u\r\n"
+			   "%s"
+			   "Service-Route: <sip:orig@%s;lr>\r\n"
+			   "P-Associated-URI: %s\r\n"
+			   "Content-Length: 0\r\n",
+			   contact, expires,
+			   b && b->paths ? b->paths : "",
+			   node_host(s->node), b ? b->assoc : "");
+}
+
+
+/* RFC 3455 4.1: P-Associated-URI holds name-addrs: "<a>, <b>". */
+static int bracket_list(char **dst, const char *uris)
+{
+	struct mbuf *mb = mbuf_alloc(128);
+	struct pl rest, u;
+	int err = 0;
+
+	if (!mb)
+		return ENOMEM;
+
+	pl_set_str(&rest, uris ? uris : "");
+	while (!err && !re_regex(rest.p, rest.l, "[^, ]+", &u)) {
+		err = mbuf_printf(mb, "%s<%r>", mb->end ? ", " : "", &u);
+		rest.l -= (u.p + u.l) - rest.p;
+		rest.p = u.p + u.l;
+	}
+
+	mb->pos = 0;
+	if (!err)
+		err = mbuf_strdup(mb, dst, mb->end);
+	mem_deref(mb);
+
+	return err;
+}
+
+
+static int do_register(struct scscf *s, const struct sip_msg *msg,
+		       struct hss *hss, const char *impi, const char *impu,
+		       const struct sip_addr *ct, uint32_t expires)
+{
+	struct binding *b = scscf_binding(s, impu);
+	struct cx_saa saa;
+	bool fresh = !b;
+	int err;
+
+	memset(&saa, 0, sizeof(saa));
+	err = hss_sar(hss, impi, impu, s->uri, fresh ? CX_SAR_REGISTRATION :
+		      CX_SAR_RE_REGISTRATION, &saa);
+	if (err || saa.result != CX_SUCCESS) {
+		elog(LOG_INFO, node_name(s->node), "cx", "SAR %s: %s", impu,
+		     err ? "error" : cx_result_name(saa.result));
+		mem_deref(saa.profile);
+		mem_deref(saa.assoc);
+		return proxy_reply(s->px, msg, err ? 500 : 403, NULL);
+	}
+
+	if (fresh) {
+		b = mem_zalloc(sizeof(*b), binding_destructor);
+		if (!b) {
+			err = ENOMEM;
+			goto out;
+		}
+		b->s = s;
+		b->hss = hss;
+		err  = str_dup(&b->impu, impu);
+		err |= str_dup(&b->impi, impi);
+		if (err)
+			goto out;
+		hash_append(s->bindings, hash_joaat_str_ci(b->impu), &b->he,
+			    b);
+	}
+
+	/* The profile and the set may have changed in the HSS. */
+	mem_deref(b->profile);
+	b->profile = saa.profile;
+	saa.profile = NULL;
+	list_flush(&b->aliasl);
+	b->assoc = mem_deref(b->assoc);
+	err = bracket_list(&b->assoc, saa.assoc);
+	if (err)
+		goto out;
+
+	b->contact = mem_deref(b->contact);
+	b->paths = mem_deref(b->paths);
+	err  = pl_strdup(&b->contact, &ct->auri);
+	err |= hdr_lines(&b->paths, msg, SIP_HDR_PATH, print_path);
+	err |= add_aliases(b);
+	if (err)
+		goto out;
+
+	b->expires = expires;
+	b->expires_at = tmr_jiffies() + expires * 1000ULL;
+	tmr_start(&b->tmr, expires * 1000ULL, expiry_handler, b);
+
+	elog(LOG_INFO, node_name(s->node), "reg", "%s %s, %us", impu,
+	     fresh ? "registered" : "re-registered", expires);
+
+	err = reply_ok(s, msg, b, b->contact, expires);
+	if (err)
+		goto out;
+
+	/* TS 24.229 5.4.1.7: after the 200 OK, a third-party REGISTER to
+	 * each AS whose iFC matches. */
+	scscf_isc_register(s, b, msg, expires);
+
+ out:
+	mem_deref(saa.profile);
+	mem_deref(saa.assoc);
+	if (err && fresh)
+		mem_deref(b);
+
+	return err;
+}
+
+
+static int do_deregister(struct scscf *s, const struct sip_msg *msg,
+			 const char *impu, const struct sip_addr *ct,
+			 bool star)
+{
+	struct binding *b = scscf_binding(s, impu);
+	char contact[256];
+	int err;
+
+	if (star || !ct)
+		str_ncpy(contact, "*", sizeof(contact));
+	else
+		(void)pl_strcpy(&ct->auri, contact, sizeof(contact));
+
+	err = proxy_reply(s->px, msg, 200,
+			  "Contact: <%s>;expires=0\r\n"
+			  "Content-Length: 0\r\n",
+			  contact[0] == '*' ? "*" : contact);
+
+	scscf_binding_remove(b, CX_SAR_USER_DEREGISTRATION);
+
+	return err;
+}
+
+
+int scscf_register(struct scscf *s, const struct sip_msg *msg)
+{
+	char impu[256], impi[256];
+	struct sip_addr ct;
+	struct hss *hss;
+	uint32_t expires;
+	bool star = false;
+	enum auth_verdict v;
+	const struct sip_hdr *ah;
+
+	if (sipx_uri_aor(impu, sizeof(impu), &msg->to.auri))
+		return proxy_reply(s->px, msg, 400, NULL);
+
+	memset(&ct, 0, sizeof(ct));
+	if (contact_of(msg, &ct, &star) == EINVAL)
+		return proxy_reply(s->px, msg, 400, NULL);
+
+	expires = sipx_expires(msg, star ? NULL : &ct.params, 600000);
+	if (expires == 600000)
+		expires = s->cfg.reg_max_expires;
+
+	/* RFC 3261 10.3 step 6: Contact "*" only with Expires: 0. */
+	if (star && expires)
+		return proxy_reply(s->px, msg, 400, NULL);
+
+	/* A query for bindings (no Contact) is not offered by IMS. */
+	if (!star && !pl_isset(&ct.auri))
+		return proxy_reply(s->px, msg, 400, NULL);
+
+	if (expires && expires < s->cfg.reg_min_expires)
+		return proxy_reply(s->px, msg, 423, "Min-Expires: %u\r\n"
+				   "Content-Length: 0\r\n",
+				   s->cfg.reg_min_expires);
+	if (expires > s->cfg.reg_max_expires)
+		expires = s->cfg.reg_max_expires;
+
+	ah = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
+	if (!ah || sipx_auth_param(&ah->val, "username", impi, sizeof(impi)) ||
+	    !impi[0]) {
+		if (!strncasecmp(impu, "sip:", 4))
+			str_ncpy(impi, impu + 4, sizeof(impi));
+		else
+			str_ncpy(impi, impu, sizeof(impi));
+	}
+
+	hss = emul_hss_locate(impu);
+	if (!hss)
+		return proxy_reply(s->px, msg, 403, NULL);
+
+	v = scscf_auth_verify(s, msg, impi);
+	switch (v) {
+
+	case AUTH_CHALLENGE:
+		return scscf_auth_challenge(s, msg, hss, impi, impu, false);
+
+	case AUTH_STALE:
+		return scscf_auth_challenge(s, msg, hss, impi, impu, true);
+
+	case AUTH_FORBIDDEN:
+		return proxy_reply(s->px, msg, 403, NULL);
+
+	case AUTH_OK:
+		break;
+	}
+
+	if (!expires)
+		return do_deregister(s, msg, impu, star ? NULL : &ct, star);
+
+	return do_register(s, msg, hss, impi, impu, &ct, expires);
+}

@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The scenario engine: loads a scenario and its topology, runs its steps
+ * one after the other on the event loop (an action, then the network
+ * settles), records every message, and checks the expected ladders and
+ * node states.  The first failing step ends the run with its reason. */
+
+#include <stdio.h>
+#include <string.h>
+#include <libgen.h>
+#include <re.h>
+#include "yml.h"
+#include "emul.h"
+#include "ue.h"
+#include "engine.h"
+
+struct cap {
+	struct le le;
+	char *name;
+	char *value;
+};
+
+
+static void cap_destructor(void *arg)
+{
+	struct cap *c = arg;
+
+	list_unlink(&c->le);
+	mem_deref(c->name);
+	mem_deref(c->value);
+}
+
+
+static void lrec_destructor(void *arg)
+{
+	struct lrec *r = arg;
+
+	list_unlink(&r->le);
+	mem_deref(r->msg);
+}
+
+
+const char *engine_capture(struct engine *e, const char *name)
+{
+	struct le *le;
+
+	for (le = e->caps.head; le; le = le->next) {
+		struct cap *c = le->data;
+
+		if (!strcmp(c->name, name))
+			return c->value;
+	}
+
+	return NULL;
+}
+
+
+int engine_capture_set(struct engine *e, const char *name,
+		       const struct pl *v)
+{
+	struct cap *c;
+	struct le *le;
+	int err;
+
+	for (le = e->caps.head; le; le = le->next) {
+		c = le->data;
+		if (!strcmp(c->name, name)) {
+			c->value = mem_deref(c->value);
+			return pl_strdup(&c->value, v);
+		}
+	}
+
+	c = mem_zalloc(sizeof(*c), cap_destructor);
+	if (!c)
+		return ENOMEM;
+
+	err  = str_dup(&c->name, name);
+	err |= pl_strdup(&c->value, v);
+	if (err) {
+		mem_deref(c);
+		return ENOMEM;
+	}
+
+	list_append(&e->caps, &c->le, c);
+	return 0;
+}
+
+
+static void finish(struct engine *e, enum scen_result res)
+{
+	if (e->finished)
+		return;
+
+	e->finished = true;
+	e->result = res;
+	tmr_cancel(&e->tmr_settle);
+	tmr_cancel(&e->tmr_step);
+	tmr_cancel(&e->tmr_timeout);
+	re_cancel();
+}
+
+
+static void failf(struct engine *e, const char *fmt, ...)
+{
+	const yml_node *st = yml_item(e->y, e->steps, e->step);
+	char msg[1200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)re_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	(void)re_snprintf(e->fail, sizeof(e->fail), "%s:%u: step %zu: %s",
+			  yml_file(e->y), yml_line(st), e->step + 1, msg);
+	finish(e, SCEN_FAIL);
+}
+
+
+static void settled(void *arg);
+static void next_step(void *arg);
+
+
+static void rec_handler(const struct msgrec *rec, void *arg)
+{
+	struct engine *e = arg;
+	struct lrec *r;
+	struct mbuf *mb;
+
+	if (e->finished || strcmp(rec->proto, "sip"))
+		return;
+
+	r = mem_zalloc(sizeof(*r), lrec_destructor);
+	mb = mbuf_alloc(rec->len);
+	if (!r || !mb)
+		goto out;
+
+	(void)mbuf_write_mem(mb, rec->raw, rec->len);
+	mb->pos = 0;
+	if (sip_msg_decode(&r->msg, mb))
+		goto out;
+
+	r->idx = list_count(&e->recs) + 1;
+	r->t = rec->t;
+	str_ncpy(r->src, rec->src, sizeof(r->src));
+	str_ncpy(r->dst, rec->dst, sizeof(r->dst));
+	(void)ladder_line(r->line, sizeof(r->line), r->t, r->src, r->dst,
+			  r->msg);
+
+	list_append(&e->recs, &r->le, r);
+	if (!e->window)
+		e->window = &r->le;
+	r = NULL;
+
+	if (!e->quiet)
+		(void)re_printf("%s\n", ((struct lrec *)e->recs.tail->data)
+				->line);
+
+	/* Still busy: the step settles only once the wire is quiet. */
+	if (e->settling)
+		tmr_start(&e->tmr_settle, (uint64_t)(e->settle * 1000),
+			  settled, e);
+ out:
+	mem_deref(mb);
+	mem_deref(r);
+}
+
+
+static void settle_start(struct engine *e)
+{
+	e->settling = true;
+	tmr_start(&e->tmr_settle, (uint64_t)(e->settle * 1000), settled, e);
+}
+
+
+static const char *action_ue(const struct yml *y, const yml_node *v)
+{
+	return yml_is_scalar(v) ? yml_str(v) : yml_str(yml_get(y, v, "ue"));
+}
+
+
+static void action_done(int err, uint16_t scode, void *arg)
+{
+	struct engine *e = arg;
+	const yml_node *st = yml_item(e->y, e->steps, e->step);
+	const yml_node *act = yml_get(e->y, st, "register");
+	uint32_t want = 200;
+
+	if (!act)
+		act = yml_get(e->y, st, "deregister");
+
+	if (yml_is_map(act) && yml_get(e->y, act, "status"))
+		(void)yml_uint(e->y, yml_get(e->y, act, "status"), "status",
+			       &want, NULL, 0);
+
+	if (err) {
+		failf(e, "%s: no final response (%m)", action_ue(e->y, act),
+		      err);
+		return;
+	}
+
+	if (scode != want) {
+		failf(e, "%s: expected final status %u, got %u",
+		      action_ue(e->y, act), want, scode);
+		return;
+	}
+
+	settle_start(e);
+}
+
+
+static int start_action(struct engine *e, const yml_node *st)
+{
+	const struct yml *y = e->y;
+	const yml_node *v;
+	struct ue *ue;
+	int err;
+
+	if ((v = yml_get(y, st, "register")) != NULL) {
+		uint32_t expires = 600;
+		bool refresh = true;
+		const char *pw = NULL;
+
+		ue = topo_ue(e->topo, action_ue(y, v));
+		if (yml_is_map(v)) {
+			if (yml_get(y, v, "expires"))
+				(void)yml_uint(y, yml_get(y, v, "expires"),
+					       "expires", &expires, NULL, 0);
+			if (yml_get(y, v, "refresh"))
+				(void)yml_bool(y, yml_get(y, v, "refresh"),
+					       "refresh", &refresh, NULL, 0);
+			pw = yml_str(yml_get(y, v, "password"));
+		}
+
+		err = ue_register(ue, expires, refresh, pw, action_done, e);
+		if (err)
+			failf(e, "register %s: cannot start (%m)",
+			      action_ue(y, v), err);
+		return 1;
+	}
+
+	if ((v = yml_get(y, st, "deregister")) != NULL) {
+		ue = topo_ue(e->topo, action_ue(y, v));
+		err = ue_deregister(ue, action_done, e);
+		if (err)
+			failf(e, "deregister %s: cannot start (%m)",
+			      action_ue(y, v), err);
+		return 1;
+	}
+
+	if ((v = yml_get(y, st, "wait")) != NULL) {
+		double secs = 0;
+
+		(void)yml_double(y, v, "wait", &secs, NULL, 0);
+		e->settling = false;
+		tmr_start(&e->tmr_settle, (uint64_t)(secs * 1000), settled,
+			  e);
+		return 1;
+	}
+
+	return 0;
+}
+
+
+static int print_mb(const char *p, size_t size, void *arg)
+{
+	return mbuf_write_mem(arg, (const uint8_t *)p, size);
+}
+
+
+static int run_check(struct engine *e, const yml_node *c)
+{
+	static const char *const fixed[] = {
+		"node", "equals", "contains", "regex", "absent", NULL
+	};
+	const struct yml *y = e->y;
+	const char *nname = yml_str(yml_get(y, c, "node"));
+	struct node *n = emul_node(nname);
+	struct mbuf *mb;
+	struct re_printf pf;
+	char why[1024], *val = NULL;
+	size_t i, j;
+	int err;
+
+	for (i = 0; i < yml_count(c); i++) {
+		const char *what = yml_str(yml_key(y, c, i));
+		const char *arg = yml_str(yml_val(y, c, i));
+		bool is_fixed = false;
+
+		for (j = 0; fixed[j]; j++)
+			is_fixed |= !strcmp(what, fixed[j]);
+		if (is_fixed)
+			continue;
+
+		mb = mbuf_alloc(128);
+		if (!mb)
+			return ENOMEM;
+		pf.vph = print_mb;
+		pf.arg = mb;
+		err = node_query(&pf, n, what, arg);
+		if (!err) {
+			mb->pos = 0;
+			err = mbuf_strdup(mb, &val, mb->end);
+		}
+		mem_deref(mb);
+		if (err) {
+			failf(e, "check: node %s cannot answer '%s' (%m)",
+			      nname, what, err);
+			return err;
+		}
+
+		err = check_value(e, c, val, why, sizeof(why));
+		if (err)
+			failf(e, "check %s %s %s: %s", nname, what, arg, why);
+		mem_deref(val);
+		return err;
+	}
+
+	return 0;
+}
+
+
+static void step_end(struct engine *e)
+{
+	const struct yml *y = e->y;
+	const yml_node *st = yml_item(y, e->steps, e->step);
+	const yml_node *exp = yml_get(y, st, "expect");
+	const yml_node *chk = yml_get(y, st, "check");
+	bool strict = true;
+	char fail[1200];
+	size_t i;
+
+	if (exp) {
+		if (yml_get(y, st, "strict"))
+			(void)yml_bool(y, yml_get(y, st, "strict"), "strict",
+				       &strict, NULL, 0);
+
+		if (expect_check(e, exp, strict, fail, sizeof(fail))) {
+			failf(e, "%s", fail);
+			return;
+		}
+
+		/* The next window starts after what this one saw. */
+		e->window = NULL;
+	}
+
+	if (yml_is_map(chk) && run_check(e, chk))
+		return;
+
+	for (i = 0; yml_is_seq(chk) && i < yml_count(chk); i++) {
+		if (run_check(e, yml_item(y, chk, i)))
+			return;
+	}
+
+	e->step++;
+	tmr_start(&e->tmr_step, 0, next_step, e);
+}
+
+
+static void settled(void *arg)
+{
+	struct engine *e = arg;
+
+	e->settling = false;
+	step_end(e);
+}
+
+
+static void next_step(void *arg)
+{
+	struct engine *e = arg;
+	const yml_node *st;
+	const char *note;
+
+	if (e->finished)
+		return;
+
+	if (e->step >= yml_count(e->steps)) {
+		finish(e, SCEN_PASS);
+		return;
+	}
+
+	st = yml_item(e->y, e->steps, e->step);
+	note = yml_str(yml_get(e->y, st, "note"));
+	if (!e->quiet)
+		(void)re_printf("--- step %zu%s%s\n", e->step + 1,
+				note ? ": " : "", note ? note : "");
+
+	/* An action's own expect covers what that action causes; a bare
+	 * expect step covers all since the last expect. */
+	if (yml_get(e->y, st, "expect") && (yml_get(e->y, st, "register") ||
+					    yml_get(e->y, st, "deregister") ||
+					    yml_get(e->y, st, "wait")))
+		e->window = NULL;
+
+	if (start_action(e, st))
+		return;
+
+	step_end(e);
+}
+
+
+static void timeout_handler(void *arg)
+{
+	struct engine *e = arg;
+
+	failf(e, "scenario timed out");
+}
+
+
+static void engine_destructor(void *arg)
+{
+	struct engine *e = arg;
+
+	msgrec_unlisten(&e->lsnr);
+	tmr_cancel(&e->tmr_settle);
+	tmr_cancel(&e->tmr_step);
+	tmr_cancel(&e->tmr_timeout);
+	list_flush(&e->recs);
+	list_flush(&e->caps);
+	mem_deref(e->topo);
+	mem_deref(e->ty);
+	mem_deref(e->y);
+}
+
+
+static int load_topology(struct engine *e, const char *path, char *err,
+			 size_t sz)
+{
+	const yml_node *root = yml_root(e->y);
+	const yml_node *t = yml_get(e->y, root, "topology");
+	char file[512], dir[512];
+
+	if (yml_is_map(t))
+		return topo_load(&e->topo, e->y, t, err, sz);
+
+	if (!yml_is_scalar(t))
+		return yml_err(e->y, t ? t : root, err, sz,
+			       "scenario needs 'topology:', a file name or"
+			       " an inline topology");
+
+	/* A relative topology file is found beside the scenario. */
+	str_ncpy(dir, path, sizeof(dir));
+	if (yml_str(t)[0] == '/')
+		str_ncpy(file, yml_str(t), sizeof(file));
+	else
+		(void)re_snprintf(file, sizeof(file), "%s/%s", dirname(dir),
+				  yml_str(t));
+
+	if (yml_load_file(&e->ty, file, err, sz))
+		return EINVAL;
+
+	return topo_load(&e->topo, e->ty, yml_root(e->ty), err, sz);
+}
+
+
+enum scen_result scen_run(const char *path, const struct scen_opts *o,
+			  char *msg, size_t sz)
+{
+	struct engine *e;
+	enum scen_result res = SCEN_BADINPUT;
+	const yml_node *root;
+	double timeout = o && o->timeout > 0 ? o->timeout : 120;
+
+	e = mem_zalloc(sizeof(*e), engine_destructor);
+	if (!e) {
+		(void)re_snprintf(msg, sz, "%s: out of memory", path);
+		return SCEN_BADINPUT;
+	}
+
+	e->quiet = o && o->quiet;
+	e->settle = 0.1;
+
+	if (yml_load_file(&e->y, path, msg, sz))
+		goto out;
+
+	root = yml_root(e->y);
+	if (yml_get(e->y, root, "settle") &&
+	    yml_double(e->y, yml_get(e->y, root, "settle"), "settle",
+		       &e->settle, msg, sz))
+		goto out;
+
+	if (load_topology(e, path, msg, sz))
+		goto out;
+
+	e->steps = yml_get(e->y, root, "steps");
+	if (scen_validate(e, msg, sz))
+		goto out;
+
+	if (msgrec_listen(&e->lsnr, rec_handler, e))
+		goto out;
+
+	emul_time_reset();
+	tmr_start(&e->tmr_timeout, (uint64_t)(timeout * 1000),
+		  timeout_handler, e);
+	tmr_start(&e->tmr_step, 0, next_step, e);
+
+	(void)re_main(NULL);
+
+	res = e->result;
+	if (res == SCEN_FAIL)
+		str_ncpy(msg, e->fail, sz);
+	else
+		msg[0] = '\0';
+
+ out:
+	mem_deref(e);
+	return res;
+}

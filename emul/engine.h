@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Scenario engine internals shared by engine.c, scen.c and expect.c. */
+
+struct ue;
+
+/* A message the scenario saw, parsed once. */
+struct lrec {
+	struct le le;
+	size_t idx;             /* 1-based, over the whole run */
+	double t;
+	char src[32];
+	char dst[32];
+	struct sip_msg *msg;
+	char line[256];         /* its ladder line */
+	bool used;
+};
+
+struct engine {
+	struct yml *y;
+	struct yml *ty;                 /* topology file, when separate */
+	struct topo *topo;
+	const yml_node *steps;
+	size_t step;
+	struct list recs;
+	struct le *window;              /* first record of the window */
+	struct list caps;
+	struct le lsnr;
+	struct tmr tmr_settle;
+	struct tmr tmr_step;
+	struct tmr tmr_timeout;
+	double settle;
+	bool settling;
+	bool quiet;
+	bool finished;
+	enum scen_result result;
+	char fail[1536];
+};
+
+const char *engine_capture(struct engine *e, const char *name);
+int engine_capture_set(struct engine *e, const char *name,
+		       const struct pl *v);
+
+/* expect.c */
+int expect_check(struct engine *e, const yml_node *arrows, bool strict,
+		 char *fail, size_t fsz);
+int check_value(struct engine *e, const yml_node *m, const char *val,
+		char *why, size_t wsz);
+
+/* scen.c */
+int scen_validate(struct engine *e, char *err, size_t sz);

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Expected ladders: arrows matched against the messages a step produced.
+ * Each arrow takes the first unused message it matches; arrows that share
+ * a node must keep their order (what one node sends and receives is
+ * causal), arrows between disjoint nodes may interleave (two legs run in
+ * parallel on one event loop).  Strict windows allow no extra message. */
+
+#include <regex.h>
+#include <string.h>
+#include <re.h>
+#include "yml.h"
+#include "emul.h"
+#include "engine.h"
+
+enum { MAX_ARROWS = 128 };
+
+
+static const char *subst(struct engine *e, const char *in, char *buf,
+			 size_t sz)
+{
+	size_t o = 0;
+
+	while (*in && o + 1 < sz) {
+		const char *end;
+
+		if (in[0] == '$' && in[1] == '{' &&
+		    (end = strchr(in, '}')) != NULL) {
+			char name[64];
+			const char *v;
+
+			str_ncpy(name, in + 2, MIN((size_t)(end - in - 1),
+						   sizeof(name)));
+			v = engine_capture(e, name);
+			if (v) {
+				size_t l = strlen(v);
+
+				if (o + l >= sz)
+					break;
+				memcpy(&buf[o], v, l);
+				o += l;
+				in = end + 1;
+				continue;
+			}
+		}
+		buf[o++] = *in++;
+	}
+	buf[o] = '\0';
+
+	return buf;
+}
+
+
+/* One matcher: a scalar means equals; a map holds one of equals,
+ * contains, regex (with capture: NAME for its first group) or absent. */
+static bool match_value(struct engine *e, const yml_node *m,
+			const char *val, char *why, size_t wsz)
+{
+	const struct yml *y = e->y;
+	const char *s;
+	char buf[1024];
+	yml_node *n;
+
+	if (yml_is_scalar(m)) {
+		s = subst(e, yml_str(m), buf, sizeof(buf));
+		if (val && !strcmp(val, s))
+			return true;
+		(void)re_snprintf(why, wsz, "expected '%s', got '%s'", s,
+				  val ? val : "(absent)");
+		return false;
+	}
+
+	if ((n = yml_get(y, m, "absent")) != NULL) {
+		if (!val)
+			return true;
+		(void)re_snprintf(why, wsz, "expected absent, got '%s'", val);
+		return false;
+	}
+
+	if (!val) {
+		(void)re_snprintf(why, wsz, "missing");
+		return false;
+	}
+
+	if ((n = yml_get(y, m, "equals")) != NULL) {
+		s = subst(e, yml_str(n), buf, sizeof(buf));
+		if (strcmp(val, s)) {
+			(void)re_snprintf(why, wsz, "expected '%s', got '%s'",
+					  s, val);
+			return false;
+		}
+	}
+
+	if ((n = yml_get(y, m, "contains")) != NULL) {
+		s = subst(e, yml_str(n), buf, sizeof(buf));
+		if (!strstr(val, s)) {
+			(void)re_snprintf(why, wsz, "expected to contain '%s',"
+					  " got '%s'", s, val);
+			return false;
+		}
+	}
+
+	if ((n = yml_get(y, m, "regex")) != NULL) {
+		regmatch_t mt[2];
+		regex_t re;
+		yml_node *cap = yml_get(y, m, "capture");
+
+		s = subst(e, yml_str(n), buf, sizeof(buf));
+		if (regcomp(&re, s, REG_EXTENDED)) {
+			(void)re_snprintf(why, wsz, "bad regex '%s'", s);
+			return false;
+		}
+		if (regexec(&re, val, 2, mt, 0)) {
+			regfree(&re);
+			(void)re_snprintf(why, wsz, "'%s' does not match /%s/",
+					  val, s);
+			return false;
+		}
+		regfree(&re);
+
+		if (cap) {
+			regmatch_t *g = mt[1].rm_so >= 0 ? &mt[1] : &mt[0];
+			struct pl v;
+
+			v.p = val + g->rm_so;
+			v.l = (size_t)(g->rm_eo - g->rm_so);
+			(void)engine_capture_set(e, yml_str(cap), &v);
+		}
+	}
+
+	return true;
+}
+
+
+static bool hdr_join(const struct sip_hdr *h, const struct sip_msg *msg,
+		     void *arg)
+{
+	struct mbuf *mb = arg;
+	(void)msg;
+
+	if (mb->end)
+		(void)mbuf_write_str(mb, ", ");
+	(void)mbuf_write_pl(mb, &h->val);
+
+	return false;
+}
+
+
+/* All values of a header, joined as RFC 3261 7.3.1 allows. */
+static char *hdr_value(const struct sip_msg *msg, const char *name)
+{
+	struct mbuf *mb = mbuf_alloc(128);
+	char *s = NULL;
+
+	if (!mb)
+		return NULL;
+
+	(void)sip_msg_xhdr_apply(msg, true, name, hdr_join, mb);
+	if (mb->end) {
+		mb->pos = 0;
+		(void)mbuf_strdup(mb, &s, mb->end);
+	}
+	mem_deref(mb);
+
+	return s;
+}
+
+
+static bool basic_match(const struct yml *y, const yml_node *a,
+			const struct lrec *r)
+{
+	const char *from = yml_str(yml_get(y, a, "from"));
+	const char *to = yml_str(yml_get(y, a, "to"));
+	const char *met = yml_str(yml_get(y, a, "method"));
+	const char *st = yml_str(yml_get(y, a, "status"));
+	const char *cseq = yml_str(yml_get(y, a, "cseq"));
+
+	if (str_cmp(from, r->src) || str_cmp(to, r->dst))
+		return false;
+
+	if (met && (!r->msg->req || pl_strcmp(&r->msg->met, met)))
+		return false;
+
+	if (st && (r->msg->req || r->msg->scode != atoi(st)))
+		return false;
+
+	if (cseq && pl_strcmp(&r->msg->cseq.met, cseq))
+		return false;
+
+	return true;
+}
+
+
+static bool full_match(struct engine *e, const yml_node *a,
+		       const struct lrec *r, char *why, size_t wsz)
+{
+	const struct yml *y = e->y;
+	yml_node *hdrs = yml_get(y, a, "headers");
+	yml_node *body = yml_get(y, a, "body");
+	char w[768];
+	size_t i;
+
+	for (i = 0; i < yml_count(hdrs); i++) {
+		const char *name = yml_str(yml_key(y, hdrs, i));
+		char *v = hdr_value(r->msg, name);
+		bool ok = match_value(e, yml_val(y, hdrs, i), v, w,
+				      sizeof(w));
+
+		mem_deref(v);
+		if (!ok) {
+			(void)re_snprintf(why, wsz, "header %s: %s", name, w);
+			return false;
+		}
+	}
+
+	if (body) {
+		char *b = NULL;
+		bool ok;
+
+		(void)re_sdprintf(&b, "%b", mbuf_buf(r->msg->mb),
+				  mbuf_get_left(r->msg->mb));
+		ok = match_value(e, body, b ? b : "", w, sizeof(w));
+		mem_deref(b);
+		if (!ok) {
+			(void)re_snprintf(why, wsz, "body: %s", w);
+			return false;
+		}
+	}
+
+	return true;
+}
+
+
+static const char *arrow_str(char *buf, size_t sz, const struct yml *y,
+			     const yml_node *a)
+{
+	const char *met = yml_str(yml_get(y, a, "method"));
+
+	(void)re_snprintf(buf, sz, "%s -> %s %s",
+			  yml_str(yml_get(y, a, "from")),
+			  yml_str(yml_get(y, a, "to")),
+			  met ? met : yml_str(yml_get(y, a, "status")));
+
+	return buf;
+}
+
+
+static bool share_node(const struct yml *y, const yml_node *a,
+		       const yml_node *b)
+{
+	const char *af = yml_str(yml_get(y, a, "from"));
+	const char *at = yml_str(yml_get(y, a, "to"));
+	const char *bf = yml_str(yml_get(y, b, "from"));
+	const char *bt = yml_str(yml_get(y, b, "to"));
+
+	return !str_cmp(af, bf) || !str_cmp(af, bt) || !str_cmp(at, bf) ||
+		!str_cmp(at, bt);
+}
+
+
+int expect_check(struct engine *e, const yml_node *arrows, bool strict,
+		 char *fail, size_t fsz)
+{
+	const struct yml *y = e->y;
+	struct lrec *pos[MAX_ARROWS];
+	size_t i, k, n = yml_count(arrows);
+	struct le *le;
+	char why[1024], ab[128], ab2[128];
+
+	if (n > MAX_ARROWS)
+		n = MAX_ARROWS;
+
+	for (le = e->window; le; le = le->next)
+		((struct lrec *)le->data)->used = false;
+
+	for (i = 0; i < n; i++) {
+		const yml_node *a = yml_item(y, arrows, i);
+		struct lrec *first_basic = NULL, *found = NULL;
+
+		why[0] = '\0';
+		for (le = e->window; le; le = le->next) {
+			struct lrec *r = le->data;
+
+			if (r->used || !basic_match(y, a, r))
+				continue;
+			if (full_match(e, a, r, why, sizeof(why))) {
+				found = r;
+				break;
+			}
+			if (!first_basic)
+				first_basic = r;
+		}
+
+		if (!found) {
+			struct lrec *inst = NULL;
+
+			for (le = e->window; le && !inst; le = le->next) {
+				if (!((struct lrec *)le->data)->used)
+					inst = le->data;
+			}
+
+			if (first_basic) {
+				(void)re_snprintf(fail, fsz, "arrow %zu (%s):"
+						  " message #%zu %s", i + 1,
+						  arrow_str(ab, sizeof(ab), y,
+							    a),
+						  first_basic->idx, why);
+			}
+			else if (inst) {
+				(void)re_snprintf(fail, fsz, "arrow %zu: "
+						  "expected %s, came instead:"
+						  " #%zu %s", i + 1,
+						  arrow_str(ab, sizeof(ab), y,
+							    a),
+						  inst->idx, inst->line);
+			}
+			else {
+				(void)re_snprintf(fail, fsz, "arrow %zu: "
+						  "expected %s, no message"
+						  " came", i + 1,
+						  arrow_str(ab, sizeof(ab), y,
+							    a));
+			}
+			return EPROTO;
+		}
+
+		found->used = true;
+		pos[i] = found;
+	}
+
+	for (i = 0; i < n; i++) {
+		for (k = i + 1; k < n; k++) {
+			const yml_node *a = yml_item(y, arrows, i);
+			const yml_node *b = yml_item(y, arrows, k);
+
+			if (pos[k]->idx > pos[i]->idx || !share_node(y, a, b))
+				continue;
+
+			(void)re_snprintf(fail, fsz, "arrow %zu (%s) came"
+					  " before arrow %zu (%s)", k + 1,
+					  arrow_str(ab, sizeof(ab), y, b),
+					  i + 1,
+					  arrow_str(ab2, sizeof(ab2), y, a));
+			return EPROTO;
+		}
+	}
+
+	if (!strict)
+		return 0;
+
+	for (le = e->window; le; le = le->next) {
+		struct lrec *r = le->data;
+
+		if (r->used)
+			continue;
+
+		(void)re_snprintf(fail, fsz, "unexpected message #%zu %s",
+				  r->idx, r->line);
+		return EPROTO;
+	}
+
+	return 0;
+}
+
+
+int check_value(struct engine *e, const yml_node *m, const char *val,
+		char *why, size_t wsz)
+{
+	return match_value(e, m, val, why, wsz) ? 0 : EPROTO;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The ladder's one-line form: time on the engine's clock, from -> to,
+ * the first line and the headers a reader of an IMS flow looks for. */
+
+#include <re.h>
+#include "emul.h"
+
+
+int ladder_line(char *buf, size_t sz, double t, const char *src,
+		const char *dst, const struct sip_msg *msg)
+{
+	int n;
+
+	if (msg->req)
+		n = re_snprintf(buf, sz,
+				"%8.3f  %-8s -> %-8s %r %r  (CSeq %u %r)",
+				t, src, dst[0] ? dst : "?", &msg->met,
+				&msg->ruri, msg->cseq.num, &msg->cseq.met);
+	else
+		n = re_snprintf(buf, sz,
+				"%8.3f  %-8s -> %-8s %u %r  (CSeq %u %r)",
+				t, src, dst[0] ? dst : "?", msg->scode,
+				&msg->reason, msg->cseq.num, &msg->cseq.met);
+
+	return n < 0 ? ENOMEM : 0;
+}

@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The imsbed command line: run scenarios with a live ladder, test a
+ * directory of them, or serve a topology to external UEs. */
+
+#include <dirent.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <re.h>
+#include "yml.h"
+#include "emul.h"
+
+#define IMSBED_VERSION "0.1.0"
+
+enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+static const char usage[] =
+"usage: imsbed [-v] COMMAND [OPTIONS] ARGS\n"
+"\n"
+"commands:\n"
+"  run FILE...          run scenarios, printing the ladder live\n"
+"  test [DIR|FILE...]   run scenarios (default scenarios/), one line each,\n"
+"                       closing with 'N passed, N failed'\n"
+"  serve TOPOLOGY       run a topology's core for external UEs until\n"
+"                       interrupted\n"
+"\n"
+"options:\n"
+"  --trace FILE         write every message sent as JSON Lines\n"
+"  -q, --quiet          no live ladder (run)\n"
+"  -v, --verbose        more log lines (twice for debug)\n"
+"  -h, --help           this text\n"
+"  --version            the version\n"
+"\n"
+"exit status: 0 pass, 1 a scenario failed, 2 bad input or usage\n";
+
+struct opts {
+	const char *trace;
+	bool quiet;
+};
+
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	/* Every UE is a node with its own socket: allow thousands. */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl))
+		(void)fd_setsize((int)MIN(rl.rlim_cur, 65536));
+}
+
+
+static int cmd_run(int argc, char *argv[], const struct opts *o)
+{
+	struct scen_opts so = {.quiet = o->quiet};
+	int i, rc = EXIT_PASS;
+	char msg[2048];
+
+	if (argc < 1) {
+		(void)re_fprintf(stderr, "imsbed run: no scenario file\n");
+		return EXIT_USAGE;
+	}
+
+	for (i = 0; i < argc; i++) {
+		enum scen_result r;
+
+		(void)re_printf("=== %s\n", argv[i]);
+		r = scen_run(argv[i], &so, msg, sizeof(msg));
+
+		switch (r) {
+
+		case SCEN_PASS:
+			(void)re_printf("PASS %s\n", argv[i]);
+			break;
+
+		case SCEN_FAIL:
+			(void)re_printf("FAIL %s\n  %s\n", argv[i], msg);
+			if (rc == EXIT_PASS)
+				rc = EXIT_FAILED;
+			break;
+
+		default:
+			(void)re_fprintf(stderr, "imsbed: %s\n", msg);
+			rc = EXIT_USAGE;
+			break;
+		}
+	}
+
+	return rc;
+}
+
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+
+static bool is_scenario(const char *name)
+{
+	size_t l = strlen(name);
+
+	/* Topologies sit beside scenarios; by convention they are named
+	 * topology*.yaml. */
+	return l > 5 && !strcmp(name + l - 5, ".yaml") &&
+		strncmp(name, "topology", 8);
+}
+
+
+static int collect(char ***filesp, size_t *np, const char *arg)
+{
+	struct stat st;
+	struct dirent *d;
+	DIR *dir;
+	char **files = *filesp;
+
+	if (stat(arg, &st)) {
+		(void)re_fprintf(stderr, "imsbed test: %s: not found\n", arg);
+		return ENOENT;
+	}
+
+	if (!S_ISDIR(st.st_mode)) {
+		files = realloc(files, (*np + 1) * sizeof(*files));
+		if (!files)
+			return ENOMEM;
+		files[(*np)++] = strdup(arg);
+		*filesp = files;
+		return 0;
+	}
+
+	dir = opendir(arg);
+	if (!dir)
+		return errno;
+
+	while ((d = readdir(dir)) != NULL) {
+		char *p;
+
+		if (!is_scenario(d->d_name))
+			continue;
+		if (re_sdprintf(&p, "%s/%s", arg, d->d_name))
+			break;
+		files = realloc(files, (*np + 1) * sizeof(*files));
+		if (!files) {
+			mem_deref(p);
+			break;
+		}
+		files[(*np)++] = strdup(p);
+		mem_deref(p);
+	}
+	closedir(dir);
+
+	*filesp = files;
+	return 0;
+}
+
+
+static int cmd_test(int argc, char *argv[], const struct opts *o)
+{
+	struct scen_opts so = {.quiet = true};
+	char **files = NULL, msg[2048];
+	size_t n = 0, i, pass = 0, fail = 0;
+	int a, rc = EXIT_PASS;
+	(void)o;
+
+	if (argc == 0) {
+		if (collect(&files, &n, "scenarios"))
+			return EXIT_USAGE;
+	}
+	for (a = 0; a < argc; a++) {
+		if (collect(&files, &n, argv[a]))
+			return EXIT_USAGE;
+	}
+
+	qsort(files, n, sizeof(*files), cmp_str);
+
+	for (i = 0; i < n; i++) {
+		uint64_t t0 = tmr_jiffies();
+		enum scen_result r = scen_run(files[i], &so, msg,
+					      sizeof(msg));
+		double secs = (double)(tmr_jiffies() - t0) / 1000.0;
+
+		if (r == SCEN_PASS) {
+			++pass;
+			(void)re_printf("PASS %-44s %6.2fs\n", files[i], secs);
+		}
+		else {
+			++fail;
+			(void)re_printf("FAIL %-44s %6.2fs\n  %s\n", files[i],
+					secs, msg);
+			rc = r == SCEN_FAIL && rc != EXIT_USAGE ?
+				EXIT_FAILED : EXIT_USAGE;
+		}
+		free(files[i]);
+	}
+	free(files);
+
+	(void)re_printf("%zu passed, %zu failed\n", pass, fail);
+
+	return rc;
+}
+
+
+static void signal_handler(int sig)
+{
+	(void)sig;
+	re_cancel();
+}
+
+
+static void serve_line(const struct msgrec *rec, void *arg)
+{
+	struct sip_msg *msg = NULL;
+	struct mbuf *mb = mbuf_alloc(rec->len);
+	(void)arg;
+
+	if (!mb)
+		return;
+
+	(void)mbuf_write_mem(mb, rec->raw, rec->len);
+	mb->pos = 0;
+	if (!sip_msg_decode(&msg, mb)) {
+		char line[256];
+
+		(void)ladder_line(line, sizeof(line), rec->t, rec->src,
+				  rec->dst[0] ? rec->dst : "ext", msg);
+		(void)re_printf("%s\n", line);
+	}
+	mem_deref(msg);
+	mem_deref(mb);
+}
+
+
+static int cmd_serve(int argc, char *argv[], const struct opts *o)
+{
+	struct topo *topo = NULL;
+	struct yml *y = NULL;
+	struct le lsnr = LE_INIT;
+	uint32_t count = 0;
+	char err[1024];
+	struct le *le;
+	(void)o;
+
+	if (argc != 1) {
+		(void)re_fprintf(stderr, "imsbed serve: one topology file\n");
+		return EXIT_USAGE;
+	}
+
+	if (yml_load_file(&y, argv[0], err, sizeof(err)) ||
+	    topo_load(&topo, y, yml_root(y), err, sizeof(err))) {
+		(void)re_fprintf(stderr, "imsbed: %s\n", err);
+		mem_deref(y);
+		return EXIT_USAGE;
+	}
+
+	for (le = emul_nodes()->head; le; le = le->next) {
+		(void)re_printf("%-8s %-6s %J\n", node_name(le->data),
+				node_role_name(node_role(le->data)),
+				node_addr(le->data));
+	}
+	(void)re_printf("serving; register through the P-CSCF above."
+			" Ctrl-C stops.\n");
+
+	emul_time_reset();
+	(void)msgrec_listen(&lsnr, serve_line, &count);
+	(void)re_main(signal_handler);
+	msgrec_unlisten(&lsnr);
+
+	(void)re_printf("\nstopped after %.1f s\n", emul_time());
+
+	mem_deref(topo);
+	mem_deref(y);
+
+	return EXIT_PASS;
+}
+
+
+int main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{"trace",   required_argument, NULL, 't'},
+		{"quiet",   no_argument,       NULL, 'q'},
+		{"verbose", no_argument,       NULL, 'v'},
+		{"help",    no_argument,       NULL, 'h'},
+		{"version", no_argument,       NULL, 'V'},
+		{NULL, 0, NULL, 0}
+	};
+	struct opts o = {0};
+	struct trace *trace = NULL;
+	const char *cmd;
+	int c, verbose = 0, rc;
+
+	/* Options may come before or after the command. */
+	while ((c = getopt_long(argc, argv, "+qvh", longopts, NULL)) != -1) {
+		switch (c) {
+
+		case 't': o.trace = optarg;  break;
+		case 'q': o.quiet = true;    break;
+		case 'v': ++verbose;         break;
+		case 'h': (void)fputs(usage, stdout); return EXIT_PASS;
+		case 'V': (void)puts("imsbed " IMSBED_VERSION);
+			  return EXIT_PASS;
+		default:  (void)fputs(usage, stderr); return EXIT_USAGE;
+		}
+	}
+
+	if (optind >= argc) {
+		(void)fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+
+	cmd = argv[optind++];
+	argc -= optind;
+	argv += optind;
+	optind = 1;
+
+	{
+		/* Options after the command: re-parse the rest. */
+		int n = 0, i;
+
+		for (i = 0; i < argc; i++) {
+			if (!strcmp(argv[i], "--trace") && i + 1 < argc)
+				o.trace = argv[++i];
+			else if (!strcmp(argv[i], "-q") ||
+				 !strcmp(argv[i], "--quiet"))
+				o.quiet = true;
+			else if (!strcmp(argv[i], "-v") ||
+				 !strcmp(argv[i], "--verbose"))
+				++verbose;
+			else if (argv[i][0] == '-' && argv[i][1]) {
+				(void)re_fprintf(stderr, "imsbed: unknown "
+						 "option '%s'\n", argv[i]);
+				return EXIT_USAGE;
+			}
+			else
+				argv[n++] = argv[i];
+		}
+		argc = n;
+	}
+
+	log_set_level(verbose >= 2 ? LOG_DEBUG : verbose ? LOG_INFO :
+		      LOG_WARN);
+
+	if (libre_init())
+		return EXIT_USAGE;
+
+	raise_fd_limit();
+
+	if (o.trace && trace_open(&trace, o.trace)) {
+		(void)re_fprintf(stderr, "imsbed: %s: cannot write trace\n",
+				 o.trace);
+		libre_close();
+		return EXIT_USAGE;
+	}
+
+	if (!strcmp(cmd, "run"))
+		rc = cmd_run(argc, argv, &o);
+	else if (!strcmp(cmd, "test"))
+		rc = cmd_test(argc, argv, &o);
+	else if (!strcmp(cmd, "serve"))
+		rc = cmd_serve(argc, argv, &o);
+	else {
+		(void)re_fprintf(stderr, "imsbed: unknown command '%s'\n%s",
+				 cmd, usage);
+		rc = EXIT_USAGE;
+	}
+
+	mem_deref(trace);
+	libre_close();
+
+	return rc;
+}

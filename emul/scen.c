@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Scenario validation: the whole file is checked against the topology
+ * before anything is sent, so that a typo is a file:line:column error
+ * (exit 2) and never a half-run scenario. */
+
+#include <string.h>
+#include <re.h>
+#include "yml.h"
+#include "emul.h"
+#include "engine.h"
+
+
+static int check_matcher(const struct yml *y, const yml_node *m,
+			 const char *what, char *err, size_t sz)
+{
+	static const char *const keys[] = {
+		"equals", "contains", "regex", "capture", "absent", NULL
+	};
+
+	if (yml_is_scalar(m))
+		return 0;
+
+	if (yml_check_keys(y, m, keys, what, err, sz))
+		return EINVAL;
+
+	if (!yml_get(y, m, "equals") && !yml_get(y, m, "contains") &&
+	    !yml_get(y, m, "regex") && !yml_get(y, m, "absent"))
+		return yml_err(y, m, err, sz, "%s needs equals, contains,"
+			       " regex or absent", what);
+
+	if (yml_get(y, m, "capture") && !yml_get(y, m, "regex"))
+		return yml_err(y, yml_get(y, m, "capture"), err, sz,
+			       "capture needs a regex");
+
+	return 0;
+}
+
+
+static int check_node(const struct yml *y, const yml_node *n,
+		      const char *what, char *err, size_t sz)
+{
+	const char *name = yml_str(n);
+
+	if (!name)
+		return yml_err(y, n, err, sz, "%s must name a node", what);
+
+	if (!emul_node(name))
+		return yml_err(y, n, err, sz, "unknown node '%s'", name);
+
+	return 0;
+}
+
+
+static int check_arrow(const struct yml *y, const yml_node *a, char *err,
+		       size_t sz)
+{
+	static const char *const keys[] = {
+		"from", "to", "method", "status", "cseq", "headers", "body",
+		"note", NULL
+	};
+	const yml_node *hdrs;
+	uint32_t st;
+	size_t i;
+
+	if (yml_check_keys(y, a, keys, "arrow", err, sz))
+		return EINVAL;
+
+	if (!yml_get(y, a, "from") || !yml_get(y, a, "to"))
+		return yml_err(y, a, err, sz, "arrow needs from and to");
+
+	if (check_node(y, yml_get(y, a, "from"), "from", err, sz) ||
+	    check_node(y, yml_get(y, a, "to"), "to", err, sz))
+		return EINVAL;
+
+	if (!yml_get(y, a, "method") == !yml_get(y, a, "status"))
+		return yml_err(y, a, err, sz,
+			       "arrow needs either method or status");
+
+	if (yml_get(y, a, "status") &&
+	    (yml_uint(y, yml_get(y, a, "status"), "status", &st, err, sz) ||
+	     st < 100 || st > 699))
+		return yml_err(y, yml_get(y, a, "status"), err, sz,
+			       "status must be a SIP status code 100-699");
+
+	hdrs = yml_get(y, a, "headers");
+	if (hdrs && !yml_is_map(hdrs))
+		return yml_err(y, hdrs, err, sz,
+			       "headers must map names to matchers");
+
+	for (i = 0; i < yml_count(hdrs); i++) {
+		if (check_matcher(y, yml_val(y, hdrs, i), "header matcher",
+				  err, sz))
+			return EINVAL;
+	}
+
+	if (yml_get(y, a, "body") &&
+	    check_matcher(y, yml_get(y, a, "body"), "body matcher", err, sz))
+		return EINVAL;
+
+	return 0;
+}
+
+
+static int check_check(const struct yml *y, const yml_node *c, char *err,
+		       size_t sz)
+{
+	static const char *const queries[] = {
+		"binding", "bindings", "assoc", "third_party", "state",
+		"registered", "service_route", "expires", "last_status", NULL
+	};
+	size_t i, j, nq = 0;
+
+	if (!yml_is_map(c))
+		return yml_err(y, c, err, sz, "check must be a mapping");
+
+	if (check_node(y, yml_get(y, c, "node"), "check node", err, sz))
+		return yml_err(y, yml_get(y, c, "node") ?
+			       yml_get(y, c, "node") : c, err, sz,
+			       "check needs node: a known node");
+
+	for (i = 0; i < yml_count(c); i++) {
+		const char *k = yml_str(yml_key(y, c, i));
+		bool known = false;
+
+		if (!strcmp(k, "node") || !strcmp(k, "equals") ||
+		    !strcmp(k, "contains") || !strcmp(k, "regex") ||
+		    !strcmp(k, "absent"))
+			continue;
+
+		for (j = 0; queries[j]; j++)
+			known |= !strcmp(k, queries[j]);
+		if (!known)
+			return yml_err(y, yml_key(y, c, i), err, sz,
+				       "unknown check '%s'", k);
+		++nq;
+	}
+
+	if (nq != 1)
+		return yml_err(y, c, err, sz, "check needs exactly one query"
+			       " (binding, third_party, state, ...)");
+
+	if (!yml_get(y, c, "equals") && !yml_get(y, c, "contains") &&
+	    !yml_get(y, c, "regex") && !yml_get(y, c, "absent"))
+		return yml_err(y, c, err, sz, "check needs equals, contains,"
+			       " regex or absent");
+
+	return 0;
+}
+
+
+static int check_action(struct engine *e, const yml_node *v,
+			const char *what, char *err, size_t sz)
+{
+	static const char *const keys[] = {
+		"ue", "expires", "refresh", "password", "status", NULL
+	};
+	const struct yml *y = e->y;
+	const char *ue = yml_is_scalar(v) ? yml_str(v) :
+		yml_str(yml_get(y, v, "ue"));
+	uint32_t u;
+	bool b;
+
+	if (yml_is_map(v)) {
+		if (yml_check_keys(y, v, keys, what, err, sz))
+			return EINVAL;
+		if (yml_get(y, v, "expires") &&
+		    yml_uint(y, yml_get(y, v, "expires"), "expires", &u, err,
+			     sz))
+			return EINVAL;
+		if (yml_get(y, v, "status") &&
+		    yml_uint(y, yml_get(y, v, "status"), "status", &u, err,
+			     sz))
+			return EINVAL;
+		if (yml_get(y, v, "refresh") &&
+		    yml_bool(y, yml_get(y, v, "refresh"), "refresh", &b, err,
+			     sz))
+			return EINVAL;
+	}
+
+	if (!ue || !topo_ue(e->topo, ue))
+		return yml_err(y, v, err, sz, "%s: unknown UE '%s'", what,
+			       ue ? ue : "");
+
+	return 0;
+}
+
+
+int scen_validate(struct engine *e, char *err, size_t sz)
+{
+	static const char *const rkeys[] = {
+		"name", "description", "topology", "settle", "steps", NULL
+	};
+	static const char *const skeys[] = {
+		"register", "deregister", "wait", "expect", "check", "note",
+		"strict", NULL
+	};
+	const struct yml *y = e->y;
+	size_t i, j, acts;
+	double d;
+	bool b;
+
+	if (yml_check_keys(y, yml_root(y), rkeys, "scenario", err, sz))
+		return EINVAL;
+
+	if (!yml_is_seq(e->steps) || !yml_count(e->steps))
+		return yml_err(y, e->steps ? e->steps : yml_root(y), err, sz,
+			       "scenario needs 'steps:', a list of steps");
+
+	for (i = 0; i < yml_count(e->steps); i++) {
+		const yml_node *st = yml_item(y, e->steps, i);
+		const yml_node *v;
+
+		if (yml_check_keys(y, st, skeys, "step", err, sz))
+			return EINVAL;
+
+		acts = !!yml_get(y, st, "register") +
+			!!yml_get(y, st, "deregister") +
+			!!yml_get(y, st, "wait");
+		if (acts > 1)
+			return yml_err(y, st, err, sz,
+				       "a step holds one action");
+		if (!acts && !yml_get(y, st, "expect") &&
+		    !yml_get(y, st, "check"))
+			return yml_err(y, st, err, sz, "step does nothing:"
+				       " give an action, expect or check");
+
+		if ((v = yml_get(y, st, "register")) &&
+		    check_action(e, v, "register", err, sz))
+			return EINVAL;
+		if ((v = yml_get(y, st, "deregister")) &&
+		    check_action(e, v, "deregister", err, sz))
+			return EINVAL;
+		if ((v = yml_get(y, st, "wait")) &&
+		    yml_double(y, v, "wait", &d, err, sz))
+			return EINVAL;
+		if ((v = yml_get(y, st, "strict")) &&
+		    yml_bool(y, v, "strict", &b, err, sz))
+			return EINVAL;
+
+		if ((v = yml_get(y, st, "expect")) != NULL) {
+			if (!yml_is_seq(v))
+				return yml_err(y, v, err, sz,
+					       "expect must be a list of"
+					       " arrows");
+			for (j = 0; j < yml_count(v); j++) {
+				if (check_arrow(y, yml_item(y, v, j), err,
+						sz))
+					return EINVAL;
+			}
+		}
+
+		if ((v = yml_get(y, st, "check")) != NULL) {
+			if (yml_is_seq(v)) {
+				for (j = 0; j < yml_count(v); j++) {
+					if (check_check(y, yml_item(y, v, j),
+							err, sz))
+						return EINVAL;
+				}
+			}
+			else if (check_check(y, v, err, sz)) {
+				return EINVAL;
+			}
+		}
+	}
+
+	return 0;
+}

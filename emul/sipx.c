@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* SIP helpers every node shares: header copies for forwarding, parameter
+ * and expiry reads, and the reason phrases of RFC 3261 section 21. */
+
+#include <string.h>
+#include <strings.h>
+#include <re.h>
+#include "emul.h"
+
+
+int sipx_hdr_str(char **sp, const struct sip_msg *msg, enum sip_hdrid id)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, id);
+
+	if (!h)
+		return ENOENT;
+
+	return pl_strdup(sp, &h->val);
+}
+
+
+bool sipx_hdr_pl(struct pl *pl, const struct sip_msg *msg, const char *name)
+{
+	const struct sip_hdr *h = sip_msg_xhdr(msg, name);
+
+	if (!h)
+		return false;
+
+	*pl = h->val;
+	return true;
+}
+
+
+int sipx_param(const struct pl *params, const char *name, char *buf,
+	       size_t sz)
+{
+	struct pl v;
+
+	if (msg_param_decode(params, name, &v))
+		return ENOENT;
+
+	/* Quoted values (nonce="...") come back without their quotes. */
+	if (v.l >= 2 && v.p[0] == '"' && v.p[v.l - 1] == '"') {
+		v.p++;
+		v.l -= 2;
+	}
+
+	return pl_strcpy(&v, buf, sz);
+}
+
+
+uint32_t sipx_expires(const struct sip_msg *msg, const struct pl *ctparams,
+		      uint32_t dflt)
+{
+	struct pl v;
+
+	/* RFC 3261 10.2.1.1: the Contact's expires parameter wins over the
+	 * Expires header. */
+	if (ctparams && !msg_param_decode(ctparams, "expires", &v))
+		return pl_u32(&v);
+
+	if (msg && pl_isset(&msg->expires))
+		return pl_u32(&msg->expires);
+
+	return dflt;
+}
+
+
+static bool skipped(enum sip_hdrid id, const enum sip_hdrid *skipv,
+		    size_t skipc)
+{
+	size_t i;
+
+	for (i = 0; i < skipc; i++) {
+		if (skipv[i] == id)
+			return true;
+	}
+
+	return false;
+}
+
+
+int sipx_print_hdrs(struct mbuf *mb, const struct sip_msg *msg,
+		    const enum sip_hdrid *skipv, size_t skipc,
+		    bool skip_first_via, bool skip_first_route)
+{
+	struct le *le;
+	int err = 0;
+
+	for (le = msg->hdrl.head; le && !err; le = le->next) {
+		const struct sip_hdr *h = le->data;
+
+		if (h->id == SIP_HDR_VIA && skip_first_via) {
+			skip_first_via = false;
+			continue;
+		}
+
+		if (h->id == SIP_HDR_ROUTE && skip_first_route) {
+			skip_first_route = false;
+			continue;
+		}
+
+		if (h->id != SIP_HDR_NONE && skipped(h->id, skipv, skipc))
+			continue;
+
+		err = mbuf_printf(mb, "%r: %r\r\n", &h->name, &h->val);
+	}
+
+	return err;
+}
+
+
+int sipx_body(struct pl *body, const struct sip_msg *msg)
+{
+	if (!body || !msg || !msg->mb)
+		return EINVAL;
+
+	body->p = (const char *)mbuf_buf(msg->mb);
+	body->l = mbuf_get_left(msg->mb);
+
+	return 0;
+}
+
+
+/* The address-of-record of a URI: scheme, user and host, no parameters
+ * or port, which is what IMPUs are compared by. */
+int sipx_uri_aor(char *buf, size_t sz, const struct pl *uri)
+{
+	struct uri u;
+	struct pl pl = *uri;
+
+	if (uri_decode(&u, &pl))
+		return EINVAL;
+
+	if (!pl_strcasecmp(&u.scheme, "tel"))
+		return re_snprintf(buf, sz, "tel:%r", &u.host) < 0 ?
+			ENOMEM : 0;
+
+	if (pl_isset(&u.user))
+		return re_snprintf(buf, sz, "%r:%r@%r", &u.scheme, &u.user,
+				   &u.host) < 0 ? ENOMEM : 0;
+
+	return re_snprintf(buf, sz, "%r:%r", &u.scheme, &u.host) < 0 ?
+		ENOMEM : 0;
+}
+
+
+const char *sipx_reason(uint16_t scode)
+{
+	switch (scode) {
+
+	case 100: return "Trying";
+	case 180: return "Ringing";
+	case 183: return "Session Progress";
+	case 200: return "OK";
+	case 202: return "Accepted";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
+	case 416: return "Unsupported URI Scheme";
+	case 420: return "Bad Extension";
+	case 423: return "Interval Too Brief";
+	case 480: return "Temporarily Unavailable";
+	case 481: return "Call/Transaction Does Not Exist";
+	case 482: return "Loop Detected";
+	case 483: return "Too Many Hops";
+	case 486: return "Busy Here";
+	case 487: return "Request Terminated";
+	case 489: return "Bad Event";
+	case 500: return "Server Internal Error";
+	case 501: return "Not Implemented";
+	case 503: return "Service Unavailable";
+	case 504: return "Server Time-out";
+	default:  return scode < 300 ? "OK" : "Error";
+	}
+}
+
+
+/* A parameter of a Digest challenge or credentials (RFC 2617 3.2): the
+ * list after the scheme is comma-separated, values quoted or tokens. */
+int sipx_auth_param(const struct pl *hval, const char *name, char *buf,
+		    size_t sz)
+{
+	const char *p = hval->p, *end = hval->p + hval->l;
+	size_t nl = strlen(name);
+
+	/* Skip the scheme. */
+	while (p < end && *p != ' ' && *p != '\t')
+		++p;
+
+	while (p < end) {
+		const char *v, *ve;
+
+		while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
+			++p;
+
+		v = p;
+		while (v < end && *v != '=' && *v != ',')
+			++v;
+		if (v >= end || *v != '=')
+			return ENOENT;
+
+		ve = v;
+		while (ve > p && (ve[-1] == ' ' || ve[-1] == '\t'))
+			--ve;
+		++v;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			++v;
+
+		if (v < end && *v == '"') {
+			const char *q = ++v;
+
+			while (q < end && *q != '"')
+				q += (*q == '\\' && q + 1 < end) ? 2 : 1;
+			if ((size_t)(ve - p) == nl &&
+			    !strncasecmp(p, name, nl)) {
+				struct pl r = {v, (size_t)(q - v)};
+
+				return pl_strcpy(&r, buf, sz);
+			}
+			p = q < end ? q + 1 : end;
+		}
+		else {
+			const char *q = v;
+
+			while (q < end && *q != ',' && *q != ' ')
+				++q;
+			if ((size_t)(ve - p) == nl &&
+			    !strncasecmp(p, name, nl)) {
+				struct pl r = {v, (size_t)(q - v)};
+
+				return pl_strcpy(&r, buf, sz);
+			}
+			p = q;
+		}
+	}
+
+	return ENOENT;
+}

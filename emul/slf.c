@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The Subscription Locator Function: with several HSSs, the CSCFs ask it
+ * which one holds a user (TS 23.228 5.8.1); each HSS answers from its
+ * own index, so a lookup costs one indexed query per HSS. */
+
+#include <re.h>
+#include "yml.h"
+#include "hss.h"
+#include "emul.h"
+
+static struct list hssl;
+
+struct slf_ent {
+	struct le le;
+	struct hss *hss;
+};
+
+
+static void ent_destructor(void *arg)
+{
+	struct slf_ent *e = arg;
+
+	list_unlink(&e->le);
+	mem_deref(e->hss);
+}
+
+
+int emul_hss_add(struct hss *hss)
+{
+	struct slf_ent *e;
+
+	if (!hss)
+		return EINVAL;
+
+	e = mem_zalloc(sizeof(*e), ent_destructor);
+	if (!e)
+		return ENOMEM;
+
+	e->hss = mem_ref(hss);
+	list_append(&hssl, &e->le, e);
+
+	return 0;
+}
+
+
+struct hss *emul_hss_locate(const char *impu)
+{
+	struct le *le;
+
+	if (!impu)
+		return NULL;
+
+	/* One HSS needs no locator: it answers "unknown" itself. */
+	if (list_count(&hssl) == 1)
+		return ((struct slf_ent *)hssl.head->data)->hss;
+
+	for (le = hssl.head; le; le = le->next) {
+		struct slf_ent *e = le->data;
+
+		if (hss_has_impu(e->hss, impu))
+			return e->hss;
+	}
+
+	return NULL;
+}
+
+
+struct hss *emul_hss_first(void)
+{
+	return hssl.head ? ((struct slf_ent *)hssl.head->data)->hss : NULL;
+}
+
+
+void emul_hss_flush(void)
+{
+	list_flush(&hssl);
+}

@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The topology: home domain, nodes (each on its own loopback address
+ * unless the YAML gives one), HSSs with their subscribers and iFCs, and
+ * the UEs' credentials.  Every error names file:line:column. */
+
+#include <string.h>
+#include <re.h>
+#include "yml.h"
+#include "hss.h"
+#include "emul.h"
+#include "cscf.h"
+#include "as.h"
+#include "ue.h"
+
+struct topo {
+	struct list roles;      /* role objects, released before nodes */
+	struct list nodes;
+	struct list ues;
+};
+
+struct ent {
+	struct le le;
+	void *obj;
+	char *name;
+};
+
+
+static void ent_destructor(void *arg)
+{
+	struct ent *e = arg;
+
+	list_unlink(&e->le);
+	mem_deref(e->obj);
+	mem_deref(e->name);
+}
+
+
+static void topo_destructor(void *arg)
+{
+	struct topo *t = arg;
+
+	list_flush(&t->ues);
+	list_flush(&t->roles);
+	list_flush(&t->nodes);
+	emul_hss_flush();
+	emul_flush();
+}
+
+
+static int keep(struct list *l, void *obj, const char *name)
+{
+	struct ent *e = mem_zalloc(sizeof(*e), ent_destructor);
+
+	if (!e) {
+		mem_deref(obj);
+		return ENOMEM;
+	}
+
+	e->obj = obj;
+	list_append(l, &e->le, e);
+
+	return name ? str_dup(&e->name, name) : 0;
+}
+
+
+struct ue *topo_ue(const struct topo *t, const char *name)
+{
+	struct le *le;
+
+	for (le = t ? t->ues.head : NULL; le; le = le->next) {
+		struct ent *e = le->data;
+
+		if (!str_cmp(e->name, name))
+			return e->obj;
+	}
+
+	return NULL;
+}
+
+
+static int load_hss(struct topo *t, const struct yml *y,
+		    const yml_node *root, const char *domain,
+		    char *err, size_t sz)
+{
+	static const char *const keys[] = {"name", "db", NULL};
+	yml_node *list = yml_get(y, root, "hss");
+	size_t i, n = list ? yml_count(list) : 0;
+	struct hss *hss = NULL;
+	int e;
+
+	if (list && !yml_is_seq(list))
+		return yml_err(y, list, err, sz,
+			       "hss must be a list of {name, db}");
+
+	/* No hss section: one in-memory HSS holds every subscriber. */
+	for (i = 0; i < (n ? n : 1); i++) {
+		yml_node *h = yml_item(y, list, i);
+		const char *name = "hss", *db = NULL;
+
+		if (h) {
+			if (yml_check_keys(y, h, keys, "hss entry", err, sz))
+				return EINVAL;
+			if (yml_get(y, h, "name") &&
+			    yml_scalar(y, yml_get(y, h, "name"), "hss name",
+				       &name, err, sz))
+				return EINVAL;
+			if (yml_get(y, h, "db") &&
+			    yml_scalar(y, yml_get(y, h, "db"), "hss db", &db,
+				       err, sz))
+				return EINVAL;
+		}
+
+		e = hss_alloc(&hss, name, db, domain, err, sz);
+		if (e)
+			return e;
+
+		e = hss_load(hss, y, root, err, sz);
+		if (!e)
+			e = emul_hss_add(hss);
+		mem_deref(hss);
+		if (e)
+			return e;
+	}
+
+	(void)t;
+	return 0;
+}
+
+
+/* A UE's credentials, as its SIM would carry them: from the subscriber
+ * entry with its IMPI, unless the node gives them. */
+static int ue_creds(const struct yml *y, const yml_node *root,
+		    const char *impi, const char **impu, const char **pw)
+{
+	yml_node *subs = yml_get(y, root, "subscribers");
+	size_t i;
+
+	for (i = 0; i < yml_count(subs); i++) {
+		yml_node *s = yml_item(y, subs, i);
+		yml_node *u = yml_get(y, s, "impu");
+
+		if (str_cmp(yml_str(yml_get(y, s, "impi")), impi))
+			continue;
+
+		if (!*pw)
+			*pw = yml_str(yml_get(y, s, "password"));
+		if (!*impu)
+			*impu = yml_is_seq(u) ? yml_str(yml_item(y, u, 0)) :
+				yml_str(u);
+		return 0;
+	}
+
+	return ENOENT;
+}
+
+
+static int make_role(struct topo *t, struct node *n, const struct yml *y,
+		     const yml_node *nn, const yml_node *root,
+		     char *err, size_t sz)
+{
+	struct cscf_cfg cfg;
+	void *obj = NULL;
+	uint32_t v;
+	int e = 0;
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (yml_get(y, nn, "min_expires")) {
+		if (yml_uint(y, yml_get(y, nn, "min_expires"), "min_expires",
+			     &v, err, sz))
+			return EINVAL;
+		cfg.reg_min_expires = v;
+	}
+	if (yml_get(y, nn, "max_expires")) {
+		if (yml_uint(y, yml_get(y, nn, "max_expires"), "max_expires",
+			     &v, err, sz))
+			return EINVAL;
+		cfg.reg_max_expires = v;
+	}
+
+	switch (node_role(n)) {
+
+	case ROLE_PCSCF:
+		e = pcscf_alloc((struct pcscf **)&obj, n, &cfg);
+		break;
+
+	case ROLE_ICSCF:
+		e = icscf_alloc((struct icscf **)&obj, n, &cfg);
+		break;
+
+	case ROLE_SCSCF:
+		e = scscf_alloc((struct scscf **)&obj, n, &cfg);
+		break;
+
+	case ROLE_AS:
+		e = as_alloc((struct as **)&obj, n);
+		break;
+
+	case ROLE_UE: {
+		const char *impi = NULL, *impu = NULL, *pw = NULL;
+		const char *pname = NULL;
+		struct node *p;
+
+		if (yml_scalar(y, yml_get(y, nn, "impi"), "ue impi", &impi,
+			       err, sz))
+			return yml_err(y, nn, err, sz,
+				       "ue '%s' needs impi: its subscriber",
+				       node_name(n));
+		if (yml_get(y, nn, "impu") &&
+		    yml_scalar(y, yml_get(y, nn, "impu"), "impu", &impu, err,
+			       sz))
+			return EINVAL;
+		if (yml_get(y, nn, "password") &&
+		    yml_scalar(y, yml_get(y, nn, "password"), "password",
+			       &pw, err, sz))
+			return EINVAL;
+		if (yml_get(y, nn, "pcscf") &&
+		    yml_scalar(y, yml_get(y, nn, "pcscf"), "pcscf", &pname,
+			       err, sz))
+			return EINVAL;
+
+		(void)ue_creds(y, root, impi, &impu, &pw);
+		if (!impu || !pw)
+			return yml_err(y, yml_get(y, nn, "impi"), err, sz,
+				       "ue '%s': no subscriber with impi '%s'"
+				       " (and no impu/password given)",
+				       node_name(n), impi);
+
+		p = pname ? emul_node(pname) : emul_node_by_role(ROLE_PCSCF);
+		if (!p || node_role(p) != ROLE_PCSCF)
+			return yml_err(y, nn, err, sz,
+				       "ue '%s': unknown P-CSCF '%s'",
+				       node_name(n), pname ? pname : "");
+
+		e = ue_alloc((struct ue **)&obj, n, p, impu, impi, pw);
+		if (!e)
+			return keep(&t->ues, obj, node_name(n));
+		break;
+	}
+
+	default:
+		break;
+	}
+
+	if (e)
+		return yml_err(y, nn, err, sz, "node '%s': cannot start: %m",
+			       node_name(n), e);
+
+	return obj ? keep(&t->roles, obj, NULL) : 0;
+}
+
+
+static int load_nodes(struct topo *t, const struct yml *y,
+		      const yml_node *root, const char *domain,
+		      char *err, size_t sz)
+{
+	static const char *const keys[] = {
+		"name", "role", "addr", "transport", "impi", "impu",
+		"password", "pcscf", "min_expires", "max_expires", NULL
+	};
+	yml_node *nodes = yml_get(y, root, "nodes");
+	size_t i, pass;
+	int e;
+
+	if (!yml_is_seq(nodes) || !yml_count(nodes))
+		return yml_err(y, nodes ? nodes : root, err, sz,
+			       "topology needs 'nodes:', a list of nodes");
+
+	/* Two passes: the core first, so that a UE finds its P-CSCF
+	 * whatever the order in the file. */
+	for (pass = 0; pass < 2; pass++) {
+	for (i = 0; i < yml_count(nodes); i++) {
+		yml_node *nn = yml_item(y, nodes, i);
+		const char *name, *rs, *as = NULL, *tps = NULL;
+		enum node_role role;
+		struct node *n;
+		struct sa addr;
+
+		if (yml_check_keys(y, nn, keys, "node", err, sz))
+			return EINVAL;
+		if (yml_scalar(y, yml_get(y, nn, "name"), "node name",
+			       &name, err, sz))
+			return yml_err(y, nn, err, sz, "node needs a name");
+		if (yml_scalar(y, yml_get(y, nn, "role"), "node role", &rs,
+			       err, sz))
+			return yml_err(y, nn, err, sz,
+				       "node '%s' needs a role", name);
+		if (node_role_decode(&role, rs) || role == ROLE_HSS)
+			return yml_err(y, yml_get(y, nn, "role"), err, sz,
+				       "unknown role '%s' (pcscf, icscf,"
+				       " scscf, as or ue)", rs);
+
+		if ((role == ROLE_UE) != (pass == 1))
+			continue;
+
+		if (emul_node(name))
+			return yml_err(y, yml_get(y, nn, "name"), err, sz,
+				       "duplicate node name '%s'", name);
+
+		if (yml_get(y, nn, "addr")) {
+			if (yml_scalar(y, yml_get(y, nn, "addr"), "addr",
+				       &as, err, sz))
+				return EINVAL;
+			if (sa_decode(&addr, as, strlen(as)) &&
+			    sa_set_str(&addr, as, SIP_PORT))
+				return yml_err(y, yml_get(y, nn, "addr"), err,
+					       sz, "bad address '%s'"
+					       " (want ip or ip:port)", as);
+			if (!netguard_allowed(&addr))
+				return yml_err(y, yml_get(y, nn, "addr"), err,
+					       sz, "address '%s' is not"
+					       " loopback (127.0.0.0/8)", as);
+		}
+		else {
+			/* 127.0.1.N in file order: a capture reads like a
+			 * network, one host per node. */
+			(void)sa_set_str(&addr, "127.0.1.0", SIP_PORT);
+			addr.u.in.sin_addr.s_addr =
+				htonl(ntohl(addr.u.in.sin_addr.s_addr) +
+				      (uint32_t)i + 1);
+		}
+
+		if (emul_node_by_addr(&addr) &&
+		    sa_cmp(node_addr(emul_node_by_addr(&addr)), &addr,
+			   SA_ALL))
+			return yml_err(y, yml_get(y, nn, "addr") ?
+				       yml_get(y, nn, "addr") : nn, err, sz,
+				       "node '%s': address %J is taken by"
+				       " node '%s'", name, &addr,
+				       node_name(emul_node_by_addr(&addr)));
+
+		if (yml_get(y, nn, "transport")) {
+			if (yml_scalar(y, yml_get(y, nn, "transport"),
+				       "transport", &tps, err, sz))
+				return EINVAL;
+			if (strcmp(tps, "udp") && strcmp(tps, "tcp"))
+				return yml_err(y, yml_get(y, nn, "transport"),
+					       err, sz, "transport must be udp"
+					       " or tcp, not '%s'", tps);
+		}
+
+		e = node_alloc(&n, name, role, &addr, domain,
+			       tps && !strcmp(tps, "tcp"));
+		if (e)
+			return yml_err(y, nn, err, sz,
+				       "node '%s': cannot listen on %J: %m",
+				       name, &addr, e);
+
+		e = keep(&t->nodes, n, NULL);
+		if (e)
+			return e;
+
+		e = make_role(t, n, y, nn, root, err, sz);
+		if (e)
+			return e;
+	}
+	}
+
+	if (!emul_node_by_role(ROLE_PCSCF) || !emul_node_by_role(ROLE_ICSCF) ||
+	    !emul_node_by_role(ROLE_SCSCF))
+		return yml_err(y, nodes, err, sz, "topology needs a pcscf, an"
+			       " icscf and an scscf node");
+
+	return 0;
+}
+
+
+int topo_load(struct topo **tp, const struct yml *y,
+	      const struct yaml_node_s *root,
+	      char *err, size_t sz)
+{
+	static const char *const keys[] = {
+		"domain", "nodes", "hss", "profiles", "subscribers", NULL
+	};
+	const char *domain;
+	struct topo *t;
+	int e;
+
+	if (!tp || !y || !root)
+		return EINVAL;
+
+	if (emul_nodes()->head)
+		return yml_err(y, root, err, sz,
+			       "a topology is loaded already");
+
+	if (yml_check_keys(y, root, keys, "topology", err, sz))
+		return EINVAL;
+
+	if (yml_scalar(y, yml_get(y, root, "domain"), "domain", &domain, err,
+		       sz))
+		return yml_err(y, root, err, sz,
+			       "topology needs 'domain:', the home domain");
+
+	t = mem_zalloc(sizeof(*t), topo_destructor);
+	if (!t)
+		return ENOMEM;
+
+	emul_set_domain(domain);
+
+	e = load_hss(t, y, root, domain, err, sz);
+	if (e)
+		goto out;
+
+	e = load_nodes(t, y, root, domain, err, sz);
+
+ out:
+	if (e)
+		mem_deref(t);
+	else
+		*tp = t;
+
+	return e;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* hss internals: the iFC structs that the loader fills, the evaluator reads
+ * and the store writes to SQLite; the subscriber rows the Cx code reads. */
+
+#include <regex.h>
+
+/* ---- ifc.c: the model ---- */
+
+/* The five kinds of Service Point Trigger of TS 29.228 Annex B.2.2 */
+enum spt_type {
+	SPT_METHOD = 0,
+	SPT_REQUEST_URI,
+	SPT_HEADER,
+	SPT_SESSION_CASE,
+	SPT_SDP,
+};
+
+struct spt {
+	enum spt_type type;
+	bool negated;
+	uint32_t *groupv;       /* Group numbers, at least one */
+	size_t groupc;
+	/* Method, Request-URI regex source, header name or SDP line type */
+	char *str;
+	char *content;          /* header/SDP Content regex source, or NULL */
+	regex_t re;             /* compiled str (R-URI) or content */
+	bool re_ok;             /* re holds a compiled regex to regfree */
+	enum ifc_case scase;
+};
+
+struct ifc {
+	int32_t priority;
+	bool cnf;               /* ConditionTypeCNF */
+	struct spt *sptv;       /* no trigger point when sptc == 0 */
+	size_t sptc;
+	uint32_t *groupv;       /* distinct Group numbers, ascending */
+	size_t groupc;
+	char *as;               /* ApplicationServer/ServerName */
+	enum ifc_dh dh;
+	char *service_info;     /* NULL when absent */
+};
+
+struct ifc_profile {
+	char *name;
+	struct ifc **ifcv;      /* sorted by priority once loaded */
+	size_t ifcc;            /* filled entries of ifcv */
+};
+
+int  ifc_alloc(struct ifc **ifcp, size_t sptc);
+int  ifc_index_groups(struct ifc *ifc);
+int  ifc_profile_alloc(struct ifc_profile **pp, const char *name,
+		       size_t cap);
+void ifc_profile_sort(struct ifc_profile *p);
+const char *spt_type_name(enum spt_type t);
+
+/* ---- store.c: the database, its rows and statements ---- */
+
+/* Registration state of the implicit registration set (TS 29.228 6.1.2);
+ * all IMPUs of one IMPI form that set, so the state is kept per IMPI. */
+enum hss_state {
+	HSS_NOT_REGISTERED = 0,
+	HSS_REGISTERED     = 1,
+	HSS_UNREGISTERED   = 2,  /* S-CSCF assigned for terminating calls */
+};
+
+enum { HSS_ID_MAX = 128 };       /* identity, password and name buffers */
+
+struct hss_sub {
+	char impi[HSS_ID_MAX];
+	char password[HSS_ID_MAX];
+	char profile[HSS_ID_MAX];       /* "" when the user has none */
+	char scscf[HSS_ID_MAX];         /* "" when none assigned */
+	enum hss_state state;
+};
+
+/* Where a row came from in the topology: n is the template index (1..count)
+ * or 0, so that a duplicate can name the first place too. */
+struct hss_src {
+	unsigned line;
+	unsigned col;
+	uint32_t n;
+};
+
+struct hss_profiles;
+
+const char *hss_realm(const struct hss *hss);
+
+/* Cx lookups: 0, ENOENT when unknown, EIO on a database error */
+int hss_sub_by_impi(struct hss *hss, const char *impi, struct hss_sub *sub);
+int hss_sub_by_impu(struct hss *hss, const char *impu, struct hss_sub *sub);
+int hss_sub_assign(struct hss *hss, const char *impi, const char *scscf,
+		   enum hss_state state);
+int hss_sub_assoc(struct hss *hss, const char *impi, char **assocp);
+struct ifc_profile *hss_profile_find(const struct hss *hss,
+				     const char *name);
+
+/* Loading: hss_db_begin opens the load's transaction and empties every
+ * table; inserts return EEXIST when the key is there already. */
+int  hss_db_begin(struct hss *hss);
+int  hss_db_end(struct hss *hss, bool commit);
+const char *hss_db_errmsg(const struct hss *hss);
+int  hss_db_profile(struct hss *hss, const struct ifc_profile *p);
+int  hss_db_sub(struct hss *hss, const char *impi, const char *password,
+		const char *profile, const struct hss_src *src);
+int  hss_db_impu(struct hss *hss, const char *uri, const char *impi,
+		 size_t pos, const struct hss_src *src);
+int  hss_db_src(struct hss *hss, bool impu, const char *key,
+		struct hss_src *src);
+
+/* hss_load builds a new set of profiles and swaps it in on COMMIT */
+void hss_profiles_set(struct hss *hss, struct hss_profiles *ps);
+
+/* ---- profiles.c: the compiled profiles by name ---- */
+int  hss_profiles_alloc(struct hss_profiles **psp);
+int  hss_profiles_add(struct hss_profiles *ps, struct ifc_profile *p);
+struct ifc_profile *hss_profiles_find(const struct hss_profiles *ps,
+				      const char *name);

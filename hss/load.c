@@ -1,0 +1,481 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* load: the topology's 'profiles' and 'subscribers' into one HSS, in one
+ * transaction, with 'count' templates expanded as rows are written. */
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <re.h>
+#include "yml.h"
+#include <hss.h>      /* include/hss.h, the public API */
+#include "hss.h"      /* hss/hss.h, the internals */
+
+enum {
+	PATH_LEN  = 64,
+	COUNT_MAX = 1000000,
+};
+
+/* A string field of a subscriber: literal, or with count a template whose
+ * one integer conversion (%d, %04d, %-3u ...) becomes 1..count. */
+struct tmpl {
+	const char *src;
+	bool conv;
+	char pre[HSS_ID_MAX];
+	char post[HSS_ID_MAX];
+	char flag;              /* '0', '-' or 0 */
+	unsigned width;
+};
+
+/* One entry of 'subscribers', checked once and then written count times */
+struct subdef {
+	const char *what;       /* "subscribers[3]" */
+	const yml_node *impi_n, *impu_n, *pass_n;
+	struct tmpl impi, pass;
+	struct tmpl *impuv;
+	size_t impuc;
+	const char *profile;    /* NULL when absent */
+	uint32_t count;         /* 0 without template */
+};
+
+
+static int load_profiles(struct hss *hss, struct hss_profiles *ps,
+			 const struct yml *y, const yml_node *n,
+			 char *err, size_t sz)
+{
+	size_t i;
+	int e;
+
+	if (!n)
+		return 0;
+
+	if (!yml_is_map(n))
+		return yml_err(y, n, err, sz, "profiles must be a mapping of "
+			       "name to profile");
+
+	for (i = 0; i < yml_count(n); i++) {
+		const yml_node *kn = yml_key(y, n, i);
+		const char *name = yml_str(kn);
+		struct ifc_profile *p;
+
+		if (!str_isset(name) || strlen(name) >= HSS_ID_MAX)
+			return yml_err(y, kn, err, sz, "profiles: a profile "
+				       "name must be 1 to %d characters",
+				       HSS_ID_MAX - 1);
+
+		/* libyaml accepts a key twice; the second would hide the
+		 * first without a word */
+		if (hss_profiles_find(ps, name))
+			return yml_err(y, kn, err, sz, "profiles: duplicate "
+				       "profile '%s'", name);
+
+		e = ifc_profile_load(&p, name, y, yml_val(y, n, i), err, sz);
+		if (e)
+			return e;
+
+		e = hss_profiles_add(ps, p);
+		if (!e && hss_db_profile(hss, p))
+			e = yml_err(y, kn, err, sz, "hss %s: database: %s",
+				    hss_name(hss), hss_db_errmsg(hss));
+		mem_deref(p);
+		if (e)
+			return e;
+	}
+
+	return 0;
+}
+
+
+static int tmpl_parse(struct tmpl *t, const struct yml *y,
+		      const yml_node *n, const char *what, bool count,
+		      char *err, size_t sz)
+{
+	const char *p;
+	char *out;
+	size_t o = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (yml_scalar(y, n, what, &t->src, err, sz))
+		return EINVAL;
+	if (!*t->src)
+		return yml_err(y, n, err, sz, "%s must not be empty", what);
+	if (!count)
+		return 0;
+
+	out = t->pre;
+	for (p = t->src; *p; p++) {
+		if (*p == '%' && p[1] == '%') {
+			++p;
+		}
+		else if (*p == '%') {
+			++p;
+			if (*p == '0' || *p == '-')
+				t->flag = *p++;
+			while (*p >= '0' && *p <= '9' && t->width < 100)
+				t->width = t->width * 10 +
+					(unsigned)(*p++ - '0');
+
+			if (t->width > 20 || (*p != 'd' && *p != 'i' &&
+					      *p != 'u'))
+				return yml_err(y, n, err, sz, "%s: bad '%%' "
+					       "in '%s' (use one of %%d, "
+					       "%%04d ... and %%%% for a %%)",
+					       what, t->src);
+			if (t->conv)
+				return yml_err(y, n, err, sz, "%s: '%s' has "
+					       "more than one integer "
+					       "conversion", what, t->src);
+			t->conv = true;
+			out = t->post;
+			o = 0;
+			continue;
+		}
+
+		if (o + 1 >= HSS_ID_MAX)
+			return yml_err(y, n, err, sz, "%s: '%s' is longer than"
+				       " %d characters", what, t->src,
+				       HSS_ID_MAX - 1);
+		out[o++] = *p;
+		out[o] = '\0';
+	}
+
+	if (!t->conv)
+		return yml_err(y, n, err, sz, "%s: '%s' needs one integer "
+			       "conversion such as %%d or %%04d, as count is "
+			       "set", what, t->src);
+
+	return 0;
+}
+
+
+static int tmpl_expand(char *buf, const struct tmpl *t, uint32_t i,
+		       const struct yml *y, const yml_node *n,
+		       const char *what, char *err, size_t sz)
+{
+	int len;
+
+	/* literal formats only: the user's template is never a format */
+	if (!t->conv)
+		len = snprintf(buf, HSS_ID_MAX, "%s", t->src);
+	else if (t->flag == '0')
+		len = snprintf(buf, HSS_ID_MAX, "%s%0*u%s", t->pre,
+			       (int)t->width, i, t->post);
+	else if (t->flag == '-')
+		len = snprintf(buf, HSS_ID_MAX, "%s%-*u%s", t->pre,
+			       (int)t->width, i, t->post);
+	else
+		len = snprintf(buf, HSS_ID_MAX, "%s%*u%s", t->pre,
+			       (int)t->width, i, t->post);
+
+	if (len < 0 || len >= HSS_ID_MAX)
+		return yml_err(y, n, err, sz, "%s: '%s' is longer than %d "
+			       "characters", what, t->src, HSS_ID_MAX - 1);
+
+	return 0;
+}
+
+
+/* TS 23.228 4.3.3.2: an IMPU is a SIP URI or a tel URI */
+static int check_impu(const char *uri, const struct yml *y,
+		      const yml_node *n, const char *what,
+		      char *err, size_t sz)
+{
+	struct uri u;
+	struct pl pl;
+
+	if (!strncasecmp(uri, "tel:", 4) && uri[4])
+		return 0;
+
+	pl_set_str(&pl, uri);
+	if (!strncasecmp(uri, "sip:", 4) && !uri_decode(&u, &pl) &&
+	    pl_isset(&u.host))
+		return 0;
+
+	return yml_err(y, n, err, sz, "%s: '%s' is not a sip: or tel: URI",
+		       what, uri);
+}
+
+
+/* A PRIMARY KEY conflict: the second place is n, the first comes from the
+ * src columns of the row already there. */
+static int dup_err(struct hss *hss, bool impu, const char *val, uint32_t idx,
+		   const struct yml *y, const yml_node *n, const char *what,
+		   char *err, size_t sz)
+{
+	char first[96] = "", second[32] = "";
+	struct hss_src src;
+
+	if (idx)
+		(void)re_snprintf(second, sizeof(second), " (n=%u)", idx);
+
+	if (!hss_db_src(hss, impu, val, &src)) {
+		(void)re_snprintf(first, sizeof(first), ", first at %s:%u:%u",
+				  yml_file(y), src.line, src.col);
+		if (src.n)
+			(void)re_snprintf(first + strlen(first),
+					  sizeof(first) - strlen(first),
+					  " (n=%u)", src.n);
+	}
+
+	return yml_err(y, n, err, sz, "%s: duplicate %s '%s'%s%s", what,
+		       impu ? "IMPU" : "IMPI", val, second, first);
+}
+
+
+static const yml_node *impu_node(const struct yml *y, const struct subdef *d,
+				 size_t i, char *path, size_t psz)
+{
+	if (!yml_is_seq(d->impu_n)) {
+		(void)re_snprintf(path, psz, "%s.impu", d->what);
+		return d->impu_n;
+	}
+
+	(void)re_snprintf(path, psz, "%s.impu[%zu]", d->what, i);
+
+	return yml_item(y, d->impu_n, i);
+}
+
+
+/* Writes user idx (1..count, or 0 without template) of d */
+static int sub_store(struct hss *hss, const struct subdef *d, uint32_t idx,
+		     const struct yml *y, char *err, size_t sz)
+{
+	char impi[HSS_ID_MAX], buf[HSS_ID_MAX], path[PATH_LEN];
+	struct hss_src src;
+	size_t i;
+	int e;
+
+	(void)re_snprintf(path, sizeof(path), "%s.password", d->what);
+	e = tmpl_expand(buf, &d->pass, idx, y, d->pass_n, path, err, sz);
+	if (e)
+		return e;
+
+	(void)re_snprintf(path, sizeof(path), "%s.impi", d->what);
+	e = tmpl_expand(impi, &d->impi, idx, y, d->impi_n, path, err, sz);
+	if (e)
+		return e;
+
+	src.line = yml_line(d->impi_n);
+	src.col = yml_col(d->impi_n);
+	src.n = idx;
+
+	e = hss_db_sub(hss, impi, buf, d->profile, &src);
+	if (e == EEXIST)
+		return dup_err(hss, false, impi, idx, y, d->impi_n, path,
+			       err, sz);
+	if (e)
+		goto dberr;
+
+	for (i = 0; i < d->impuc; i++) {
+		const yml_node *un = impu_node(y, d, i, path, sizeof(path));
+
+		e = tmpl_expand(buf, &d->impuv[i], idx, y, un, path, err, sz);
+		if (!e)
+			e = check_impu(buf, y, un, path, err, sz);
+		if (e)
+			return e;
+
+		src.line = yml_line(un);
+		src.col = yml_col(un);
+
+		e = hss_db_impu(hss, buf, impi, i, &src);
+		if (e == EEXIST)
+			return dup_err(hss, true, buf, idx, y, un, path,
+				       err, sz);
+		if (e)
+			goto dberr;
+	}
+
+	return 0;
+
+ dberr:
+	return yml_err(y, d->impi_n, err, sz, "hss %s: database: %s",
+		       hss_name(hss), hss_db_errmsg(hss));
+}
+
+
+static int subdef_load(struct subdef *d, const struct hss_profiles *ps,
+		       const struct yml *y, const yml_node *n,
+		       char *err, size_t sz)
+{
+	char path[PATH_LEN];
+	const yml_node *pn, *cn;
+	size_t i;
+	int e;
+
+	d->impi_n = yml_get(y, n, "impi");
+	d->impu_n = yml_get(y, n, "impu");
+	d->pass_n = yml_get(y, n, "password");
+	if (!d->impi_n)
+		return yml_err(y, n, err, sz, "%s: missing 'impi'", d->what);
+	if (!d->impu_n)
+		return yml_err(y, n, err, sz, "%s: missing 'impu'", d->what);
+	if (!d->pass_n)
+		return yml_err(y, n, err, sz, "%s: missing 'password'",
+			       d->what);
+
+	cn = yml_get(y, n, "count");
+	if (cn) {
+		(void)re_snprintf(path, sizeof(path), "%s.count", d->what);
+		e = yml_uint(y, cn, path, &d->count, err, sz);
+		if (e)
+			return e;
+		if (d->count < 1 || d->count > COUNT_MAX)
+			return yml_err(y, cn, err, sz, "%s must be 1 to %u",
+				       path, COUNT_MAX);
+	}
+
+	pn = yml_get(y, n, "profile");
+	if (pn) {
+		(void)re_snprintf(path, sizeof(path), "%s.profile", d->what);
+		e = yml_scalar(y, pn, path, &d->profile, err, sz);
+		if (e)
+			return e;
+		if (!hss_profiles_find(ps, d->profile))
+			return yml_err(y, pn, err, sz, "%s: no profile '%s' "
+				       "in profiles", path, d->profile);
+	}
+
+	(void)re_snprintf(path, sizeof(path), "%s.impi", d->what);
+	e = tmpl_parse(&d->impi, y, d->impi_n, path, d->count, err, sz);
+	if (e)
+		return e;
+
+	(void)re_snprintf(path, sizeof(path), "%s.password", d->what);
+	e = tmpl_parse(&d->pass, y, d->pass_n, path, d->count, err, sz);
+	if (e)
+		return e;
+
+	d->impuc = yml_is_seq(d->impu_n) ? yml_count(d->impu_n) : 1;
+	if (!d->impuc)
+		return yml_err(y, d->impu_n, err, sz, "%s.impu must list at "
+			       "least one URI", d->what);
+
+	d->impuv = mem_zalloc(d->impuc * sizeof(*d->impuv), NULL);
+	if (!d->impuv)
+		return ENOMEM;
+
+	for (i = 0; i < d->impuc; i++) {
+		const yml_node *un = impu_node(y, d, i, path, sizeof(path));
+
+		e = tmpl_parse(&d->impuv[i], y, un, path, d->count, err, sz);
+		if (e)
+			return e;
+	}
+
+	return 0;
+}
+
+
+static int load_subscriber(struct hss *hss, const struct hss_profiles *ps,
+			   const struct yml *y, const yml_node *n, size_t idx,
+			   char *err, size_t sz)
+{
+	static const char *const keys[] = {
+		"impi", "impu", "password", "profile", "hss", "count", NULL
+	};
+	char what[PATH_LEN], path[PATH_LEN];
+	struct subdef d;
+	const yml_node *hn;
+	const char *hname;
+	uint32_t i;
+	int e;
+
+	memset(&d, 0, sizeof(d));
+	(void)re_snprintf(what, sizeof(what), "subscribers[%zu]", idx);
+	d.what = what;
+
+	e = yml_check_keys(y, n, keys, what, err, sz);
+	if (e)
+		return e;
+
+	/* several HSSs share one topology; each takes its own users */
+	hn = yml_get(y, n, "hss");
+	if (hn) {
+		(void)re_snprintf(path, sizeof(path), "%s.hss", what);
+		e = yml_scalar(y, hn, path, &hname, err, sz);
+		if (e)
+			return e;
+		if (strcmp(hname, hss_name(hss)))
+			return 0;
+	}
+
+	e = subdef_load(&d, ps, y, n, err, sz);
+	if (e)
+		goto out;
+
+	if (!d.count) {
+		e = sub_store(hss, &d, 0, y, err, sz);
+		goto out;
+	}
+
+	for (i = 1; i <= d.count && !e; i++)
+		e = sub_store(hss, &d, i, y, err, sz);
+
+ out:
+	mem_deref(d.impuv);
+
+	return e;
+}
+
+
+int hss_load(struct hss *hss, const struct yml *y, const yaml_node_t *root,
+	     char *err, size_t sz)
+{
+	struct hss_profiles *ps = NULL;
+	const yml_node *sn;
+	bool tx = false;
+	size_t i;
+	int e;
+
+	if (!hss || !y)
+		return EINVAL;
+
+	if (!yml_is_map(root))
+		return yml_err(y, root, err, sz, "the topology must be a "
+			       "mapping");
+
+	sn = yml_get(y, root, "subscribers");
+	if (sn && !yml_is_seq(sn))
+		return yml_err(y, sn, err, sz, "subscribers must be a list");
+
+	e = hss_profiles_alloc(&ps);
+	if (e)
+		return e;
+
+	/* all or nothing: a failed load leaves the HSS as it was */
+	e = hss_db_begin(hss);
+	if (e) {
+		e = yml_err(y, root, err, sz, "hss %s: database: %s",
+			    hss_name(hss), hss_db_errmsg(hss));
+		goto out;
+	}
+	tx = true;
+
+	e = load_profiles(hss, ps, y, yml_get(y, root, "profiles"), err, sz);
+	if (e)
+		goto out;
+
+	for (i = 0; i < yml_count(sn); i++) {
+		e = load_subscriber(hss, ps, y, yml_item(y, sn, i), i,
+				    err, sz);
+		if (e)
+			goto out;
+	}
+
+	e = hss_db_end(hss, true);
+	if (e) {
+		e = yml_err(y, root, err, sz, "hss %s: database: %s",
+			    hss_name(hss), hss_db_errmsg(hss));
+		goto out;
+	}
+	tx = false;
+
+	hss_profiles_set(hss, ps);
+
+ out:
+	if (tx)
+		(void)hss_db_end(hss, false);
+	mem_deref(ps);
+
+	return e;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* cscf: the P-, I- and S-CSCF, three policies on one transaction-stateful
+ * proxy core (RFC 3261 sections 16 and 17). */
+
+struct node;
+struct pcscf;
+struct icscf;
+struct scscf;
+
+struct cscf_cfg {
+	uint32_t reg_min_expires;       /* S-CSCF: 423 below this */
+	uint32_t reg_max_expires;       /* S-CSCF: granted at most */
+	uint32_t nonce_lifetime;        /* S-CSCF: seconds */
+	const char *visited_network;    /* P-CSCF: P-Visited-Network-ID */
+};
+
+int pcscf_alloc(struct pcscf **pp, struct node *node,
+		const struct cscf_cfg *cfg);
+int icscf_alloc(struct icscf **ip, struct node *node,
+		const struct cscf_cfg *cfg);
+int scscf_alloc(struct scscf **sp, struct node *node,
+		const struct cscf_cfg *cfg);
+
+uint32_t scscf_binding_count(const struct scscf *s);
+uint32_t pcscf_reg_count(const struct pcscf *p);

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* digest: HTTP Digest (RFC 2617) as SIP uses it, MD5 with qop=auth. */
+
+enum { DIGEST_HEX = 33 };
+
+/* HA1 = MD5(user ":" realm ":" password), lower-case hex. */
+int digest_ha1(char ha1[DIGEST_HEX], const char *user, const char *realm,
+	       const char *password);
+/* response = MD5(HA1 ":" nonce ":" nc ":" cnonce ":" qop ":" HA2), HA2 =
+ * MD5(method ":" uri); without qop, MD5(HA1 ":" nonce ":" HA2). */
+int digest_response(char resp[DIGEST_HEX], const char *ha1,
+		    const char *nonce, const char *nc, const char *cnonce,
+		    const char *qop, const char *method, const char *uri);

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* emul: the host every node lives in: node registry, name resolution
+ * without DNS, the loopback guard, message records (trace and ladder),
+ * logging by node and category, and the SIP helpers all nodes share. */
+
+struct yml;
+
+#define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
+struct hss;
+struct topo;
+struct yaml_node_s;
+struct ue;
+
+/* ---- log.c: logging by node and category ---- */
+enum log_level {
+	LOG_ERR = 0,
+	LOG_WARN,
+	LOG_INFO,
+	LOG_DEBUG,
+};
+
+void elog(enum log_level lvl, const char *node, const char *cat,
+	  const char *fmt, ...);
+void log_set_level(enum log_level lvl);
+enum log_level log_level(void);
+
+/* ---- netguard.c: nothing leaves 127.0.0.0/8 ---- */
+bool     netguard_allowed(const struct sa *dst);
+uint32_t netguard_refused(void);
+uint32_t netguard_sent_foreign(void);
+
+/* ---- node.c: the node registry ---- */
+enum node_role {
+	ROLE_PCSCF = 0,
+	ROLE_ICSCF,
+	ROLE_SCSCF,
+	ROLE_AS,
+	ROLE_UE,
+	ROLE_HSS,
+};
+
+struct node;
+
+/* A role's hooks; 'impl' is the object the role allocated. */
+struct node_ops {
+	sip_msg_h *reqh;                /* every request: return true */
+	sip_msg_h *resph;               /* stray responses */
+	/* State query for scenario checks: prints the answer into pf. */
+	int (*query)(struct re_printf *pf, void *impl, const char *what,
+		     const char *arg);
+};
+
+int  node_alloc(struct node **np, const char *name, enum node_role role,
+		const struct sa *addr, const char *domain, bool tcp);
+void node_set_impl(struct node *n, void *impl, const struct node_ops *ops);
+const char *node_name(const struct node *n);
+const char *node_host(const struct node *n);   /* name.domain */
+enum node_role node_role(const struct node *n);
+const struct sa *node_addr(const struct node *n);
+struct sip *node_sip(const struct node *n);
+void *node_impl(const struct node *n);
+const char *node_role_name(enum node_role r);
+int  node_role_decode(enum node_role *rp, const char *s);
+int  node_query(struct re_printf *pf, const struct node *n, const char *what,
+		const char *arg);
+
+struct node *emul_node(const char *name);
+struct node *emul_node_by_addr(const struct sa *addr);
+struct node *emul_node_by_role(enum node_role r);
+struct list *emul_nodes(void);
+void emul_flush(void);
+
+/* Resolves a SIP URI's host to an address of the topology: a node's
+ * name, its name.domain, the home domain (the I-CSCF), or a loopback
+ * literal of a node.  Never DNS.  ENOENT when outside the topology. */
+int  emul_resolve(struct sa *addr, struct node **np, const struct uri *uri);
+void emul_set_domain(const char *domain);
+const char *emul_domain(void);
+
+/* ---- msgrec.c: every message a node sends, to whoever listens ---- */
+struct msgrec {
+	double t;
+	const char *proto;              /* "sip" */
+	enum sip_transp tp;
+	const char *src;                /* node names, "" when unknown */
+	const char *dst;
+	struct sa src_addr;
+	struct sa dst_addr;
+	const uint8_t *raw;
+	size_t len;
+};
+
+typedef void (msgrec_h)(const struct msgrec *rec, void *arg);
+
+int    msgrec_listen(struct le *le, msgrec_h *h, void *arg);
+void   msgrec_unlisten(struct le *le);
+void   msgrec_emit(const struct msgrec *rec);
+double emul_time(void);
+void   emul_time_reset(void);
+
+/* ---- trace.c: JSON Lines trace file ---- */
+struct trace;
+int trace_open(struct trace **trp, const char *path);
+
+/* ---- sipx.c: SIP helpers shared by every node ---- */
+int  sipx_hdr_str(char **sp, const struct sip_msg *msg, enum sip_hdrid id);
+bool sipx_hdr_pl(struct pl *pl, const struct sip_msg *msg, const char *name);
+int  sipx_param(const struct pl *params, const char *name, char *buf,
+		size_t sz);
+uint32_t sipx_expires(const struct sip_msg *msg, const struct pl *ctparams,
+		      uint32_t dflt);
+int  sipx_print_hdrs(struct mbuf *mb, const struct sip_msg *msg,
+		     const enum sip_hdrid *skipv, size_t skipc,
+		     bool skip_first_via, bool skip_first_route);
+int  sipx_auth_param(const struct pl *hval, const char *name, char *buf,
+		     size_t sz);
+int  sipx_body(struct pl *body, const struct sip_msg *msg);
+int  sipx_uri_aor(char *buf, size_t sz, const struct pl *uri);
+const char *sipx_reason(uint16_t scode);
+
+/* ---- slf.c: the Subscription Locator Function over the HSSs ---- */
+int  emul_hss_add(struct hss *hss);
+struct hss *emul_hss_locate(const char *impu);
+struct hss *emul_hss_first(void);
+void emul_hss_flush(void);
+
+/* ---- topo.c: a topology from YAML: nodes, HSSs, role objects ---- */
+int topo_load(struct topo **tp, const struct yml *y,
+	      const struct yaml_node_s *root,
+	      char *err, size_t sz);
+struct ue *topo_ue(const struct topo *t, const char *name);
+
+/* ---- engine.c: runs a scenario file over the wire ---- */
+enum scen_result {
+	SCEN_PASS = 0,
+	SCEN_FAIL = 1,
+	SCEN_BADINPUT = 2,
+};
+
+struct scen_opts {
+	bool quiet;             /* no live ladder */
+	double timeout;         /* seconds for the whole scenario */
+};
+
+enum scen_result scen_run(const char *path, const struct scen_opts *o,
+			  char *msg, size_t sz);
+
+/* ---- ladder.c: one line per message ---- */
+int ladder_line(char *buf, size_t sz, double t, const char *src,
+		const char *dst, const struct sip_msg *msg);

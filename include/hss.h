@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* hss: the subscriber store (SQLite), the Cx operations as C calls carrying
+ * the data of TS 29.229, and the iFC model and evaluator of TS 29.228. */
+
+struct yml;
+struct hss;
+struct ifc;
+struct ifc_profile;
+
+/* ---- ifc.c: the iFC model and its evaluator (TS 29.228 Annex B, C) ---- */
+
+/* SessionCase values as TS 29.228 encodes them. */
+enum ifc_case {
+	IFC_ORIG        = 0,
+	IFC_TERM_REG    = 1,
+	IFC_TERM_UNREG  = 2,
+	IFC_ORIG_UNREG  = 3,
+};
+
+enum ifc_dh {
+	IFC_DH_CONTINUE  = 0,   /* SESSION_CONTINUED */
+	IFC_DH_TERMINATE = 1,   /* SESSION_TERMINATED */
+};
+
+struct ifc_hdr {
+	const char *name;       /* full header name, e.g. "Event" */
+	const char *value;
+};
+
+/* What the evaluator sees of a request: small and pure, so that a test
+ * builds one from a table without a SIP stack. */
+struct ifc_req {
+	const char *method;
+	const char *ruri;
+	const struct ifc_hdr *hdrv;
+	size_t hdrc;
+	const char *sdp;        /* SDP body or NULL */
+	enum ifc_case scase;
+};
+
+bool ifc_match(const struct ifc *ifc, const struct ifc_req *req);
+const char *ifc_as(const struct ifc *ifc);
+enum ifc_dh ifc_default_handling(const struct ifc *ifc);
+const char *ifc_service_info(const struct ifc *ifc);
+int32_t ifc_priority(const struct ifc *ifc);
+const char *ifc_case_name(enum ifc_case c);
+
+/* The profile's iFCs in priority order.  Returns the first iFC at position
+ * >= *idx that matches, and sets *idx past it; NULL when none is left. */
+const struct ifc *ifc_profile_next(const struct ifc_profile *p,
+				   const struct ifc_req *req, size_t *idx);
+size_t ifc_profile_count(const struct ifc_profile *p);
+const char *ifc_profile_name(const struct ifc_profile *p);
+
+/* ---- ifc_load.c: a service profile from YAML (regexes compiled here) ---- */
+int ifc_profile_load(struct ifc_profile **pp, const char *name,
+		     const struct yml *y, const yaml_node_t *n,
+		     char *err, size_t sz);
+
+/* ---- store.c: the HSS and its SQLite database ---- */
+int  hss_alloc(struct hss **hssp, const char *name, const char *dbpath,
+	       const char *realm, char *err, size_t sz);
+const char *hss_name(const struct hss *hss);
+uint32_t hss_subscriber_count(const struct hss *hss);
+bool hss_has_impu(const struct hss *hss, const char *impu);
+
+/* ---- load.c: the topology's users and profiles into one HSS ---- */
+/* Loads the topology's 'profiles' and 'subscribers' (those whose 'hss' key
+ * names this HSS, or all of them when absent).  Transactional: it replaces
+ * what the HSS held, or on error leaves it as it was. */
+int  hss_load(struct hss *hss, const struct yml *y, const yaml_node_t *root,
+	      char *err, size_t sz);
+
+/* ---- cx.c: UAR/UAA, MAR/MAA, SAR/SAA, LIR/LIA (TS 29.229) ---- */
+enum cx_result {
+	CX_SUCCESS                      = 2001,
+	CX_FIRST_REGISTRATION           = 2001,
+	CX_SUBSEQUENT_REGISTRATION      = 2002,
+	CX_UNREGISTERED_SERVICE         = 2003,
+	CX_ERROR_USER_UNKNOWN           = 5001,
+	CX_ERROR_IDENTITIES_DONT_MATCH  = 5002,
+	CX_ERROR_IDENTITY_NOT_REGISTERED = 5003,
+	CX_ERROR_ROAMING_NOT_ALLOWED    = 5004,
+	CX_ERROR_AUTH_SCHEME_NOT_SUPPORTED = 5006,
+	CX_UNABLE_TO_COMPLY             = 5012,
+};
+
+enum cx_uar_type {
+	CX_UAR_REGISTRATION = 0,
+	CX_UAR_DE_REGISTRATION = 1,
+	CX_UAR_REGISTRATION_AND_CAPABILITIES = 2,
+};
+
+enum cx_sar_type {
+	CX_SAR_NO_ASSIGNMENT = 0,
+	CX_SAR_REGISTRATION = 1,
+	CX_SAR_RE_REGISTRATION = 2,
+	CX_SAR_UNREGISTERED_USER = 3,
+	CX_SAR_TIMEOUT_DEREGISTRATION = 4,
+	CX_SAR_USER_DEREGISTRATION = 5,
+};
+
+struct cx_uaa {
+	enum cx_result result;
+	char scscf[128];        /* Server-Name when one is assigned, or "" */
+};
+
+struct cx_maa {
+	enum cx_result result;
+	char realm[128];
+	char ha1[33];           /* SIP-Digest-Authenticate: Digest-HA1 */
+};
+
+struct cx_saa {
+	enum cx_result result;
+	struct ifc_profile *profile;    /* referenced; caller mem_deref's */
+	char *assoc;    /* the implicit set, "sip:a, tel:b"; caller derefs */
+	char impi[128];
+};
+
+struct cx_lia {
+	enum cx_result result;
+	char scscf[128];
+};
+
+int hss_uar(struct hss *hss, const char *impi, const char *impu,
+	    enum cx_uar_type type, struct cx_uaa *uaa);
+int hss_mar(struct hss *hss, const char *impi, const char *impu,
+	    const char *scheme, const char *server, struct cx_maa *maa);
+int hss_sar(struct hss *hss, const char *impi, const char *impu,
+	    const char *server, enum cx_sar_type type, struct cx_saa *saa);
+int hss_lir(struct hss *hss, const char *impu, struct cx_lia *lia);
+const char *cx_result_name(enum cx_result r);

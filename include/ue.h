@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* ue: the emulated IMS UE.  It registers through its P-CSCF with SIP
+ * Digest as TS 24.229 5.1.1 describes, refreshes and de-registers. */
+
+struct node;
+struct ue;
+
+enum ue_state {
+	UE_IDLE = 0,
+	UE_REGISTERING,
+	UE_AUTHENTICATING,
+	UE_REGISTERED,
+	UE_DEREGISTERING,
+	UE_FAILED,
+};
+
+/* An action's end: err 0 and the final status, or err (ETIMEDOUT). */
+typedef void (ue_done_h)(int err, uint16_t scode, void *arg);
+
+int  ue_alloc(struct ue **up, struct node *node, struct node *pcscf,
+	      const char *impu, const char *impi, const char *password);
+int  ue_register(struct ue *ue, uint32_t expires, bool refresh,
+		 const char *password, ue_done_h *doneh, void *arg);
+int  ue_deregister(struct ue *ue, ue_done_h *doneh, void *arg);
+enum ue_state ue_state(const struct ue *ue);
+const char *ue_state_name(enum ue_state st);
+const char *ue_impu(const struct ue *ue);

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Runs every CUnit suite and prints CUnit's summary followed by the
+ * one line 'unit: N passed, N failed' that tools/test.sh adds up. */
+
+#include <stdio.h>
+#include <string.h>
+#include <CUnit/Basic.h>
+#include <re.h>
+#include "tests.h"
+
+static int (*const suites[])(void) = {
+	test_yml_suite,
+	test_digest_suite,
+	test_ifc_suite,
+	test_hss_suite,
+	test_topo_suite,
+	test_scen_suite,
+	test_sipx_suite,
+	test_torture_suite,
+};
+
+
+int main(int argc, char *argv[])
+{
+	unsigned run, failed;
+	size_t i;
+
+	/* Some suites open sockets: they need libre's main context. */
+	if (libre_init())
+		return 2;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+
+	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+		if (suites[i]()) {
+			fprintf(stderr, "cannot register suite %zu\n", i);
+			CU_cleanup_registry();
+			return 2;
+		}
+	}
+
+	CU_basic_set_mode(argc > 1 && !strcmp(argv[1], "-v") ?
+			  CU_BRM_VERBOSE : CU_BRM_NORMAL);
+	CU_basic_run_tests();
+
+	run = CU_get_number_of_tests_run();
+	failed = CU_get_number_of_tests_failed();
+	printf("\nunit: %u passed, %u failed\n", run - failed, failed);
+
+	CU_cleanup_registry();
+	libre_close();
+
+	return failed ? 1 : 0;
+}

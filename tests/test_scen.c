@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The expected-ladder matcher: order where arrows share a node, freedom
+ * where they do not, strict windows, header checks and captures. */
+
+#include <string.h>
+#include <re.h>
+#include "yml.h"
+#include "emul.h"
+#include "../emul/engine.h"
+#include "tests.h"
+
+static const char req_fmt[] =
+	"%s sip:x@ims.test SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK%zu\r\n"
+	"From: <sip:a@ims.test>;tag=1\r\nTo: <sip:x@ims.test>\r\n"
+	"Call-ID: c%zu\r\nCSeq: 1 %s\r\n"
+	"WWW-Authenticate: Digest nonce=\"n%zu\"\r\n"
+	"Content-Length: 0\r\n\r\n";
+
+
+static void add(struct engine *e, const char *src, const char *dst,
+		const char *met)
+{
+	struct lrec *r = mem_zalloc(sizeof(*r), NULL);
+	struct mbuf *mb = mbuf_alloc(512);
+	size_t idx = list_count(&e->recs) + 1;
+
+	(void)mbuf_printf(mb, req_fmt, met, idx, idx, met, idx);
+	mb->pos = 0;
+	CU_ASSERT_EQUAL_FATAL(sip_msg_decode(&r->msg, mb), 0);
+	mem_deref(mb);
+	r->idx = idx;
+	str_ncpy(r->src, src, sizeof(r->src));
+	str_ncpy(r->dst, dst, sizeof(r->dst));
+	(void)re_snprintf(r->line, sizeof(r->line), "%s -> %s %s", src, dst,
+			  met);
+	list_append(&e->recs, &r->le, r);
+	if (!e->window)
+		e->window = &r->le;
+}
+
+
+static void destroy(struct engine *e)
+{
+	struct le *le;
+
+	while ((le = e->recs.head) != NULL) {
+		struct lrec *r = le->data;
+
+		list_unlink(le);
+		mem_deref(r->msg);
+		mem_deref(r);
+	}
+	list_flush(&e->caps);
+	e->window = NULL;
+	e->y = mem_deref(e->y);
+}
+
+
+static int check(struct engine *e, const char *yaml, bool strict,
+		 char *fail, size_t sz)
+{
+	char err[256];
+
+	e->y = mem_deref(e->y);
+	CU_ASSERT_EQUAL_FATAL(yml_load_str(&e->y, "x.yaml", yaml, err,
+					   sizeof(err)), 0);
+	fail[0] = '\0';
+
+	return expect_check(e, yml_root(e->y), strict, fail, sz);
+}
+
+
+static void test_order(void)
+{
+	struct engine e;
+	char fail[512];
+
+	memset(&e, 0, sizeof(e));
+	add(&e, "a", "b", "REGISTER");
+	add(&e, "c", "d", "OPTIONS");
+	add(&e, "b", "a", "NOTIFY");
+
+	/* c -> d shares no node with the others: it may come anywhere. */
+	CU_ASSERT_EQUAL(check(&e, "- {from: a, to: b, method: REGISTER}\n"
+			      "- {from: b, to: a, method: NOTIFY}\n"
+			      "- {from: c, to: d, method: OPTIONS}\n", true,
+			      fail, sizeof(fail)), 0);
+
+	/* b -> a after a -> b: that order is causal and must hold. */
+	CU_ASSERT_EQUAL(check(&e, "- {from: b, to: a, method: NOTIFY}\n"
+			      "- {from: a, to: b, method: REGISTER}\n"
+			      "- {from: c, to: d, method: OPTIONS}\n", true,
+			      fail, sizeof(fail)), EPROTO);
+	CU_ASSERT_STRING_EQUAL(fail, "arrow 2 (a -> b REGISTER) came before"
+			       " arrow 1 (b -> a NOTIFY)");
+
+	/* Strict: an unlisted message fails; not strict: it passes. */
+	CU_ASSERT_EQUAL(check(&e, "- {from: a, to: b, method: REGISTER}\n",
+			      true, fail, sizeof(fail)), EPROTO);
+	CU_ASSERT_STRING_EQUAL(fail, "unexpected message #2 c -> d OPTIONS");
+	CU_ASSERT_EQUAL(check(&e, "- {from: a, to: b, method: REGISTER}\n",
+			      false, fail, sizeof(fail)), 0);
+
+	/* A missing arrow says what came instead. */
+	CU_ASSERT_EQUAL(check(&e, "- {from: a, to: b, method: INVITE}\n",
+			      false, fail, sizeof(fail)), EPROTO);
+	CU_ASSERT_STRING_EQUAL(fail, "arrow 1: expected a -> b INVITE, came"
+			       " instead: #1 a -> b REGISTER");
+
+	destroy(&e);
+}
+
+
+static void test_headers(void)
+{
+	struct engine e;
+	char fail[512];
+
+	memset(&e, 0, sizeof(e));
+	add(&e, "a", "b", "REGISTER");
+	add(&e, "b", "a", "NOTIFY");
+
+	CU_ASSERT_EQUAL(check(&e, "- {from: a, to: b, method: REGISTER,\n"
+			      "   headers: {WWW-Authenticate: {regex:"
+			      " 'nonce=\"(n[0-9])\"', capture: n}}}\n"
+			      "- {from: b, to: a, method: NOTIFY,\n"
+			      "   headers: {Call-ID: c2,"
+			      " To: {contains: x@}}}\n",
+			      true, fail, sizeof(fail)), 0);
+	CU_ASSERT_STRING_EQUAL(engine_capture(&e, "n"), "n1");
+
+	/* A capture is usable in later checks. */
+	CU_ASSERT_EQUAL(check(&e, "- {from: a, to: b, method: REGISTER,\n"
+			      "   headers: {WWW-Authenticate: {contains:"
+			      " '\"${n}\"'}}}\n", false, fail,
+			      sizeof(fail)), 0);
+
+	CU_ASSERT_EQUAL(check(&e, "- {from: b, to: a, method: NOTIFY,\n"
+			      "   headers: {Call-ID: c1}}\n", false, fail,
+			      sizeof(fail)), EPROTO);
+	CU_ASSERT_STRING_EQUAL(fail, "arrow 1 (b -> a NOTIFY): message #2"
+			       " header Call-ID: expected 'c1', got 'c2'");
+
+	CU_ASSERT_EQUAL(check(&e, "- {from: b, to: a, method: NOTIFY,\n"
+			      "   headers: {Event: {absent: true}}}\n", false,
+			      fail, sizeof(fail)), 0);
+	CU_ASSERT_EQUAL(check(&e, "- {from: b, to: a, method: NOTIFY,\n"
+			      "   headers: {Event: {contains: x}}}\n", false,
+			      fail, sizeof(fail)), EPROTO);
+	CU_ASSERT_STRING_EQUAL(fail, "arrow 1 (b -> a NOTIFY): message #2"
+			       " header Event: missing");
+
+	destroy(&e);
+}
+
+
+int test_scen_suite(void)
+{
+	CU_pSuite s = CU_add_suite("expect", NULL, NULL);
+
+	if (!s)
+		return 1;
+
+	return !CU_add_test(s, "order and strictness", test_order) ||
+		!CU_add_test(s, "headers and captures", test_headers);
+}

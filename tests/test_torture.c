@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Robustness: every RFC 4475 torture message is sent as a UDP datagram to
+ * the P-CSCF and to the S-CSCF of a running core.  Nothing may crash,
+ * hang or leak, nothing may leave loopback, and a UE registers normally
+ * afterwards.  make test runs this inside a private network namespace. */
+
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <re.h>
+#include "yml.h"
+#include "emul.h"
+#include "ue.h"
+#include "tests.h"
+
+#define TORTURE_DIR "../shared/testdata/rfc4475"
+
+struct peer {
+	struct udp_sock *us;
+	uint32_t rx;            /* datagrams the core sent back to us */
+	uint32_t rx_foreign;    /* ... that came from outside loopback */
+};
+
+
+static void stop(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
+
+static void run_for(uint32_t ms)
+{
+	struct tmr t;
+
+	tmr_init(&t);
+	tmr_start(&t, ms, stop, NULL);
+	(void)re_main(NULL);
+	tmr_cancel(&t);
+}
+
+
+static void recv_handler(const struct sa *src, struct mbuf *mb, void *arg)
+{
+	struct peer *p = arg;
+	(void)mb;
+
+	++p->rx;
+	if (!netguard_allowed(src))
+		++p->rx_foreign;
+}
+
+
+static int send_file(struct peer *p, const char *path,
+		     const struct sa *dst)
+{
+	struct mbuf *mb;
+	uint8_t buf[65536];
+	size_t n;
+	FILE *f;
+	int err;
+
+	f = fopen(path, "rb");
+	if (!f)
+		return errno;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+
+	mb = mbuf_alloc(n);
+	if (!mb)
+		return ENOMEM;
+	(void)mbuf_write_mem(mb, buf, n);
+	mb->pos = 0;
+	err = udp_send(p->us, dst, mb);
+	mem_deref(mb);
+
+	return err;
+}
+
+
+static void done_handler(int err, uint16_t scode, void *arg)
+{
+	int *res = arg;
+
+	*res = err ? -err : scode;
+	re_cancel();
+}
+
+
+static void test_torture(void)
+{
+	struct yml *y = NULL;
+	struct topo *t = NULL;
+	struct peer p;
+	struct sa laddr;
+	struct dirent *d;
+	char err[512], path[512];
+	uint32_t files = 0, refused0 = netguard_refused();
+	int res = 0;
+	DIR *dir;
+
+	memset(&p, 0, sizeof(p));
+
+	CU_ASSERT_EQUAL_FATAL(yml_load_file(&y, "scenarios/topology.yaml",
+					    err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(topo_load(&t, y, yml_root(y), err,
+					sizeof(err)), 0);
+
+	(void)sa_set_str(&laddr, "127.0.0.1", 0);
+	CU_ASSERT_EQUAL_FATAL(udp_listen(&p.us, &laddr, recv_handler, &p),
+			      0);
+
+	dir = opendir(TORTURE_DIR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+
+	while ((d = readdir(dir)) != NULL) {
+		size_t l = strlen(d->d_name);
+
+		if (l < 4 || strcmp(d->d_name + l - 4, ".dat"))
+			continue;
+
+		(void)re_snprintf(path, sizeof(path), "%s/%s", TORTURE_DIR,
+				  d->d_name);
+		CU_ASSERT_EQUAL(send_file(&p, path,
+					  node_addr(emul_node("pcscf"))), 0);
+		CU_ASSERT_EQUAL(send_file(&p, path,
+					  node_addr(emul_node("scscf"))), 0);
+		++files;
+		run_for(20);
+	}
+	closedir(dir);
+
+	CU_ASSERT(files >= 49);
+
+	/* The valid ones were answered (or forwarded and answered). */
+	CU_ASSERT(p.rx > 0);
+	CU_ASSERT_EQUAL(p.rx_foreign, 0);
+	CU_ASSERT_EQUAL(netguard_sent_foreign(), 0);
+	(void)refused0;
+
+	/* And the core still works: a UE registers end to end. */
+	CU_ASSERT_EQUAL(ue_register(topo_ue(t, "ue1"), 600, false, NULL,
+				    done_handler, &res), 0);
+	run_for(2000);
+	CU_ASSERT_EQUAL(res, 200);
+	CU_ASSERT_EQUAL(ue_state(topo_ue(t, "ue1")), UE_REGISTERED);
+
+	mem_deref(p.us);
+	mem_deref(t);
+	mem_deref(y);
+	CU_ASSERT_PTR_NULL(emul_nodes()->head);
+}
+
+
+int test_torture_suite(void)
+{
+	CU_pSuite s = CU_add_suite("torture", NULL, NULL);
+
+	if (!s)
+		return 1;
+
+	return !CU_add_test(s, "RFC 4475 messages to P- and S-CSCF",
+			    test_torture);
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The CUnit suites; each test_*.c adds its suite through one function. */
+
+#include <CUnit/CUnit.h>
+
+int test_yml_suite(void);
+int test_digest_suite(void);
+int test_ifc_suite(void);
+int test_hss_suite(void);
+int test_topo_suite(void);
+int test_scen_suite(void);
+int test_sipx_suite(void);
+int test_torture_suite(void);

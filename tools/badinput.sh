@@ -1,0 +1,137 @@
+#!/bin/sh
+# Bad input gets one precise line naming file:line:column and exit 2:
+# each case feeds imsbed a broken topology or scenario and checks both.
+BIN=${1:-./imsbed}
+case "$BIN" in */*) ;; *) BIN=./$BIN ;; esac
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+passed=0
+failed=0
+
+# case NAME EXPECTED-STDERR-SUBSTRING FILE-CONTENT
+case_() {
+	name=$1
+	want=$2
+	printf '%s' "$3" >"$dir/$name.yaml"
+	out=$("$BIN" run -q "$dir/$name.yaml" 2>&1 >/dev/null)
+	rc=$?
+	if [ $rc -eq 2 ] && printf '%s' "$out" | grep -qF -- "$want"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name: rc=$rc, wanted '$want' in: $out"
+	fi
+}
+
+T='domain: ims.test
+nodes:
+  - {name: pcscf, role: pcscf}
+  - {name: icscf, role: icscf}
+  - {name: scscf, role: scscf}
+  - {name: ue1, role: ue, impi: u1@ims.test}
+profiles: {p: {ifc: []}}
+subscribers:
+  - {impi: u1@ims.test, impu: sip:u1@ims.test, password: x, profile: p}
+'
+printf '%s' "$T" >"$dir/topo.yaml"
+
+case_ syntax "syntax.yaml:3:1: YAML syntax: did not find expected ',' or ']'" 'steps:
+  - [register: ue1
+'
+case_ nosteps "nosteps.yaml:1:1: scenario needs 'steps:'" \
+"topology: topo.yaml
+"
+case_ unknown-ue "unknown-ue.yaml:3:15: register: unknown UE 'ue7'" \
+"topology: topo.yaml
+steps:
+  - register: ue7
+"
+case_ unknown-node "unknown-node.yaml:5:25: unknown node 'nowhere'" \
+"topology: topo.yaml
+steps:
+  - register: ue1
+    expect:
+      - {from: ue1, to: nowhere, method: REGISTER}
+"
+case_ bad-status "bad-status.yaml:5:40: status must be a SIP status code" \
+"topology: topo.yaml
+steps:
+  - register: ue1
+    expect:
+      - {from: ue1, to: pcscf, status: 999}
+"
+case_ unknown-key "unknown-key.yaml:3:5: unknown key 'regster' in step" \
+"topology: topo.yaml
+steps:
+  - regster: ue1
+"
+case_ no-topology "nofile.yaml: cannot open" \
+"topology: nofile.yaml
+steps:
+  - register: ue1
+"
+case_ dup-node "dup-node.yaml:5:14: duplicate node name 'pcscf'" \
+"topology:
+  domain: ims.test
+  nodes:
+    - {name: pcscf, role: pcscf}
+    - {name: pcscf, role: icscf}
+steps:
+  - wait: 0
+"
+case_ bad-role "bad-role.yaml:4:27: unknown role 'pcsf'" \
+"topology:
+  domain: ims.test
+  nodes:
+    - {name: pcscf, role: pcsf}
+steps:
+  - wait: 0
+"
+case_ dup-addr "dup-addr.yaml:5:40: node 'icscf': address 127.0.9.1:5060 is taken" \
+"topology:
+  domain: ims.test
+  nodes:
+    - {name: pcscf, role: pcscf, addr: 127.0.9.1}
+    - {name: icscf, role: icscf, addr: 127.0.9.1}
+steps:
+  - wait: 0
+"
+case_ foreign-addr "foreign-addr.yaml:4:40: address '192.0.2.1' is not loopback" \
+"topology:
+  domain: ims.test
+  nodes:
+    - {name: pcscf, role: pcscf, addr: 192.0.2.1}
+steps:
+  - wait: 0
+"
+
+# A port in use: hold it with a UDP listener while imsbed starts.
+if command -v python3 >/dev/null 2>&1; then
+	python3 -c '
+import socket, time, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.9.9", 5060))
+time.sleep(3)' &
+	holder=$!
+	sleep 0.5
+	case_ port-in-use "port-in-use.yaml:4:7: node 'pcscf': cannot listen on 127.0.9.9:5060" \
+"topology:
+  domain: ims.test
+  nodes:
+    - {name: pcscf, role: pcscf, addr: 127.0.9.9}
+steps:
+  - wait: 0
+"
+	kill $holder 2>/dev/null
+	wait $holder 2>/dev/null
+fi
+
+out=$("$BIN" frobnicate 2>&1)
+if [ $? -eq 2 ] && printf '%s' "$out" | grep -q "unknown command 'frobnicate'"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1)); echo "FAIL unknown command: $out"
+fi
+
+echo "badinput: $passed passed, $failed failed"
+[ $failed -eq 0 ]

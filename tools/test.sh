@@ -1,0 +1,75 @@
+#!/bin/sh
+# make test: the CUnit suites, then every scenario over the wire, then
+# the robustness and style checks; the counts are added up into one
+# closing line 'N passed, N failed'.
+BIN=${1:-./imsbed}
+case "$BIN" in */*) ;; *) BIN=./$BIN ;; esac
+UNIT=${2:-build/rel/run_tests}
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Tests that feed foreign messages run in a private network namespace
+# with only loopback up, so that nothing can leave the machine even by
+# mistake; where namespaces are not allowed they run as they are.
+netns() {
+	if command -v unshare >/dev/null 2>&1 &&
+	   unshare -n true 2>/dev/null; then
+		unshare -n sh -c 'ip link set lo up 2>/dev/null ||
+			ifconfig lo up 2>/dev/null; exec "$@"' sh "$@"
+	else
+		"$@"
+	fi
+}
+
+count() {
+	# $1: output file, $2: exit status; adds the file's 'N passed,
+	# N failed' line to the totals, and a failure when the command
+	# failed without saying so (a sanitizer's report at exit, say).
+	line=$(grep -E '^([a-z]+: )?[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+	p=$(echo "$line" | sed -E 's/^([a-z]+: )?([0-9]+) passed.*/\2/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-1}))
+	if [ "${2:-0}" -ne 0 ] && [ "${f:-1}" -eq 0 ]; then
+		echo "(exit status $2 with no failure counted: one added)"
+		failed=$((failed + 1))
+	fi
+}
+
+echo "== unit tests"
+netns "$UNIT" >"$log" 2>&1
+rc=$?
+cat "$log"
+count "$log" $rc
+
+echo "== scenarios"
+netns "$BIN" test scenarios >"$log" 2>&1
+rc=$?
+cat "$log"
+count "$log" $rc
+
+echo "== bad input"
+tools/badinput.sh "$BIN" >"$log" 2>&1
+rc=$?
+cat "$log"
+count "$log" $rc
+
+echo "== external peer (SIPp)"
+netns tools/sipp.sh "$BIN" >"$log" 2>&1
+rc=$?
+cat "$log"
+count "$log" $rc
+
+echo "== style"
+if tools/stylecheck.sh >"$log" 2>&1; then
+	passed=$((passed + 1))
+else
+	cat "$log"
+	failed=$((failed + 1))
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,469 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The emulated UE's registration (TS 24.229 5.1.1): REGISTER with an
+ * empty Authorization naming its IMPI, the digest answer to the 401,
+ * Service-Route and P-Associated-URI kept from the 200 OK, refresh at
+ * half the granted time, and de-registration.  An explicit state machine
+ * refuses events that do not belong to its state. */
+
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <re.h>
+#include "digest.h"
+#include "emul.h"
+#include "ue.h"
+
+struct ue {
+	struct node *node;
+	struct node *pcscf;
+	struct sip_request *req;
+	struct tmr tmr_refresh;
+	enum ue_state state;
+	char *impu;
+	char *impi;
+	char *password;         /* as configured */
+	char *pw_used;          /* this registration's, maybe overridden */
+	char *callid;
+	uint32_t ftag;          /* one From tag for all our REGISTERs */
+	char *routes;           /* Service-Route, as Route lines */
+	char *assoc;
+	uint32_t cseq;
+	uint32_t expires;       /* asked for */
+	uint32_t granted;
+	bool refresh;
+	/* digest state of the last challenge */
+	char realm[128];
+	char nonce[128];
+	uint32_t nc;
+	bool challenged;
+	uint8_t auth_tries;     /* 401s answered in this action */
+	uint16_t last_status;
+	ue_done_h *doneh;
+	void *arg;
+};
+
+
+static const char *const state_names[] = {
+	"IDLE", "REGISTERING", "AUTHENTICATING", "REGISTERED",
+	"DEREGISTERING", "FAILED",
+};
+
+
+const char *ue_state_name(enum ue_state st)
+{
+	return (size_t)st < N_ELEM(state_names) ?
+		state_names[st] : "?";
+}
+
+
+static void set_state(struct ue *ue, enum ue_state st, const char *event)
+{
+	elog(LOG_DEBUG, node_name(ue->node), "fsm", "ue(%s){%s}: %s -> %s",
+	     ue->impu, ue_state_name(ue->state), event, ue_state_name(st));
+	ue->state = st;
+}
+
+
+static void destructor(void *arg)
+{
+	struct ue *ue = arg;
+
+	tmr_cancel(&ue->tmr_refresh);
+	mem_deref(ue->req);
+	mem_deref(ue->impu);
+	mem_deref(ue->impi);
+	mem_deref(ue->password);
+	mem_deref(ue->pw_used);
+	mem_deref(ue->callid);
+	mem_deref(ue->routes);
+	mem_deref(ue->assoc);
+}
+
+
+static void done(struct ue *ue, int err, uint16_t scode)
+{
+	ue_done_h *h = ue->doneh;
+
+	ue->doneh = NULL;
+	if (h)
+		h(err, scode, ue->arg);
+}
+
+
+static int send_register(struct ue *ue, uint32_t expires);
+
+
+static void refresh_handler(void *arg)
+{
+	struct ue *ue = arg;
+
+	if (ue->state != UE_REGISTERED)
+		return;
+
+	ue->auth_tries = 0;
+	set_state(ue, UE_REGISTERING, "refresh");
+	(void)send_register(ue, ue->expires);
+}
+
+
+static bool collect_route(const struct sip_hdr *h, const struct sip_msg *msg,
+			  void *arg)
+{
+	(void)msg;
+
+	return 0 != mbuf_printf(arg, "Route: %r\r\n", &h->val);
+}
+
+
+static void registered(struct ue *ue, const struct sip_msg *msg)
+{
+	const struct sip_hdr *h;
+	struct sip_addr ct;
+	struct mbuf *mb;
+
+	ue->granted = ue->expires;
+	h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	if (h && !sip_addr_decode(&ct, &h->val))
+		ue->granted = sipx_expires(msg, &ct.params, ue->expires);
+
+	ue->assoc = mem_deref(ue->assoc);
+	(void)sipx_hdr_str(&ue->assoc, msg, SIP_HDR_P_ASSOCIATED_URI);
+
+	mb = mbuf_alloc(128);
+	if (mb) {
+		(void)sip_msg_hdr_apply(msg, true, SIP_HDR_SERVICE_ROUTE,
+					collect_route, mb);
+		mb->pos = 0;
+		ue->routes = mem_deref(ue->routes);
+		(void)mbuf_strdup(mb, &ue->routes, mb->end);
+		mem_deref(mb);
+	}
+
+	set_state(ue, UE_REGISTERED, "200");
+
+	/* TS 24.229 5.1.1.4: refresh before the registration runs out. */
+	if (ue->refresh && ue->granted)
+		tmr_start(&ue->tmr_refresh, ue->granted * 500ULL,
+			  refresh_handler, ue);
+}
+
+
+static int parse_challenge(struct ue *ue, const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_WWW_AUTHENTICATE);
+	char qop[32] = "";
+
+	if (!h || h->val.l < 6 || strncasecmp(h->val.p, "Digest", 6))
+		return EPROTO;
+
+	if (sipx_auth_param(&h->val, "realm", ue->realm, sizeof(ue->realm)) ||
+	    sipx_auth_param(&h->val, "nonce", ue->nonce, sizeof(ue->nonce)))
+		return EPROTO;
+
+	/* imsbed's UE speaks qop=auth only, as the S-CSCF offers. */
+	(void)sipx_auth_param(&h->val, "qop", qop, sizeof(qop));
+	if (qop[0] && !strstr(qop, "auth"))
+		return EPROTO;
+
+	ue->nc = 0;
+	ue->challenged = true;
+
+	return 0;
+}
+
+
+static bool stale_true(const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_WWW_AUTHENTICATE);
+	char stale[8] = "";
+
+	if (h)
+		(void)sipx_auth_param(&h->val, "stale", stale, sizeof(stale));
+
+	return 0 == str_casecmp(stale, "true");
+}
+
+
+static void response_handler(int err, const struct sip_msg *msg, void *arg)
+{
+	struct ue *ue = arg;
+	bool dereg = ue->state == UE_DEREGISTERING;
+
+	if (!err && msg && msg->scode < 200)
+		return;
+
+	ue->req = NULL;
+
+	if (err || !msg) {
+		elog(LOG_WARN, node_name(ue->node), "reg",
+		     "REGISTER of %s: no answer (%m)", ue->impu, err);
+		set_state(ue, UE_FAILED, "timeout");
+		done(ue, err ? err : ETIMEDOUT, 0);
+		return;
+	}
+
+	ue->last_status = msg->scode;
+
+	switch (msg->scode) {
+
+	case 200:
+		if (dereg) {
+			set_state(ue, UE_IDLE, "200");
+			tmr_cancel(&ue->tmr_refresh);
+		}
+		else {
+			registered(ue, msg);
+		}
+		done(ue, 0, 200);
+		return;
+
+	case 401:
+		/* RFC 2617 3.2.1: a 401 to our answer without stale=true
+		 * means the credentials are wrong; stop there. */
+		if (ue->auth_tries++ && !stale_true(msg))
+			break;
+
+		if (parse_challenge(ue, msg))
+			break;
+
+		if (!dereg)
+			set_state(ue, UE_AUTHENTICATING, "401");
+		if (!send_register(ue, dereg ? 0 : ue->expires))
+			return;
+		break;
+
+	default:
+		break;
+	}
+
+	elog(LOG_INFO, node_name(ue->node), "reg", "REGISTER of %s: %u %r",
+	     ue->impu, msg->scode, &msg->reason);
+	set_state(ue, UE_FAILED, "failure");
+	tmr_cancel(&ue->tmr_refresh);
+	done(ue, 0, msg->scode);
+}
+
+
+static int auth_header(struct ue *ue, char *buf, size_t sz, const char *uri)
+{
+	char ha1[DIGEST_HEX], resp[DIGEST_HEX], nc[9], cnonce[17];
+	uint8_t rnd[8];
+	size_t i;
+	int err;
+
+	/* TS 24.229 5.1.1.2.1: the first REGISTER already names the IMPI
+	 * in an Authorization header with empty nonce and response. */
+	if (!ue->challenged)
+		return re_snprintf(buf, sz,
+				   "Authorization: Digest username=\"%s\","
+				   " realm=\"%s\", nonce=\"\", uri=\"%s\","
+				   " response=\"\"\r\n", ue->impi,
+				   emul_domain(), uri) < 0 ? ENOMEM : 0;
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return EIO;
+	for (i = 0; i < sizeof(rnd); i++)
+		(void)re_snprintf(&cnonce[2 * i], 3, "%02x", rnd[i]);
+
+	(void)re_snprintf(nc, sizeof(nc), "%08x", ++ue->nc);
+
+	err  = digest_ha1(ha1, ue->impi, ue->realm, ue->pw_used);
+	err |= digest_response(resp, ha1, ue->nonce, nc, cnonce, "auth",
+			       "REGISTER", uri);
+	if (err)
+		return EINVAL;
+
+	return re_snprintf(buf, sz,
+			   "Authorization: Digest username=\"%s\","
+			   " realm=\"%s\", nonce=\"%s\", uri=\"%s\","
+			   " response=\"%s\", algorithm=MD5, cnonce=\"%s\","
+			   " qop=auth, nc=%s\r\n", ue->impi, ue->realm,
+			   ue->nonce, uri, resp, cnonce, nc) < 0 ?
+		ENOMEM : 0;
+}
+
+
+static int send_register(struct ue *ue, uint32_t expires)
+{
+	char ruri[160], auth[768], route[96];
+	struct uri rt;
+	struct pl pl;
+	int err;
+
+	(void)re_snprintf(ruri, sizeof(ruri), "sip:%s", emul_domain());
+	(void)re_snprintf(route, sizeof(route), "sip:%J",
+			  node_addr(ue->pcscf));
+	pl_set_str(&pl, route);
+	err = uri_decode(&rt, &pl);
+	if (err)
+		return err;
+
+	err = auth_header(ue, auth, sizeof(auth), ruri);
+	if (err)
+		return err;
+
+	ue->req = mem_deref(ue->req);
+
+	return sip_requestf(&ue->req, node_sip(ue->node), true, "REGISTER",
+			    ruri, &rt, NULL, NULL, response_handler, ue,
+			    "Route: <sip:%s;lr>\r\n"
+			    "From: <%s>;tag=%08x\r\n"
+			    "To: <%s>\r\n"
+			    "Call-ID: %s\r\n"
+			    "CSeq: %u REGISTER\r\n"
+			    "Contact: <sip:%s@%J>;expires=%u\r\n"
+			    "Expires: %u\r\n"
+			    "%s"
+			    "Supported: path\r\n"
+			    "Content-Length: 0\r\n"
+			    "\r\n",
+			    node_host(ue->pcscf), ue->impu, ue->ftag,
+			    ue->impu, ue->callid, ++ue->cseq,
+			    node_name(ue->node), node_addr(ue->node), expires,
+			    expires, auth);
+}
+
+
+int ue_register(struct ue *ue, uint32_t expires, bool refresh,
+		const char *password, ue_done_h *doneh, void *arg)
+{
+	int err;
+
+	if (!ue)
+		return EINVAL;
+
+	if (ue->state != UE_IDLE && ue->state != UE_FAILED &&
+	    ue->state != UE_REGISTERED) {
+		elog(LOG_WARN, node_name(ue->node), "fsm",
+		     "ue(%s){%s}: register refused in this state", ue->impu,
+		     ue_state_name(ue->state));
+		return EALREADY;
+	}
+
+	ue->pw_used = mem_deref(ue->pw_used);
+	err = str_dup(&ue->pw_used, password ? password : ue->password);
+	if (err)
+		return err;
+
+	/* A new password is a new start: forget the old challenge. */
+	if (password)
+		ue->challenged = false;
+
+	ue->expires = expires;
+	ue->refresh = refresh;
+	ue->auth_tries = 0;
+	ue->doneh = doneh;
+	ue->arg = arg;
+	tmr_cancel(&ue->tmr_refresh);
+	set_state(ue, UE_REGISTERING, "register");
+
+	err = send_register(ue, expires);
+	if (err)
+		set_state(ue, UE_FAILED, "send error");
+
+	return err;
+}
+
+
+int ue_deregister(struct ue *ue, ue_done_h *doneh, void *arg)
+{
+	int err;
+
+	if (!ue)
+		return EINVAL;
+
+	if (ue->state != UE_REGISTERED) {
+		elog(LOG_WARN, node_name(ue->node), "fsm",
+		     "ue(%s){%s}: deregister refused in this state",
+		     ue->impu, ue_state_name(ue->state));
+		return EALREADY;
+	}
+
+	ue->doneh = doneh;
+	ue->arg = arg;
+	ue->auth_tries = 0;
+	tmr_cancel(&ue->tmr_refresh);
+	set_state(ue, UE_DEREGISTERING, "deregister");
+
+	err = send_register(ue, 0);
+	if (err)
+		set_state(ue, UE_FAILED, "send error");
+
+	return err;
+}
+
+
+enum ue_state ue_state(const struct ue *ue)
+{
+	return ue ? ue->state : UE_IDLE;
+}
+
+
+const char *ue_impu(const struct ue *ue)
+{
+	return ue ? ue->impu : "";
+}
+
+
+static int query(struct re_printf *pf, void *impl, const char *what,
+		 const char *arg)
+{
+	struct ue *ue = impl;
+	(void)arg;
+
+	if (!str_casecmp(what, "state"))
+		return re_hprintf(pf, "%s", ue_state_name(ue->state));
+	if (!str_casecmp(what, "service_route"))
+		return re_hprintf(pf, "%s", ue->routes ? ue->routes : "");
+	if (!str_casecmp(what, "assoc"))
+		return re_hprintf(pf, "%s", ue->assoc ? ue->assoc : "");
+	if (!str_casecmp(what, "expires"))
+		return re_hprintf(pf, "%u", ue->granted);
+	if (!str_casecmp(what, "last_status"))
+		return re_hprintf(pf, "%u", ue->last_status);
+
+	return ENOTSUP;
+}
+
+
+static const struct node_ops ops = {
+	.query = query,
+};
+
+
+int ue_alloc(struct ue **up, struct node *node, struct node *pcscf,
+	     const char *impu, const char *impi, const char *password)
+{
+	struct ue *ue;
+	int err;
+
+	if (!up || !node || !pcscf || !impu || !impi || !password)
+		return EINVAL;
+
+	ue = mem_zalloc(sizeof(*ue), destructor);
+	if (!ue)
+		return ENOMEM;
+
+	ue->node = node;
+	ue->pcscf = pcscf;
+	ue->ftag = rand_u32();
+	err  = str_dup(&ue->impu, impu);
+	err |= str_dup(&ue->impi, impi);
+	err |= str_dup(&ue->password, password);
+	err |= re_sdprintf(&ue->callid, "%016llx@%s", rand_u64(),
+			   node_name(node)) ? ENOMEM : 0;
+	if (err) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	node_set_impl(node, ue, &ops);
+
+ out:
+	if (err)
+		mem_deref(ue);
+	else
+		*up = ue;
+
+	return err;
+}
