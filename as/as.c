@@ -181,13 +181,5 @@ int as_alloc(struct as **ap, struct node *node)
 
 uint32_t as_reg_count(const struct as *as)
 {
-	uint32_t n = 0, i;
-
-	if (!as)
-		return 0;
-
-	for (i = 0; i < hash_bsize(as->regs); i++)
-		n += list_count(hash_list(as->regs, i));
-
-	return n;
+	return as ? sipx_hash_count(as->regs) : 0;
 }

@@ -104,15 +104,6 @@ static void reg_expired(void *arg)
 }
 
 
-static bool collect_route(const struct sip_hdr *h, const struct sip_msg *msg,
-			  void *arg)
-{
-	(void)msg;
-
-	return 0 != mbuf_printf(arg, "Route: %r\r\n", &h->val);
-}
-
-
 static bool contact_expiry(const struct sip_hdr *h, const struct sip_msg *msg,
 			   void *arg)
 {
@@ -134,7 +125,6 @@ static void register_resp(int err, const struct sip_msg *msg, void *arg)
 	struct regctx *c = arg;
 	struct pcscf *p = c->p;
 	struct preg *r;
-	struct mbuf *mb = NULL;
 	uint32_t expires = 0;
 
 	if (err || !msg || msg->scode != 200)
@@ -170,16 +160,8 @@ static void register_resp(int err, const struct sip_msg *msg, void *arg)
 
 	r->assoc = mem_deref(r->assoc);
 	(void)sipx_hdr_str(&r->assoc, msg, SIP_HDR_P_ASSOCIATED_URI);
-
-	mb = mbuf_alloc(256);
-	if (mb) {
-		(void)sip_msg_hdr_apply(msg, true, SIP_HDR_SERVICE_ROUTE,
-					collect_route, mb);
-		mb->pos = 0;
-		r->routes = mem_deref(r->routes);
-		(void)mbuf_strdup(mb, &r->routes, mb->end);
-		mem_deref(mb);
-	}
+	r->routes = mem_deref(r->routes);
+	(void)sipx_hdr_lines(&r->routes, msg, SIP_HDR_SERVICE_ROUTE, "Route");
 
 	tmr_start(&r->tmr, expires * 1000ULL, reg_expired, r);
 }
@@ -246,11 +228,9 @@ static bool in_set(const char *assoc, const struct pl *uri)
 		return false;
 
 	pl_set_str(&rest, assoc);
-	while (!re_regex(rest.p, rest.l, "<[^>]+>", &u)) {
+	while (sipx_uri_next(&rest, &u)) {
 		if (!pl_casecmp(&u, uri))
 			return true;
-		rest.l -= (u.p + u.l + 1) - rest.p;
-		rest.p = u.p + u.l + 1;
 	}
 
 	return false;
@@ -439,13 +419,5 @@ int pcscf_alloc(struct pcscf **pp, struct node *node,
 
 uint32_t pcscf_reg_count(const struct pcscf *p)
 {
-	uint32_t n = 0, i;
-
-	if (!p)
-		return 0;
-
-	for (i = 0; i < hash_bsize(p->by_impu); i++)
-		n += list_count(hash_list(p->by_impu, i));
-
-	return n;
+	return p ? sipx_hash_count(p->by_impu) : 0;
 }

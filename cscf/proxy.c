@@ -193,7 +193,7 @@ static int nexthop(struct proxy *px, struct pl *route, char *buf, size_t sz,
 		return EACCES;
 	}
 
-	tcp = msglen > UDP_SIZE_LIMIT;
+	tcp = msglen > UDP_SIZE_LIMIT || node_tcp(n);
 	if (!msg_param_decode(&uri.params, "transport", &pl) &&
 	    !pl_strcasecmp(&pl, "tcp"))
 		tcp = true;
@@ -254,11 +254,10 @@ static int build(struct mbuf *mb, const struct sip_msg *msg,
 }
 
 
-static int relay_response(struct ptx *t, const struct sip_msg *msg)
+/* RFC 3261 16.7 step 9: the response as received, less our Via. */
+static int response_build(struct mbuf **mbp, const struct sip_msg *msg)
 {
-	struct sip *sip = node_sip(t->px->node);
 	struct mbuf *mb;
-	struct sa dst;
 	int err;
 
 	mb = mbuf_alloc(512 + mbuf_get_left(msg->mb));
@@ -269,10 +268,28 @@ static int relay_response(struct ptx *t, const struct sip_msg *msg)
 	err |= sipx_print_hdrs(mb, msg, NULL, 0, true, false);
 	err |= mbuf_write_str(mb, "\r\n");
 	err |= mbuf_write_mem(mb, mbuf_buf(msg->mb), mbuf_get_left(msg->mb));
-	if (err)
-		goto out;
-
 	mb->pos = 0;
+
+	if (err)
+		mem_deref(mb);
+	else
+		*mbp = mb;
+
+	return err ? ENOMEM : 0;
+}
+
+
+static int relay_response(struct ptx *t, const struct sip_msg *msg)
+{
+	struct sip *sip = node_sip(t->px->node);
+	struct mbuf *mb = NULL;
+	struct sa dst;
+	int err;
+
+	err = response_build(&mb, msg);
+	if (err)
+		return err;
+
 	sip_reply_addr(&dst, t->msg, true);
 	if (!netguard_allowed(&dst)) {
 		elog(LOG_WARN, node_name(t->px->node), "route",
@@ -367,9 +384,11 @@ static int send_request(struct proxy *px, const struct sip_msg *msg,
 	if (err)
 		goto out;
 
+	netguard_bind_hint(node_addr(px->node));
 	err = sip_request(t ? &t->req : NULL, node_sip(px->node), stateful,
 			  msg->met.p, (int)msg->met.l, ruri, -1, &ruri_u, mb,
 			  0, NULL, stateful ? response_handler : NULL, t);
+	netguard_bind_hint(NULL);
 
  out:
 	mem_deref(ruri);
@@ -449,11 +468,10 @@ bool proxy_relay_stray(struct proxy *px, const struct sip_msg *msg)
 {
 	const struct sip_hdr *via2 = NULL;
 	struct sip_via via;
-	struct mbuf *mb;
+	struct mbuf *mb = NULL;
 	struct le *le;
 	struct sa dst;
 	bool first = true;
-	int err;
 
 	if (!sip_transp_isladdr(node_sip(px->node), SIP_TRANSP_NONE,
 				&msg->via.addr))
@@ -491,18 +509,10 @@ bool proxy_relay_stray(struct proxy *px, const struct sip_msg *msg)
 	if (!emul_node_by_addr(&dst) || !netguard_allowed(&dst))
 		goto drop;
 
-	mb = mbuf_alloc(512 + mbuf_get_left(msg->mb));
-	if (!mb)
-		return true;
-
-	err = mbuf_printf(mb, "SIP/2.0 %u %r\r\n", msg->scode, &msg->reason);
-	err |= sipx_print_hdrs(mb, msg, NULL, 0, true, false);
-	err |= mbuf_write_str(mb, "\r\n");
-	err |= mbuf_write_mem(mb, mbuf_buf(msg->mb), mbuf_get_left(msg->mb));
-	mb->pos = 0;
-	if (!err)
+	if (!response_build(&mb, msg)) {
 		(void)sip_send(node_sip(px->node), NULL, via.tp, &dst, mb);
-	mem_deref(mb);
+		mem_deref(mb);
+	}
 
 	return true;
 

@@ -40,11 +40,8 @@ static int path_routes(char **routes, const char *paths)
 		return ENOMEM;
 
 	pl_set_str(&rest, paths);
-	while (!err && !re_regex(rest.p, rest.l, "Path: [^\r]+", &u)) {
-		err = mbuf_printf(mb, "Route: %r\r\n", &u);
-		rest.l -= (u.p + u.l) - rest.p;
-		rest.p = u.p + u.l;
-	}
+	while (!err && sipx_uri_next(&rest, &u))
+		err = mbuf_printf(mb, "Route: <%r>\r\n", &u);
 
 	mb->pos = 0;
 	if (!err)
@@ -59,7 +56,7 @@ static void route_terminating(struct scscf *s, const struct sip_msg *msg)
 {
 	struct proxy_fwd fwd;
 	struct binding *b;
-	struct pl path;
+	struct pl path, rest;
 	char impu[256], target[256], *routes = NULL;
 
 	if (sipx_uri_aor(impu, sizeof(impu), &msg->ruri)) {
@@ -78,8 +75,8 @@ static void route_terminating(struct scscf *s, const struct sip_msg *msg)
 	fwd.ruri = b->contact;
 
 	/* The Path values become the Route set, in order. */
-	if (b->paths && !re_regex(b->paths, strlen(b->paths), "<[^>]+>",
-				  &path)) {
+	pl_set_str(&rest, b->paths ? b->paths : "");
+	if (sipx_uri_next(&rest, &path)) {
 		(void)pl_strcpy(&path, target, sizeof(target));
 		fwd.target = target;
 		if (path_routes(&routes, b->paths))
@@ -209,13 +206,5 @@ int scscf_alloc(struct scscf **sp, struct node *node,
 
 uint32_t scscf_binding_count(const struct scscf *s)
 {
-	uint32_t n = 0, i;
-
-	if (!s)
-		return 0;
-
-	for (i = 0; i < hash_bsize(s->bindings); i++)
-		n += list_count(hash_list(s->bindings, i));
-
-	return n;
+	return s ? sipx_hash_count(s->bindings) : 0;
 }

@@ -50,15 +50,21 @@ static void tpreg_resp(int err, const struct sip_msg *msg, void *arg)
 		return;
 	}
 
-	elog(LOG_WARN, node_name(t->s->node), "isc",
-	     "third-party REGISTER of %s to %s failed (%m%s%u)", t->impu,
-	     t->as, err, msg ? ", status " : "", msg ? msg->scode : 0);
+	if (msg)
+		elog(LOG_WARN, node_name(t->s->node), "isc",
+		     "third-party REGISTER of %s to %s: %u %r", t->impu,
+		     t->as, msg->scode, &msg->reason);
+	else
+		elog(LOG_WARN, node_name(t->s->node), "isc",
+		     "third-party REGISTER of %s to %s: no answer (%m)",
+		     t->impu, t->as, err);
 
-	/* TS 24.229 5.4.1.7: SESSION_TERMINATED de-registers the user;
-	 * SESSION_CONTINUED carries on as if the AS had said yes. */
+	/* TS 24.229 5.4.1.7: SESSION_TERMINATED de-registers the user
+	 * (network-initiated); SESSION_CONTINUED carries on as if the AS
+	 * had said yes. */
 	b = scscf_binding(t->s, t->impu);
 	if (t->dh == IFC_DH_TERMINATE && t->expires && b)
-		scscf_binding_remove(b, CX_SAR_USER_DEREGISTRATION);
+		scscf_binding_remove(b, CX_SAR_ADMINISTRATIVE_DEREGISTRATION);
 
 	mem_deref(t);
 }
@@ -117,16 +123,60 @@ static void view_build(struct view *v, const struct sip_msg *msg,
 }
 
 
+/* RFC 3261 18.1.1: a request within 200 bytes of a 1500-byte MTU goes
+ * over TCP; the request line and our Via add at most this much. */
+enum { UDP_SIZE_LIMIT = 1300, LINE_AND_VIA = 200 };
+
+
+static int build(struct mbuf *mb, const struct scscf *s,
+		 const struct binding *b, const char *info,
+		 uint32_t expires)
+{
+	static const char xml_head[] =
+		"<?xml version=\"1.0\"?>\r\n"
+		"<ims-3gpp version=\"1\"><service-info>";
+	static const char xml_tail[] = "</service-info></ims-3gpp>\r\n";
+	size_t blen = info && *info ?
+		strlen(xml_head) + strlen(info) + strlen(xml_tail) : 0;
+	int err;
+
+	err = mbuf_printf(mb, "Max-Forwards: 70\r\n"
+			  "From: <%s>;tag=%016llx\r\n"
+			  "To: <%s>\r\n"
+			  "Call-ID: %016llx@%s\r\n"
+			  "CSeq: 1 REGISTER\r\n"
+			  "Contact: <%s>\r\n"
+			  "Expires: %u\r\n"
+			  "P-Charging-Vector: icid-value=\"%016llx\"\r\n",
+			  s->uri, rand_u64(), b->impu, rand_u64(),
+			  node_host(s->node), s->uri, expires, rand_u64());
+
+	/* TS 24.229 5.4.1.7: the iFC's ServiceInfo travels in the body. */
+	if (blen)
+		err |= mbuf_printf(mb, "Content-Type: application/"
+				   "3gpp-ims+xml\r\n"
+				   "Content-Length: %zu\r\n\r\n%s%s%s",
+				   blen, xml_head, info, xml_tail);
+	else
+		err |= mbuf_write_str(mb, "Content-Length: 0\r\n\r\n");
+
+	mb->pos = 0;
+
+	return err ? ENOMEM : 0;
+}
+
+
 static int send_one(struct scscf *s, struct binding *b, const struct ifc *f,
 		    uint32_t expires)
 {
-	const char *info = ifc_service_info(f);
 	struct node *asn = NULL;
+	struct mbuf *mb = NULL;
 	struct tpreg *t;
 	struct uri route;
 	struct pl pl;
 	struct sa dst;
-	char routebuf[96], body[512] = "";
+	char routebuf[96];
+	bool tcp;
 	int err;
 
 	pl_set_str(&pl, ifc_as(f));
@@ -138,8 +188,11 @@ static int send_one(struct scscf *s, struct binding *b, const struct ifc *f,
 	}
 
 	t = mem_zalloc(sizeof(*t), tpreg_destructor);
-	if (!t)
-		return ENOMEM;
+	mb = mbuf_alloc(512);
+	if (!t || !mb) {
+		err = ENOMEM;
+		goto out;
+	}
 
 	list_append(&s->tpregs, &t->le, t);
 	t->s = s;
@@ -147,40 +200,25 @@ static int send_one(struct scscf *s, struct binding *b, const struct ifc *f,
 	t->expires = expires;
 	err  = str_dup(&t->impu, b->impu);
 	err |= str_dup(&t->as, ifc_as(f));
+	err |= build(mb, s, b, ifc_service_info(f), expires);
 	if (err)
 		goto out;
 
-	(void)re_snprintf(routebuf, sizeof(routebuf), "sip:%J", &dst);
+	tcp = node_tcp(asn) || mb->end + LINE_AND_VIA > UDP_SIZE_LIMIT;
+	(void)re_snprintf(routebuf, sizeof(routebuf), "sip:%J%s", &dst,
+			  tcp ? ";transport=tcp" : "");
 	pl_set_str(&pl, routebuf);
 	err = uri_decode(&route, &pl);
 	if (err)
 		goto out;
 
-	/* TS 24.229 5.4.1.7: ServiceInfo travels in the body. */
-	if (info && *info)
-		(void)re_snprintf(body, sizeof(body),
-				  "<?xml version=\"1.0\"?>\r\n"
-				  "<ims-3gpp version=\"1\"><service-info>"
-				  "%s</service-info></ims-3gpp>\r\n", info);
-
-	err = sip_requestf(&t->req, node_sip(s->node), true, "REGISTER",
-			   ifc_as(f), &route, NULL, NULL, tpreg_resp, t,
-			   "From: <%s>;tag=%016llx\r\n"
-			   "To: <%s>\r\n"
-			   "Call-ID: %016llx@%s\r\n"
-			   "CSeq: 1 REGISTER\r\n"
-			   "Contact: <%s>\r\n"
-			   "Expires: %u\r\n"
-			   "P-Charging-Vector: icid-value=\"%016llx\"\r\n"
-			   "%s"
-			   "Content-Length: %zu\r\n"
-			   "\r\n%s",
-			   s->uri, rand_u64(), b->impu, rand_u64(),
-			   node_host(s->node), s->uri, expires, rand_u64(),
-			   body[0] ? "Content-Type: application/3gpp-ims+xml"
-			   "\r\n" : "", strlen(body), body);
+	netguard_bind_hint(node_addr(s->node));
+	err = sip_request(&t->req, node_sip(s->node), true, "REGISTER", -1,
+			  ifc_as(f), -1, &route, mb, 0, NULL, tpreg_resp, t);
+	netguard_bind_hint(NULL);
 
  out:
+	mem_deref(mb);
 	if (err)
 		mem_deref(t);
 

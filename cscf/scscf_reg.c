@@ -72,7 +72,7 @@ static int add_aliases(struct binding *b)
 	struct alias *a;
 
 	pl_set_str(&rest, b->assoc);
-	while (!re_regex(rest.p, rest.l, "<[^>]+>", &u)) {
+	while (sipx_uri_next(&rest, &u)) {
 		a = mem_zalloc(sizeof(*a) + u.l + 1, alias_destructor);
 		if (!a)
 			return ENOMEM;
@@ -81,9 +81,6 @@ static int add_aliases(struct binding *b)
 		list_append(&b->aliasl, &a->le, a);
 		hash_append(b->s->aliases, hash_joaat_str_ci(a->impu),
 			    &a->he, a);
-
-		rest.l -= (u.p + u.l + 1) - rest.p;
-		rest.p = u.p + u.l + 1;
 	}
 
 	return 0;
@@ -99,7 +96,8 @@ void scscf_binding_remove(struct binding *b, enum cx_sar_type why)
 
 	elog(LOG_INFO, node_name(b->s->node), "reg", "%s de-registered (%s)",
 	     b->impu, why == CX_SAR_TIMEOUT_DEREGISTRATION ? "expired" :
-	     "by request");
+	     why == CX_SAR_ADMINISTRATIVE_DEREGISTRATION ? "by the network" :
+	     "by the user");
 
 	memset(&saa, 0, sizeof(saa));
 	if (!hss_sar(b->hss, b->impi, b->impu, b->s->uri, why, &saa)) {
@@ -117,33 +115,6 @@ void scscf_binding_remove(struct binding *b, enum cx_sar_type why)
 static void expiry_handler(void *arg)
 {
 	scscf_binding_remove(arg, CX_SAR_TIMEOUT_DEREGISTRATION);
-}
-
-
-static bool print_path(const struct sip_hdr *h, const struct sip_msg *msg,
-		       void *arg)
-{
-	(void)msg;
-
-	return 0 != mbuf_printf(arg, "Path: %r\r\n", &h->val);
-}
-
-
-static int hdr_lines(char **sp, const struct sip_msg *msg,
-		     enum sip_hdrid id, sip_hdr_h *h)
-{
-	struct mbuf *mb = mbuf_alloc(128);
-	int err;
-
-	if (!mb)
-		return ENOMEM;
-
-	(void)sip_msg_hdr_apply(msg, true, id, h, mb);
-	mb->pos = 0;
-	err = mbuf_strdup(mb, sp, mb->end);
-	mem_deref(mb);
-
-	return err;
 }
 
 
@@ -256,7 +227,7 @@ static int do_register(struct scscf *s, const struct sip_msg *msg,
 	b->contact = mem_deref(b->contact);
 	b->paths = mem_deref(b->paths);
 	err  = pl_strdup(&b->contact, &ct->auri);
-	err |= hdr_lines(&b->paths, msg, SIP_HDR_PATH, print_path);
+	err |= sipx_hdr_lines(&b->paths, msg, SIP_HDR_PATH, "Path");
 	err |= add_aliases(b);
 	if (err)
 		goto out;

@@ -140,6 +140,7 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 
 	r->idx = list_count(&e->recs) + 1;
 	r->t = rec->t;
+	r->tp = rec->tp;
 	str_ncpy(r->src, rec->src, sizeof(r->src));
 	str_ncpy(r->dst, rec->dst, sizeof(r->dst));
 	(void)ladder_line(r->line, sizeof(r->line), r->t, r->src, r->dst,

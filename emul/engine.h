@@ -8,6 +8,7 @@ struct lrec {
 	struct le le;
 	size_t idx;             /* 1-based, over the whole run */
 	double t;
+	enum sip_transp tp;
 	char src[32];
 	char dst[32];
 	struct sip_msg *msg;

@@ -173,8 +173,12 @@ static bool basic_match(const struct yml *y, const yml_node *a,
 	const char *met = yml_str(yml_get(y, a, "method"));
 	const char *st = yml_str(yml_get(y, a, "status"));
 	const char *cseq = yml_str(yml_get(y, a, "cseq"));
+	const char *tp = yml_str(yml_get(y, a, "transport"));
 
 	if (str_cmp(from, r->src) || str_cmp(to, r->dst))
+		return false;
+
+	if (tp && str_casecmp(tp, r->tp == SIP_TRANSP_TCP ? "tcp" : "udp"))
 		return false;
 
 	if (met && (!r->msg->req || pl_strcmp(&r->msg->met, met)))

@@ -14,6 +14,7 @@
 #include "emul.h"
 
 static uint32_t refused;
+static struct sa bind_hint;
 
 
 static bool sockaddr_ok(const struct sockaddr *to)
@@ -107,12 +108,48 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 }
 
 
+/* libre's SIP transport opens TCP connections without binding them, so
+ * the kernel would give every node the source address 127.0.0.1.  The
+ * node that is sending says which address it is (netguard_bind_hint)
+ * for the duration of the call, and the connection is bound to it: a
+ * TCP flow then shows its node's address, as a UDP one does. */
+void netguard_bind_hint(const struct sa *laddr)
+{
+	if (laddr)
+		bind_hint = *laddr;
+	else
+		sa_init(&bind_hint, AF_UNSPEC);
+}
+
+
+static void bind_to_hint(int fd, const struct sockaddr *to)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct sa local;
+
+	if (!to || to->sa_family != AF_INET ||
+	    sa_af(&bind_hint) != AF_INET)
+		return;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) ||
+	    ((struct sockaddr_in *)&ss)->sin_port != 0)
+		return;
+
+	local = bind_hint;
+	sa_set_port(&local, 0);
+	(void)bind(fd, &local.u.sa, local.len);
+}
+
+
 int connect(int fd, const struct sockaddr *to, socklen_t tolen)
 {
 	static int (*real)(int, const struct sockaddr *, socklen_t);
 
 	if (!sockaddr_ok(to))
 		return refuse("a connection");
+
+	bind_to_hint(fd, to);
 
 	if (!real)
 		*(void **)&real = dlsym(RTLD_NEXT, "connect");

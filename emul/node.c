@@ -13,6 +13,7 @@ struct node {
 	char *name;
 	char *host;             /* name.domain */
 	enum node_role role;
+	unsigned flags;
 	struct sa addr;
 	struct sip *sip;
 	struct sip_lsnr *lsnr_req;
@@ -109,7 +110,7 @@ static bool response_handler(const struct sip_msg *msg, void *arg)
 
 
 int node_alloc(struct node **np, const char *name, enum node_role role,
-	       const struct sa *addr, const char *domain, bool tcp)
+	       const struct sa *addr, const char *domain, unsigned flags)
 {
 	struct node *n;
 	uint32_t hsz;
@@ -129,6 +130,7 @@ int node_alloc(struct node **np, const char *name, enum node_role role,
 		return ENOMEM;
 
 	n->role = role;
+	n->flags = flags;
 	n->addr = *addr;
 	list_append(&reg.nodes, &n->le, n);
 	hash_append(reg.by_ip, sa_hash(addr, SA_ADDR), &n->he, n);
@@ -146,13 +148,25 @@ int node_alloc(struct node **np, const char *name, enum node_role role,
 	if (err)
 		goto out;
 
+	/* A node that is down keeps its place and address in the topology
+	 * (so that routing to it is tried) but opens no socket: UDP sends
+	 * to it vanish, TCP connections to it are refused. */
+	if (flags & NODE_DOWN) {
+		struct sa any;
+
+		/* The stack still needs transports for its own requests. */
+		(void)sa_set_str(&any, "127.0.0.1", 0);
+		err  = sip_transp_add(n->sip, SIP_TRANSP_UDP, &any);
+		err |= sip_transp_add(n->sip, SIP_TRANSP_TCP, &any);
+		goto out;
+	}
+
 	err = sip_transp_add(n->sip, SIP_TRANSP_UDP, addr);
 	if (err)
 		goto out;
 
 	/* Every node listens on TCP too: RFC 3261 18.1.1 sends large
 	 * requests over TCP whatever the node prefers. */
-	(void)tcp;
 	err = sip_transp_add(n->sip, SIP_TRANSP_TCP, addr);
 	if (err)
 		goto out;
@@ -202,6 +216,12 @@ const char *node_host(const struct node *n)
 enum node_role node_role(const struct node *n)
 {
 	return n ? n->role : ROLE_UE;
+}
+
+
+bool node_tcp(const struct node *n)
+{
+	return n && (n->flags & NODE_TCP);
 }
 
 

@@ -56,7 +56,7 @@ static int check_arrow(const struct yml *y, const yml_node *a, char *err,
 {
 	static const char *const keys[] = {
 		"from", "to", "method", "status", "cseq", "headers", "body",
-		"note", NULL
+		"transport", "note", NULL
 	};
 	const yml_node *hdrs;
 	uint32_t st;
@@ -81,6 +81,12 @@ static int check_arrow(const struct yml *y, const yml_node *a, char *err,
 	     st < 100 || st > 699))
 		return yml_err(y, yml_get(y, a, "status"), err, sz,
 			       "status must be a SIP status code 100-699");
+
+	if (yml_get(y, a, "transport") &&
+	    str_cmp(yml_str(yml_get(y, a, "transport")), "udp") &&
+	    str_cmp(yml_str(yml_get(y, a, "transport")), "tcp"))
+		return yml_err(y, yml_get(y, a, "transport"), err, sz,
+			       "transport must be udp or tcp");
 
 	hdrs = yml_get(y, a, "headers");
 	if (hdrs && !yml_is_map(hdrs))

@@ -240,3 +240,71 @@ int sipx_auth_param(const struct pl *hval, const char *name, char *buf,
 
 	return ENOENT;
 }
+
+
+struct lines {
+	struct mbuf *mb;
+	const char *name;
+};
+
+
+static bool print_line(const struct sip_hdr *h, const struct sip_msg *msg,
+		       void *arg)
+{
+	struct lines *l = arg;
+	(void)msg;
+
+	return 0 != mbuf_printf(l->mb, "%s: %r\r\n", l->name, &h->val);
+}
+
+
+/* Every header 'id' of msg, in order, as lines named 'as': how a
+ * Service-Route becomes a Route set (RFC 3608) or a Path is echoed. */
+int sipx_hdr_lines(char **sp, const struct sip_msg *msg, enum sip_hdrid id,
+		   const char *as)
+{
+	struct lines l;
+	int err;
+
+	if (!sp || !msg || !as)
+		return EINVAL;
+
+	l.mb = mbuf_alloc(128);
+	l.name = as;
+	if (!l.mb)
+		return ENOMEM;
+
+	err = sip_msg_hdr_apply(msg, true, id, print_line, &l) ? ENOMEM : 0;
+	l.mb->pos = 0;
+	if (!err)
+		err = mbuf_strdup(l.mb, sp, l.mb->end);
+	mem_deref(l.mb);
+
+	return err;
+}
+
+
+/* The next <URI> of a list such as P-Associated-URI or a Route set;
+ * advances rest past it. */
+bool sipx_uri_next(struct pl *rest, struct pl *uri)
+{
+	if (!rest || !uri || !rest->p ||
+	    re_regex(rest->p, rest->l, "<[^>]+>", uri))
+		return false;
+
+	rest->l -= (uri->p + uri->l + 1) - rest->p;
+	rest->p = uri->p + uri->l + 1;
+
+	return true;
+}
+
+
+uint32_t sipx_hash_count(const struct hash *h)
+{
+	uint32_t n = 0, i;
+
+	for (i = 0; h && i < hash_bsize(h); i++)
+		n += list_count(hash_list(h, i));
+
+	return n;
+}

@@ -255,7 +255,8 @@ static int load_nodes(struct topo *t, const struct yml *y,
 {
 	static const char *const keys[] = {
 		"name", "role", "addr", "transport", "impi", "impu",
-		"password", "pcscf", "min_expires", "max_expires", NULL
+		"password", "pcscf", "min_expires", "max_expires", "down",
+		NULL
 	};
 	yml_node *nodes = yml_get(y, root, "nodes");
 	size_t i, pass;
@@ -272,6 +273,7 @@ static int load_nodes(struct topo *t, const struct yml *y,
 		yml_node *nn = yml_item(y, nodes, i);
 		const char *name, *rs, *as = NULL, *tps = NULL;
 		enum node_role role;
+		unsigned flags;
 		struct node *n;
 		struct sa addr;
 
@@ -338,8 +340,18 @@ static int load_nodes(struct topo *t, const struct yml *y,
 					       " or tcp, not '%s'", tps);
 		}
 
-		e = node_alloc(&n, name, role, &addr, domain,
-			       tps && !strcmp(tps, "tcp"));
+		flags = tps && !strcmp(tps, "tcp") ? NODE_TCP : 0;
+		if (yml_get(y, nn, "down")) {
+			bool down;
+
+			if (yml_bool(y, yml_get(y, nn, "down"), "down", &down,
+				     err, sz))
+				return EINVAL;
+			if (down)
+				flags |= NODE_DOWN;
+		}
+
+		e = node_alloc(&n, name, role, &addr, domain, flags);
 		if (e)
 			return yml_err(y, nn, err, sz,
 				       "node '%s': cannot listen on %J: %m",

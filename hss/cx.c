@@ -209,6 +209,7 @@ int hss_sar(struct hss *hss, const char *impi, const char *impu,
 
 	case CX_SAR_TIMEOUT_DEREGISTRATION:
 	case CX_SAR_USER_DEREGISTRATION:
+	case CX_SAR_ADMINISTRATIVE_DEREGISTRATION:
 		e = hss_sub_assign(hss, sub.impi, "", HSS_NOT_REGISTERED);
 		break;
 

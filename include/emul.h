@@ -28,6 +28,7 @@ enum log_level log_level(void);
 bool     netguard_allowed(const struct sa *dst);
 uint32_t netguard_refused(void);
 uint32_t netguard_sent_foreign(void);
+void     netguard_bind_hint(const struct sa *laddr);
 
 /* ---- node.c: the node registry ---- */
 enum node_role {
@@ -41,6 +42,11 @@ enum node_role {
 
 struct node;
 
+enum node_flags {
+	NODE_TCP  = 1 << 0,     /* peers reach it over TCP */
+	NODE_DOWN = 1 << 1,     /* in the topology, but not listening */
+};
+
 /* A role's hooks; 'impl' is the object the role allocated. */
 struct node_ops {
 	sip_msg_h *reqh;                /* every request: return true */
@@ -51,7 +57,8 @@ struct node_ops {
 };
 
 int  node_alloc(struct node **np, const char *name, enum node_role role,
-		const struct sa *addr, const char *domain, bool tcp);
+		const struct sa *addr, const char *domain, unsigned flags);
+bool node_tcp(const struct node *n);
 void node_set_impl(struct node *n, void *impl, const struct node_ops *ops);
 const char *node_name(const struct node *n);
 const char *node_host(const struct node *n);   /* name.domain */
@@ -114,6 +121,10 @@ int  sipx_print_hdrs(struct mbuf *mb, const struct sip_msg *msg,
 		     bool skip_first_via, bool skip_first_route);
 int  sipx_auth_param(const struct pl *hval, const char *name, char *buf,
 		     size_t sz);
+int  sipx_hdr_lines(char **sp, const struct sip_msg *msg,
+		    enum sip_hdrid id, const char *as);
+bool sipx_uri_next(struct pl *rest, struct pl *uri);
+uint32_t sipx_hash_count(const struct hash *h);
 int  sipx_body(struct pl *body, const struct sip_msg *msg);
 int  sipx_uri_aor(char *buf, size_t sz, const struct pl *uri);
 const char *sipx_reason(uint16_t scode);

@@ -106,20 +106,10 @@ static void refresh_handler(void *arg)
 }
 
 
-static bool collect_route(const struct sip_hdr *h, const struct sip_msg *msg,
-			  void *arg)
-{
-	(void)msg;
-
-	return 0 != mbuf_printf(arg, "Route: %r\r\n", &h->val);
-}
-
-
 static void registered(struct ue *ue, const struct sip_msg *msg)
 {
 	const struct sip_hdr *h;
 	struct sip_addr ct;
-	struct mbuf *mb;
 
 	ue->granted = ue->expires;
 	h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
@@ -128,16 +118,9 @@ static void registered(struct ue *ue, const struct sip_msg *msg)
 
 	ue->assoc = mem_deref(ue->assoc);
 	(void)sipx_hdr_str(&ue->assoc, msg, SIP_HDR_P_ASSOCIATED_URI);
-
-	mb = mbuf_alloc(128);
-	if (mb) {
-		(void)sip_msg_hdr_apply(msg, true, SIP_HDR_SERVICE_ROUTE,
-					collect_route, mb);
-		mb->pos = 0;
-		ue->routes = mem_deref(ue->routes);
-		(void)mbuf_strdup(mb, &ue->routes, mb->end);
-		mem_deref(mb);
-	}
+	ue->routes = mem_deref(ue->routes);
+	(void)sipx_hdr_lines(&ue->routes, msg, SIP_HDR_SERVICE_ROUTE,
+			     "Route");
 
 	set_state(ue, UE_REGISTERED, "200");
 
@@ -291,8 +274,12 @@ static int send_register(struct ue *ue, uint32_t expires)
 	int err;
 
 	(void)re_snprintf(ruri, sizeof(ruri), "sip:%s", emul_domain());
-	(void)re_snprintf(route, sizeof(route), "sip:%J",
-			  node_addr(ue->pcscf));
+	/* A UE configured for TCP, or one whose P-CSCF is, registers
+	 * over TCP (TS 24.229 allows either). */
+	(void)re_snprintf(route, sizeof(route), "sip:%J%s",
+			  node_addr(ue->pcscf),
+			  node_tcp(ue->node) || node_tcp(ue->pcscf) ?
+			  ";transport=tcp" : "");
 	pl_set_str(&pl, route);
 	err = uri_decode(&rt, &pl);
 	if (err)
@@ -304,14 +291,15 @@ static int send_register(struct ue *ue, uint32_t expires)
 
 	ue->req = mem_deref(ue->req);
 
-	return sip_requestf(&ue->req, node_sip(ue->node), true, "REGISTER",
+	netguard_bind_hint(node_addr(ue->node));
+	err = sip_requestf(&ue->req, node_sip(ue->node), true, "REGISTER",
 			    ruri, &rt, NULL, NULL, response_handler, ue,
 			    "Route: <sip:%s;lr>\r\n"
 			    "From: <%s>;tag=%08x\r\n"
 			    "To: <%s>\r\n"
 			    "Call-ID: %s\r\n"
 			    "CSeq: %u REGISTER\r\n"
-			    "Contact: <sip:%s@%J>;expires=%u\r\n"
+			    "Contact: <sip:%s@%J%s>;expires=%u\r\n"
 			    "Expires: %u\r\n"
 			    "%s"
 			    "Supported: path\r\n"
@@ -319,8 +307,13 @@ static int send_register(struct ue *ue, uint32_t expires)
 			    "\r\n",
 			    node_host(ue->pcscf), ue->impu, ue->ftag,
 			    ue->impu, ue->callid, ++ue->cseq,
-			    node_name(ue->node), node_addr(ue->node), expires,
+			    node_name(ue->node), node_addr(ue->node),
+			    node_tcp(ue->node) ? ";transport=tcp" : "",
+			    expires,
 			    expires, auth);
+	netguard_bind_hint(NULL);
+
+	return err;
 }
 
 
