@@ -14,12 +14,13 @@ struct asreg {
 	uint32_t expires;
 	uint32_t count;         /* third-party REGISTERs received */
 	bool registered;
-	struct tmr tmr;
+	struct wheel_ent went;
 };
 
 struct as {
 	struct node *node;
 	struct hash *regs;
+	struct wheel *wheel;
 };
 
 
@@ -28,7 +29,7 @@ static void asreg_destructor(void *arg)
 	struct asreg *r = arg;
 
 	hash_unlink(&r->he);
-	tmr_cancel(&r->tmr);
+	wheel_cancel(&r->went);
 	mem_deref(r->impu);
 }
 
@@ -39,6 +40,7 @@ static void as_destructor(void *arg)
 
 	hash_flush(as->regs);
 	mem_deref(as->regs);
+	mem_deref(as->wheel);
 }
 
 
@@ -95,9 +97,10 @@ static void handle_register(struct as *as, const struct sip_msg *msg)
 	r->expires = expires;
 	r->registered = expires > 0;
 	if (expires)
-		tmr_start(&r->tmr, expires * 1000ULL, reg_expired, r);
+		wheel_start(as->wheel, &r->went, expires * 1000ULL,
+			    reg_expired, r);
 	else
-		tmr_cancel(&r->tmr);
+		wheel_cancel(&r->went);
 
 	elog(LOG_INFO, node_name(as->node), "isc", "%s %s (%us)", impu,
 	     expires ? "registered" : "de-registered", expires);
@@ -166,7 +169,8 @@ int as_alloc(struct as **ap, struct node *node)
 		return ENOMEM;
 
 	as->node = node;
-	err = hash_alloc(&as->regs, 1024);
+	err  = hash_alloc(&as->regs, 1024);
+	err |= wheel_alloc(&as->wheel, 4096);
 	if (err) {
 		mem_deref(as);
 		return err;

@@ -19,7 +19,7 @@ struct preg {
 	char *assoc;            /* P-Associated-URI, as received */
 	char *routes;           /* "Route: <...>\r\n" from Service-Route */
 	struct sa flow;         /* where the UE's REGISTER came from */
-	struct tmr tmr;
+	struct wheel_ent went;
 };
 
 struct pcscf {
@@ -27,6 +27,7 @@ struct pcscf {
 	struct proxy *px;
 	struct hash *by_impu;
 	struct hash *by_flow;
+	struct wheel *wheel;
 	char *vnet;
 	char *path;             /* our Path / Record-Route URI */
 };
@@ -45,7 +46,7 @@ static void preg_destructor(void *arg)
 
 	hash_unlink(&r->he_impu);
 	hash_unlink(&r->he_flow);
-	tmr_cancel(&r->tmr);
+	wheel_cancel(&r->went);
 	mem_deref(r->impu);
 	mem_deref(r->assoc);
 	mem_deref(r->routes);
@@ -62,6 +63,7 @@ static void pcscf_destructor(void *arg)
 	mem_deref(p->px);
 	mem_deref(p->vnet);
 	mem_deref(p->path);
+	mem_deref(p->wheel);
 }
 
 
@@ -163,7 +165,7 @@ static void register_resp(int err, const struct sip_msg *msg, void *arg)
 	r->routes = mem_deref(r->routes);
 	(void)sipx_hdr_lines(&r->routes, msg, SIP_HDR_SERVICE_ROUTE, "Route");
 
-	tmr_start(&r->tmr, expires * 1000ULL, reg_expired, r);
+	wheel_start(p->wheel, &r->went, expires * 1000ULL, reg_expired, r);
 }
 
 
@@ -172,7 +174,8 @@ static int charging_vector(char *buf, size_t sz, const struct pcscf *p)
 	return re_snprintf(buf, sz,
 			   "P-Charging-Vector: icid-value=\"%016llx\""
 			   ";icid-generated-at=%j\r\n",
-			   rand_u64(), node_addr(p->node)) < 0 ? ENOMEM : 0;
+			   emul_rand_u64(), node_addr(p->node)) < 0 ?
+		ENOMEM : 0;
 }
 
 
@@ -395,6 +398,7 @@ int pcscf_alloc(struct pcscf **pp, struct node *node,
 	err  = proxy_alloc(&p->px, node);
 	err |= hash_alloc(&p->by_impu, 256);
 	err |= hash_alloc(&p->by_flow, 256);
+	err |= wheel_alloc(&p->wheel, 4096);
 	if (err) {
 		err = ENOMEM;
 		goto out;

@@ -21,10 +21,12 @@ static void scscf_destructor(void *arg)
 	hash_flush(s->bindings);
 	mem_deref(s->bindings);
 	mem_deref(s->aliases);
-	hash_flush(s->nonces);
+	tmr_cancel(&s->tmr_nonce);
+	list_flush(&s->noncel);
 	mem_deref(s->nonces);
 	mem_deref(s->px);
 	mem_deref(s->uri);
+	mem_deref(s->wheel);
 }
 
 
@@ -183,6 +185,7 @@ int scscf_alloc(struct scscf **sp, struct node *node,
 	err |= hash_alloc(&s->bindings, 4096);
 	err |= hash_alloc(&s->aliases, 8192);
 	err |= hash_alloc(&s->nonces, 4096);
+	err |= wheel_alloc(&s->wheel, 4096);
 	if (err) {
 		err = ENOMEM;
 		goto out;

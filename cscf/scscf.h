@@ -8,6 +8,9 @@ struct scscf {
 	struct hash *bindings;          /* struct binding, by IMPU */
 	struct hash *aliases;           /* struct alias, by every IMPU */
 	struct hash *nonces;            /* struct nonce, by nonce */
+	struct list noncel;             /* the same, oldest first */
+	struct tmr tmr_nonce;           /* drops the oldest when due */
+	struct wheel *wheel;            /* binding expiry */
 	struct list tpregs;             /* third-party REGISTERs pending */
 	struct cscf_cfg cfg;
 	char *uri;                      /* sip:scscf.<domain> */
@@ -27,7 +30,7 @@ struct binding {
 	char *assoc;            /* the implicit set, "<a>, <b>" */
 	uint32_t expires;
 	uint64_t expires_at;
-	struct tmr tmr;
+	struct wheel_ent went;
 };
 
 /* scscf_reg.c */

@@ -20,7 +20,8 @@ enum { NONCE_BYTES = 16 };
 
 struct nonce {
 	struct le he;
-	struct tmr tmr;
+	struct le le;
+	uint64_t gone_at;
 	char value[2 * NONCE_BYTES + 1];
 	char impi[128];
 	char ha1[DIGEST_HEX];
@@ -34,7 +35,7 @@ static void nonce_destructor(void *arg)
 	struct nonce *n = arg;
 
 	hash_unlink(&n->he);
-	tmr_cancel(&n->tmr);
+	list_unlink(&n->le);
 }
 
 
@@ -46,9 +47,20 @@ static bool nonce_cmp(struct le *le, void *arg)
 }
 
 
-static void nonce_gone(void *arg)
+/* Every nonce lives as long as every other, so the list is in expiry
+ * order and one timer on its head serves them all: no per-nonce timer
+ * for libre to sort among thousands. */
+static void nonce_sweep(void *arg)
 {
-	mem_deref(arg);
+	struct scscf *s = arg;
+	uint64_t now = tmr_jiffies();
+	struct nonce *n;
+
+	while ((n = list_ledata(s->noncel.head)) && n->gone_at <= now)
+		mem_deref(n);
+
+	if (n)
+		tmr_start(&s->tmr_nonce, n->gone_at - now, nonce_sweep, s);
 }
 
 
@@ -89,8 +101,11 @@ int scscf_auth_challenge(struct scscf *s, const struct sip_msg *msg,
 
 	/* The nonce record stays a while past its lifetime, so that a late
 	 * answer to it is told "stale" rather than "unknown". */
-	tmr_start(&n->tmr, 2 * s->cfg.nonce_lifetime * 1000ULL, nonce_gone,
-		  n);
+	n->gone_at = tmr_jiffies() + 2 * s->cfg.nonce_lifetime * 1000ULL;
+	list_append(&s->noncel, &n->le, n);
+	if (!tmr_isrunning(&s->tmr_nonce))
+		tmr_start(&s->tmr_nonce, n->gone_at - tmr_jiffies(),
+			  nonce_sweep, s);
 
 	return proxy_reply(s->px, msg, 401,
 			   "WWW-Authenticate: Digest realm=\"%s\","

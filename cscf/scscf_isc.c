@@ -148,8 +148,9 @@ static int build(struct mbuf *mb, const struct scscf *s,
 			  "Contact: <%s>\r\n"
 			  "Expires: %u\r\n"
 			  "P-Charging-Vector: icid-value=\"%016llx\"\r\n",
-			  s->uri, rand_u64(), b->impu, rand_u64(),
-			  node_host(s->node), s->uri, expires, rand_u64());
+			  s->uri, emul_rand_u64(), b->impu, emul_rand_u64(),
+			  node_host(s->node), s->uri, expires,
+			  emul_rand_u64());
 
 	/* TS 24.229 5.4.1.7: the iFC's ServiceInfo travels in the body. */
 	if (blen)

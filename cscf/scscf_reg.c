@@ -36,7 +36,7 @@ static void binding_destructor(void *arg)
 	struct binding *b = arg;
 
 	hash_unlink(&b->he);
-	tmr_cancel(&b->tmr);
+	wheel_cancel(&b->went);
 	list_flush(&b->aliasl);
 	mem_deref(b->profile);
 	mem_deref(b->impu);
@@ -234,7 +234,7 @@ static int do_register(struct scscf *s, const struct sip_msg *msg,
 
 	b->expires = expires;
 	b->expires_at = tmr_jiffies() + expires * 1000ULL;
-	tmr_start(&b->tmr, expires * 1000ULL, expiry_handler, b);
+	wheel_start(s->wheel, &b->went, expires * 1000ULL, expiry_handler, b);
 
 	elog(LOG_INFO, node_name(s->node), "reg", "%s %s, %us", impu,
 	     fresh ? "registered" : "re-registered", expires);

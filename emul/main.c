@@ -27,6 +27,9 @@ static const char usage[] =
 "                       closing with 'N passed, N failed'\n"
 "  serve TOPOLOGY       run a topology's core for external UEs until\n"
 "                       interrupted\n"
+"  bench [N [W [tcp|udp]]]  register N UEs (10000) through the full\n"
+"                       path, W at a time (200), core over TCP or UDP;\n"
+"                       print registrations/s and memory per UE\n"
 "\n"
 "options:\n"
 "  --trace FILE         write every message sent as JSON Lines\n"
@@ -208,6 +211,29 @@ static int cmd_test(int argc, char *argv[], const struct opts *o)
 }
 
 
+static int cmd_bench(int argc, char *argv[])
+{
+	uint32_t n = 10000, w = 200;
+	bool udp = false;
+
+	if (argc > 0)
+		n = (uint32_t)strtoul(argv[0], NULL, 10);
+	if (argc > 1)
+		w = (uint32_t)strtoul(argv[1], NULL, 10);
+	if (argc > 2)
+		udp = !strcmp(argv[2], "udp");
+	if (!n || !w || argc > 3 || (argc > 2 && !udp &&
+				     strcmp(argv[2], "tcp"))) {
+		(void)re_fprintf(stderr, "imsbed bench: usage: bench [N"
+				 " [WINDOW [tcp|udp]]], N and WINDOW whole"
+				 " numbers above 0\n");
+		return EXIT_USAGE;
+	}
+
+	return bench_run(n, w, udp) ? EXIT_FAILED : EXIT_PASS;
+}
+
+
 static void signal_handler(int sig)
 {
 	(void)sig;
@@ -366,6 +392,8 @@ int main(int argc, char *argv[])
 		rc = cmd_test(argc, argv, &o);
 	else if (!strcmp(cmd, "serve"))
 		rc = cmd_serve(argc, argv, &o);
+	else if (!strcmp(cmd, "bench"))
+		rc = cmd_bench(argc, argv);
 	else {
 		(void)re_fprintf(stderr, "imsbed: unknown command '%s'\n%s",
 				 cmd, usage);

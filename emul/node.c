@@ -166,10 +166,14 @@ int node_alloc(struct node **np, const char *name, enum node_role role,
 		goto out;
 
 	/* Every node listens on TCP too: RFC 3261 18.1.1 sends large
-	 * requests over TCP whatever the node prefers. */
-	err = sip_transp_add(n->sip, SIP_TRANSP_TCP, addr);
-	if (err)
-		goto out;
+	 * requests over TCP whatever the node prefers.  The benchmark's
+	 * thousands of UEs would run out of descriptors, and never get a
+	 * large request. */
+	if (!(flags & NODE_LEAN)) {
+		err = sip_transp_add(n->sip, SIP_TRANSP_TCP, addr);
+		if (err)
+			goto out;
+	}
 
 	err = sip_listen(&n->lsnr_req, n->sip, true, request_handler, n);
 	if (err)

@@ -78,6 +78,30 @@ struct ue *topo_ue(const struct topo *t, const char *name)
 }
 
 
+/* A UE made by a program rather than the YAML: the benchmark's, on a
+ * node the caller made (and owns). */
+int topo_ue_add(struct topo *t, struct ue **uep, struct node *n,
+		const char *impi, const char *impu, const char *password)
+{
+	struct node *p = emul_node_by_role(ROLE_PCSCF);
+	struct ue *ue = NULL;
+	int err;
+
+	if (!t || !n || !p)
+		return EINVAL;
+
+	err = ue_alloc(&ue, n, p, impu, impi, password);
+	if (err)
+		return err;
+
+	err = keep(&t->ues, ue, NULL);
+	if (!err && uep)
+		*uep = ue;
+
+	return err;
+}
+
+
 static int load_hss(struct topo *t, const struct yml *y,
 		    const yml_node *root, const char *domain,
 		    char *err, size_t sz)

@@ -45,6 +45,7 @@ struct node;
 enum node_flags {
 	NODE_TCP  = 1 << 0,     /* peers reach it over TCP */
 	NODE_DOWN = 1 << 1,     /* in the topology, but not listening */
+	NODE_LEAN = 1 << 2,     /* UDP only: the benchmark's many UEs */
 };
 
 /* A role's hooks; 'impl' is the object the role allocated. */
@@ -103,7 +104,26 @@ int    msgrec_listen(struct le *le, msgrec_h *h, void *arg);
 void   msgrec_unlisten(struct le *le);
 void   msgrec_emit(const struct msgrec *rec);
 double emul_time(void);
+uint64_t emul_rand_u64(void);
 void   emul_time_reset(void);
+
+/* ---- wheel.c: long per-user timers without libre's sorted list ---- */
+struct wheel;
+typedef void (wheel_h)(void *arg);
+
+struct wheel_ent {
+	struct le le;
+	struct wheel *w;
+	uint64_t slot;
+	wheel_h *h;
+	void *arg;
+};
+
+int  wheel_alloc(struct wheel **wp, uint32_t bsize);
+void wheel_start(struct wheel *w, struct wheel_ent *e, uint64_t delay_ms,
+		 wheel_h *h, void *arg);
+void wheel_cancel(struct wheel_ent *e);
+uint64_t wheel_left(const struct wheel_ent *e);
 
 /* ---- trace.c: JSON Lines trace file ---- */
 struct trace;
@@ -140,6 +160,8 @@ int topo_load(struct topo **tp, const struct yml *y,
 	      const struct yaml_node_s *root,
 	      char *err, size_t sz);
 struct ue *topo_ue(const struct topo *t, const char *name);
+int topo_ue_add(struct topo *t, struct ue **uep, struct node *n,
+		const char *impi, const char *impu, const char *password);
 
 /* ---- engine.c: runs a scenario file over the wire ---- */
 enum scen_result {
@@ -155,6 +177,9 @@ struct scen_opts {
 
 enum scen_result scen_run(const char *path, const struct scen_opts *o,
 			  char *msg, size_t sz);
+
+/* ---- bench.c: the registration benchmark ---- */
+int bench_run(uint32_t n, uint32_t window, bool udp);
 
 /* ---- ladder.c: one line per message ---- */
 int ladder_line(char *buf, size_t sz, double t, const char *src,

@@ -24,6 +24,7 @@ struct ue {
 	char *password;         /* as configured */
 	char *pw_used;          /* this registration's, maybe overridden */
 	char *callid;
+	char *cuser;            /* Contact user: the IMPI's user part */
 	uint32_t ftag;          /* one From tag for all our REGISTERs */
 	char *routes;           /* Service-Route, as Route lines */
 	char *assoc;
@@ -75,6 +76,7 @@ static void destructor(void *arg)
 	mem_deref(ue->password);
 	mem_deref(ue->pw_used);
 	mem_deref(ue->callid);
+	mem_deref(ue->cuser);
 	mem_deref(ue->routes);
 	mem_deref(ue->assoc);
 }
@@ -307,7 +309,7 @@ static int send_register(struct ue *ue, uint32_t expires)
 			    "\r\n",
 			    node_host(ue->pcscf), ue->impu, ue->ftag,
 			    ue->impu, ue->callid, ++ue->cseq,
-			    node_name(ue->node), node_addr(ue->node),
+			    ue->cuser, node_addr(ue->node),
 			    node_tcp(ue->node) ? ";transport=tcp" : "",
 			    expires,
 			    expires, auth);
@@ -439,18 +441,25 @@ int ue_alloc(struct ue **up, struct node *node, struct node *pcscf,
 
 	ue->node = node;
 	ue->pcscf = pcscf;
-	ue->ftag = rand_u32();
+	ue->ftag = (uint32_t)emul_rand_u64();
 	err  = str_dup(&ue->impu, impu);
 	err |= str_dup(&ue->impi, impi);
 	err |= str_dup(&ue->password, password);
-	err |= re_sdprintf(&ue->callid, "%016llx@%s", rand_u64(),
+	err |= re_sdprintf(&ue->callid, "%016llx@%s", emul_rand_u64(),
 			   node_name(node)) ? ENOMEM : 0;
+	err |= re_sdprintf(&ue->cuser, "%b", impi,
+			   strchr(impi, '@') ? (size_t)(strchr(impi, '@') -
+							impi) :
+			   strlen(impi)) ? ENOMEM : 0;
 	if (err) {
 		err = ENOMEM;
 		goto out;
 	}
 
-	node_set_impl(node, ue, &ops);
+	/* Several UEs may share one node (the benchmark's pool): the
+	 * first one answers the node's queries. */
+	if (!node_impl(node))
+		node_set_impl(node, ue, &ops);
 
  out:
 	if (err)
