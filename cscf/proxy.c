@@ -182,15 +182,10 @@ static int nexthop(struct proxy *px, struct pl *route, char *buf, size_t sz,
 
 	/* A Route/Request-URI in angle brackets comes from a header. */
 	if (emul_resolve(&sa, &n, &uri)) {
+		netguard_note_drop();
 		elog(LOG_WARN, node_name(px->node), "route",
 		     "next hop '%s' is outside the topology: dropped", target);
 		return ENOENT;
-	}
-
-	if (!netguard_allowed(&sa)) {
-		elog(LOG_WARN, node_name(px->node), "route",
-		     "next hop %J is not loopback: dropped", &sa);
-		return EACCES;
 	}
 
 	tcp = msglen > UDP_SIZE_LIMIT || node_tcp(n);
@@ -292,6 +287,7 @@ static int relay_response(struct ptx *t, const struct sip_msg *msg)
 
 	sip_reply_addr(&dst, t->msg, true);
 	if (!netguard_allowed(&dst)) {
+		netguard_note_drop();
 		elog(LOG_WARN, node_name(t->px->node), "route",
 		     "response to %J is outside the topology: dropped", &dst);
 		err = EACCES;
@@ -517,6 +513,7 @@ bool proxy_relay_stray(struct proxy *px, const struct sip_msg *msg)
 	return true;
 
  drop:
+	netguard_note_drop();
 	elog(LOG_INFO, node_name(px->node), "route",
 	     "stray response %u %r from %J dropped", msg->scode,
 	     &msg->cseq.met, &msg->src);

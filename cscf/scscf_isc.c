@@ -182,6 +182,7 @@ static int send_one(struct scscf *s, struct binding *b, const struct ifc *f,
 
 	pl_set_str(&pl, ifc_as(f));
 	if (uri_decode(&route, &pl) || emul_resolve(&dst, &asn, &route)) {
+		netguard_note_drop();
 		elog(LOG_WARN, node_name(s->node), "isc",
 		     "AS %s of %s is outside the topology: not contacted",
 		     ifc_as(f), b->impu);

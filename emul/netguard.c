@@ -14,6 +14,7 @@
 #include "emul.h"
 
 static uint32_t refused;
+static uint32_t dropped;
 static struct sa bind_hint;
 
 
@@ -60,10 +61,16 @@ uint32_t netguard_refused(void)
 }
 
 
-/* Always 0 by construction; kept so that tests assert it, not assume it. */
-uint32_t netguard_sent_foreign(void)
+/* The policy layers count what they refused to route outside. */
+void netguard_note_drop(void)
 {
-	return 0;
+	++dropped;
+}
+
+
+uint32_t netguard_dropped(void)
+{
+	return dropped;
 }
 
 

@@ -27,8 +27,9 @@ enum log_level log_level(void);
 /* ---- netguard.c: nothing leaves 127.0.0.0/8 ---- */
 bool     netguard_allowed(const struct sa *dst);
 uint32_t netguard_refused(void);
-uint32_t netguard_sent_foreign(void);
 void     netguard_bind_hint(const struct sa *laddr);
+void     netguard_note_drop(void);
+uint32_t netguard_dropped(void);
 
 /* ---- node.c: the node registry ---- */
 enum node_role {
