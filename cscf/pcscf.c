@@ -29,7 +29,7 @@ struct pcscf {
 	struct hash *by_flow;
 	struct wheel *wheel;
 	char *vnet;
-	char *path;             /* our Path / Record-Route URI */
+	char *rr;               /* our Record-Route line */
 };
 
 /* What the REGISTER's response handler needs to know. */
@@ -62,7 +62,7 @@ static void pcscf_destructor(void *arg)
 	mem_deref(p->by_flow);
 	mem_deref(p->px);
 	mem_deref(p->vnet);
-	mem_deref(p->path);
+	mem_deref(p->rr);
 	mem_deref(p->wheel);
 }
 
@@ -122,15 +122,17 @@ static bool contact_expiry(const struct sip_hdr *h, const struct sip_msg *msg,
 
 /* TS 24.229 5.2.2.1: the 200 OK to REGISTER gives the P-CSCF the
  * Service-Route and the implicit set it asserts identities from. */
-static void register_resp(int err, const struct sip_msg *msg, void *arg)
+static bool register_resp(int err, const struct sip_msg *msg,
+			  struct ptx *t, void *arg)
 {
 	struct regctx *c = arg;
 	struct pcscf *p = c->p;
 	struct preg *r;
 	uint32_t expires = 0;
+	(void)t;
 
 	if (err || !msg || msg->scode != 200)
-		return;
+		return false;
 
 	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, contact_expiry,
 				&expires);
@@ -138,17 +140,17 @@ static void register_resp(int err, const struct sip_msg *msg, void *arg)
 	r = reg_by_impu(p, c->impu);
 	if (!expires) {
 		mem_deref(r);
-		return;
+		return false;
 	}
 
 	if (!r) {
 		r = mem_zalloc(sizeof(*r), preg_destructor);
 		if (!r)
-			return;
+			return false;
 		r->p = p;
 		if (str_dup(&r->impu, c->impu)) {
 			mem_deref(r);
-			return;
+			return false;
 		}
 		hash_append(p->by_impu, hash_joaat_str_ci(r->impu),
 			    &r->he_impu, r);
@@ -166,6 +168,8 @@ static void register_resp(int err, const struct sip_msg *msg, void *arg)
 	(void)sipx_hdr_lines(&r->routes, msg, SIP_HDR_SERVICE_ROUTE, "Route");
 
 	wheel_start(p->wheel, &r->went, expires * 1000ULL, reg_expired, r);
+
+	return false;
 }
 
 
@@ -240,20 +244,27 @@ static bool in_set(const char *assoc, const struct pl *uri)
 }
 
 
-/* TS 24.229 5.2.6.3: an originating request from a registered UE. */
+/* TS 24.229 5.2.6.3: a request from a registered UE.  Its identity is
+ * asserted here whatever the UE wrote; an initial request goes along the
+ * stored Service-Route (RFC 3608) in place of any Route the UE gave, a
+ * request inside a dialog follows its route set. */
 static void handle_originating(struct pcscf *p, const struct sip_msg *msg)
 {
-	static const enum sip_hdrid skip[] = {
+	static const enum sip_hdrid skip_dialog[] = {
 		SIP_HDR_P_ASSERTED_IDENTITY, SIP_HDR_P_PREFERRED_IDENTITY,
 		SIP_HDR_P_CHARGING_VECTOR,
+	};
+	static const enum sip_hdrid skip_initial[] = {
+		SIP_HDR_P_ASSERTED_IDENTITY, SIP_HDR_P_PREFERRED_IDENTITY,
+		SIP_HDR_P_CHARGING_VECTOR, SIP_HDR_ROUTE,
 	};
 	const struct sip_hdr *ppi;
 	struct proxy_fwd fwd;
 	struct preg *r;
 	struct sip_addr pa;
-	struct pl id = PL_INIT, dflt;
+	struct pl id, rest, first;
 	char *hdrs = NULL, icid[160], target[256];
-	bool dialog;
+	bool dialog = pl_isset(&msg->to.tag);
 
 	r = reg_by_flow(p, &msg->src);
 	if (!r) {
@@ -265,12 +276,11 @@ static void handle_originating(struct pcscf *p, const struct sip_msg *msg)
 	}
 
 	/* The first URI of the implicit set is the default identity. */
-	if (!r->assoc || re_regex(r->assoc, strlen(r->assoc), "<[^>]+>",
-				  &dflt)) {
+	pl_set_str(&rest, r->assoc ? r->assoc : "");
+	if (!sipx_uri_next(&rest, &id)) {
 		(void)proxy_reply(p->px, msg, 403, NULL);
 		return;
 	}
-	id = dflt;
 
 	/* RFC 3325 / TS 24.229 5.2.6.3.1: P-Preferred-Identity is honoured
 	 * only when it names an identity of the registered set. */
@@ -282,37 +292,50 @@ static void handle_originating(struct pcscf *p, const struct sip_msg *msg)
 	if (charging_vector(icid, sizeof(icid), p))
 		return;
 
-	dialog = pl_isset(&msg->to.tag);
-
-	if (re_sdprintf(&hdrs, "%s%sP-Asserted-Identity: <%r>\r\n%s",
-			dialog ? "" : r->routes ? r->routes : "",
-			dialog ? "" : "", &id, icid) < 0)
-		return;
-
 	memset(&fwd, 0, sizeof(fwd));
-	fwd.pop_route = proxy_route_is_mine(p->px, msg, NULL);
-	fwd.addhdrs = hdrs;
-	fwd.skipv = skip;
-	fwd.skipc = N_ELEM(skip);
 
-	/* Initial requests go along the Service-Route (RFC 3608). */
-	if (!dialog && r->routes &&
-	    !re_regex(r->routes, strlen(r->routes), "<[^>]+>", &id)) {
-		(void)pl_strcpy(&id, target, sizeof(target));
+	if (dialog) {
+		fwd.pop_route = proxy_route_is_mine(p->px, msg, NULL);
+		fwd.skipv = skip_dialog;
+		fwd.skipc = N_ELEM(skip_dialog);
+		if (re_sdprintf(&hdrs, "%s", icid) < 0)
+			return;
+	}
+	else {
+		pl_set_str(&rest, r->routes ? r->routes : "");
+		if (!sipx_uri_next(&rest, &first)) {
+			(void)proxy_reply(p->px, msg, 403, NULL);
+			return;
+		}
+		(void)pl_strcpy(&first, target, sizeof(target));
 		fwd.target = target;
+		fwd.skipv = skip_initial;
+		fwd.skipc = N_ELEM(skip_initial);
+		if (re_sdprintf(&hdrs, "%s%sP-Asserted-Identity: <%r>\r\n%s",
+				r->routes,
+				sipx_creates_dialog(msg) ? p->rr : "",
+				&id, icid) < 0)
+			return;
 	}
 
+	fwd.addhdrs = hdrs;
 	(void)proxy_forward(p->px, msg, &fwd, NULL, NULL);
 	mem_deref(hdrs);
 }
 
 
+/* TS 24.229 5.2.6.4: a request from the core towards a UE; one that
+ * creates a dialog is record-routed, so the UE's requests in it come
+ * back through us. */
 static void handle_terminating(struct pcscf *p, const struct sip_msg *msg)
 {
 	struct proxy_fwd fwd;
 
 	memset(&fwd, 0, sizeof(fwd));
 	fwd.pop_route = proxy_route_is_mine(p->px, msg, NULL);
+	if (!pl_isset(&msg->to.tag) && sipx_creates_dialog(msg))
+		fwd.addhdrs = p->rr;
+
 	(void)proxy_forward(p->px, msg, &fwd, NULL, NULL);
 }
 
@@ -406,6 +429,11 @@ int pcscf_alloc(struct pcscf **pp, struct node *node,
 
 	err = str_dup(&p->vnet, cfg->visited_network ? cfg->visited_network :
 		      emul_domain());
+	if (err)
+		goto out;
+
+	err = re_sdprintf(&p->rr, "Record-Route: <sip:%s;lr>\r\n",
+			  node_host(node));
 	if (err)
 		goto out;
 

@@ -149,6 +149,13 @@ int proxy_validate(struct proxy *px, const struct sip_msg *msg)
 bool proxy_route_is_mine(const struct proxy *px, const struct sip_msg *msg,
 			 struct pl *user)
 {
+	return proxy_route_top(px, msg, user, NULL);
+}
+
+
+bool proxy_route_top(const struct proxy *px, const struct sip_msg *msg,
+		     struct pl *user, struct pl *params)
+{
 	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_ROUTE);
 	struct sip_addr addr;
 	struct node *n = NULL;
@@ -162,6 +169,8 @@ bool proxy_route_is_mine(const struct proxy *px, const struct sip_msg *msg,
 
 	if (user)
 		*user = addr.uri.user;
+	if (params)
+		*params = addr.uri.params;
 
 	return true;
 }
@@ -307,15 +316,18 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 	struct ptx *t = arg;
 
 	if (err || !msg) {
+		err = err ? err : ETIMEDOUT;
 		elog(LOG_INFO, node_name(t->px->node), "txn",
 		     "%r to %r: no response (%m)", &t->msg->met,
 		     &t->msg->ruri, err);
-		if (t->resph)
-			t->resph(err ? err : ETIMEDOUT, NULL, t->arg);
-		/* RFC 3261 16.7 step 6 / 16.8: Timer B or F fired. */
-		if (t->st)
-			(void)proxy_reply(t->px, t->msg, 408, NULL);
 		t->req = NULL;
+		if (t->resph && t->resph(err, NULL, t, t->arg) && t->req)
+			return;
+		/* RFC 3261 16.8: Timer B or F gives 408; a transport error
+		 * counts as a 503 (8.1.3.1). */
+		if (t->st)
+			(void)proxy_reply(t->px, t->msg,
+					  err == ETIMEDOUT ? 408 : 503, NULL);
 		mem_deref(t);
 		return;
 	}
@@ -324,7 +336,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 		return;   /* hop by hop: ours went out already */
 
 	if (t->resph)
-		t->resph(0, msg, t->arg);
+		(void)t->resph(0, msg, t, t->arg);
 
 	(void)relay_response(t, msg);
 
@@ -345,6 +357,33 @@ static void cancel_handler(void *arg)
 }
 
 
+/* RFC 3261 16.6 step 6/7 (loose routing): the next hop is the first
+ * Route left after ours is removed, or else the Request-URI. */
+static bool route_next(const struct sip_msg *msg, bool popped, char *buf,
+		       size_t sz)
+{
+	struct sip_addr addr;
+	struct le *le;
+	unsigned skip = popped ? 1 : 0;
+
+	for (le = msg->hdrl.head; le; le = le->next) {
+		const struct sip_hdr *h = le->data;
+
+		if (h->id != SIP_HDR_ROUTE)
+			continue;
+		if (skip) {
+			--skip;
+			continue;
+		}
+		if (sip_addr_decode(&addr, &h->val))
+			return false;
+		return 0 == pl_strcpy(&addr.auri, buf, sz);
+	}
+
+	return false;
+}
+
+
 static int send_request(struct proxy *px, const struct sip_msg *msg,
 			const struct proxy_fwd *fwd, bool stateful,
 			struct ptx *t)
@@ -353,6 +392,8 @@ static int send_request(struct proxy *px, const struct sip_msg *msg,
 	char routebuf[128], *ruri = NULL;
 	struct pl route, target;
 	struct uri ruri_u;
+	char next[256];
+	const char *to;
 	int err;
 
 	mb = mbuf_alloc(1024 + mbuf_get_left(msg->mb));
@@ -370,8 +411,14 @@ static int send_request(struct proxy *px, const struct sip_msg *msg,
 	if (err)
 		goto out;
 
-	err = nexthop(px, &target, routebuf, sizeof(routebuf),
-		      fwd->target ? fwd->target : ruri, mb->end);
+	if (fwd->target)
+		to = fwd->target;
+	else if (route_next(msg, fwd->pop_route, next, sizeof(next)))
+		to = next;
+	else
+		to = ruri;
+
+	err = nexthop(px, &target, routebuf, sizeof(routebuf), to, mb->end);
 	if (err)
 		goto out;
 
@@ -445,6 +492,31 @@ int proxy_forward(struct proxy *px, const struct sip_msg *msg,
 	}
 
 	return err;
+}
+
+
+/* The same request to a new target, on the same server transaction:
+ * how an S-CSCF goes past an AS that did not answer (DefaultHandling
+ * SESSION_CONTINUED). */
+int proxy_reforward(struct ptx *t, const struct proxy_fwd *fwd,
+		    proxy_resp_h *resph, void *arg)
+{
+	if (!t || !fwd)
+		return EINVAL;
+
+	t->resph = resph;
+	if (arg != t->arg) {
+		mem_deref(t->arg);
+		t->arg = mem_ref(arg);
+	}
+
+	return send_request(t->px, t->msg, fwd, true, t);
+}
+
+
+const struct sip_msg *proxy_ptx_msg(const struct ptx *t)
+{
+	return t ? t->msg : NULL;
 }
 
 

@@ -24,73 +24,17 @@ static void scscf_destructor(void *arg)
 	tmr_cancel(&s->tmr_nonce);
 	list_flush(&s->noncel);
 	mem_deref(s->nonces);
+	hash_flush(s->odis);
+	mem_deref(s->odis);
 	mem_deref(s->px);
 	mem_deref(s->uri);
+	mem_deref(s->rr);
 	mem_deref(s->wheel);
 }
 
 
 /* A request for a registered user of ours: to the contact, through the
  * P-CSCF that the Path names (RFC 3327). */
-static int path_routes(char **routes, const char *paths)
-{
-	struct mbuf *mb = mbuf_alloc(128);
-	struct pl rest, u;
-	int err = 0;
-
-	if (!mb)
-		return ENOMEM;
-
-	pl_set_str(&rest, paths);
-	while (!err && sipx_uri_next(&rest, &u))
-		err = mbuf_printf(mb, "Route: <%r>\r\n", &u);
-
-	mb->pos = 0;
-	if (!err)
-		err = mbuf_strdup(mb, routes, mb->end);
-	mem_deref(mb);
-
-	return err;
-}
-
-
-static void route_terminating(struct scscf *s, const struct sip_msg *msg)
-{
-	struct proxy_fwd fwd;
-	struct binding *b;
-	struct pl path, rest;
-	char impu[256], target[256], *routes = NULL;
-
-	if (sipx_uri_aor(impu, sizeof(impu), &msg->ruri)) {
-		(void)proxy_reply(s->px, msg, 404, NULL);
-		return;
-	}
-
-	b = scscf_binding(s, impu);
-	if (!b) {
-		(void)proxy_reply(s->px, msg, 480, NULL);
-		return;
-	}
-
-	memset(&fwd, 0, sizeof(fwd));
-	fwd.pop_route = proxy_route_is_mine(s->px, msg, NULL);
-	fwd.ruri = b->contact;
-
-	/* The Path values become the Route set, in order. */
-	pl_set_str(&rest, b->paths ? b->paths : "");
-	if (sipx_uri_next(&rest, &path)) {
-		(void)pl_strcpy(&path, target, sizeof(target));
-		fwd.target = target;
-		if (path_routes(&routes, b->paths))
-			return;
-		fwd.addhdrs = routes;
-	}
-
-	(void)proxy_forward(s->px, msg, &fwd, NULL, NULL);
-	mem_deref(routes);
-}
-
-
 static bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	struct scscf *s = arg;
@@ -112,7 +56,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 		return true;
 	}
 
-	route_terminating(s, msg);
+	scscf_route(s, msg);
 
 	return true;
 }
@@ -186,12 +130,18 @@ int scscf_alloc(struct scscf **sp, struct node *node,
 	err |= hash_alloc(&s->aliases, 8192);
 	err |= hash_alloc(&s->nonces, 4096);
 	err |= wheel_alloc(&s->wheel, 4096);
+	err |= hash_alloc(&s->odis, 1024);
 	if (err) {
 		err = ENOMEM;
 		goto out;
 	}
 
 	err = re_sdprintf(&s->uri, "sip:%s", node_host(node));
+	if (err)
+		goto out;
+
+	err = re_sdprintf(&s->rr, "Record-Route: <sip:%s;lr>\r\n",
+			  node_host(node));
 	if (err)
 		goto out;
 

@@ -10,7 +10,9 @@ struct scscf {
 	struct hash *nonces;            /* struct nonce, by nonce */
 	struct list noncel;             /* the same, oldest first */
 	struct tmr tmr_nonce;           /* drops the oldest when due */
-	struct wheel *wheel;            /* binding expiry */
+	struct wheel *wheel;            /* binding expiry, ODIs */
+	struct hash *odis;              /* struct odi, by token */
+	char *rr;                       /* our Record-Route line */
 	struct list tpregs;             /* third-party REGISTERs pending */
 	struct cscf_cfg cfg;
 	char *uri;                      /* sip:scscf.<domain> */
@@ -52,6 +54,15 @@ int  scscf_auth_challenge(struct scscf *s, const struct sip_msg *msg,
 enum auth_verdict scscf_auth_verify(struct scscf *s,
 				    const struct sip_msg *msg,
 				    const char *impi);
+
+/* scscf_route.c */
+void scscf_route(struct scscf *s, const struct sip_msg *msg);
+
+/* isc_view.c */
+struct isc_view;
+int  isc_view_alloc(struct isc_view **vp, const struct sip_msg *msg,
+		    const char *method, enum ifc_case sc, const char *impu);
+const struct ifc_req *isc_view_req(const struct isc_view *v);
 
 /* scscf_isc.c */
 void scscf_isc_register(struct scscf *s, struct binding *b,

@@ -70,59 +70,6 @@ static void tpreg_resp(int err, const struct sip_msg *msg, void *arg)
 }
 
 
-/* The request view the evaluator takes, built from the REGISTER. */
-struct view {
-	struct ifc_req req;
-	struct ifc_hdr hdrv[48];
-	char buf[4096];
-};
-
-
-static void view_build(struct view *v, const struct sip_msg *msg,
-		       const char *impu)
-{
-	struct le *le;
-	size_t off = 0;
-
-	memset(&v->req, 0, sizeof(v->req));
-	v->req.method = "REGISTER";
-	/* TS 29.228 leaves the session case of REGISTER open; imsbed
-	 * evaluates it as originating: the served user is the one who
-	 * registers. */
-	v->req.scase = IFC_ORIG;
-	v->req.hdrv = v->hdrv;
-
-	if (!msg) {
-		v->req.ruri = emul_domain();
-		(void)re_snprintf(v->buf, sizeof(v->buf), "<%s>", impu);
-		v->hdrv[0].name = "To";
-		v->hdrv[0].value = v->buf;
-		v->req.hdrc = 1;
-		return;
-	}
-
-	for (le = msg->hdrl.head; le; le = le->next) {
-		const struct sip_hdr *h = le->data;
-		size_t need = h->name.l + h->val.l + 2;
-
-		if (v->req.hdrc >= N_ELEM(v->hdrv) ||
-		    off + need + msg->ruri.l + 1 > sizeof(v->buf))
-			break;
-
-		v->hdrv[v->req.hdrc].name = &v->buf[off];
-		(void)pl_strcpy(&h->name, &v->buf[off], h->name.l + 1);
-		off += h->name.l + 1;
-		v->hdrv[v->req.hdrc].value = &v->buf[off];
-		(void)pl_strcpy(&h->val, &v->buf[off], h->val.l + 1);
-		off += h->val.l + 1;
-		v->req.hdrc++;
-	}
-
-	v->req.ruri = &v->buf[off];
-	(void)pl_strcpy(&msg->ruri, &v->buf[off], sizeof(v->buf) - off);
-}
-
-
 /* RFC 3261 18.1.1: a request within 200 bytes of a 1500-byte MTU goes
  * over TCP; the request line and our Via add at most this much. */
 enum { UDP_SIZE_LIMIT = 1300, LINE_AND_VIA = 200 };
@@ -232,19 +179,19 @@ void scscf_isc_register(struct scscf *s, struct binding *b,
 			const struct sip_msg *msg, uint32_t expires)
 {
 	const struct ifc *f;
-	struct view *v;
+	struct isc_view *v = NULL;
 	size_t idx = 0;
 
 	if (!s || !b || !b->profile)
 		return;
 
-	v = mem_zalloc(sizeof(*v), NULL);
-	if (!v)
+	/* TS 29.228 leaves the session case of REGISTER open; imsbed
+	 * evaluates it as originating: the served user is the one who
+	 * registers. */
+	if (isc_view_alloc(&v, msg, "REGISTER", IFC_ORIG, b->impu))
 		return;
 
-	view_build(v, msg, b->impu);
-
-	while ((f = ifc_profile_next(b->profile, &v->req, &idx)) != NULL)
+	while ((f = ifc_profile_next(b->profile, isc_view_req(v), &idx)))
 		(void)send_one(s, b, f, expires);
 
 	mem_deref(v);

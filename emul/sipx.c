@@ -308,3 +308,13 @@ uint32_t sipx_hash_count(const struct hash *h)
 
 	return n;
 }
+
+
+/* The methods that create a dialog (RFC 3261 12, RFC 6665 4.1.2, RFC
+ * 3515 2.4.4), and so are record-routed by the CSCFs. */
+bool sipx_creates_dialog(const struct sip_msg *msg)
+{
+	return msg && (!pl_strcmp(&msg->met, "INVITE") ||
+		       !pl_strcmp(&msg->met, "SUBSCRIBE") ||
+		       !pl_strcmp(&msg->met, "REFER"));
+}

@@ -8,3 +8,40 @@ struct as;
 
 int as_alloc(struct as **ap, struct node *node);
 uint32_t as_reg_count(const struct as *as);
+
+/* ---- appdb.c: the cloud database every AS shares (SQLite) ---- */
+struct yml;
+struct yaml_node_s;
+struct appdb;
+
+int  appdb_alloc(struct appdb **dbp, const char *path, char *err,
+		 size_t sz);
+int  appdb_load(struct appdb *db, const struct yml *y,
+		const struct yaml_node_s *appdata, char *err, size_t sz);
+/* JSON documents the modules serve, mem-allocated into *jsonp; ENOENT
+ * when the user has no entry. */
+int  appdb_profile(struct appdb *db, const char *impu, char **jsonp);
+int  appdb_addressbook(struct appdb *db, const char *impu, char **jsonp);
+int  appdb_directory(struct appdb *db, char **jsonp);
+int  appdb_presence(struct appdb *db, const char *impu, char **jsonp);
+int  appdb_messages(struct appdb *db, const char *impu, char **jsonp);
+
+/* ---- module.c: the GM, IM and PS modules, real HTTP servers ---- */
+enum asmod_kind {
+	ASMOD_GM = 0,           /* group management: profile, books */
+	ASMOD_IM,               /* instant messaging: stored messages */
+	ASMOD_PS,               /* presence: friends' presence */
+	ASMOD_COUNT,
+};
+
+struct asmod;
+
+/* The IMPU a bearer token was issued to, or NULL. */
+typedef const char *(asmod_auth_h)(const char *token, void *arg);
+
+int  asmod_alloc(struct asmod **mp, enum asmod_kind kind, struct node *owner,
+		 const struct sa *laddr, struct appdb *db,
+		 asmod_auth_h *authh, void *arg);
+const struct sa *asmod_addr(const struct asmod *m);
+const char *asmod_name(enum asmod_kind kind);
+uint32_t asmod_requests(const struct asmod *m);

@@ -108,6 +108,21 @@ double emul_time(void);
 uint64_t emul_rand_u64(void);
 void   emul_time_reset(void);
 
+/* ---- dialog.c: a dialog's state and its requests (RFC 3261 12) ---- */
+struct dlg;
+
+int  dlg_uas(struct dlg **dp, struct node *n, const struct sip_msg *req,
+	     const char *lcontact);
+int  dlg_uac(struct dlg **dp, struct node *n, const struct sip_msg *msg,
+	     bool is_request, uint32_t lseq, const char *lcontact);
+bool dlg_match(const struct dlg *d, const struct sip_msg *msg);
+bool dlg_rseq_ok(struct dlg *d, const struct sip_msg *msg);
+const char *dlg_callid(const struct dlg *d);
+const char *dlg_ltag(const struct dlg *d);
+int  dlg_request(struct sip_request **reqp, struct dlg *d, const char *met,
+		 const char *hdrs, const char *ctype, const struct pl *body,
+		 sip_resp_h *resph, void *arg);
+
 /* ---- wheel.c: long per-user timers without libre's sorted list ---- */
 struct wheel;
 typedef void (wheel_h)(void *arg);
@@ -146,6 +161,7 @@ int  sipx_hdr_lines(char **sp, const struct sip_msg *msg,
 		    enum sip_hdrid id, const char *as);
 bool sipx_uri_next(struct pl *rest, struct pl *uri);
 uint32_t sipx_hash_count(const struct hash *h);
+bool sipx_creates_dialog(const struct sip_msg *msg);
 int  sipx_body(struct pl *body, const struct sip_msg *msg);
 int  sipx_uri_aor(char *buf, size_t sz, const struct pl *uri);
 const char *sipx_reason(uint16_t scode);
@@ -185,3 +201,15 @@ int bench_run(uint32_t n, uint32_t window, bool udp);
 /* ---- ladder.c: one line per message ---- */
 int ladder_line(char *buf, size_t sz, double t, const char *src,
 		const char *dst, const struct sip_msg *msg);
+
+/* ---- httpc.c: a small HTTP/1.1 client whose requests are traced ---- */
+struct http_msg;
+struct httpc;
+typedef void (httpc_resp_h)(int err, const struct http_msg *msg,
+			    void *arg);
+
+/* GET path from node 'from' to dst; auth is the Authorization value or
+ * NULL.  resph is called once; mem_deref(*reqp) cancels. */
+int httpc_get(struct httpc **reqp, struct node *from, const struct sa *dst,
+	      const char *host, const char *path, const char *auth,
+	      httpc_resp_h *resph, void *arg);

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The S-CSCF's routing of requests other than REGISTER (TS 24.229 5.4.3):
+ * an initial request of a served user runs through the user's iFCs, each
+ * matching AS in turn, with an original-dialog identifier (ODI) in the
+ * S-CSCF's own Route entry so that a request the AS sends on comes back
+ * to the right place in the evaluation; then it goes on: towards the
+ * callee's home (originating) or to the registered contact along the
+ * stored Path (terminating).  Requests inside a dialog follow their
+ * route set. */
+
+#include <string.h>
+#include <re.h>
+#include "yml.h"
+#include "hss.h"
+#include "emul.h"
+#include "proxy.h"
+#include "cscf.h"
+#include "scscf.h"
+
+/* Where a request is in its iFC evaluation. */
+struct odi {
+	struct le he;
+	struct wheel_ent went;
+	struct scscf *s;
+	char token[17];
+	char impu[256];
+	size_t idx;             /* next iFC to look at */
+	enum ifc_case scase;
+	enum ifc_dh dh;         /* of the AS it was sent to */
+};
+
+static int isc_route(struct scscf *s, const struct sip_msg *msg,
+		     struct ptx *t, const char *impu, enum ifc_case sc,
+		     size_t idx, bool first_pass);
+
+
+static void odi_destructor(void *arg)
+{
+	struct odi *o = arg;
+
+	hash_unlink(&o->he);
+	wheel_cancel(&o->went);
+}
+
+
+static bool odi_cmp(struct le *le, void *arg)
+{
+	const struct odi *o = le->data;
+
+	return 0 == pl_strcmp(arg, o->token);
+}
+
+
+static void odi_expired(void *arg)
+{
+	struct odi *o = arg;
+
+	/* Its list holds the reference; dropping it from the hash ends
+	 * it.  64*T1 covers the life of the transaction it served. */
+	hash_unlink(&o->he);
+	mem_deref(o);
+}
+
+
+static struct odi *odi_find(struct scscf *s, const struct pl *token)
+{
+	return list_ledata(hash_lookup(s->odis, hash_joaat_pl(token),
+				       odi_cmp, (void *)token));
+}
+
+
+/* The served user of an originating request: the identity the P-CSCF
+ * asserted (never one the UE wrote: the P-CSCF removed those). */
+static int served_orig(char *buf, size_t sz, const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg,
+					      SIP_HDR_P_ASSERTED_IDENTITY);
+	struct sip_addr a;
+
+	if (!h || sip_addr_decode(&a, &h->val))
+		return ENOENT;
+
+	return sipx_uri_aor(buf, sz, &a.auri);
+}
+
+
+static int send_fwd(struct scscf *s, const struct sip_msg *msg,
+		    struct ptx *t, const struct proxy_fwd *fwd,
+		    proxy_resp_h *resph, void *arg)
+{
+	if (t)
+		return proxy_reforward(t, fwd, resph, arg);
+
+	return proxy_forward(s->px, msg, fwd, resph, arg);
+}
+
+
+/* TS 24.229 5.4.3.2/5.4.3.3: an AS that did not answer; with
+ * SESSION_CONTINUED the evaluation goes on past it. */
+static bool as_resp(int err, const struct sip_msg *msg, struct ptx *t,
+		    void *arg)
+{
+	struct odi *o = arg;
+
+	if (!err || msg)
+		return false;
+
+	elog(LOG_WARN, node_name(o->s->node), "isc",
+	     "AS for %s did not answer (%m): default handling %s", o->impu,
+	     err, o->dh == IFC_DH_CONTINUE ? "continue" : "terminate");
+
+	if (o->dh != IFC_DH_CONTINUE)
+		return false;
+
+	return 0 == isc_route(o->s, proxy_ptx_msg(t), t, o->impu, o->scase,
+			      o->idx, false);
+}
+
+
+/* After the last AS: on to the callee's home network (originating) or
+ * to the served user's contact (terminating). */
+static int route_onward(struct scscf *s, const struct sip_msg *msg,
+			struct ptx *t, const char *impu, enum ifc_case sc,
+			bool first_pass)
+{
+	struct proxy_fwd fwd;
+	struct binding *b;
+	struct pl path, rest;
+	char target[256], *hdrs = NULL;
+	struct mbuf *mb;
+	int err;
+
+	memset(&fwd, 0, sizeof(fwd));
+	fwd.pop_route = proxy_route_is_mine(s->px, msg, NULL);
+
+	if (sc == IFC_ORIG || sc == IFC_ORIG_UNREG) {
+		struct uri u;
+		struct pl pl = msg->ruri;
+
+		/* The callee's home: our own domain (or a tel URI, which the
+		 * I-CSCF resolves) goes to the I-CSCF; imsbed has no BGCF,
+		 * so a foreign domain ends here. */
+		if (uri_decode(&u, &pl) ||
+		    (pl_strcasecmp(&u.scheme, "tel") &&
+		     pl_strcasecmp(&u.host, emul_domain()))) {
+			netguard_note_drop();
+			elog(LOG_WARN, node_name(s->node), "route",
+			     "%r: destination outside the home network",
+			     &msg->ruri);
+			return t ? EHOSTUNREACH :
+				proxy_reply(s->px, msg, 404, NULL);
+		}
+
+		(void)re_snprintf(target, sizeof(target), "sip:%s",
+				  emul_domain());
+		fwd.target = target;
+		if (first_pass && sipx_creates_dialog(msg))
+			fwd.addhdrs = s->rr;
+
+		return send_fwd(s, msg, t, &fwd, NULL, NULL);
+	}
+
+	b = scscf_binding(s, impu);
+	if (!b)
+		return t ? ENOENT : proxy_reply(s->px, msg, 480, NULL);
+
+	fwd.ruri = b->contact;
+
+	/* The Path values become the Route set, in order (RFC 3327). */
+	pl_set_str(&rest, b->paths ? b->paths : "");
+	mb = mbuf_alloc(256);
+	if (!mb)
+		return ENOMEM;
+	err = 0;
+	if (first_pass && sipx_creates_dialog(msg))
+		err = mbuf_write_str(mb, s->rr);
+	if (sipx_uri_next(&rest, &path)) {
+		(void)pl_strcpy(&path, target, sizeof(target));
+		fwd.target = target;
+		do {
+			err |= mbuf_printf(mb, "Route: <%r>\r\n", &path);
+		} while (sipx_uri_next(&rest, &path));
+	}
+	mb->pos = 0;
+	if (!err)
+		err = mbuf_strdup(mb, &hdrs, mb->end);
+	mem_deref(mb);
+	if (err)
+		return err;
+
+	fwd.addhdrs = hdrs;
+	err = send_fwd(s, msg, t, &fwd, NULL, NULL);
+	mem_deref(hdrs);
+
+	return err;
+}
+
+
+static int isc_route(struct scscf *s, const struct sip_msg *msg,
+		     struct ptx *t, const char *impu, enum ifc_case sc,
+		     size_t idx, bool first_pass)
+{
+	struct isc_view *v = NULL;
+	struct proxy_fwd fwd;
+	const struct ifc *f;
+	struct binding *b = scscf_binding(s, impu);
+	char met[32], *hdrs = NULL;
+	struct odi *o;
+	int err;
+
+	(void)pl_strcpy(&msg->met, met, sizeof(met));
+	err = isc_view_alloc(&v, msg, met, sc, impu);
+	if (err)
+		return err;
+
+	f = b ? ifc_profile_next(b->profile, isc_view_req(v), &idx) : NULL;
+	mem_deref(v);
+
+	if (!f)
+		return route_onward(s, msg, t, impu, sc, first_pass);
+
+	o = mem_zalloc(sizeof(*o), odi_destructor);
+	if (!o)
+		return ENOMEM;
+
+	o->s = s;
+	o->idx = idx;
+	o->scase = sc;
+	o->dh = ifc_default_handling(f);
+	str_ncpy(o->impu, impu, sizeof(o->impu));
+	(void)re_snprintf(o->token, sizeof(o->token), "%016llx",
+			  emul_rand_u64());
+	hash_append(s->odis, hash_joaat_str(o->token), &o->he, o);
+	wheel_start(s->wheel, &o->went, 64 * SIP_T1, odi_expired, o);
+
+	elog(LOG_INFO, node_name(s->node), "isc", "%r of %s (%s) to %s",
+	     &msg->met, impu, ifc_case_name(sc), ifc_as(f));
+
+	/* TS 24.229 5.4.3.2 step 4: the AS first, then ourselves with the
+	 * ODI, so that what the AS sends on returns to this point. */
+	err = re_sdprintf(&hdrs, "Route: <%s;lr>\r\n"
+			  "Route: <sip:%s;lr;odi=%s>\r\n%s",
+			  ifc_as(f), node_host(s->node), o->token,
+			  first_pass && sipx_creates_dialog(msg) ? s->rr : "");
+	if (err)
+		goto out;
+
+	memset(&fwd, 0, sizeof(fwd));
+	fwd.pop_route = proxy_route_is_mine(s->px, msg, NULL);
+	fwd.target = ifc_as(f);
+	fwd.addhdrs = hdrs;
+
+	err = send_fwd(s, msg, t, &fwd, as_resp, o);
+
+ out:
+	mem_deref(hdrs);
+	/* The hash keeps it alive until it expires. */
+	if (err)
+		mem_deref(o);
+
+	return err;
+}
+
+
+void scscf_route(struct scscf *s, const struct sip_msg *msg)
+{
+	struct pl user = PL_INIT, params = PL_INIT, odiv;
+	char impu[256];
+	struct proxy_fwd fwd;
+	bool mine;
+	int err;
+
+	mine = proxy_route_top(s->px, msg, &user, &params);
+
+	/* Back from an AS: carry on where the evaluation left off. */
+	if (mine && !msg_param_decode(&params, "odi", &odiv)) {
+		struct odi *o = odi_find(s, &odiv);
+
+		if (!o) {
+			(void)proxy_reply(s->px, msg, 404, NULL);
+			return;
+		}
+		err = isc_route(s, msg, NULL, o->impu, o->scase, o->idx,
+				false);
+		if (err)
+			(void)proxy_reply(s->px, msg, 500, NULL);
+		return;
+	}
+
+	/* Inside a dialog: along its route set (RFC 3261 16.12). */
+	if (pl_isset(&msg->to.tag)) {
+		memset(&fwd, 0, sizeof(fwd));
+		fwd.pop_route = mine;
+		(void)proxy_forward(s->px, msg, &fwd, NULL, NULL);
+		return;
+	}
+
+	/* Through the Service-Route: the served user's own request. */
+	if (mine && !pl_strcmp(&user, "orig")) {
+		if (served_orig(impu, sizeof(impu), msg) ||
+		    !scscf_binding(s, impu)) {
+			elog(LOG_INFO, node_name(s->node), "route",
+			     "%r from an unregistered identity: 403",
+			     &msg->met);
+			(void)proxy_reply(s->px, msg, 403, NULL);
+			return;
+		}
+		err = isc_route(s, msg, NULL, impu, IFC_ORIG, 0, true);
+		if (err)
+			(void)proxy_reply(s->px, msg, 500, NULL);
+		return;
+	}
+
+	/* Otherwise for a user we serve, from the I-CSCF. */
+	if (sipx_uri_aor(impu, sizeof(impu), &msg->ruri)) {
+		(void)proxy_reply(s->px, msg, 404, NULL);
+		return;
+	}
+
+	err = isc_route(s, msg, NULL, impu, scscf_binding(s, impu) ?
+			IFC_TERM_REG : IFC_TERM_UNREG, 0, true);
+	if (err)
+		(void)proxy_reply(s->px, msg, 500, NULL);
+}
