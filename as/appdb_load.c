@@ -1,0 +1,501 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* appdb_load: the topology's 'appdata' into the database, in one
+ * transaction; each entry kind is a table of its keys and their checks,
+ * and every error names file:line:column and the YAML path. */
+
+#include <string.h>
+#include <strings.h>
+#include <sqlite3.h>
+#include <re.h>
+#include "yml.h"
+#include "as.h"
+#include "appdb.h"
+
+enum {
+	PATH_LEN   = 96,
+	FIELDS_MAX = 6,         /* keys of an entry */
+	E164_MIN   = 2,         /* digits after the '+' */
+	E164_MAX   = 15,        /* ITU-T E.164 6.2.1 */
+};
+
+static const char *const statusv[] = {
+	"online", "away", "busy", "offline", NULL
+};
+
+/* How a loaded scalar is checked */
+enum check {
+	CK_TEXT = 0,            /* anything, "" too */
+	CK_NAME,                /* not empty */
+	CK_E164,
+	CK_URI,
+	CK_GROUP,
+	CK_STATUS,
+	CK_TIME,
+	CK_CHILD,               /* a list or mapping, read by the caller */
+};
+
+/* ... and what a value that fails it is: printf of the path, the value */
+static const char *const check_msg[] = {
+	[CK_NAME]   = "%s must not be empty",
+	[CK_E164]   = "%s: '%s' is not an E.164 number (+ and 2 to 15 "
+		      "digits)",
+	[CK_URI]    = "%s: '%s' is not a sip: or tel: URI",
+	[CK_GROUP]  = "%s: unknown group '%s' (favourites, friends or "
+		      "blacklist)",
+	[CK_STATUS] = "%s: unknown status '%s' (online, away, busy or "
+		      "offline)",
+	[CK_TIME]   = "%s: '%s' is not an RFC 3339 time such as "
+		      "2026-11-25T09:00:00Z",
+};
+
+/* A key of an entry; an entry's table is the only keys it accepts */
+struct field {
+	const char *key;
+	enum check ck;
+	bool required;
+};
+
+static const struct field dir_fields[] = {
+	{"name", CK_NAME, true}, {"department", CK_NAME, false},
+	{"numbers", CK_CHILD, false}, {NULL, CK_TEXT, false}
+};
+
+static const struct field user_fields[] = {
+	{"impu", CK_URI, true}, {"name", CK_NAME, true},
+	{"contacts", CK_CHILD, false}, {"presence", CK_CHILD, false},
+	{"messages", CK_CHILD, false}, {NULL, CK_TEXT, false}
+};
+
+static const struct field contact_fields[] = {
+	{"name", CK_NAME, true}, {"number", CK_E164, false},
+	{"uri", CK_URI, false}, {"groups", CK_CHILD, false},
+	{NULL, CK_TEXT, false}
+};
+
+/* CK_TEXT: an empty note, or text of a message, is still one */
+static const struct field presence_fields[] = {
+	{"status", CK_STATUS, true}, {"note", CK_TEXT, false},
+	{NULL, CK_TEXT, false}
+};
+
+static const struct field message_fields[] = {
+	{"from", CK_URI, true}, {"time", CK_TIME, true},
+	{"text", CK_TEXT, true}, {NULL, CK_TEXT, false}
+};
+
+/* What every loader function needs to write a row or name an error */
+struct load {
+	struct appdb *db;
+	const struct yml *y;
+	char *err;
+	size_t sz;
+};
+
+/* The row a list item belongs to */
+struct owner {
+	const char *impu;
+	sqlite3_int64 id;
+};
+
+typedef int (item_h)(const struct load *l, const yml_node *n,
+		     const char *what, size_t i, const struct owner *o);
+
+
+/* ITU-T E.164 in its international form: '+', then 2 to 15 digits */
+static bool is_e164(const char *s)
+{
+	size_t n = 0;
+
+	if (*s++ != '+')
+		return false;
+
+	for (; *s; s++, n++) {
+		if (*s < '0' || *s > '9')
+			return false;
+	}
+
+	return n >= E164_MIN && n <= E164_MAX;
+}
+
+
+/* TS 23.228 4.3.3.2: a public identity is a SIP URI or a tel URI */
+static bool is_impu(const char *s)
+{
+	struct uri u;
+	struct pl pl;
+
+	if (!strncasecmp(s, "tel:", 4))
+		return s[4] != '\0';
+
+	pl_set_str(&pl, s);
+
+	return !strncasecmp(s, "sip:", 4) && !uri_decode(&u, &pl) &&
+		pl_isset(&u.host);
+}
+
+
+static bool digits(const char *s, size_t n)
+{
+	for (; n; n--, s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+	}
+
+	return true;
+}
+
+
+/* RFC 3339 5.6 date-time: 2026-11-25T09:00:00[.frac](Z|+hh:mm|-hh:mm) */
+static bool is_time(const char *s)
+{
+	if (strlen(s) < 20 || !digits(s, 4) || s[4] != '-' ||
+	    !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2) ||
+	    (s[10] != 'T' && s[10] != 't') || !digits(s + 11, 2) ||
+	    s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' ||
+	    !digits(s + 17, 2))
+		return false;
+
+	s += 19;
+	if (*s == '.') {
+		if (!digits(++s, 1))
+			return false;
+		while (digits(s, 1))
+			++s;
+	}
+
+	if (*s == 'Z' || *s == 'z')
+		return s[1] == '\0';
+
+	return (*s == '+' || *s == '-') && digits(s + 1, 2) &&
+		s[3] == ':' && digits(s + 4, 2) && s[6] == '\0';
+}
+
+
+static bool in_list(const char *s, const char *const *v)
+{
+	for (; *v; v++) {
+		if (!strcmp(s, *v))
+			return true;
+	}
+
+	return false;
+}
+
+
+static int dberr(const struct load *l, const yml_node *n)
+{
+	return yml_err(l->y, n, l->err, l->sz, "appdata: database: %s",
+		       sqlite3_errmsg(l->db->db));
+}
+
+
+/* The scalar n at path, checked as ck says */
+static int scalar(const struct load *l, const yml_node *n, const char *path,
+		  enum check ck, const char **vp)
+{
+	const char *v;
+	bool ok;
+
+	if (yml_scalar(l->y, n, path, &v, l->err, l->sz))
+		return EINVAL;
+
+	switch (ck) {
+
+	case CK_NAME:   ok = *v != '\0';                break;
+	case CK_E164:   ok = is_e164(v);                break;
+	case CK_URI:    ok = is_impu(v);                break;
+	case CK_GROUP:  ok = in_list(v, appdb_groupv);  break;
+	case CK_STATUS: ok = in_list(v, statusv);       break;
+	case CK_TIME:   ok = is_time(v);                break;
+	default:        ok = true;                      break;
+	}
+
+	if (!ok)
+		return yml_err(l->y, n, l->err, l->sz, check_msg[ck], path,
+			       v);
+
+	*vp = v;
+
+	return 0;
+}
+
+
+/* The scalar fields of entry n into valv (NULL when absent), in the
+ * order of fv; a key outside fv is an error */
+static int fields(const struct load *l, const yml_node *n, const char *what,
+		  const struct field *fv, const char **valv)
+{
+	const char *keyv[FIELDS_MAX + 1];
+	char path[PATH_LEN];
+	size_t i;
+
+	for (i = 0; fv[i].key; i++)
+		keyv[i] = fv[i].key;
+	keyv[i] = NULL;
+
+	if (yml_check_keys(l->y, n, keyv, what, l->err, l->sz))
+		return EINVAL;
+
+	for (i = 0; fv[i].key; i++) {
+		const yml_node *vn = yml_get(l->y, n, fv[i].key);
+
+		valv[i] = NULL;
+		if (!vn && fv[i].required)
+			return yml_err(l->y, n, l->err, l->sz, "%s: missing "
+				       "'%s'", what, fv[i].key);
+		if (!vn || fv[i].ck == CK_CHILD)
+			continue;
+
+		(void)re_snprintf(path, sizeof(path), "%s.%s", what,
+				  fv[i].key);
+		if (scalar(l, vn, path, fv[i].ck, &valv[i]))
+			return EINVAL;
+	}
+
+	return 0;
+}
+
+
+/* Hands each item of the list at key of entry n, if any, to itemh */
+static int items(const struct load *l, const yml_node *n, const char *key,
+		 const char *what, item_h *itemh, const struct owner *o)
+{
+	char path[PATH_LEN], item[PATH_LEN];
+	const yml_node *ln;
+	size_t i;
+	int e = 0;
+
+	ln = yml_get(l->y, n, key);
+	(void)re_snprintf(path, sizeof(path), "%s.%s", what, key);
+
+	if (!ln)
+		return 0;
+	if (!yml_is_seq(ln))
+		return yml_err(l->y, ln, l->err, l->sz, "%s must be a list",
+			       path);
+
+	for (i = 0; i < yml_count(ln) && !e; i++) {
+		(void)re_snprintf(item, sizeof(item), "%s[%zu]", path, i);
+		e = itemh(l, yml_item(l->y, ln, i), item, i, o);
+	}
+
+	return e;
+}
+
+
+static int load_number(const struct load *l, const yml_node *n,
+		       const char *what, size_t i, const struct owner *o)
+{
+	const char *num;
+
+	if (scalar(l, n, what, CK_E164, &num))
+		return EINVAL;
+
+	if (appdb_st_insert(l->db->stv[ST_INS_DIRNUM], "iis", o->id,
+			    (sqlite3_int64)i, num))
+		return dberr(l, n);
+
+	return 0;
+}
+
+
+static int load_dir_entry(const struct load *l, const yml_node *n,
+			  const char *what, size_t i, const struct owner *o)
+{
+	const char *v[FIELDS_MAX];
+	struct owner entry = {NULL, 0};
+	(void)i;
+	(void)o;
+
+	if (fields(l, n, what, dir_fields, v))
+		return EINVAL;
+
+	if (appdb_st_insert(l->db->stv[ST_INS_DIR], "ss", v[0], v[1]))
+		return dberr(l, n);
+
+	entry.id = sqlite3_last_insert_rowid(l->db->db);
+
+	return items(l, n, "numbers", what, load_number, &entry);
+}
+
+
+static int load_group(const struct load *l, const yml_node *n,
+		      const char *what, size_t i, const struct owner *o)
+{
+	const char *grp;
+	int e;
+
+	if (scalar(l, n, what, CK_GROUP, &grp))
+		return EINVAL;
+
+	e = appdb_st_insert(l->db->stv[ST_INS_GROUP], "ssii", o->impu, grp,
+			    o->id, (sqlite3_int64)i);
+	if (e == EEXIST)
+		return yml_err(l->y, n, l->err, l->sz, "%s: duplicate group "
+			       "'%s'", what, grp);
+
+	return e ? dberr(l, n) : 0;
+}
+
+
+static int load_contact(const struct load *l, const yml_node *n,
+			const char *what, size_t i, const struct owner *o)
+{
+	const char *v[FIELDS_MAX];
+	struct owner contact;
+	(void)i;
+
+	if (fields(l, n, what, contact_fields, v))
+		return EINVAL;
+
+	if (!v[1] && !v[2])
+		return yml_err(l->y, n, l->err, l->sz, "%s: needs a number "
+			       "or a uri", what);
+
+	if (appdb_st_insert(l->db->stv[ST_INS_CONTACT], "ssss", o->impu,
+			    v[0], v[1], v[2]))
+		return dberr(l, n);
+
+	contact.impu = o->impu;
+	contact.id = sqlite3_last_insert_rowid(l->db->db);
+
+	return items(l, n, "groups", what, load_group, &contact);
+}
+
+
+static int load_message(const struct load *l, const yml_node *n,
+			const char *what, size_t i, const struct owner *o)
+{
+	const char *v[FIELDS_MAX];
+	(void)i;
+
+	if (fields(l, n, what, message_fields, v))
+		return EINVAL;
+
+	if (appdb_st_insert(l->db->stv[ST_INS_MSG], "ssss", o->impu, v[0],
+			    v[1], v[2]))
+		return dberr(l, n);
+
+	return 0;
+}
+
+
+/* A PRIMARY KEY conflict: the first place comes from the row there */
+static int dup_user(const struct load *l, const yml_node *n,
+		    const char *impu, const char *what)
+{
+	sqlite3_stmt *st = l->db->stv[ST_SRC_USER];
+	char first[64] = "";
+
+	if (!appdb_st_bind(st, "s", impu) && sqlite3_step(st) == SQLITE_ROW)
+		(void)re_snprintf(first, sizeof(first), ", first at %s:%d:%d",
+				  yml_file(l->y), sqlite3_column_int(st, 0),
+				  sqlite3_column_int(st, 1));
+	appdb_st_done(st);
+
+	return yml_err(l->y, n, l->err, l->sz, "%s.impu: duplicate IMPU "
+		       "'%s'%s", what, impu, first);
+}
+
+
+static int load_user(const struct load *l, const yml_node *n,
+		     const char *what, size_t i, const struct owner *o)
+{
+	const char *v[FIELDS_MAX], *pv[FIELDS_MAX];
+	const yml_node *in, *pn;
+	char path[PATH_LEN];
+	struct owner user;
+	int e;
+	(void)i;
+	(void)o;
+
+	if (fields(l, n, what, user_fields, v))
+		return EINVAL;
+
+	in = yml_get(l->y, n, "impu");
+	e = appdb_st_insert(l->db->stv[ST_INS_USER], "ssii", v[0], v[1],
+			    (sqlite3_int64)yml_line(in),
+			    (sqlite3_int64)yml_col(in));
+	if (e == EEXIST)
+		return dup_user(l, in, v[0], what);
+	if (e)
+		return dberr(l, in);
+
+	user.impu = v[0];
+	user.id = 0;
+
+	e = items(l, n, "contacts", what, load_contact, &user);
+	if (e)
+		return e;
+
+	pn = yml_get(l->y, n, "presence");
+	(void)re_snprintf(path, sizeof(path), "%s.presence", what);
+	if (pn && fields(l, pn, path, presence_fields, pv))
+		return EINVAL;
+	if (pn && appdb_st_insert(l->db->stv[ST_INS_PRES], "sss", v[0],
+				  pv[0], pv[1]))
+		return dberr(l, pn);
+
+	return items(l, n, "messages", what, load_message, &user);
+}
+
+
+static int load_all(const struct load *l, const yml_node *appdata)
+{
+	static const char *const keys[] = {
+		"db", "directory", "users", NULL
+	};
+	const yml_node *bn;
+	const char *path;
+	int e;
+
+	if (appdb_clear(l->db))
+		return dberr(l, appdata);
+
+	if (!appdata)
+		return 0;
+
+	if (yml_check_keys(l->y, appdata, keys, "appdata", l->err, l->sz))
+		return EINVAL;
+
+	/* the caller gave the path to appdb_alloc; here it is only read */
+	bn = yml_get(l->y, appdata, "db");
+	if (bn && yml_scalar(l->y, bn, "appdata.db", &path, l->err, l->sz))
+		return EINVAL;
+
+	e = items(l, appdata, "directory", "appdata", load_dir_entry, NULL);
+	if (!e)
+		e = items(l, appdata, "users", "appdata", load_user, NULL);
+
+	return e;
+}
+
+
+int appdb_load(struct appdb *db, const struct yml *y,
+	       const struct yaml_node_s *appdata, char *err, size_t sz)
+{
+	struct load l;
+	int e;
+
+	if (!db || !y)
+		return EINVAL;
+
+	l.db = db;
+	l.y = y;
+	l.err = err;
+	l.sz = sz;
+
+	/* all or nothing: a failed load leaves the database as it was */
+	if (sqlite3_exec(db->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return dberr(&l, appdata);
+
+	e = load_all(&l, appdata);
+	if (!e && sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		e = dberr(&l, appdata);
+
+	if (e)
+		(void)sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+
+	return e;
+}
