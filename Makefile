@@ -64,7 +64,7 @@ $(TEST_BIN): $(CORE_OBJS) $(TEST_OBJS)
 	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcunit $(LDLIBS)
 
 run: all
-	./$(BIN) run scenarios/register.yaml
+	./$(BIN) run scenarios/sysinfo.yaml
 
 # Unit suites first, then every scenario over the wire; tools/test.sh adds
 # the counts up into the one closing line 'N passed, N failed'.

@@ -7,6 +7,7 @@
 #include <re.h>
 #include "emul.h"
 #include "as.h"
+#include "asint.h"
 
 struct asreg {
 	struct le he;
@@ -16,13 +17,6 @@ struct asreg {
 	bool registered;
 	struct wheel_ent went;
 };
-
-struct as {
-	struct node *node;
-	struct hash *regs;
-	struct wheel *wheel;
-};
-
 
 static void asreg_destructor(void *arg)
 {
@@ -38,6 +32,12 @@ static void as_destructor(void *arg)
 {
 	struct as *as = arg;
 
+	size_t i;
+
+	sysinfo_flush(as);
+	for (i = 0; i < ASMOD_COUNT; i++)
+		mem_deref(as->mods[i]);
+	mem_deref(as->tokens);
 	hash_flush(as->regs);
 	mem_deref(as->regs);
 	mem_deref(as->wheel);
@@ -121,11 +121,15 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 		return true;
 	}
 
+	if (sysinfo_request(as, msg))
+		return true;
+
 	if (!pl_strcmp(&msg->met, "ACK"))
 		return true;
 
 	(void)sip_treplyf(NULL, NULL, node_sip(as->node), msg, false, 405,
-			  "Method Not Allowed", "Allow: REGISTER\r\n"
+			  "Method Not Allowed",
+			  "Allow: REGISTER, SUBSCRIBE\r\n"
 			  "Content-Length: 0\r\n\r\n");
 	return true;
 }
@@ -136,6 +140,18 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 {
 	struct as *as = impl;
 	struct asreg *r;
+
+	if (!str_casecmp(what, "subscriptions"))
+		return re_hprintf(pf, "%u", sysinfo_count(as));
+
+	if (!str_casecmp(what, "http_requests")) {
+		uint32_t n = 0;
+		size_t i;
+
+		for (i = 0; i < ASMOD_COUNT; i++)
+			n += asmod_requests(as->mods[i]);
+		return re_hprintf(pf, "%u", n);
+	}
 
 	if (!str_casecmp(what, "third_party")) {
 		r = reg_find(as, arg);
@@ -156,12 +172,24 @@ static const struct node_ops ops = {
 };
 
 
-int as_alloc(struct as **ap, struct node *node)
+static int module_start(struct as *as, enum asmod_kind k, bool listen)
+{
+	as->mods[k] = mem_deref(as->mods[k]);
+	if (!listen)
+		return 0;
+
+	return asmod_alloc(&as->mods[k], k, as->node, &as->modaddr[k],
+			   as->db, sysinfo_token_user, as);
+}
+
+
+int as_alloc(struct as **ap, struct node *node, const struct as_cfg *cfg)
 {
 	struct as *as;
+	size_t i;
 	int err;
 
-	if (!ap || !node)
+	if (!ap || !node || !cfg)
 		return EINVAL;
 
 	as = mem_zalloc(sizeof(*as), as_destructor);
@@ -169,17 +197,61 @@ int as_alloc(struct as **ap, struct node *node)
 		return ENOMEM;
 
 	as->node = node;
+	as->db = cfg->db;
 	err  = hash_alloc(&as->regs, 1024);
+	err |= hash_alloc(&as->tokens, 64);
 	err |= wheel_alloc(&as->wheel, 4096);
 	if (err) {
-		mem_deref(as);
-		return err;
+		err = ENOMEM;
+		goto out;
 	}
 
 	node_set_impl(node, as, &ops);
-	*ap = as;
+
+	/* No database, no modules: an AS of the benchmark, say. */
+	for (i = 0; as->db && i < ASMOD_COUNT; i++) {
+		as->modaddr[i] = cfg->mods[i];
+		err = module_start(as, (enum asmod_kind)i, !cfg->mod_down[i]);
+		if (err)
+			goto out;
+	}
+
+ out:
+	if (err)
+		mem_deref(as);
+	else
+		*ap = as;
+
+	return err;
+}
+
+
+/* Moves a module (or takes it down) while running, and tells every
+ * subscriber where it is now. */
+int as_module_set(struct as *as, int kind, const struct sa *addr,
+		  bool down)
+{
+	enum asmod_kind k = (enum asmod_kind)kind;
+	int err;
+
+	if (!as || kind < 0 || kind >= ASMOD_COUNT || !addr)
+		return EINVAL;
+
+	as->modaddr[k] = *addr;
+	err = module_start(as, k, !down);
+	if (err)
+		return err;
+
+	sysinfo_notify_all(as);
 
 	return 0;
+}
+
+
+void as_corrupt_notify(struct as *as, bool on)
+{
+	if (as)
+		as->corrupt = on;
 }
 
 

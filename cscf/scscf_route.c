@@ -27,6 +27,7 @@ struct odi {
 	size_t idx;             /* next iFC to look at */
 	enum ifc_case scase;
 	enum ifc_dh dh;         /* of the AS it was sent to */
+	bool first_pass;        /* the request still needs our RR */
 };
 
 static int isc_route(struct scscf *s, const struct sip_msg *msg,
@@ -113,7 +114,28 @@ static bool as_resp(int err, const struct sip_msg *msg, struct ptx *t,
 		return false;
 
 	return 0 == isc_route(o->s, proxy_ptx_msg(t), t, o->impu, o->scase,
-			      o->idx, false);
+			      o->idx, o->first_pass);
+}
+
+
+static bool served_here(struct scscf *s, const struct sip_msg *msg,
+			char *aor, size_t sz)
+{
+	struct cx_lia lia;
+	struct hss *hss;
+
+	if (sipx_uri_aor(aor, sz, &msg->ruri))
+		return false;
+
+	if (scscf_binding(s, aor))
+		return true;
+
+	hss = emul_hss_locate(aor);
+	if (!hss || hss_lir(hss, aor, &lia) ||
+	    lia.result == CX_ERROR_USER_UNKNOWN)
+		return false;
+
+	return !lia.scscf[0] || !str_casecmp(lia.scscf, s->uri);
 }
 
 
@@ -150,6 +172,16 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 			return t ? EHOSTUNREACH :
 				proxy_reply(s->px, msg, 404, NULL);
 		}
+
+		/* A callee this S-CSCF serves is handled here, without the
+		 * spiral through the I-CSCF (libre's server transactions
+		 * would take the returning request for a merged one, RFC
+		 * 3261 8.2.2.2, and answer 482). */
+		if (served_here(s, msg, target, sizeof(target)))
+			return isc_route(s, msg, t, target,
+					 scscf_binding(s, target) ?
+					 IFC_TERM_REG : IFC_TERM_UNREG, 0,
+					 false);
 
 		(void)re_snprintf(target, sizeof(target), "sip:%s",
 				  emul_domain());
@@ -227,6 +259,7 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 	o->idx = idx;
 	o->scase = sc;
 	o->dh = ifc_default_handling(f);
+	o->first_pass = first_pass;
 	str_ncpy(o->impu, impu, sizeof(o->impu));
 	(void)re_snprintf(o->token, sizeof(o->token), "%016llx",
 			  emul_rand_u64());

@@ -140,7 +140,9 @@ int dlg_uas(struct dlg **dp, struct node *n, const struct sip_msg *req,
 
 	err  = pl_strdup(&d->callid, &req->callid);
 	err |= pl_strdup(&d->rtag, &req->from.tag);
-	err |= re_sdprintf(&d->ltag, "%016llx", emul_rand_u64());
+	/* libre's replies tag To with the request's own random tag; the
+	 * dialog's local tag must be that one. */
+	err |= re_sdprintf(&d->ltag, "%016llx", req->tag);
 	err |= pl_strdup(&d->luri, &req->to.auri);
 	err |= pl_strdup(&d->ruri, &req->from.auri);
 	if (err) {

@@ -36,6 +36,7 @@ static void lrec_destructor(void *arg)
 
 	list_unlink(&r->le);
 	mem_deref(r->msg);
+	mem_deref(r->hmsg);
 }
 
 
@@ -99,7 +100,7 @@ static void finish(struct engine *e, enum scen_result res)
 }
 
 
-static void failf(struct engine *e, const char *fmt, ...)
+void engine_fail(struct engine *e, const char *fmt, ...)
 {
 	const yml_node *st = yml_item(e->y, e->steps, e->step);
 	char msg[1200];
@@ -115,7 +116,6 @@ static void failf(struct engine *e, const char *fmt, ...)
 }
 
 
-static void settled(void *arg);
 static void next_step(void *arg);
 
 
@@ -125,7 +125,7 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 	struct lrec *r;
 	struct mbuf *mb;
 
-	if (e->finished || strcmp(rec->proto, "sip"))
+	if (e->finished)
 		return;
 
 	r = mem_zalloc(sizeof(*r), lrec_destructor);
@@ -135,16 +135,32 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 
 	(void)mbuf_write_mem(mb, rec->raw, rec->len);
 	mb->pos = 0;
-	if (sip_msg_decode(&r->msg, mb))
+	if (!strcmp(rec->proto, "http")) {
+		bool req = rec->len < 5 || memcmp(rec->raw, "HTTP/", 5);
+
+		if (http_msg_decode(&r->hmsg, mb, req))
+			goto out;
+		/* libre leaves the body behind the headers in mb. */
+		if (mbuf_write_mem(r->hmsg->mb, mbuf_buf(mb),
+				   mbuf_get_left(mb)))
+			goto out;
+		r->hmsg->mb->pos = 0;
+	}
+	else if (sip_msg_decode(&r->msg, mb)) {
 		goto out;
+	}
 
 	r->idx = list_count(&e->recs) + 1;
 	r->t = rec->t;
 	r->tp = rec->tp;
 	str_ncpy(r->src, rec->src, sizeof(r->src));
 	str_ncpy(r->dst, rec->dst, sizeof(r->dst));
-	(void)ladder_line(r->line, sizeof(r->line), r->t, r->src, r->dst,
-			  r->msg);
+	if (r->hmsg)
+		(void)ladder_http_line(r->line, sizeof(r->line), r->t, r->src,
+				       r->dst, r->hmsg);
+	else
+		(void)ladder_line(r->line, sizeof(r->line), r->t, r->src,
+				  r->dst, r->msg);
 
 	list_append(&e->recs, &r->le, r);
 	if (!e->window)
@@ -158,106 +174,18 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 	/* Still busy: the step settles only once the wire is quiet. */
 	if (e->settling)
 		tmr_start(&e->tmr_settle, (uint64_t)(e->settle * 1000),
-			  settled, e);
+			  engine_settled, e);
  out:
 	mem_deref(mb);
 	mem_deref(r);
 }
 
 
-static void settle_start(struct engine *e)
+void engine_settle(struct engine *e)
 {
 	e->settling = true;
-	tmr_start(&e->tmr_settle, (uint64_t)(e->settle * 1000), settled, e);
-}
-
-
-static const char *action_ue(const struct yml *y, const yml_node *v)
-{
-	return yml_is_scalar(v) ? yml_str(v) : yml_str(yml_get(y, v, "ue"));
-}
-
-
-static void action_done(int err, uint16_t scode, void *arg)
-{
-	struct engine *e = arg;
-	const yml_node *st = yml_item(e->y, e->steps, e->step);
-	const yml_node *act = yml_get(e->y, st, "register");
-	uint32_t want = 200;
-
-	if (!act)
-		act = yml_get(e->y, st, "deregister");
-
-	if (yml_is_map(act) && yml_get(e->y, act, "status"))
-		(void)yml_uint(e->y, yml_get(e->y, act, "status"), "status",
-			       &want, NULL, 0);
-
-	if (err) {
-		failf(e, "%s: no final response (%m)", action_ue(e->y, act),
-		      err);
-		return;
-	}
-
-	if (scode != want) {
-		failf(e, "%s: expected final status %u, got %u",
-		      action_ue(e->y, act), want, scode);
-		return;
-	}
-
-	settle_start(e);
-}
-
-
-static int start_action(struct engine *e, const yml_node *st)
-{
-	const struct yml *y = e->y;
-	const yml_node *v;
-	struct ue *ue;
-	int err;
-
-	if ((v = yml_get(y, st, "register")) != NULL) {
-		uint32_t expires = 600;
-		bool refresh = true;
-		const char *pw = NULL;
-
-		ue = topo_ue(e->topo, action_ue(y, v));
-		if (yml_is_map(v)) {
-			if (yml_get(y, v, "expires"))
-				(void)yml_uint(y, yml_get(y, v, "expires"),
-					       "expires", &expires, NULL, 0);
-			if (yml_get(y, v, "refresh"))
-				(void)yml_bool(y, yml_get(y, v, "refresh"),
-					       "refresh", &refresh, NULL, 0);
-			pw = yml_str(yml_get(y, v, "password"));
-		}
-
-		err = ue_register(ue, expires, refresh, pw, action_done, e);
-		if (err)
-			failf(e, "register %s: cannot start (%m)",
-			      action_ue(y, v), err);
-		return 1;
-	}
-
-	if ((v = yml_get(y, st, "deregister")) != NULL) {
-		ue = topo_ue(e->topo, action_ue(y, v));
-		err = ue_deregister(ue, action_done, e);
-		if (err)
-			failf(e, "deregister %s: cannot start (%m)",
-			      action_ue(y, v), err);
-		return 1;
-	}
-
-	if ((v = yml_get(y, st, "wait")) != NULL) {
-		double secs = 0;
-
-		(void)yml_double(y, v, "wait", &secs, NULL, 0);
-		e->settling = false;
-		tmr_start(&e->tmr_settle, (uint64_t)(secs * 1000), settled,
-			  e);
-		return 1;
-	}
-
-	return 0;
+	tmr_start(&e->tmr_settle, (uint64_t)(e->settle * 1000), engine_settled,
+		  e);
 }
 
 
@@ -303,14 +231,15 @@ static int run_check(struct engine *e, const yml_node *c)
 		}
 		mem_deref(mb);
 		if (err) {
-			failf(e, "check: node %s cannot answer '%s' (%m)",
-			      nname, what, err);
+			engine_fail(e, "check: node %s cannot answer"
+				    " '%s' (%m)", nname, what, err);
 			return err;
 		}
 
 		err = check_value(e, c, val, why, sizeof(why));
 		if (err)
-			failf(e, "check %s %s %s: %s", nname, what, arg, why);
+			engine_fail(e, "check %s %s %s: %s", nname, what,
+				    arg, why);
 		mem_deref(val);
 		return err;
 	}
@@ -335,7 +264,7 @@ static void step_end(struct engine *e)
 				       &strict, NULL, 0);
 
 		if (expect_check(e, exp, strict, fail, sizeof(fail))) {
-			failf(e, "%s", fail);
+			engine_fail(e, "%s", fail);
 			return;
 		}
 
@@ -356,7 +285,7 @@ static void step_end(struct engine *e)
 }
 
 
-static void settled(void *arg)
+void engine_settled(void *arg)
 {
 	struct engine *e = arg;
 
@@ -387,12 +316,10 @@ static void next_step(void *arg)
 
 	/* An action's own expect covers what that action causes; a bare
 	 * expect step covers all since the last expect. */
-	if (yml_get(e->y, st, "expect") && (yml_get(e->y, st, "register") ||
-					    yml_get(e->y, st, "deregister") ||
-					    yml_get(e->y, st, "wait")))
+	if (yml_get(e->y, st, "expect") && action_of(e->y, st, NULL))
 		e->window = NULL;
 
-	if (start_action(e, st))
+	if (action_start(e, st))
 		return;
 
 	step_end(e);
@@ -403,7 +330,7 @@ static void timeout_handler(void *arg)
 {
 	struct engine *e = arg;
 
-	failf(e, "scenario timed out");
+	engine_fail(e, "scenario timed out");
 }
 
 

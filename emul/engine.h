@@ -11,7 +11,8 @@ struct lrec {
 	enum sip_transp tp;
 	char src[32];
 	char dst[32];
-	struct sip_msg *msg;
+	struct sip_msg *msg;    /* a SIP message, or */
+	struct http_msg *hmsg;  /* an HTTP one */
 	char line[256];         /* its ladder line */
 	bool used;
 };
@@ -38,6 +39,16 @@ struct engine {
 };
 
 const char *engine_capture(struct engine *e, const char *name);
+void engine_fail(struct engine *e, const char *fmt, ...);
+void engine_settle(struct engine *e);
+void engine_settled(void *arg);
+
+/* actions.c */
+const yml_node *action_of(const struct yml *y, const yml_node *st,
+			  const char **namep);
+int  action_start(struct engine *e, const yml_node *st);
+int  action_validate(struct engine *e, const yml_node *st, char *err,
+		     size_t sz);
 int engine_capture_set(struct engine *e, const char *name,
 		       const struct pl *v);
 

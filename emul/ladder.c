@@ -24,3 +24,21 @@ int ladder_line(char *buf, size_t sz, double t, const char *src,
 
 	return n < 0 ? ENOMEM : 0;
 }
+
+
+int ladder_http_line(char *buf, size_t sz, double t, const char *src,
+		     const char *dst, const struct http_msg *msg)
+{
+	int n;
+
+	if (pl_isset(&msg->met))
+		n = re_snprintf(buf, sz, "%8.3f  %-8s -> %-8s HTTP %r %r",
+				t, src, dst[0] ? dst : "?", &msg->met,
+				&msg->path);
+	else
+		n = re_snprintf(buf, sz, "%8.3f  %-8s -> %-8s HTTP %u %r",
+				t, src, dst[0] ? dst : "?", msg->scode,
+				&msg->reason);
+
+	return n < 0 ? ENOMEM : 0;
+}

@@ -56,7 +56,7 @@ static int check_arrow(const struct yml *y, const yml_node *a, char *err,
 {
 	static const char *const keys[] = {
 		"from", "to", "method", "status", "cseq", "headers", "body",
-		"transport", "note", NULL
+		"transport", "proto", "path", "note", NULL
 	};
 	const yml_node *hdrs;
 	uint32_t st;
@@ -112,7 +112,9 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 {
 	static const char *const queries[] = {
 		"binding", "bindings", "assoc", "third_party", "state",
-		"registered", "service_route", "expires", "last_status", NULL
+		"registered", "service_route", "expires", "last_status",
+		"subscription", "sysinfo", "notifies", "fetched",
+		"subscriptions", "http_requests", NULL
 	};
 	size_t i, j, nq = 0;
 
@@ -154,55 +156,17 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 }
 
 
-static int check_action(struct engine *e, const yml_node *v,
-			const char *what, char *err, size_t sz)
-{
-	static const char *const keys[] = {
-		"ue", "expires", "refresh", "password", "status", NULL
-	};
-	const struct yml *y = e->y;
-	const char *ue = yml_is_scalar(v) ? yml_str(v) :
-		yml_str(yml_get(y, v, "ue"));
-	uint32_t u;
-	bool b;
-
-	if (yml_is_map(v)) {
-		if (yml_check_keys(y, v, keys, what, err, sz))
-			return EINVAL;
-		if (yml_get(y, v, "expires") &&
-		    yml_uint(y, yml_get(y, v, "expires"), "expires", &u, err,
-			     sz))
-			return EINVAL;
-		if (yml_get(y, v, "status") &&
-		    yml_uint(y, yml_get(y, v, "status"), "status", &u, err,
-			     sz))
-			return EINVAL;
-		if (yml_get(y, v, "refresh") &&
-		    yml_bool(y, yml_get(y, v, "refresh"), "refresh", &b, err,
-			     sz))
-			return EINVAL;
-	}
-
-	if (!ue || !topo_ue(e->topo, ue))
-		return yml_err(y, v, err, sz, "%s: unknown UE '%s'", what,
-			       ue ? ue : "");
-
-	return 0;
-}
-
-
 int scen_validate(struct engine *e, char *err, size_t sz)
 {
 	static const char *const rkeys[] = {
 		"name", "description", "topology", "settle", "steps", NULL
 	};
 	static const char *const skeys[] = {
-		"register", "deregister", "wait", "expect", "check", "note",
-		"strict", NULL
+		"register", "deregister", "subscribe", "unsubscribe", "fetch",
+		"configure", "wait", "expect", "check", "note", "strict", NULL
 	};
 	const struct yml *y = e->y;
 	size_t i, j, acts;
-	double d;
 	bool b;
 
 	if (yml_check_keys(y, yml_root(y), rkeys, "scenario", err, sz))
@@ -219,9 +183,13 @@ int scen_validate(struct engine *e, char *err, size_t sz)
 		if (yml_check_keys(y, st, skeys, "step", err, sz))
 			return EINVAL;
 
-		acts = !!yml_get(y, st, "register") +
-			!!yml_get(y, st, "deregister") +
-			!!yml_get(y, st, "wait");
+		acts = 0;
+		for (j = 0; j < yml_count(st); j++) {
+			const char *k = yml_str(yml_key(y, st, j));
+
+			acts += strcmp(k, "expect") && strcmp(k, "check") &&
+				strcmp(k, "note") && strcmp(k, "strict");
+		}
 		if (acts > 1)
 			return yml_err(y, st, err, sz,
 				       "a step holds one action");
@@ -230,14 +198,7 @@ int scen_validate(struct engine *e, char *err, size_t sz)
 			return yml_err(y, st, err, sz, "step does nothing:"
 				       " give an action, expect or check");
 
-		if ((v = yml_get(y, st, "register")) &&
-		    check_action(e, v, "register", err, sz))
-			return EINVAL;
-		if ((v = yml_get(y, st, "deregister")) &&
-		    check_action(e, v, "deregister", err, sz))
-			return EINVAL;
-		if ((v = yml_get(y, st, "wait")) &&
-		    yml_double(y, v, "wait", &d, err, sz))
+		if (action_validate(e, st, err, sz))
 			return EINVAL;
 		if ((v = yml_get(y, st, "strict")) &&
 		    yml_bool(y, v, "strict", &b, err, sz))

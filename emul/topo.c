@@ -16,6 +16,8 @@ struct topo {
 	struct list roles;      /* role objects, released before nodes */
 	struct list nodes;
 	struct list ues;
+	struct list ases;
+	struct appdb *appdb;    /* the cloud database every AS shares */
 };
 
 struct ent {
@@ -40,8 +42,10 @@ static void topo_destructor(void *arg)
 	struct topo *t = arg;
 
 	list_flush(&t->ues);
+	list_flush(&t->ases);
 	list_flush(&t->roles);
 	list_flush(&t->nodes);
+	mem_deref(t->appdb);
 	emul_hss_flush();
 	emul_flush();
 }
@@ -60,6 +64,21 @@ static int keep(struct list *l, void *obj, const char *name)
 	list_append(l, &e->le, e);
 
 	return name ? str_dup(&e->name, name) : 0;
+}
+
+
+struct as *topo_as(const struct topo *t, const char *name)
+{
+	struct le *le;
+
+	for (le = t ? t->ases.head : NULL; le; le = le->next) {
+		struct ent *e = le->data;
+
+		if (!str_cmp(e->name, name))
+			return e->obj;
+	}
+
+	return NULL;
 }
 
 
@@ -151,6 +170,24 @@ static int load_hss(struct topo *t, const struct yml *y,
 }
 
 
+static int load_appdb(struct topo *t, const struct yml *y,
+		      const yml_node *ad, char *err, size_t sz)
+{
+	const char *db = NULL;
+	int e;
+
+	if (ad && yml_get(y, ad, "db") &&
+	    yml_scalar(y, yml_get(y, ad, "db"), "appdata db", &db, err, sz))
+		return EINVAL;
+
+	e = appdb_alloc(&t->appdb, db, err, sz);
+	if (e)
+		return e;
+
+	return appdb_load(t->appdb, y, ad, err, sz);
+}
+
+
 /* A UE's credentials, as its SIM would carry them: from the subscriber
  * entry with its IMPI, unless the node gives them. */
 static int ue_creds(const struct yml *y, const yml_node *root,
@@ -175,6 +212,57 @@ static int ue_creds(const struct yml *y, const yml_node *root,
 	}
 
 	return ENOENT;
+}
+
+
+/* An AS's GM, IM and PS modules: on the AS's own address, ports 8081 to
+ * 8083, unless 'modules:' says otherwise ({gm: "ip:port", ...}, or
+ * {gm: {addr: "ip:port", down: true}} for one that does not listen). */
+static int as_modules(struct as_cfg *cfg, struct topo *t, struct node *n,
+		      const struct yml *y, const yml_node *nn, char *err,
+		      size_t sz)
+{
+	static const char *const names[] = {"gm", "im", "ps", NULL};
+	static const char *const mkeys[] = {"addr", "down", NULL};
+	yml_node *mods = yml_get(y, nn, "modules");
+	size_t i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->db = t->appdb;
+
+	if (mods && yml_check_keys(y, mods, names, "modules", err, sz))
+		return EINVAL;
+
+	for (i = 0; i < 3; i++) {
+		yml_node *m = yml_get(y, mods, names[i]);
+		yml_node *a = yml_is_map(m) ? yml_get(y, m, "addr") : m;
+		const char *s;
+
+		cfg->mods[i] = *node_addr(n);
+		sa_set_port(&cfg->mods[i], (uint16_t)(8081 + i));
+
+		if (yml_is_map(m)) {
+			if (yml_check_keys(y, m, mkeys, "module", err, sz))
+				return EINVAL;
+			if (yml_get(y, m, "down") &&
+			    yml_bool(y, yml_get(y, m, "down"), "down",
+				     &cfg->mod_down[i], err, sz))
+				return EINVAL;
+		}
+
+		if (!a)
+			continue;
+
+		if (yml_scalar(y, a, "module address", &s, err, sz))
+			return EINVAL;
+		if (sa_decode(&cfg->mods[i], s, strlen(s)) ||
+		    !netguard_allowed(&cfg->mods[i]))
+			return yml_err(y, a, err, sz, "module %s: bad address"
+				       " '%s' (want a loopback ip:port)",
+				       names[i], s);
+	}
+
+	return 0;
 }
 
 
@@ -215,9 +303,17 @@ static int make_role(struct topo *t, struct node *n, const struct yml *y,
 		e = scscf_alloc((struct scscf **)&obj, n, &cfg);
 		break;
 
-	case ROLE_AS:
-		e = as_alloc((struct as **)&obj, n);
+	case ROLE_AS: {
+		struct as_cfg acfg;
+
+		e = as_modules(&acfg, t, n, y, nn, err, sz);
+		if (e)
+			return e;
+		e = as_alloc((struct as **)&obj, n, &acfg);
+		if (!e)
+			return keep(&t->ases, obj, node_name(n));
 		break;
+	}
 
 	case ROLE_UE: {
 		const char *impi = NULL, *impu = NULL, *pw = NULL;
@@ -280,7 +376,7 @@ static int load_nodes(struct topo *t, const struct yml *y,
 	static const char *const keys[] = {
 		"name", "role", "addr", "transport", "impi", "impu",
 		"password", "pcscf", "min_expires", "max_expires", "down",
-		NULL
+		"modules", NULL
 	};
 	yml_node *nodes = yml_get(y, root, "nodes");
 	size_t i, pass;
@@ -405,7 +501,8 @@ int topo_load(struct topo **tp, const struct yml *y,
 	      char *err, size_t sz)
 {
 	static const char *const keys[] = {
-		"domain", "nodes", "hss", "profiles", "subscribers", NULL
+		"domain", "nodes", "hss", "profiles", "subscribers",
+		"appdata", NULL
 	};
 	const char *domain;
 	struct topo *t;
@@ -433,6 +530,10 @@ int topo_load(struct topo **tp, const struct yml *y,
 	emul_set_domain(domain);
 
 	e = load_hss(t, y, root, domain, err, sz);
+	if (e)
+		goto out;
+
+	e = load_appdb(t, y, yml_get(y, root, "appdata"), err, sz);
 	if (e)
 		goto out;
 

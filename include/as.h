@@ -6,7 +6,18 @@
 struct node;
 struct as;
 
-int as_alloc(struct as **ap, struct node *node);
+struct appdb;
+
+struct as_cfg {
+	struct appdb *db;                       /* the cloud database */
+	struct sa mods[3];                      /* GM, IM, PS addresses */
+	bool mod_down[3];                       /* listed, not listening */
+};
+
+int as_alloc(struct as **ap, struct node *node, const struct as_cfg *cfg);
+int as_module_set(struct as *as, int kind, const struct sa *addr,
+		  bool down);
+void as_corrupt_notify(struct as *as, bool on);
 uint32_t as_reg_count(const struct as *as);
 
 /* ---- appdb.c: the cloud database every AS shares (SQLite) ---- */

@@ -10,6 +10,7 @@ struct hss;
 struct topo;
 struct yaml_node_s;
 struct ue;
+struct as;
 
 /* ---- log.c: logging by node and category ---- */
 enum log_level {
@@ -177,6 +178,7 @@ int topo_load(struct topo **tp, const struct yml *y,
 	      const struct yaml_node_s *root,
 	      char *err, size_t sz);
 struct ue *topo_ue(const struct topo *t, const char *name);
+struct as *topo_as(const struct topo *t, const char *name);
 int topo_ue_add(struct topo *t, struct ue **uep, struct node *n,
 		const char *impi, const char *impu, const char *password);
 
@@ -201,6 +203,8 @@ int bench_run(uint32_t n, uint32_t window, bool udp);
 /* ---- ladder.c: one line per message ---- */
 int ladder_line(char *buf, size_t sz, double t, const char *src,
 		const char *dst, const struct sip_msg *msg);
+int ladder_http_line(char *buf, size_t sz, double t, const char *src,
+		     const char *dst, const struct http_msg *msg);
 
 /* ---- httpc.c: a small HTTP/1.1 client whose requests are traced ---- */
 struct http_msg;

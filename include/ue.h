@@ -22,6 +22,15 @@ int  ue_alloc(struct ue **up, struct node *node, struct node *pcscf,
 int  ue_register(struct ue *ue, uint32_t expires, bool refresh,
 		 const char *password, ue_done_h *doneh, void *arg);
 int  ue_deregister(struct ue *ue, ue_done_h *doneh, void *arg);
+int  ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
+		  bool refresh, ue_done_h *doneh, void *arg);
+int  ue_unsubscribe(struct ue *ue, ue_done_h *doneh, void *arg);
+/* mask: bit i for resource i of ue_fetch_names (profile, addressbook,
+ * directory, presence, messages); user NULL for our own; auth NULL for
+ * the sysinfo token, "" for none, else the Authorization value. */
+int  ue_fetch(struct ue *ue, uint32_t mask, const char *user,
+	      const char *auth, ue_done_h *doneh, void *arg);
+int  ue_fetch_bit(const char *name);
 enum ue_state ue_state(const struct ue *ue);
 const char *ue_state_name(enum ue_state st);
 const char *ue_impu(const struct ue *ue);

@@ -12,36 +12,8 @@
 #include "digest.h"
 #include "emul.h"
 #include "ue.h"
+#include "ueint.h"
 
-struct ue {
-	struct node *node;
-	struct node *pcscf;
-	struct sip_request *req;
-	struct tmr tmr_refresh;
-	enum ue_state state;
-	char *impu;
-	char *impi;
-	char *password;         /* as configured */
-	char *pw_used;          /* this registration's, maybe overridden */
-	char *callid;
-	char *cuser;            /* Contact user: the IMPI's user part */
-	uint32_t ftag;          /* one From tag for all our REGISTERs */
-	char *routes;           /* Service-Route, as Route lines */
-	char *assoc;
-	uint32_t cseq;
-	uint32_t expires;       /* asked for */
-	uint32_t granted;
-	bool refresh;
-	/* digest state of the last challenge */
-	char realm[128];
-	char nonce[128];
-	uint32_t nc;
-	bool challenged;
-	uint8_t auth_tries;     /* 401s answered in this action */
-	uint16_t last_status;
-	ue_done_h *doneh;
-	void *arg;
-};
 
 
 static const char *const state_names[] = {
@@ -69,6 +41,8 @@ static void destructor(void *arg)
 {
 	struct ue *ue = arg;
 
+	ue_sub_close(ue);
+	ue_fetch_close(ue);
 	tmr_cancel(&ue->tmr_refresh);
 	mem_deref(ue->req);
 	mem_deref(ue->impu);
@@ -404,7 +378,6 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 		 const char *arg)
 {
 	struct ue *ue = impl;
-	(void)arg;
 
 	if (!str_casecmp(what, "state"))
 		return re_hprintf(pf, "%s", ue_state_name(ue->state));
@@ -416,14 +389,42 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 		return re_hprintf(pf, "%u", ue->granted);
 	if (!str_casecmp(what, "last_status"))
 		return re_hprintf(pf, "%u", ue->last_status);
+	if (!str_casecmp(what, "fetched"))
+		return ue_fetch_query(pf, ue, what, arg);
 
-	return ENOTSUP;
+	return ue_sub_query(pf, ue, what, arg);
+}
+
+
+static bool request_handler(const struct sip_msg *msg, void *arg)
+{
+	struct ue *ue = arg;
+
+	if (ue_sub_request(ue, msg))
+		return true;
+
+	if (!pl_strcmp(&msg->met, "ACK"))
+		return true;
+
+	(void)sip_treplyf(NULL, NULL, node_sip(ue->node), msg, false, 405,
+			  "Method Not Allowed", "Allow: NOTIFY\r\n"
+			  "Content-Length: 0\r\n\r\n");
+	return true;
 }
 
 
 static const struct node_ops ops = {
+	.reqh  = request_handler,
 	.query = query,
 };
+
+
+int ue_contact(char *buf, size_t sz, const struct ue *ue)
+{
+	return re_snprintf(buf, sz, "sip:%s@%J%s", ue->cuser,
+			   node_addr(ue->node), node_tcp(ue->node) ?
+			   ";transport=tcp" : "") < 0 ? ENOMEM : 0;
+}
 
 
 int ue_alloc(struct ue **up, struct node *node, struct node *pcscf,

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The sysinfo event package (CN101409688A steps 307-314) on RFC 6665:
+ * a user's SUBSCRIBE reaches their own AS through their iFC, and the AS
+ * answers with NOTIFYs whose body names its GM, IM and PS modules (domain
+ * name, IP address, port) and a bearer token for them.  Subscriptions
+ * expire, refresh, end on Expires: 0, and every subscriber is notified
+ * again when the modules move. */
+
+#include <string.h>
+#include <sys/random.h>
+#include <re.h>
+#include "emul.h"
+#include "as.h"
+#include "asint.h"
+
+enum {
+	SYSINFO_DEFAULT_EXPIRES = 3600,
+	SYSINFO_MAX_EXPIRES = 86400,
+	TOKEN_BYTES = 16,
+};
+
+static const char ctype[] = "application/vnd.imsbed.sysinfo+json";
+
+struct sub {
+	struct le le;
+	struct le he_tok;
+	struct as *as;
+	struct dlg *dlg;
+	struct sip_request *req;        /* the NOTIFY in flight */
+	struct wheel_ent went;
+	char user[256];
+	char token[2 * TOKEN_BYTES + 1];
+	uint32_t expires;
+	uint32_t version;
+	bool terminated;
+};
+
+
+static void sub_destructor(void *arg)
+{
+	struct sub *s = arg;
+
+	list_unlink(&s->le);
+	hash_unlink(&s->he_tok);
+	wheel_cancel(&s->went);
+	mem_deref(s->req);
+	mem_deref(s->dlg);
+}
+
+
+static bool tok_cmp(struct le *le, void *arg)
+{
+	const struct sub *s = le->data;
+
+	return 0 == strcmp(s->token, arg);
+}
+
+
+const char *sysinfo_token_user(const char *token, void *arg)
+{
+	struct as *as = arg;
+	struct sub *s;
+
+	if (!token || !as)
+		return NULL;
+
+	s = list_ledata(hash_lookup(as->tokens, hash_joaat_str(token),
+				    tok_cmp, (void *)token));
+
+	return s && !s->terminated ? s->user : NULL;
+}
+
+
+uint32_t sysinfo_count(const struct as *as)
+{
+	return as ? list_count(&as->subs) : 0;
+}
+
+
+static int body_print(struct mbuf *mb, const struct sub *s)
+{
+	static const char *const names[ASMOD_COUNT] = {"gm", "im", "ps"};
+	const struct as *as = s->as;
+	int err, i;
+
+	/* The test knob: what a broken AS would send. */
+	if (as->corrupt)
+		return mbuf_printf(mb, "{\"as\": \"%s\", \"modules\": {\"gm\":",
+				   node_host(as->node));
+
+	err = mbuf_printf(mb, "{\"version\":%u,\"as\":\"%s\",\"user\":\"%s\","
+			  "\"modules\":{", s->version, node_host(as->node),
+			  s->user);
+	for (i = 0; i < ASMOD_COUNT; i++) {
+		err |= mbuf_printf(mb, "%s\"%s\":{\"domain\":\"%s.%s\","
+				   "\"ip\":\"%j\",\"port\":%u}",
+				   i ? "," : "", names[i], names[i],
+				   node_host(as->node), &as->modaddr[i],
+				   sa_port(&as->modaddr[i]));
+	}
+	err |= mbuf_printf(mb, "},\"auth\":{\"scheme\":\"Bearer\","
+			   "\"token\":\"%s\",\"expires\":%u}}",
+			   s->token, s->expires);
+
+	return err;
+}
+
+
+static void notify_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	struct sub *s = arg;
+
+	if (!err && msg && msg->scode < 200)
+		return;
+
+	s->req = NULL;
+
+	/* RFC 6665 4.2.2: a 481 (or no answer) ends the subscription. */
+	if (err || msg->scode == 481 || msg->scode == 408 || s->terminated) {
+		if (err || msg->scode >= 300)
+			elog(LOG_INFO, node_name(s->as->node), "sysinfo",
+			     "subscription of %s ends: %s", s->user,
+			     err ? "no answer" : "481/408");
+		mem_deref(s);
+	}
+}
+
+
+static int notify(struct sub *s, const char *reason)
+{
+	struct mbuf *mb = mbuf_alloc(512);
+	char hdrs[160];
+	struct pl body;
+	int err;
+
+	if (!mb)
+		return ENOMEM;
+
+	++s->version;
+	err = body_print(mb, s);
+	if (err)
+		goto out;
+
+	if (reason)
+		(void)re_snprintf(hdrs, sizeof(hdrs),
+				  "Event: sysinfo\r\n"
+				  "Subscription-State: terminated;reason=%s\r\n",
+				  reason);
+	else
+		(void)re_snprintf(hdrs, sizeof(hdrs),
+				  "Event: sysinfo\r\n"
+				  "Subscription-State: active;expires=%u\r\n",
+				  (uint32_t)(wheel_left(&s->went) / 1000));
+
+	body.p = (const char *)mb->buf;
+	body.l = mb->end;
+
+	/* A NOTIFY still in flight is superseded by the newer state. */
+	s->req = mem_deref(s->req);
+	err = dlg_request(&s->req, s->dlg, "NOTIFY", hdrs, ctype, &body,
+			  notify_resp, s);
+ out:
+	mem_deref(mb);
+	return err;
+}
+
+
+static void expired(void *arg)
+{
+	struct sub *s = arg;
+
+	/* RFC 6665 4.2.2: the final NOTIFY says why it ended. */
+	s->terminated = true;
+	if (notify(s, "timeout"))
+		mem_deref(s);
+}
+
+
+static struct sub *sub_find(const struct as *as, const struct sip_msg *msg)
+{
+	struct le *le;
+
+	/* Few subscriptions per AS in a scenario; a dialog hash would be
+	 * the next step for a benchmark of subscriptions. */
+	for (le = as->subs.head; le; le = le->next) {
+		struct sub *s = le->data;
+
+		if (dlg_match(s->dlg, msg))
+			return s;
+	}
+
+	return NULL;
+}
+
+
+static uint32_t expires_of(const struct sip_msg *msg)
+{
+	uint32_t e = sipx_expires(msg, NULL, SYSINFO_DEFAULT_EXPIRES);
+
+	return MIN(e, (uint32_t)SYSINFO_MAX_EXPIRES);
+}
+
+
+static int reply_ok(struct as *as, const struct sip_msg *msg,
+		    uint32_t expires)
+{
+	return sip_treplyf(NULL, NULL, node_sip(as->node), msg, true, 200,
+			   "OK", "Contact: <sip:%s>\r\n"
+			   "Expires: %u\r\n"
+			   "Content-Length: 0\r\n\r\n",
+			   node_host(as->node), expires);
+}
+
+
+/* The subscriber: the identity the core asserted (TS 24.229: the AS
+ * trusts P-Asserted-Identity from the S-CSCF), never the From. */
+static int subscriber_of(char *buf, size_t sz, const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg,
+					      SIP_HDR_P_ASSERTED_IDENTITY);
+	struct sip_addr a;
+
+	if (!h || sip_addr_decode(&a, &h->val))
+		return ENOENT;
+
+	return sipx_uri_aor(buf, sz, &a.auri);
+}
+
+
+static void subscribe_initial(struct as *as, const struct sip_msg *msg)
+{
+	uint8_t rnd[TOKEN_BYTES];
+	char contact[160];
+	struct sub *s;
+	uint32_t expires = expires_of(msg);
+	size_t i;
+	int err;
+
+	s = mem_zalloc(sizeof(*s), sub_destructor);
+	if (!s)
+		goto fail;
+
+	s->as = as;
+	if (subscriber_of(s->user, sizeof(s->user), msg)) {
+		mem_deref(s);
+		(void)sip_treply(NULL, node_sip(as->node), msg, 403,
+				 "Forbidden");
+		return;
+	}
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		goto fail;
+	for (i = 0; i < sizeof(rnd); i++)
+		(void)re_snprintf(&s->token[2 * i], 3, "%02x", rnd[i]);
+
+	(void)re_snprintf(contact, sizeof(contact), "sip:%s",
+			  node_host(as->node));
+	err = dlg_uas(&s->dlg, as->node, msg, contact);
+	if (err)
+		goto fail;
+
+	s->expires = expires;
+	list_append(&as->subs, &s->le, s);
+	hash_append(as->tokens, hash_joaat_str(s->token), &s->he_tok, s);
+
+	elog(LOG_INFO, node_name(as->node), "sysinfo",
+	     "%s subscribes for %us", s->user, expires);
+
+	(void)reply_ok(as, msg, expires);
+
+	/* RFC 6665 4.2.1: the NOTIFY follows the 200 at once; Expires: 0
+	 * asks for one NOTIFY and no subscription. */
+	if (expires) {
+		wheel_start(as->wheel, &s->went, expires * 1000ULL, expired,
+			    s);
+		(void)notify(s, NULL);
+	}
+	else {
+		s->terminated = true;
+		if (notify(s, "timeout"))
+			mem_deref(s);
+	}
+	return;
+
+ fail:
+	mem_deref(s);
+	(void)sip_treply(NULL, node_sip(as->node), msg, 500,
+			 "Server Internal Error");
+}
+
+
+static void subscribe_in_dialog(struct as *as, const struct sip_msg *msg)
+{
+	struct sub *s = sub_find(as, msg);
+	uint32_t expires = expires_of(msg);
+
+	if (!s || s->terminated) {
+		(void)sip_treply(NULL, node_sip(as->node), msg, 481,
+				 "Call/Transaction Does Not Exist");
+		return;
+	}
+
+	if (!dlg_rseq_ok(s->dlg, msg)) {
+		(void)sip_treply(NULL, node_sip(as->node), msg, 500,
+				 "Server Internal Error");
+		return;
+	}
+
+	(void)reply_ok(as, msg, expires);
+
+	if (!expires) {
+		/* RFC 6665 4.1.2.3: un-subscribing gets a last NOTIFY. */
+		wheel_cancel(&s->went);
+		s->terminated = true;
+		if (notify(s, "timeout"))
+			mem_deref(s);
+		return;
+	}
+
+	s->expires = expires;
+	wheel_start(as->wheel, &s->went, expires * 1000ULL, expired, s);
+	(void)notify(s, NULL);
+}
+
+
+bool sysinfo_request(struct as *as, const struct sip_msg *msg)
+{
+	const struct sip_hdr *ev;
+
+	if (pl_strcmp(&msg->met, "SUBSCRIBE"))
+		return false;
+
+	/* RFC 6665 8.2.2: only the packages we know. */
+	ev = sip_msg_hdr(msg, SIP_HDR_EVENT);
+	if (!ev || pl_strcmp(&ev->val, "sysinfo")) {
+		(void)sip_treplyf(NULL, NULL, node_sip(as->node), msg, false,
+				  489, "Bad Event", "Allow-Events: sysinfo\r\n"
+				  "Content-Length: 0\r\n\r\n");
+		return true;
+	}
+
+	if (pl_isset(&msg->to.tag))
+		subscribe_in_dialog(as, msg);
+	else
+		subscribe_initial(as, msg);
+
+	return true;
+}
+
+
+/* The modules moved: every subscriber hears of it (RFC 6665 4.2.2). */
+void sysinfo_notify_all(struct as *as)
+{
+	struct le *le = as->subs.head;
+
+	while (le) {
+		struct sub *s = le->data;
+
+		le = le->next;
+		if (!s->terminated)
+			(void)notify(s, NULL);
+	}
+}
+
+
+void sysinfo_flush(struct as *as)
+{
+	list_flush(&as->subs);
+}

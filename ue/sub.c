@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The UE's sysinfo subscription (CN101409688A steps 307-314, RFC 6665):
+ * SUBSCRIBE to its own IMPU along the Service-Route, NOTIFYs whose body
+ * tells where its AS's GM, IM and PS modules are, refresh before the
+ * subscription runs out, and Expires: 0 to end it.  A body it cannot
+ * use is refused with 400 and the reason kept for the scenario. */
+
+#include <string.h>
+#include <strings.h>
+#include <re.h>
+#include "emul.h"
+#include "ue.h"
+#include "ueint.h"
+
+static const char ctype[] = "application/vnd.imsbed.sysinfo+json";
+static const char *const modnames[3] = {"gm", "im", "ps"};
+
+
+static void sub_done(struct ue *ue, int err, uint16_t scode)
+{
+	ue_done_h *h = ue->sdoneh;
+
+	ue->sdoneh = NULL;
+	if (h)
+		h(err, scode, ue->sarg);
+}
+
+
+static void refresh_handler(void *arg);
+
+
+static void sub_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	struct ue *ue = arg;
+	char contact[256];
+
+	if (!err && msg && msg->scode < 200)
+		return;
+
+	ue->sreq = NULL;
+
+	if (err || !msg) {
+		str_ncpy(ue->sstate, "failed", sizeof(ue->sstate));
+		sub_done(ue, err ? err : ETIMEDOUT, 0);
+		return;
+	}
+
+	ue->sub_status = msg->scode;
+
+	if (msg->scode >= 300) {
+		elog(LOG_INFO, node_name(ue->node), "sub",
+		     "SUBSCRIBE of %s: %u %r", ue->impu, msg->scode,
+		     &msg->reason);
+		/* RFC 6665 4.1.2.2: a refresh refused ends it. */
+		if (ue->sdlg) {
+			ue->sdlg = mem_deref(ue->sdlg);
+			tmr_cancel(&ue->tmr_sub);
+		}
+		str_ncpy(ue->sstate, "failed", sizeof(ue->sstate));
+		sub_done(ue, 0, msg->scode);
+		return;
+	}
+
+	/* The NOTIFY may have come first and made the dialog already. */
+	if (!ue->sdlg && ue->sexpires) {
+		(void)ue_contact(contact, sizeof(contact), ue);
+		(void)dlg_uac(&ue->sdlg, ue->node, msg, false, ue->scseq,
+			      contact);
+	}
+
+	/* RFC 6665 4.1.2.1: refresh before the granted time runs out. */
+	if (ue->sexpires && ue->srefresh) {
+		uint32_t e = sipx_expires(msg, NULL, ue->sexpires);
+
+		tmr_start(&ue->tmr_sub, e * 500ULL, refresh_handler, ue);
+	}
+
+	sub_done(ue, 0, msg->scode);
+}
+
+
+static int send_in_dialog(struct ue *ue, uint32_t expires)
+{
+	char hdrs[160];
+
+	(void)re_snprintf(hdrs, sizeof(hdrs), "Event: sysinfo\r\n"
+			  "Expires: %u\r\nAccept: %s\r\n", expires, ctype);
+
+	ue->sreq = mem_deref(ue->sreq);
+
+	return dlg_request(&ue->sreq, ue->sdlg, "SUBSCRIBE", hdrs, NULL,
+			   NULL, sub_resp, ue);
+}
+
+
+static void refresh_handler(void *arg)
+{
+	struct ue *ue = arg;
+
+	if (ue->sdlg && ue->sexpires)
+		(void)send_in_dialog(ue, ue->sexpires);
+}
+
+
+int ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
+		 bool refresh, ue_done_h *doneh, void *arg)
+{
+	char route[96], contact[256];
+	struct uri rt;
+	struct pl pl;
+	int err;
+
+	if (!ue || !event)
+		return EINVAL;
+
+	if (ue->state != UE_REGISTERED) {
+		elog(LOG_WARN, node_name(ue->node), "fsm",
+		     "ue(%s){%s}: subscribe needs a registration", ue->impu,
+		     ue_state_name(ue->state));
+		return EALREADY;
+	}
+
+	ue->sdoneh = doneh;
+	ue->sarg = arg;
+	ue->sexpires = expires;
+	ue->srefresh = refresh;
+
+	/* A live subscription is refreshed in its dialog. */
+	if (ue->sdlg)
+		return send_in_dialog(ue, expires);
+
+	ue->scallid = mem_deref(ue->scallid);
+	err = re_sdprintf(&ue->scallid, "%016llx@%s", emul_rand_u64(),
+			  node_name(ue->node));
+	if (err)
+		return err;
+	(void)re_snprintf(ue->stag, sizeof(ue->stag), "%016llx",
+			  emul_rand_u64());
+	memset(&ue->si, 0, sizeof(ue->si));
+	str_ncpy(ue->sstate, "pending", sizeof(ue->sstate));
+
+	(void)re_snprintf(route, sizeof(route), "sip:%J%s",
+			  node_addr(ue->pcscf),
+			  node_tcp(ue->node) || node_tcp(ue->pcscf) ?
+			  ";transport=tcp" : "");
+	pl_set_str(&pl, route);
+	err = uri_decode(&rt, &pl);
+	if (err)
+		return err;
+
+	(void)ue_contact(contact, sizeof(contact), ue);
+	ue->scseq = 1;
+
+	/* TS 24.229 5.1.2A.1.1: the P-CSCF first, then the Service-Route
+	 * the registration returned; the subscription is to our own
+	 * identity, and the iFCs in the HSS decide which AS takes it. */
+	ue->sreq = mem_deref(ue->sreq);
+	netguard_bind_hint(node_addr(ue->node));
+	err = sip_requestf(&ue->sreq, node_sip(ue->node), true, "SUBSCRIBE",
+			   ue->impu, &rt, NULL, NULL, sub_resp, ue,
+			   "Route: <sip:%s;lr>\r\n"
+			   "%s"
+			   "From: <%s>;tag=%s\r\n"
+			   "To: <%s>\r\n"
+			   "Call-ID: %s\r\n"
+			   "CSeq: %u SUBSCRIBE\r\n"
+			   "Contact: <%s>\r\n"
+			   "Event: %s\r\n"
+			   "Expires: %u\r\n"
+			   "Accept: %s\r\n"
+			   "Content-Length: 0\r\n"
+			   "\r\n",
+			   node_host(ue->pcscf), ue->routes ? ue->routes : "",
+			   ue->impu, ue->stag, ue->impu, ue->scallid,
+			   ue->scseq, contact, event, expires, ctype);
+	netguard_bind_hint(NULL);
+
+	return err;
+}
+
+
+int ue_unsubscribe(struct ue *ue, ue_done_h *doneh, void *arg)
+{
+	if (!ue)
+		return EINVAL;
+
+	if (!ue->sdlg) {
+		elog(LOG_WARN, node_name(ue->node), "fsm",
+		     "ue(%s): no subscription to end", ue->impu);
+		return ENOENT;
+	}
+
+	tmr_cancel(&ue->tmr_sub);
+	ue->sdoneh = doneh;
+	ue->sarg = arg;
+	ue->sexpires = 0;
+
+	return send_in_dialog(ue, 0);
+}
+
+
+static int body_error(struct ue *ue, const char *fmt, const char *what)
+{
+	(void)re_snprintf(ue->si.error, sizeof(ue->si.error), fmt, what);
+	ue->si.valid = false;
+	elog(LOG_WARN, node_name(ue->node), "sysinfo", "%s",
+	     ue->si.error);
+
+	return EBADMSG;
+}
+
+
+/* The body of CN101409688A step 310, as README.md documents it. */
+static int parse_body(struct ue *ue, const struct sip_msg *msg)
+{
+	const struct odict_entry *mods, *auth, *m;
+	struct odict *od = NULL;
+	struct sysinfo si;
+	const char *s;
+	uint64_t port;
+	int i, err;
+
+	if (!msg_ctype_cmp(&msg->ctyp, "application",
+			   "vnd.imsbed.sysinfo+json"))
+		return body_error(ue, "sysinfo body: Content-Type is not %s",
+				  ctype);
+
+	err = json_decode_odict(&od, 16, (const char *)mbuf_buf(msg->mb),
+				mbuf_get_left(msg->mb), 8);
+	if (err) {
+		mem_deref(od);
+		return body_error(ue, "sysinfo body: %s", "not valid JSON");
+	}
+
+	memset(&si, 0, sizeof(si));
+	s = odict_string(od, "as");
+	str_ncpy(si.as, s ? s : "", sizeof(si.as));
+
+	mods = odict_get_type(od, ODICT_OBJECT, "modules");
+	auth = odict_get_type(od, ODICT_OBJECT, "auth");
+	if (!mods || !auth) {
+		mem_deref(od);
+		return body_error(ue, "sysinfo body: no %s object",
+				  mods ? "auth" : "modules");
+	}
+
+	for (i = 0; i < 3; i++) {
+		m = odict_get_type(mods->u.odict, ODICT_OBJECT, modnames[i]);
+		if (!m || !odict_string(m->u.odict, "ip") ||
+		    !odict_string(m->u.odict, "domain") ||
+		    !odict_get_number(m->u.odict, &port, "port") ||
+		    !port || port > 65535 ||
+		    sa_set_str(&si.addr[i], odict_string(m->u.odict, "ip"),
+			       (uint16_t)port)) {
+			mem_deref(od);
+			return body_error(ue, "sysinfo body: module %s needs"
+					  " domain, ip and port",
+					  modnames[i]);
+		}
+		str_ncpy(si.domain[i], odict_string(m->u.odict, "domain"),
+			 sizeof(si.domain[i]));
+	}
+
+	s = odict_string(auth->u.odict, "token");
+	if (!s) {
+		mem_deref(od);
+		return body_error(ue, "sysinfo body: %s", "auth has no token");
+	}
+	str_ncpy(si.token, s, sizeof(si.token));
+	mem_deref(od);
+
+	si.valid = true;
+	si.notifies = ue->si.notifies;
+	ue->si = si;
+
+	return 0;
+}
+
+
+static void handle_notify(struct ue *ue, const struct sip_msg *msg)
+{
+	const struct sip_hdr *ss = sip_msg_hdr(msg,
+					       SIP_HDR_SUBSCRIPTION_STATE);
+	const struct sip_hdr *ev = sip_msg_hdr(msg, SIP_HDR_EVENT);
+	char contact[256];
+	bool terminated;
+
+	if (!ev || pl_strcmp(&ev->val, "sysinfo") || !ss) {
+		(void)sip_treply(NULL, node_sip(ue->node), msg, 489,
+				 "Bad Event");
+		return;
+	}
+
+	/* RFC 6665 4.1.2.4: a NOTIFY may arrive before the 200 to the
+	 * SUBSCRIBE; it then creates the dialog. */
+	if (!ue->sdlg) {
+		if (!ue->scallid || pl_strcmp(&msg->callid, ue->scallid) ||
+		    pl_strcmp(&msg->to.tag, ue->stag)) {
+			(void)sip_treply(NULL, node_sip(ue->node), msg, 481,
+					 "Subscription Does Not Exist");
+			return;
+		}
+		(void)ue_contact(contact, sizeof(contact), ue);
+		if (dlg_uac(&ue->sdlg, ue->node, msg, true, ue->scseq,
+			    contact)) {
+			(void)sip_treply(NULL, node_sip(ue->node), msg, 500,
+					 "Server Internal Error");
+			return;
+		}
+	}
+	else if (!dlg_match(ue->sdlg, msg) || !dlg_rseq_ok(ue->sdlg, msg)) {
+		(void)sip_treply(NULL, node_sip(ue->node), msg, 481,
+				 "Subscription Does Not Exist");
+		return;
+	}
+
+	++ue->si.notifies;
+	terminated = ss->val.l >= 10 &&
+		!strncasecmp(ss->val.p, "terminated", 10);
+	str_ncpy(ue->sstate, terminated ? "terminated" : "active",
+		 sizeof(ue->sstate));
+
+	if (parse_body(ue, msg)) {
+		(void)sip_treply(NULL, node_sip(ue->node), msg, 400,
+				 "Bad Request");
+	}
+	else {
+		ue->si.error[0] = '\0';
+		(void)sip_treply(NULL, node_sip(ue->node), msg, 200, "OK");
+	}
+
+	if (terminated) {
+		ue->sdlg = mem_deref(ue->sdlg);
+		tmr_cancel(&ue->tmr_sub);
+	}
+}
+
+
+bool ue_sub_request(struct ue *ue, const struct sip_msg *msg)
+{
+	if (!pl_strcmp(&msg->met, "NOTIFY")) {
+		handle_notify(ue, msg);
+		return true;
+	}
+
+	/* A UE is no notifier: a SUBSCRIBE routed to it (a user without a
+	 * sysinfo trigger subscribing to itself) is a Bad Event. */
+	if (!pl_strcmp(&msg->met, "SUBSCRIBE")) {
+		(void)sip_treply(NULL, node_sip(ue->node), msg, 489,
+				 "Bad Event");
+		return true;
+	}
+
+	return false;
+}
+
+
+void ue_sub_close(struct ue *ue)
+{
+	tmr_cancel(&ue->tmr_sub);
+	ue->sreq = mem_deref(ue->sreq);
+	ue->sdlg = mem_deref(ue->sdlg);
+	ue->scallid = mem_deref(ue->scallid);
+}
+
+
+int ue_sub_query(struct re_printf *pf, const struct ue *ue,
+		 const char *what, const char *arg)
+{
+	int i, err = 0;
+	(void)arg;
+
+	if (!str_casecmp(what, "subscription"))
+		return re_hprintf(pf, "%s", ue->sstate[0] ? ue->sstate :
+				  "none");
+
+	if (!str_casecmp(what, "sysinfo")) {
+		if (ue->si.error[0])
+			return re_hprintf(pf, "error: %s", ue->si.error);
+		if (!ue->si.valid)
+			return re_hprintf(pf, "none");
+		err = re_hprintf(pf, "as=%s", ue->si.as);
+		for (i = 0; i < 3; i++)
+			err |= re_hprintf(pf, " %s=%s@%J", modnames[i],
+					  ue->si.domain[i], &ue->si.addr[i]);
+		return err;
+	}
+
+	if (!str_casecmp(what, "notifies"))
+		return re_hprintf(pf, "%u", ue->si.notifies);
+
+	return ENOTSUP;
+}
