@@ -85,7 +85,8 @@ static int body_print(struct mbuf *mb, const struct sub *s)
 
 	/* The test knob: what a broken AS would send. */
 	if (as->corrupt)
-		return mbuf_printf(mb, "{\"as\": \"%s\", \"modules\": {\"gm\":",
+		return mbuf_printf(mb, "{\"as\": \"%s\", "
+				   "\"modules\": {\"gm\":",
 				   node_host(as->node));
 
 	err = mbuf_printf(mb, "{\"version\":%u,\"as\":\"%s\",\"user\":\"%s\","
@@ -144,7 +145,8 @@ static int notify(struct sub *s, const char *reason)
 	if (reason)
 		(void)re_snprintf(hdrs, sizeof(hdrs),
 				  "Event: sysinfo\r\n"
-				  "Subscription-State: terminated;reason=%s\r\n",
+				  "Subscription-State: terminated;"
+				  "reason=%s\r\n",
 				  reason);
 	else
 		(void)re_snprintf(hdrs, sizeof(hdrs),

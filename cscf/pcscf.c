@@ -261,8 +261,7 @@ static void handle_originating(struct pcscf *p, const struct sip_msg *msg)
 	const struct sip_hdr *ppi;
 	struct proxy_fwd fwd;
 	struct preg *r;
-	struct sip_addr pa;
-	struct pl id, rest, first;
+	struct pl id, rest, first, pref;
 	char *hdrs = NULL, icid[160], target[256];
 	bool dialog = pl_isset(&msg->to.tag);
 
@@ -284,10 +283,14 @@ static void handle_originating(struct pcscf *p, const struct sip_msg *msg)
 
 	/* RFC 3325 / TS 24.229 5.2.6.3.1: P-Preferred-Identity is honoured
 	 * only when it names an identity of the registered set. */
-	ppi = sip_msg_hdr(msg, SIP_HDR_P_PREFERRED_IDENTITY);
-	if (ppi && !sip_addr_decode(&pa, &ppi->val) &&
-	    in_set(r->assoc, &pa.auri))
-		id = pa.auri;
+	ppi = sip_msg_xhdr(msg, "P-Preferred-Identity");
+	if (ppi) {
+		/* libre's URI parser takes no tel: URI, so the name-addr
+		 * is read as the text in angle brackets. */
+		rest = ppi->val;
+		if (sipx_uri_next(&rest, &pref) && in_set(r->assoc, &pref))
+			id = pref;
+	}
 
 	if (charging_vector(icid, sizeof(icid), p))
 		return;

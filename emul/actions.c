@@ -94,6 +94,35 @@ static void done_handler(int err, uint16_t scode, void *arg)
 }
 
 
+/* headers: {Name: value, ...} on an action: lines the UE adds. */
+static int extra_headers(char **hp, const struct yml *y, const yml_node *v)
+{
+	const yml_node *h = yml_is_map(v) ? yml_get(y, v, "headers") : NULL;
+	struct mbuf *mb;
+	size_t i;
+	int err = 0;
+
+	if (!h)
+		return 0;
+
+	mb = mbuf_alloc(128);
+	if (!mb)
+		return ENOMEM;
+
+	for (i = 0; i < yml_count(h) && !err; i++)
+		err = mbuf_printf(mb, "%s: %s\r\n",
+				  yml_str(yml_key(y, h, i)),
+				  yml_str(yml_val(y, h, i)));
+
+	mb->pos = 0;
+	if (!err)
+		err = mbuf_strdup(mb, hp, mb->end);
+	mem_deref(mb);
+
+	return err;
+}
+
+
 static uint32_t fetch_mask(const struct yml *y, const yml_node *v)
 {
 	const yml_node *w = yml_is_map(v) ? yml_get(y, v, "what") : NULL;
@@ -126,8 +155,8 @@ static int configure(struct engine *e, const yml_node *v)
 	int i;
 
 	if (yml_get(y, v, "corrupt_notify")) {
-		(void)yml_bool(y, yml_get(y, v, "corrupt_notify"), "", &corrupt,
-			       NULL, 0);
+		(void)yml_bool(y, yml_get(y, v, "corrupt_notify"), "",
+			       &corrupt, NULL, 0);
 		as_corrupt_notify(as, corrupt);
 	}
 
@@ -181,9 +210,14 @@ int action_start(struct engine *e, const yml_node *st)
 		if (yml_is_map(v) && yml_get(y, v, "refresh"))
 			(void)yml_bool(y, yml_get(y, v, "refresh"), "refresh",
 				       &refresh, NULL, 0);
-		err = ue_subscribe(ue, ev ? ev : "sysinfo",
-				   opt_uint(y, v, "expires", 600), refresh,
-				   done_handler, e);
+		char *hdrs = NULL;
+
+		err = extra_headers(&hdrs, y, v);
+		if (!err)
+			err = ue_subscribe(ue, ev ? ev : "sysinfo",
+					   opt_uint(y, v, "expires", 600),
+					   refresh, hdrs, done_handler, e);
+		mem_deref(hdrs);
 	}
 	else if (!strcmp(name, "unsubscribe")) {
 		err = ue_unsubscribe(ue, done_handler, e);
@@ -229,8 +263,23 @@ static int check_ue_action(struct engine *e, const yml_node *v,
 	bool b;
 
 	if (yml_is_map(v)) {
+		const yml_node *h = yml_get(y, v, "headers");
+		size_t i;
+
 		if (yml_check_keys(y, v, keys, what, err, sz))
 			return EINVAL;
+		if (h && !yml_is_map(h))
+			return yml_err(y, h, err, sz, "headers must map header"
+				       " names to values");
+		for (i = 0; i < yml_count(h); i++) {
+			const char *val = yml_str(yml_val(y, h, i));
+
+			/* One line each: no smuggled CR/LF. */
+			if (!val || strpbrk(val, "\r\n"))
+				return yml_err(y, yml_val(y, h, i), err, sz,
+					       "header value must be one"
+					       " line");
+		}
 		if (yml_get(y, v, "expires") &&
 		    yml_uint(y, yml_get(y, v, "expires"), "expires", &u, err,
 			     sz))
@@ -329,7 +378,8 @@ int action_validate(struct engine *e, const yml_node *st, char *err,
 		"ue", "status", "error", NULL
 	};
 	static const char *const ksub[] = {
-		"ue", "event", "expires", "refresh", "status", "error", NULL
+		"ue", "event", "expires", "refresh", "status", "error",
+		"headers", NULL
 	};
 	static const char *const kfetch[] = {
 		"ue", "what", "user", "auth", "status", "error", NULL

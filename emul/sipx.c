@@ -8,14 +8,38 @@
 #include "emul.h"
 
 
+static bool join_handler(const struct sip_hdr *h, const struct sip_msg *msg,
+			 void *arg)
+{
+	struct mbuf *mb = arg;
+	(void)msg;
+
+	return 0 != mbuf_printf(mb, "%s%r", mb->end ? ", " : "", &h->val);
+}
+
+
+/* A header's whole value: libre splits comma-separated values into one
+ * entry each, so a list (P-Associated-URI, say) is joined back. */
 int sipx_hdr_str(char **sp, const struct sip_msg *msg, enum sip_hdrid id)
 {
-	const struct sip_hdr *h = sip_msg_hdr(msg, id);
+	struct mbuf *mb;
+	int err;
 
-	if (!h)
+	if (!sip_msg_hdr(msg, id))
 		return ENOENT;
 
-	return pl_strdup(sp, &h->val);
+	mb = mbuf_alloc(128);
+	if (!mb)
+		return ENOMEM;
+
+	err = sip_msg_hdr_apply(msg, true, id, join_handler, mb) ?
+		ENOMEM : 0;
+	mb->pos = 0;
+	if (!err)
+		err = mbuf_strdup(mb, sp, mb->end);
+	mem_deref(mb);
+
+	return err;
 }
 
 

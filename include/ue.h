@@ -22,8 +22,11 @@ int  ue_alloc(struct ue **up, struct node *node, struct node *pcscf,
 int  ue_register(struct ue *ue, uint32_t expires, bool refresh,
 		 const char *password, ue_done_h *doneh, void *arg);
 int  ue_deregister(struct ue *ue, ue_done_h *doneh, void *arg);
+/* hdrs: extra header lines the UE adds ("Name: value\r\n"...), as a
+ * UE may (P-Preferred-Identity) or a forger would (P-Asserted-Identity). */
 int  ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
-		  bool refresh, ue_done_h *doneh, void *arg);
+		  bool refresh, const char *hdrs, ue_done_h *doneh,
+		  void *arg);
 int  ue_unsubscribe(struct ue *ue, ue_done_h *doneh, void *arg);
 /* mask: bit i for resource i of ue_fetch_names (profile, addressbook,
  * directory, presence, messages); user NULL for our own; auth NULL for

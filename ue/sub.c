@@ -103,7 +103,7 @@ static void refresh_handler(void *arg)
 
 
 int ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
-		 bool refresh, ue_done_h *doneh, void *arg)
+		 bool refresh, const char *hdrs, ue_done_h *doneh, void *arg)
 {
 	char route[96], contact[256];
 	struct uri rt;
@@ -168,11 +168,13 @@ int ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
 			   "Event: %s\r\n"
 			   "Expires: %u\r\n"
 			   "Accept: %s\r\n"
+			   "%s"
 			   "Content-Length: 0\r\n"
 			   "\r\n",
 			   node_host(ue->pcscf), ue->routes ? ue->routes : "",
 			   ue->impu, ue->stag, ue->impu, ue->scallid,
-			   ue->scseq, contact, event, expires, ctype);
+			   ue->scseq, contact, event, expires, ctype,
+			   hdrs ? hdrs : "");
 	netguard_bind_hint(NULL);
 
 	return err;
