@@ -214,21 +214,6 @@ static int reply_ok(struct as *as, const struct sip_msg *msg,
 }
 
 
-/* The subscriber: the identity the core asserted (TS 24.229: the AS
- * trusts P-Asserted-Identity from the S-CSCF), never the From. */
-static int subscriber_of(char *buf, size_t sz, const struct sip_msg *msg)
-{
-	const struct sip_hdr *h = sip_msg_hdr(msg,
-					      SIP_HDR_P_ASSERTED_IDENTITY);
-	struct sip_addr a;
-
-	if (!h || sip_addr_decode(&a, &h->val))
-		return ENOENT;
-
-	return sipx_uri_aor(buf, sz, &a.auri);
-}
-
-
 static void subscribe_initial(struct as *as, const struct sip_msg *msg)
 {
 	uint8_t rnd[TOKEN_BYTES];
@@ -243,7 +228,7 @@ static void subscribe_initial(struct as *as, const struct sip_msg *msg)
 		goto fail;
 
 	s->as = as;
-	if (subscriber_of(s->user, sizeof(s->user), msg)) {
+	if (sipx_asserted_id(s->user, sizeof(s->user), msg)) {
 		mem_deref(s);
 		(void)sip_treply(NULL, node_sip(as->node), msg, 403,
 				 "Forbidden");

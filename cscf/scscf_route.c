@@ -70,21 +70,6 @@ static struct odi *odi_find(struct scscf *s, const struct pl *token)
 }
 
 
-/* The served user of an originating request: the identity the P-CSCF
- * asserted (never one the UE wrote: the P-CSCF removed those). */
-static int served_orig(char *buf, size_t sz, const struct sip_msg *msg)
-{
-	const struct sip_hdr *h = sip_msg_hdr(msg,
-					      SIP_HDR_P_ASSERTED_IDENTITY);
-	struct sip_addr a;
-
-	if (!h || sip_addr_decode(&a, &h->val))
-		return ENOENT;
-
-	return sipx_uri_aor(buf, sz, &a.auri);
-}
-
-
 static int send_fwd(struct scscf *s, const struct sip_msg *msg,
 		    struct ptx *t, const struct proxy_fwd *fwd,
 		    proxy_resp_h *resph, void *arg)
@@ -330,7 +315,7 @@ void scscf_route(struct scscf *s, const struct sip_msg *msg)
 
 	/* Through the Service-Route: the served user's own request. */
 	if (mine && !pl_strcmp(&user, "orig")) {
-		if (served_orig(impu, sizeof(impu), msg) ||
+		if (sipx_asserted_id(impu, sizeof(impu), msg) ||
 		    !scscf_binding(s, impu)) {
 			elog(LOG_INFO, node_name(s->node), "route",
 			     "%r from an unregistered identity: 403",

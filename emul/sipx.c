@@ -342,3 +342,23 @@ bool sipx_creates_dialog(const struct sip_msg *msg)
 		       !pl_strcmp(&msg->met, "SUBSCRIBE") ||
 		       !pl_strcmp(&msg->met, "REFER"));
 }
+
+
+/* The served user's identity as the core asserted it (RFC 3325): the
+ * first P-Asserted-Identity, which the P-CSCF set from the registration. */
+int sipx_asserted_id(char *buf, size_t sz, const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg,
+					      SIP_HDR_P_ASSERTED_IDENTITY);
+	struct pl rest, u;
+
+	if (!h)
+		return ENOENT;
+
+	/* As text in brackets: libre's URI parser takes no tel: URI. */
+	rest = h->val;
+	if (!sipx_uri_next(&rest, &u))
+		return EBADMSG;
+
+	return sipx_uri_aor(buf, sz, &u);
+}

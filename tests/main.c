@@ -22,6 +22,24 @@ static int (*const suites[])(void) = {
 };
 
 
+static void stop(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
+
+void test_run_for(uint32_t ms)
+{
+	struct tmr t;
+
+	tmr_init(&t);
+	tmr_start(&t, ms, stop, NULL);
+	(void)re_main(NULL);
+	tmr_cancel(&t);
+}
+
+
 int main(int argc, char *argv[])
 {
 	unsigned run, failed;

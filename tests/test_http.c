@@ -91,22 +91,6 @@ static const char *nn(const char *s)
 }
 
 
-static void stop(void *arg)
-{
-	(void)arg;
-	re_cancel();
-}
-
-
-static void run_for(uint32_t ms)
-{
-	struct tmr t;
-
-	tmr_init(&t);
-	tmr_start(&t, ms, stop, NULL);
-	(void)re_main(NULL);
-	tmr_cancel(&t);
-}
 
 
 static void rec_handler(const struct msgrec *rec, void *arg)
@@ -180,7 +164,7 @@ static void get(const struct sa *dst, const char *path, const char *auth)
 	CU_ASSERT_PTR_NOT_NULL(req);
 	CU_ASSERT(!fx.done);
 
-	run_for(3000);          /* resph stops the loop */
+	test_run_for(3000);          /* resph stops the loop */
 
 	/* done, the request freed itself and cleared the pointer */
 	CU_ASSERT(fx.done);
@@ -460,7 +444,7 @@ static void raw_exchange(struct raw *r, const struct sa *dst,
 
 	CU_ASSERT_EQUAL_FATAL(tcp_connect(&r->tc, dst, raw_estab, raw_recv,
 					  raw_close, r), 0);
-	run_for(2000);
+	test_run_for(2000);
 	CU_ASSERT(r->closed);
 	r->tc = mem_deref(r->tc);
 }
@@ -568,7 +552,7 @@ static void test_client(void)
 	CU_ASSERT_EQUAL(httpc_get(&req, fx.ue, &a, "as1", "/", NULL,
 				  resp_handler, &fx), 0);
 	req = mem_deref(req);
-	run_for(50);
+	test_run_for(50);
 	CU_ASSERT_EQUAL(fx.calls, 0);
 
 	CU_ASSERT_EQUAL(httpc_get(&req, fx.ue, &a, "as1", "/", NULL, NULL,
@@ -611,7 +595,7 @@ static void test_chain(void)
 					&fx.addr[ASMOD_GM], "as1",
 					"/gm/v1/directory", "Bearer tok1",
 					chain_handler, &fx), 0);
-	run_for(3000);
+	test_run_for(3000);
 	CU_ASSERT_EQUAL(chain_n, 2);
 	CU_ASSERT_PTR_NULL(chain_req);
 	chain_req = mem_deref(chain_req);

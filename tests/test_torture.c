@@ -21,22 +21,6 @@ struct peer {
 };
 
 
-static void stop(void *arg)
-{
-	(void)arg;
-	re_cancel();
-}
-
-
-static void run_for(uint32_t ms)
-{
-	struct tmr t;
-
-	tmr_init(&t);
-	tmr_start(&t, ms, stop, NULL);
-	(void)re_main(NULL);
-	tmr_cancel(&t);
-}
 
 
 static void recv_handler(const struct sa *src, struct mbuf *mb, void *arg)
@@ -125,7 +109,7 @@ static void test_torture(void)
 		CU_ASSERT_EQUAL(send_file(&p, path,
 					  node_addr(emul_node("scscf"))), 0);
 		++files;
-		run_for(20);
+		test_run_for(20);
 	}
 	closedir(dir);
 
@@ -153,7 +137,7 @@ static void test_torture(void)
 					 mb), 0);
 		mem_deref(mb);
 		rx0 = p.rx;
-		run_for(50);
+		test_run_for(50);
 		CU_ASSERT(netguard_refused() > refused0);
 		CU_ASSERT_EQUAL(p.rx, rx0);
 	}
@@ -164,7 +148,7 @@ static void test_torture(void)
 	/* And the core still works: a UE registers end to end. */
 	CU_ASSERT_EQUAL(ue_register(topo_ue(t, "ue1"), 600, false, NULL,
 				    done_handler, &res), 0);
-	run_for(2000);
+	test_run_for(2000);
 	CU_ASSERT_EQUAL(res, 200);
 	CU_ASSERT_EQUAL(ue_state(topo_ue(t, "ue1")), UE_REGISTERED);
 

@@ -3,6 +3,9 @@
 
 #include <CUnit/CUnit.h>
 
+/* main.c: runs libre's loop for ms milliseconds. */
+void test_run_for(uint32_t ms);
+
 int test_yml_suite(void);
 int test_digest_suite(void);
 int test_ifc_suite(void);

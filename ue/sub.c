@@ -107,7 +107,6 @@ int ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
 {
 	char route[96], contact[256];
 	struct uri rt;
-	struct pl pl;
 	int err;
 
 	if (!ue || !event)
@@ -139,12 +138,7 @@ int ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
 	memset(&ue->si, 0, sizeof(ue->si));
 	str_ncpy(ue->sstate, "pending", sizeof(ue->sstate));
 
-	(void)re_snprintf(route, sizeof(route), "sip:%J%s",
-			  node_addr(ue->pcscf),
-			  node_tcp(ue->node) || node_tcp(ue->pcscf) ?
-			  ";transport=tcp" : "");
-	pl_set_str(&pl, route);
-	err = uri_decode(&rt, &pl);
+	err = ue_pcscf_route(&rt, route, sizeof(route), ue);
 	if (err)
 		return err;
 

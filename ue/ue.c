@@ -246,18 +246,10 @@ static int send_register(struct ue *ue, uint32_t expires)
 {
 	char ruri[160], auth[768], route[96];
 	struct uri rt;
-	struct pl pl;
 	int err;
 
 	(void)re_snprintf(ruri, sizeof(ruri), "sip:%s", emul_domain());
-	/* A UE configured for TCP, or one whose P-CSCF is, registers
-	 * over TCP (TS 24.229 allows either). */
-	(void)re_snprintf(route, sizeof(route), "sip:%J%s",
-			  node_addr(ue->pcscf),
-			  node_tcp(ue->node) || node_tcp(ue->pcscf) ?
-			  ";transport=tcp" : "");
-	pl_set_str(&pl, route);
-	err = uri_decode(&rt, &pl);
+	err = ue_pcscf_route(&rt, route, sizeof(route), ue);
 	if (err)
 		return err;
 
@@ -417,6 +409,24 @@ static const struct node_ops ops = {
 	.reqh  = request_handler,
 	.query = query,
 };
+
+
+/* The next hop of every initial request: the P-CSCF's address, over TCP
+ * when the UE or its P-CSCF is configured for it (TS 24.229 allows
+ * either).  buf holds the text the URI points into. */
+int ue_pcscf_route(struct uri *rt, char *buf, size_t sz, const struct ue *ue)
+{
+	struct pl pl;
+
+	if (re_snprintf(buf, sz, "sip:%J%s", node_addr(ue->pcscf),
+			node_tcp(ue->node) || node_tcp(ue->pcscf) ?
+			";transport=tcp" : "") < 0)
+		return ENOMEM;
+
+	pl_set_str(&pl, buf);
+
+	return uri_decode(rt, &pl);
+}
 
 
 int ue_contact(char *buf, size_t sz, const struct ue *ue)

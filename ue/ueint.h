@@ -82,6 +82,8 @@ struct ue {
 
 /* ue.c */
 int ue_contact(char *buf, size_t sz, const struct ue *ue);
+int ue_pcscf_route(struct uri *rt, char *buf, size_t sz,
+		   const struct ue *ue);
 
 /* sub.c */
 bool ue_sub_request(struct ue *ue, const struct sip_msg *msg);
