@@ -5,13 +5,14 @@
 
 #include <stdarg.h>
 #include <sqlite3.h>
+#include <string.h>
 #include <re.h>
 #include "as.h"
 #include "appdb.h"
 
 static const char *const sqlv[ST_MAX] = {
-	"INSERT INTO users (impu, name, src_line, src_col)"
-	" VALUES (?, ?, ?, ?)",
+	"INSERT INTO users (impu, name, phone, src_line, src_col)"
+	" VALUES (?, ?, ?, ?, ?)",
 	"SELECT src_line, src_col FROM users WHERE impu = ?",
 	"INSERT INTO presence (impu, status, note) VALUES (?, ?, ?)",
 	"INSERT INTO contact (owner, name, number, uri) VALUES (?, ?, ?, ?)",
@@ -37,6 +38,12 @@ static const char *const sqlv[ST_MAX] = {
 	" AND c.uri IS NOT NULL ORDER BY g.contact",
 	"SELECT sender, time, text FROM message WHERE owner = ?"
 	" ORDER BY id",
+	"SELECT phone FROM users WHERE impu = ?",
+	"SELECT number FROM contact WHERE owner = ? AND deleted = 0"
+	" AND number IS NOT NULL AND name = ? COLLATE NOCASE ORDER BY id",
+	"SELECT n.number FROM directory AS d"
+	" JOIN directory_number AS n ON n.entry = d.id"
+	" WHERE d.name = ? COLLATE NOCASE AND n.pos = 0 ORDER BY d.id",
 };
 
 /* IMPUs compare without case, as the AS host's registration table does.
@@ -50,6 +57,7 @@ static const char *const sqlv[ST_MAX] = {
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS users ("
 	" impu TEXT PRIMARY KEY COLLATE NOCASE, name TEXT NOT NULL,"
+	" phone TEXT,"
 	" book_version INTEGER NOT NULL DEFAULT 0,"
 	" src_line INTEGER, src_col INTEGER) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS presence ("
@@ -78,7 +86,11 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS message ("
 	" id INTEGER PRIMARY KEY, owner TEXT NOT NULL COLLATE NOCASE,"
 	" sender TEXT NOT NULL, time TEXT NOT NULL, text TEXT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS message_by_owner ON message (owner, id);";
+	"CREATE INDEX IF NOT EXISTS message_by_owner ON message (owner, id);"
+	"CREATE INDEX IF NOT EXISTS contact_by_name"
+	" ON contact (owner, name COLLATE NOCASE);"
+	"CREATE INDEX IF NOT EXISTS directory_by_name"
+	" ON directory (name COLLATE NOCASE);";
 
 /* The topology is the source of truth: a load replaces what was there */
 static const char clear_sql[] =
@@ -499,4 +511,85 @@ int appdb_messages(struct appdb *db, const char *impu, char **jsonp)
 
 	return user_doc(db, impu, "messages", ST_MSGS, obj_row, keys,
 			jsonp);
+}
+
+
+/* The user's own phone, as the click-to-dial client is configured with
+ * it (CN102916966A: the nurse's phone is known to the HIS client). */
+int appdb_user_phone(struct appdb *db, const char *impu, char *buf,
+		     size_t sz)
+{
+	sqlite3_stmt *st;
+	const unsigned char *s;
+	int e;
+
+	if (!db || !impu || !buf)
+		return EINVAL;
+
+	st = db->stv[ST_PHONE];
+	e = appdb_st_bind(st, "s", impu);
+	if (e)
+		return e;
+
+	if (sqlite3_step(st) != SQLITE_ROW ||
+	    !(s = sqlite3_column_text(st, 0))) {
+		appdb_st_done(st);
+		return ENOENT;
+	}
+
+	str_ncpy(buf, (const char *)s, sz);
+	appdb_st_done(st);
+
+	return 0;
+}
+
+
+static size_t numbers(sqlite3_stmt *st, char (*numv)[APPDB_NUMBER],
+		      size_t max, size_t n)
+{
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *s = sqlite3_column_text(st, 0);
+		size_t i;
+		bool dup = false;
+
+		for (i = 0; s && i < n; i++)
+			dup |= !strcmp(numv[i], (const char *)s);
+		if (s && !dup)
+			str_ncpy(numv[n++], (const char *)s, APPDB_NUMBER);
+	}
+	appdb_st_done(st);
+
+	return n;
+}
+
+
+/* A callee by name (CN102916966A step 3): the owner's personal entries
+ * first, then the enterprise directory; names may repeat, so every
+ * distinct number found is returned. */
+int appdb_lookup_name(struct appdb *db, const char *owner, const char *name,
+		      char (*numv)[APPDB_NUMBER], size_t max, size_t *np)
+{
+	size_t n = 0;
+	int e;
+
+	if (!db || !name || !numv || !np)
+		return EINVAL;
+
+	if (owner) {
+		e = appdb_st_bind(db->stv[ST_BOOK_NAME], "ss", owner, name);
+		if (e)
+			return e;
+		n = numbers(db->stv[ST_BOOK_NAME], numv, max, 0);
+	}
+
+	if (!n) {
+		e = appdb_st_bind(db->stv[ST_DIR_NAME], "s", name);
+		if (e)
+			return e;
+		n = numbers(db->stv[ST_DIR_NAME], numv, max, 0);
+	}
+
+	*np = n;
+
+	return n ? 0 : ENOENT;
 }

@@ -21,6 +21,9 @@ enum appdb_stmt {
 	ST_DIRNUMS,
 	ST_FRIENDS,
 	ST_MSGS,
+	ST_PHONE,
+	ST_BOOK_NAME,
+	ST_DIR_NAME,
 	ST_MAX
 };
 

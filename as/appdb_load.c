@@ -63,7 +63,8 @@ static const struct field dir_fields[] = {
 static const struct field user_fields[] = {
 	{"impu", CK_URI, true}, {"name", CK_NAME, true},
 	{"contacts", CK_CHILD, false}, {"presence", CK_CHILD, false},
-	{"messages", CK_CHILD, false}, {NULL, CK_TEXT, false}
+	{"messages", CK_CHILD, false}, {"phone", CK_E164, false},
+	{NULL, CK_TEXT, false}
 };
 
 static const struct field contact_fields[] = {
@@ -413,8 +414,8 @@ static int load_user(const struct load *l, const yml_node *n,
 		return EINVAL;
 
 	in = yml_get(l->y, n, "impu");
-	e = appdb_st_insert(l->db->stv[ST_INS_USER], "ssii", v[0], v[1],
-			    (sqlite3_int64)yml_line(in),
+	e = appdb_st_insert(l->db->stv[ST_INS_USER], "sssii", v[0], v[1],
+			    v[5], (sqlite3_int64)yml_line(in),
 			    (sqlite3_int64)yml_col(in));
 	if (e == EEXIST)
 		return dup_user(l, in, v[0], what);

@@ -34,6 +34,7 @@ static void as_destructor(void *arg)
 
 	size_t i;
 
+	c2d_flush(as);
 	sysinfo_flush(as);
 	for (i = 0; i < ASMOD_COUNT; i++)
 		mem_deref(as->mods[i]);
@@ -121,7 +122,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 		return true;
 	}
 
-	if (sysinfo_request(as, msg))
+	if (sysinfo_request(as, msg) || c2d_request(as, msg))
 		return true;
 
 	if (!pl_strcmp(&msg->met, "ACK"))
@@ -129,7 +130,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 
 	(void)sip_treplyf(NULL, NULL, node_sip(as->node), msg, false, 405,
 			  "Method Not Allowed",
-			  "Allow: REGISTER, SUBSCRIBE\r\n"
+			  "Allow: REGISTER, SUBSCRIBE, REFER, BYE\r\n"
 			  "Content-Length: 0\r\n\r\n");
 	return true;
 }
@@ -143,6 +144,9 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 
 	if (!str_casecmp(what, "subscriptions"))
 		return re_hprintf(pf, "%u", sysinfo_count(as));
+
+	if (!str_casecmp(what, "calls"))
+		return re_hprintf(pf, "%u", c2d_count(as));
 
 	if (!str_casecmp(what, "http_requests")) {
 		uint32_t n = 0;

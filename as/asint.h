@@ -11,7 +11,13 @@ struct as {
 	struct list subs;               /* sysinfo subscriptions */
 	struct hash *tokens;            /* the same, by HTTP token */
 	bool corrupt;                   /* test knob: a broken body */
+	struct list calls;              /* click-to-dial calls */
 };
+
+/* c2d.c */
+bool c2d_request(struct as *as, const struct sip_msg *msg);
+uint32_t c2d_count(const struct as *as);
+void c2d_flush(struct as *as);
 
 /* sysinfo.c */
 bool sysinfo_request(struct as *as, const struct sip_msg *msg);

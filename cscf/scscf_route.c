@@ -166,7 +166,7 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 			return isc_route(s, msg, t, target,
 					 scscf_binding(s, target) ?
 					 IFC_TERM_REG : IFC_TERM_UNREG, 0,
-					 false);
+					 first_pass);
 
 		(void)re_snprintf(target, sizeof(target), "sip:%s",
 				  emul_domain());

@@ -13,7 +13,7 @@
 
 static const char *const actions[] = {
 	"register", "deregister", "subscribe", "unsubscribe", "fetch",
-	"configure", "wait", NULL
+	"configure", "refer", "hangup", "phone", "wait", NULL
 };
 
 
@@ -229,6 +229,38 @@ int action_start(struct engine *e, const yml_node *st)
 			       yml_str(yml_get(y, v, "auth")) : NULL,
 			       done_handler, e);
 	}
+	else if (!strcmp(name, "refer")) {
+		const char *to = yml_str(yml_get(y, v, "name"));
+		const char *svc = yml_str(yml_get(y, v, "service"));
+		char target[128], refer_to[160];
+
+		/* The callee travels as a name: the user part of a URI in
+		 * names.<domain> (README: click-to-dial). */
+		(void)re_snprintf(target, sizeof(target), "%s",
+				  svc ? svc : "");
+		if (!svc)
+			(void)re_snprintf(target, sizeof(target),
+					  "sip:c2d@%s", emul_domain());
+		(void)re_snprintf(refer_to, sizeof(refer_to),
+				  "sip:%s@names.%s", to, emul_domain());
+		err = ue_refer(ue, target, refer_to, done_handler, e);
+	}
+	else if (!strcmp(name, "hangup")) {
+		err = ue_hangup(ue, done_handler, e);
+	}
+	else if (!strcmp(name, "phone")) {
+		static const char *const modes[] = {
+			"answer", "busy", "decline", "no-answer", NULL
+		};
+		const char *m = yml_str(yml_get(y, v, "mode"));
+		int i;
+
+		for (i = 0; modes[i] && str_cmp(modes[i], m); i++)
+			;
+		ue_set_answer(ue, (enum ue_answer)i,
+			      opt_uint(y, v, "delay_ms", 20));
+		tmr_start(&e->tmr_settle, 0, engine_settled, e);
+	}
 	else if (!strcmp(name, "configure")) {
 		err = configure(e, v);
 		if (!err)
@@ -384,6 +416,12 @@ int action_validate(struct engine *e, const yml_node *st, char *err,
 	static const char *const kfetch[] = {
 		"ue", "what", "user", "auth", "status", "error", NULL
 	};
+	static const char *const krefer[] = {
+		"ue", "name", "service", "status", "error", NULL
+	};
+	static const char *const kphone[] = {
+		"ue", "mode", "delay_ms", NULL
+	};
 	const struct yml *y = e->y;
 	const char *name = NULL;
 	const yml_node *v = action_of(y, st, &name);
@@ -403,6 +441,29 @@ int action_validate(struct engine *e, const yml_node *st, char *err,
 			check_fetch(e, v, err, sz) ? EINVAL : 0;
 	if (!strcmp(name, "configure"))
 		return check_configure(e, v, err, sz);
+	if (!strcmp(name, "hangup"))
+		return check_ue_action(e, v, name, kdereg, err, sz);
+	if (!strcmp(name, "refer")) {
+		const char *n = yml_str(yml_get(y, v, "name"));
+
+		if (check_ue_action(e, v, name, krefer, err, sz))
+			return EINVAL;
+		if (!n || !*n || strpbrk(n, "@:;<> \r\n"))
+			return yml_err(y, v, err, sz, "refer: name must be a"
+				       " plain name such as Mary");
+		return 0;
+	}
+	if (!strcmp(name, "phone")) {
+		const char *m = yml_str(yml_get(y, v, "mode"));
+
+		if (check_ue_action(e, v, name, kphone, err, sz))
+			return EINVAL;
+		if (!m || (strcmp(m, "answer") && strcmp(m, "busy") &&
+			   strcmp(m, "decline") && strcmp(m, "no-answer")))
+			return yml_err(y, v, err, sz, "phone: mode must be"
+				       " answer, busy, decline or no-answer");
+		return 0;
+	}
 	if (!strcmp(name, "wait"))
 		return yml_double(y, v, "wait", &d, err, sz);
 

@@ -262,10 +262,15 @@ int dlg_request(struct sip_request **reqp, struct dlg *d, const char *met,
 	struct pl pl;
 	struct sa dst;
 	char routebuf[96];
+	bool ack;
 	int err;
 
 	if (!d || !met)
 		return EINVAL;
+
+	/* RFC 3261 13.2.2.4: the ACK of a 2xx is its own transaction with
+	 * the INVITE's CSeq number, sent once, answered by nobody. */
+	ack = !strcmp(met, "ACK");
 
 	/* Loose routing: the first route is the next hop, the remote
 	 * target stays the Request-URI (RFC 3261 12.2.1.1). */
@@ -290,7 +295,8 @@ int dlg_request(struct sip_request **reqp, struct dlg *d, const char *met,
 			  "Contact: <%s>\r\n"
 			  "%s",
 			  d->routes ? d->routes : "", d->luri, d->ltag,
-			  d->ruri, d->rtag, d->callid, ++d->lseq, met,
+			  d->ruri, d->rtag, d->callid,
+			  ack ? d->lseq : ++d->lseq, met,
 			  d->lcontact, hdrs ? hdrs : "");
 	if (body && body->l)
 		err |= mbuf_printf(mb, "Content-Type: %s\r\n"
@@ -311,11 +317,39 @@ int dlg_request(struct sip_request **reqp, struct dlg *d, const char *met,
 		goto out;
 
 	netguard_bind_hint(node_addr(d->node));
-	err = sip_request(reqp, node_sip(d->node), true, met, -1, d->target,
-			  -1, &u, mb, 0, NULL, resph, arg);
+	err = sip_request(ack ? NULL : reqp, node_sip(d->node), !ack, met,
+			  -1, d->target, -1, &u, mb, 0, NULL,
+			  ack ? NULL : resph, arg);
 	netguard_bind_hint(NULL);
 
  out:
 	mem_deref(mb);
 	return err;
+}
+
+
+/* A 2xx to a re-sent request refreshes the remote target (RFC 3261
+ * 12.2.1.2); so does a target refresh request. */
+int dlg_update_target(struct dlg *d, const struct sip_msg *msg)
+{
+	char *t = NULL;
+	int err;
+
+	if (!d || !msg)
+		return EINVAL;
+
+	err = contact_uri(&t, msg);
+	if (err)
+		return err;
+
+	mem_deref(d->target);
+	d->target = t;
+
+	return 0;
+}
+
+
+uint32_t dlg_lseq(const struct dlg *d)
+{
+	return d ? d->lseq : 0;
 }

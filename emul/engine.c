@@ -119,6 +119,43 @@ void engine_fail(struct engine *e, const char *fmt, ...)
 static void next_step(void *arg);
 
 
+static void media_count(struct engine *e, const struct msgrec *rec)
+{
+	size_t i;
+
+	for (i = 0; i < MEDIA_SUMS; i++) {
+		struct media_sum *m = &e->media[i];
+
+		if (!m->packets) {
+			str_ncpy(m->src, rec->src, sizeof(m->src));
+			str_ncpy(m->dst, rec->dst, sizeof(m->dst));
+		}
+		else if (strcmp(m->src, rec->src) ||
+			 strcmp(m->dst, rec->dst)) {
+			continue;
+		}
+		++m->packets;
+		return;
+	}
+}
+
+
+static void media_print(struct engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < MEDIA_SUMS && e->media[i].packets; i++) {
+		if (!e->quiet)
+			(void)re_printf("          %-8s -> %-8s media: %u SRTP"
+					" packets\n", e->media[i].src,
+					e->media[i].dst,
+					e->media[i].packets);
+	}
+
+	memset(e->media, 0, sizeof(e->media));
+}
+
+
 static void rec_handler(const struct msgrec *rec, void *arg)
 {
 	struct engine *e = arg;
@@ -127,6 +164,11 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 
 	if (e->finished)
 		return;
+
+	if (!strcmp(rec->proto, "rtp")) {
+		media_count(e, rec);
+		return;
+	}
 
 	r = mem_zalloc(sizeof(*r), lrec_destructor);
 	mb = mbuf_alloc(rec->len);
@@ -198,7 +240,8 @@ static int print_mb(const char *p, size_t size, void *arg)
 static int run_check(struct engine *e, const yml_node *c)
 {
 	static const char *const fixed[] = {
-		"node", "equals", "contains", "regex", "absent", NULL
+		"node", "equals", "contains", "regex", "absent", "at_least",
+		NULL
 	};
 	const struct yml *y = e->y;
 	const char *nname = yml_str(yml_get(y, c, "node"));
@@ -257,6 +300,8 @@ static void step_end(struct engine *e)
 	bool strict = true;
 	char fail[1200];
 	size_t i;
+
+	media_print(e);
 
 	if (exp) {
 		if (yml_get(y, st, "strict"))

@@ -17,6 +17,15 @@ struct lrec {
 	bool used;
 };
 
+/* Media is summarised per direction, not shown packet by packet. */
+struct media_sum {
+	char src[32];
+	char dst[32];
+	uint32_t packets;
+};
+
+enum { MEDIA_SUMS = 8 };
+
 struct engine {
 	struct yml *y;
 	struct yml *ty;                 /* topology file, when separate */
@@ -33,6 +42,7 @@ struct engine {
 	double settle;
 	bool settling;
 	bool quiet;
+	struct media_sum media[MEDIA_SUMS];
 	bool finished;
 	enum scen_result result;
 	char fail[1536];

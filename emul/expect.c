@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Expected ladders: arrows matched against the messages a step produced.
- * Each arrow takes the first unused message it matches.  Arrows from the
- * same sender must keep their listed order (a node sends one thing after
- * another); arrows from different senders may interleave, since nodes
- * run side by side on one event loop and a 200 and the NOTIFY behind it
- * may cross.  Strict windows allow no extra message. */
+ * Each arrow takes the first unused message it matches.  Arrows of one
+ * sender in one call (Call-ID) must keep their listed order: a node
+ * handles a dialog one message after the other.  Anything else may
+ * interleave, since nodes run side by side on one event loop and a 200
+ * and the NOTIFY behind it, or two calls through one proxy, may cross.
+ * Strict windows allow no extra message. */
 
 #include <regex.h>
 #include <string.h>
@@ -80,6 +81,17 @@ static bool match_value(struct engine *e, const yml_node *m,
 	if (!val) {
 		(void)re_snprintf(why, wsz, "missing");
 		return false;
+	}
+
+	/* A number of at least this much: media counters, say. */
+	if ((n = yml_get(y, m, "at_least")) != NULL) {
+		long want = atol(yml_str(n) ? yml_str(n) : "0");
+
+		if (atol(val) < want) {
+			(void)re_snprintf(why, wsz, "expected at least %ld,"
+					  " got '%s'", want, val);
+			return false;
+		}
 	}
 
 	if ((n = yml_get(y, m, "equals")) != NULL) {
@@ -303,11 +315,19 @@ static const char *arrow_str(char *buf, size_t sz, const struct yml *y,
 }
 
 
-static bool same_sender(const struct yml *y, const yml_node *a,
-			const yml_node *b)
+static bool ordered(const struct yml *y, const yml_node *a,
+		    const yml_node *b, const struct lrec *ra,
+		    const struct lrec *rb)
 {
-	return !str_cmp(yml_str(yml_get(y, a, "from")),
-			yml_str(yml_get(y, b, "from")));
+	if (str_cmp(yml_str(yml_get(y, a, "from")),
+		    yml_str(yml_get(y, b, "from"))))
+		return false;
+
+	/* HTTP has no Call-ID: one sender's requests are in order. */
+	if (!ra->msg || !rb->msg)
+		return true;
+
+	return !pl_cmp(&ra->msg->callid, &rb->msg->callid);
 }
 
 
@@ -386,7 +406,8 @@ int expect_check(struct engine *e, const yml_node *arrows, bool strict,
 			const yml_node *a = yml_item(y, arrows, i);
 			const yml_node *b = yml_item(y, arrows, k);
 
-			if (pos[k]->idx > pos[i]->idx || !same_sender(y, a, b))
+			if (pos[k]->idx > pos[i]->idx ||
+			    !ordered(y, a, b, pos[i], pos[k]))
 				continue;
 
 			(void)re_snprintf(fail, fsz, "arrow %zu (%s) came"

@@ -114,7 +114,9 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 		"binding", "bindings", "assoc", "third_party", "state",
 		"registered", "service_route", "expires", "last_status",
 		"subscription", "sysinfo", "notifies", "fetched",
-		"subscriptions", "http_requests", NULL
+		"subscriptions", "http_requests", "call", "calls",
+		"media_sent", "media_received", "media_auth_failures",
+		"refer", "refer_notifies", NULL
 	};
 	size_t i, j, nq = 0;
 
@@ -132,7 +134,7 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 
 		if (!strcmp(k, "node") || !strcmp(k, "equals") ||
 		    !strcmp(k, "contains") || !strcmp(k, "regex") ||
-		    !strcmp(k, "absent"))
+		    !strcmp(k, "absent") || !strcmp(k, "at_least"))
 			continue;
 
 		for (j = 0; queries[j]; j++)
@@ -148,9 +150,10 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 			       " (binding, third_party, state, ...)");
 
 	if (!yml_get(y, c, "equals") && !yml_get(y, c, "contains") &&
-	    !yml_get(y, c, "regex") && !yml_get(y, c, "absent"))
+	    !yml_get(y, c, "regex") && !yml_get(y, c, "absent") &&
+	    !yml_get(y, c, "at_least"))
 		return yml_err(y, c, err, sz, "check needs equals, contains,"
-			       " regex or absent");
+			       " regex, absent or at_least");
 
 	return 0;
 }
@@ -163,7 +166,8 @@ int scen_validate(struct engine *e, char *err, size_t sz)
 	};
 	static const char *const skeys[] = {
 		"register", "deregister", "subscribe", "unsubscribe", "fetch",
-		"configure", "wait", "expect", "check", "note", "strict", NULL
+		"configure", "refer", "hangup", "phone", "wait", "expect",
+		"check", "note", "strict", NULL
 	};
 	const struct yml *y = e->y;
 	size_t i, j, acts;

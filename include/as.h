@@ -37,6 +37,13 @@ int  appdb_directory(struct appdb *db, char **jsonp);
 int  appdb_presence(struct appdb *db, const char *impu, char **jsonp);
 int  appdb_messages(struct appdb *db, const char *impu, char **jsonp);
 
+enum { APPDB_NUMBER = 24 };
+int  appdb_user_phone(struct appdb *db, const char *impu, char *buf,
+		      size_t sz);
+int  appdb_lookup_name(struct appdb *db, const char *owner,
+		       const char *name, char (*numv)[APPDB_NUMBER],
+		       size_t max, size_t *np);
+
 /* ---- module.c: the GM, IM and PS modules, real HTTP servers ---- */
 enum asmod_kind {
 	ASMOD_GM = 0,           /* group management: profile, books */

@@ -120,6 +120,8 @@ bool dlg_match(const struct dlg *d, const struct sip_msg *msg);
 bool dlg_rseq_ok(struct dlg *d, const struct sip_msg *msg);
 const char *dlg_callid(const struct dlg *d);
 const char *dlg_ltag(const struct dlg *d);
+int  dlg_update_target(struct dlg *d, const struct sip_msg *msg);
+uint32_t dlg_lseq(const struct dlg *d);
 int  dlg_request(struct sip_request **reqp, struct dlg *d, const char *met,
 		 const char *hdrs, const char *ctype, const struct pl *body,
 		 sip_resp_h *resph, void *arg);

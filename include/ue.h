@@ -34,6 +34,27 @@ int  ue_unsubscribe(struct ue *ue, ue_done_h *doneh, void *arg);
 int  ue_fetch(struct ue *ue, uint32_t mask, const char *user,
 	      const char *auth, ue_done_h *doneh, void *arg);
 int  ue_fetch_bit(const char *name);
+enum ue_call_state {
+	UE_CALL_IDLE = 0,
+	UE_CALL_RINGING,
+	UE_CALL_ANSWERED,       /* 200 sent, waiting for the ACK */
+	UE_CALL_ESTABLISHED,
+	UE_CALL_ENDED,
+};
+
+/* What the phone does with the next INVITE. */
+enum ue_answer {
+	UE_ANSWER = 0,          /* ring, then answer after the delay */
+	UE_BUSY,                /* 486 Busy Here */
+	UE_DECLINE,             /* 603 Decline */
+	UE_NO_ANSWER,           /* ring until CANCEL */
+};
+
+int  ue_hangup(struct ue *ue, ue_done_h *doneh, void *arg);
+void ue_set_answer(struct ue *ue, enum ue_answer mode, uint32_t delay_ms);
+const char *ue_call_state_name(enum ue_call_state st);
+int  ue_refer(struct ue *ue, const char *target, const char *refer_to,
+	      ue_done_h *doneh, void *arg);
 enum ue_state ue_state(const struct ue *ue);
 const char *ue_state_name(enum ue_state st);
 const char *ue_impu(const struct ue *ue);

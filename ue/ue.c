@@ -43,6 +43,8 @@ static void destructor(void *arg)
 
 	ue_sub_close(ue);
 	ue_fetch_close(ue);
+	ue_call_close(ue);
+	ue_refer_close(ue);
 	tmr_cancel(&ue->tmr_refresh);
 	mem_deref(ue->req);
 	mem_deref(ue->impu);
@@ -383,6 +385,9 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 		return re_hprintf(pf, "%u", ue->last_status);
 	if (!str_casecmp(what, "fetched"))
 		return ue_fetch_query(pf, ue, what, arg);
+	if (!ue_call_query(pf, ue, what, arg) ||
+	    !ue_refer_query(pf, ue, what, arg))
+		return 0;
 
 	return ue_sub_query(pf, ue, what, arg);
 }
@@ -392,14 +397,16 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	struct ue *ue = arg;
 
-	if (ue_sub_request(ue, msg))
+	if (ue_call_request(ue, msg) || ue_refer_request(ue, msg) ||
+	    ue_sub_request(ue, msg))
 		return true;
 
 	if (!pl_strcmp(&msg->met, "ACK"))
 		return true;
 
 	(void)sip_treplyf(NULL, NULL, node_sip(ue->node), msg, false, 405,
-			  "Method Not Allowed", "Allow: NOTIFY\r\n"
+			  "Method Not Allowed",
+			  "Allow: INVITE, ACK, BYE, NOTIFY\r\n"
 			  "Content-Length: 0\r\n\r\n");
 	return true;
 }

@@ -25,6 +25,20 @@ struct fetched {
 enum { FETCH_PROFILE = 0, FETCH_ADDRESSBOOK, FETCH_DIRECTORY,
        FETCH_PRESENCE, FETCH_MESSAGES, FETCH_COUNT };
 
+struct call {
+	enum ue_call_state state;
+	struct dlg *dlg;
+	struct sip_strans *st;          /* the INVITE being answered */
+	struct sip_msg *inv;
+	struct sip_request *req;        /* our BYE */
+	struct media *media;
+	struct tmr tmr;                 /* answer delay */
+	struct sa peer;                 /* where the other side's RTP goes */
+	char peer_key[64];
+	bool offer_in_invite;
+	uint32_t calls;
+};
+
 struct ue {
 	struct node *node;
 	struct node *pcscf;
@@ -78,6 +92,23 @@ struct ue {
 	char fetch_auth[128];           /* Authorization value to send */
 	ue_done_h *fdoneh;
 	void *farg;
+
+	/* phone (call.c) */
+	struct call call;
+	enum ue_answer answer;
+	uint32_t answer_delay;
+	ue_done_h *cdoneh;
+	void *carg;
+
+	/* click-to-dial client (refer.c) */
+	struct sip_request *rreq;
+	struct dlg *rdlg;
+	char *rcallid;
+	char rtag[17];
+	char rstatus[64];               /* last sipfrag status line */
+	uint32_t rnotifies;
+	ue_done_h *rdoneh;
+	void *rarg;
 };
 
 /* ue.c */
@@ -90,6 +121,18 @@ bool ue_sub_request(struct ue *ue, const struct sip_msg *msg);
 void ue_sub_close(struct ue *ue);
 int  ue_sub_query(struct re_printf *pf, const struct ue *ue,
 		  const char *what, const char *arg);
+
+/* call.c */
+bool ue_call_request(struct ue *ue, const struct sip_msg *msg);
+void ue_call_close(struct ue *ue);
+int  ue_call_query(struct re_printf *pf, const struct ue *ue,
+		   const char *what, const char *arg);
+
+/* refer.c */
+bool ue_refer_request(struct ue *ue, const struct sip_msg *msg);
+void ue_refer_close(struct ue *ue);
+int  ue_refer_query(struct re_printf *pf, const struct ue *ue,
+		    const char *what, const char *arg);
 
 /* fetch.c */
 void ue_fetch_close(struct ue *ue);

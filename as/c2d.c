@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Click-to-dial (CN102916966A) as third-party call control.  A REFER
+ * from the caller's client names the callee; the AS answers 202 and
+ * reports through NOTIFYs of message/sipfrag (RFC 3515), calls the
+ * caller's own phone without an offer, takes the offer from its 200,
+ * offers it to the callee it found in the cloud address book, and gives
+ * the caller's phone the callee's answer in the ACK: RFC 3725 flow I,
+ * chosen because it needs no re-INVITE and no media-less dialog, and
+ * it is what the patent's step order (caller first, then callee) gives.
+ * Afterwards a BYE from either phone ends the other leg. */
+
+#include <string.h>
+#include <re.h>
+#include "emul.h"
+#include "as.h"
+#include "asint.h"
+
+enum c2d_state {
+	C2D_CALLING_A,          /* INVITE to the caller's phone */
+	C2D_CALLING_B,          /* INVITE to the callee */
+	C2D_CONNECTED,
+	C2D_DONE,
+};
+
+struct c2d {
+	struct le le;
+	struct as *as;
+	enum c2d_state state;
+	struct dlg *rdlg;               /* the REFER's subscription */
+	struct sip_request *nreq;
+	struct sip_request *req_a;
+	struct sip_request *req_b;
+	struct dlg *dlg_a;
+	struct dlg *dlg_b;
+	char scscf[128];                /* S-CSCF host the REFER came by */
+	char caller[256];               /* the asserted identity */
+	char phone_a[32];
+	char phone_b[32];
+	char name[64];
+	char *offer;                    /* from the caller's phone's 200 */
+	char callid_a[40];
+	char callid_b[40];
+};
+
+static void c2d_end(struct c2d *c);
+
+
+static void c2d_destructor(void *arg)
+{
+	struct c2d *c = arg;
+
+	list_unlink(&c->le);
+	mem_deref(c->nreq);
+	mem_deref(c->req_a);
+	mem_deref(c->req_b);
+	mem_deref(c->rdlg);
+	mem_deref(c->dlg_a);
+	mem_deref(c->dlg_b);
+	mem_deref(c->offer);
+}
+
+
+static void notify_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	struct c2d *c = arg;
+
+	if (!err && msg && msg->scode < 200)
+		return;
+
+	c->nreq = NULL;
+}
+
+
+/* RFC 3515 2.4.5: the state of the referred call, as a status line. */
+static void notify(struct c2d *c, uint16_t scode, const char *reason,
+		   bool final)
+{
+	char hdrs[128], frag[128];
+	struct pl body;
+
+	if (!c->rdlg)
+		return;
+
+	(void)re_snprintf(frag, sizeof(frag), "SIP/2.0 %u %s\r\n", scode,
+			  reason);
+	(void)re_snprintf(hdrs, sizeof(hdrs), "Event: refer\r\n"
+			  "Subscription-State: %s\r\n",
+			  final ? "terminated;reason=noresource" :
+			  "active;expires=60");
+	pl_set_str(&body, frag);
+
+	c->nreq = mem_deref(c->nreq);
+	(void)dlg_request(&c->nreq, c->rdlg, "NOTIFY", hdrs,
+			  "message/sipfrag;version=2.0", &body, notify_resp,
+			  c);
+}
+
+
+static int invite(struct c2d *c, struct sip_request **reqp,
+		  const char *phone, const char *sdp, sip_resp_h *resph,
+		  char *callid, size_t csz)
+{
+	struct node *s = NULL;
+	struct uri route;
+	struct pl pl;
+	struct sa dst;
+	char rbuf[96], ruri[48], next[160];
+	int err;
+
+	/* TS 24.229 5.7.5: an AS calling on the user's behalf sends to
+	 * the S-CSCF's originating entry, with the user's identity. */
+	(void)re_snprintf(next, sizeof(next), "sip:%s", c->scscf);
+	pl_set_str(&pl, next);
+	if (uri_decode(&route, &pl) || emul_resolve(&dst, &s, &route))
+		return ENOENT;
+	(void)re_snprintf(rbuf, sizeof(rbuf), "sip:%J%s", &dst,
+			  node_tcp(s) ? ";transport=tcp" : "");
+	pl_set_str(&pl, rbuf);
+	err = uri_decode(&route, &pl);
+	if (err)
+		return err;
+
+	(void)re_snprintf(ruri, sizeof(ruri), "tel:%s", phone);
+	(void)re_snprintf(callid, csz, "%016llx@%s", emul_rand_u64(),
+			  node_host(c->as->node));
+
+	netguard_bind_hint(node_addr(c->as->node));
+	err = sip_requestf(reqp, node_sip(c->as->node), true, "INVITE",
+			   ruri, &route, NULL, NULL, resph, c,
+			   "Route: <sip:orig@%s;lr>\r\n"
+			   "From: \"Click-to-dial\" <%s>;tag=%016llx\r\n"
+			   "To: <%s>\r\n"
+			   "Call-ID: %s\r\n"
+			   "CSeq: 1 INVITE\r\n"
+			   "Contact: <sip:c2d@%s>\r\n"
+			   "P-Asserted-Identity: <%s>\r\n"
+			   "%s"
+			   "Content-Length: %zu\r\n"
+			   "\r\n%s",
+			   c->scscf, c->caller, emul_rand_u64(), ruri, callid,
+			   node_host(c->as->node), c->caller,
+			   sdp ? "Content-Type: application/sdp\r\n" : "",
+			   sdp ? strlen(sdp) : (size_t)0, sdp ? sdp : "");
+	netguard_bind_hint(NULL);
+
+	return err;
+}
+
+
+/* The callee refused or vanished: the caller's phone, answered with an
+ * offer nobody takes, gets an answer declining the stream (port 0, RFC
+ * 3264 6) in its ACK and then a BYE. */
+static void release_a(struct c2d *c)
+{
+	static const char decline[] =
+		"v=0\r\no=- 0 1 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 0.0.0.0\r\n"
+		"t=0 0\r\nm=audio 0 RTP/SAVP 0\r\n";
+	struct pl body;
+
+	if (!c->dlg_a)
+		return;
+
+	pl_set_str(&body, decline);
+	(void)dlg_request(NULL, c->dlg_a, "ACK", NULL, "application/sdp",
+			  &body, NULL, NULL);
+	(void)dlg_request(NULL, c->dlg_a, "BYE", NULL, NULL, NULL, NULL,
+			  NULL);
+	c->dlg_a = mem_deref(c->dlg_a);
+}
+
+
+static void resp_b(int err, const struct sip_msg *msg, void *arg)
+{
+	struct c2d *c = arg;
+	char contact[128];
+	struct pl body;
+
+	if (!err && msg && msg->scode < 200)
+		return;
+
+	c->req_b = NULL;
+
+	if (err || msg->scode >= 300) {
+		uint16_t sc = err ? 408 : msg->scode;
+
+		elog(LOG_INFO, node_name(c->as->node), "c2d",
+		     "%s (+%s) did not take the call: %u", c->name,
+		     c->phone_b, sc);
+		release_a(c);
+		notify(c, sc, err ? "Request Timeout" : sipx_reason(sc),
+		       true);
+		c2d_end(c);
+		return;
+	}
+
+	(void)re_snprintf(contact, sizeof(contact), "sip:c2d@%s",
+			  node_host(c->as->node));
+	if (dlg_uac(&c->dlg_b, c->as->node, msg, false, 1, contact)) {
+		release_a(c);
+		notify(c, 500, "Server Internal Error", true);
+		c2d_end(c);
+		return;
+	}
+
+	/* Both legs answer: ACK the callee, and give the caller's phone
+	 * the callee's answer in its ACK. */
+	body.p = (const char *)mbuf_buf(msg->mb);
+	body.l = mbuf_get_left(msg->mb);
+	(void)dlg_request(NULL, c->dlg_b, "ACK", NULL, NULL, NULL, NULL,
+			  NULL);
+	(void)dlg_request(NULL, c->dlg_a, "ACK", NULL, "application/sdp",
+			  &body, NULL, NULL);
+
+	c->state = C2D_CONNECTED;
+	elog(LOG_INFO, node_name(c->as->node), "c2d", "%s connected to %s",
+	     c->caller, c->name);
+	notify(c, 200, "OK", true);
+}
+
+
+static void resp_a(int err, const struct sip_msg *msg, void *arg)
+{
+	struct c2d *c = arg;
+	char contact[128];
+
+	if (!err && msg && msg->scode < 200)
+		return;
+
+	c->req_a = NULL;
+
+	/* The caller's own phone did not answer: the callee is never
+	 * called. */
+	if (err || msg->scode >= 300) {
+		uint16_t sc = err ? 408 : msg->scode;
+
+		notify(c, sc, err ? "Request Timeout" : sipx_reason(sc),
+		       true);
+		c2d_end(c);
+		return;
+	}
+
+	(void)re_snprintf(contact, sizeof(contact), "sip:c2d@%s",
+			  node_host(c->as->node));
+	if (dlg_uac(&c->dlg_a, c->as->node, msg, false, 1, contact) ||
+	    re_sdprintf(&c->offer, "%b", mbuf_buf(msg->mb),
+			mbuf_get_left(msg->mb))) {
+		notify(c, 500, "Server Internal Error", true);
+		c2d_end(c);
+		return;
+	}
+
+	c->state = C2D_CALLING_B;
+	if (invite(c, &c->req_b, c->phone_b, c->offer, resp_b, c->callid_b,
+		   sizeof(c->callid_b))) {
+		release_a(c);
+		notify(c, 500, "Server Internal Error", true);
+		c2d_end(c);
+	}
+}
+
+
+static void c2d_end(struct c2d *c)
+{
+	c->state = C2D_DONE;
+	if (!c->dlg_a && !c->dlg_b && !c->nreq)
+		mem_deref(c);
+}
+
+
+/* RFC 3515: the REFER of CN102916966A step 1. */
+static void refer(struct as *as, const struct sip_msg *msg)
+{
+	const struct sip_hdr *rt = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
+	char numv[4][APPDB_NUMBER], contact[128];
+	struct node *from = emul_node_by_addr(&msg->src);
+	struct sip_addr to;
+	struct c2d *c;
+	size_t n = 0, i;
+	int err;
+
+	if (!rt || sip_addr_decode(&to, &rt->val) ||
+	    !pl_isset(&to.uri.user)) {
+		(void)sip_treply(NULL, node_sip(as->node), msg, 400,
+				 "Bad Request");
+		return;
+	}
+
+	c = mem_zalloc(sizeof(*c), c2d_destructor);
+	if (!c)
+		return;
+	c->as = as;
+	list_append(&as->calls, &c->le, c);
+
+	/* The caller is who the core asserted; the client has no say. */
+	if (sipx_asserted_id(c->caller, sizeof(c->caller), msg) ||
+	    appdb_user_phone(as->db, c->caller, c->phone_a,
+			     sizeof(c->phone_a))) {
+		(void)sip_treply(NULL, node_sip(as->node), msg, 403,
+				 "Forbidden");
+		mem_deref(c);
+		return;
+	}
+
+	(void)pl_strcpy(&to.uri.user, c->name, sizeof(c->name));
+	str_ncpy(c->scscf, from ? node_host(from) : "", sizeof(c->scscf));
+
+	(void)re_snprintf(contact, sizeof(contact), "sip:%s",
+			  node_host(as->node));
+	err = dlg_uas(&c->rdlg, as->node, msg, contact);
+	if (err) {
+		(void)sip_treply(NULL, node_sip(as->node), msg, 500,
+				 "Server Internal Error");
+		mem_deref(c);
+		return;
+	}
+
+	(void)sip_treplyf(NULL, NULL, node_sip(as->node), msg, true, 202,
+			  "Accepted", "Contact: <%s>\r\n"
+			  "Content-Length: 0\r\n\r\n", contact);
+	notify(c, 100, "Trying", false);
+
+	/* CN102916966A step 3, done first so that a name nobody has does
+	 * not ring the caller's phone for nothing. */
+	err = appdb_lookup_name(as->db, c->caller, c->name, numv,
+				N_ELEM(numv), &n);
+	if (err) {
+		notify(c, 404, "Not Found", true);
+		c2d_end(c);
+		return;
+	}
+	if (n > 1) {
+		char line[64];
+
+		/* RFC 3261 21.3.1: several candidates, none chosen. */
+		for (i = 0; i < n; i++)
+			elog(LOG_INFO, node_name(as->node), "c2d",
+			     "%s: candidate %s", c->name, numv[i]);
+		(void)re_snprintf(line, sizeof(line), "Multiple Choices");
+		notify(c, 300, line, true);
+		c2d_end(c);
+		return;
+	}
+	str_ncpy(c->phone_b, numv[0], sizeof(c->phone_b));
+
+	c->state = C2D_CALLING_A;
+	if (invite(c, &c->req_a, c->phone_a, NULL, resp_a, c->callid_a,
+		   sizeof(c->callid_a))) {
+		notify(c, 500, "Server Internal Error", true);
+		c2d_end(c);
+	}
+}
+
+
+static struct c2d *find(struct as *as, const struct sip_msg *msg,
+			bool *is_a)
+{
+	struct le *le;
+
+	for (le = as->calls.head; le; le = le->next) {
+		struct c2d *c = le->data;
+
+		if (c->dlg_a && dlg_match(c->dlg_a, msg)) {
+			*is_a = true;
+			return c;
+		}
+		if (c->dlg_b && dlg_match(c->dlg_b, msg)) {
+			*is_a = false;
+			return c;
+		}
+		if (c->rdlg && dlg_match(c->rdlg, msg))
+			return c;
+	}
+
+	return NULL;
+}
+
+
+bool c2d_request(struct as *as, const struct sip_msg *msg)
+{
+	struct c2d *c;
+	bool is_a = false;
+
+	if (!pl_strcmp(&msg->met, "REFER") && !pl_isset(&msg->to.tag)) {
+		refer(as, msg);
+		return true;
+	}
+
+	if (pl_strcmp(&msg->met, "BYE"))
+		return false;
+
+	c = find(as, msg, &is_a);
+	if (!c || (!c->dlg_a && !c->dlg_b)) {
+		(void)sip_treply(NULL, node_sip(as->node), msg, 481,
+				 "Call/Transaction Does Not Exist");
+		return true;
+	}
+
+	(void)sip_treply(NULL, node_sip(as->node), msg, 200, "OK");
+
+	/* RFC 3725 section 7: a BYE on one leg ends the other. */
+	if (is_a) {
+		c->dlg_a = mem_deref(c->dlg_a);
+		if (c->dlg_b)
+			(void)dlg_request(NULL, c->dlg_b, "BYE", NULL, NULL,
+					  NULL, NULL, NULL);
+		c->dlg_b = mem_deref(c->dlg_b);
+	}
+	else {
+		c->dlg_b = mem_deref(c->dlg_b);
+		if (c->dlg_a)
+			(void)dlg_request(NULL, c->dlg_a, "BYE", NULL, NULL,
+					  NULL, NULL, NULL);
+		c->dlg_a = mem_deref(c->dlg_a);
+	}
+
+	c2d_end(c);
+
+	return true;
+}
+
+
+uint32_t c2d_count(const struct as *as)
+{
+	return as ? list_count(&as->calls) : 0;
+}
+
+
+void c2d_flush(struct as *as)
+{
+	list_flush(&as->calls);
+}
