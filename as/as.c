@@ -202,6 +202,7 @@ int as_alloc(struct as **ap, struct node *node, const struct as_cfg *cfg)
 
 	as->node = node;
 	as->db = cfg->db;
+	as->ring_ms = cfg->ring_ms ? cfg->ring_ms : 30000;
 	err  = hash_alloc(&as->regs, 1024);
 	err |= hash_alloc(&as->tokens, 64);
 	err |= wheel_alloc(&as->wheel, 4096);

@@ -12,6 +12,7 @@ struct as {
 	struct hash *tokens;            /* the same, by HTTP token */
 	bool corrupt;                   /* test knob: a broken body */
 	struct list calls;              /* click-to-dial calls */
+	uint32_t ring_ms;
 };
 
 /* c2d.c */

@@ -40,6 +40,8 @@ struct c2d {
 	char *offer;                    /* from the caller's phone's 200 */
 	char callid_a[40];
 	char callid_b[40];
+	struct tmr tmr;                 /* how long a phone may ring */
+	bool timed_out;
 };
 
 static void c2d_end(struct c2d *c);
@@ -50,6 +52,7 @@ static void c2d_destructor(void *arg)
 	struct c2d *c = arg;
 
 	list_unlink(&c->le);
+	tmr_cancel(&c->tmr);
 	mem_deref(c->nreq);
 	mem_deref(c->req_a);
 	mem_deref(c->req_b);
@@ -68,6 +71,10 @@ static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 		return;
 
 	c->nreq = NULL;
+
+	/* The final NOTIFY answered: a finished call can go now. */
+	if (c->state == C2D_DONE)
+		c2d_end(c);
 }
 
 
@@ -169,6 +176,30 @@ static void release_a(struct c2d *c)
 }
 
 
+/* A phone rang too long: CANCEL it (RFC 3261 9.1); its 487 then tells
+ * the client 480, what a callee who does not answer means. */
+static void ring_timeout(void *arg)
+{
+	struct c2d *c = arg;
+
+	c->timed_out = true;
+	if (c->state == C2D_CALLING_A)
+		sip_request_cancel(c->req_a);
+	else if (c->state == C2D_CALLING_B)
+		sip_request_cancel(c->req_b);
+}
+
+
+static uint16_t outcome(const struct c2d *c, int err,
+			const struct sip_msg *msg)
+{
+	if (c->timed_out || err == ETIMEDOUT)
+		return 480;
+
+	return err ? 503 : msg->scode;
+}
+
+
 static void resp_b(int err, const struct sip_msg *msg, void *arg)
 {
 	struct c2d *c = arg;
@@ -179,16 +210,16 @@ static void resp_b(int err, const struct sip_msg *msg, void *arg)
 		return;
 
 	c->req_b = NULL;
+	tmr_cancel(&c->tmr);
 
 	if (err || msg->scode >= 300) {
-		uint16_t sc = err ? 408 : msg->scode;
+		uint16_t sc = outcome(c, err, msg);
 
 		elog(LOG_INFO, node_name(c->as->node), "c2d",
 		     "%s (+%s) did not take the call: %u", c->name,
 		     c->phone_b, sc);
 		release_a(c);
-		notify(c, sc, err ? "Request Timeout" : sipx_reason(sc),
-		       true);
+		notify(c, sc, sipx_reason(sc), true);
 		c2d_end(c);
 		return;
 	}
@@ -227,14 +258,14 @@ static void resp_a(int err, const struct sip_msg *msg, void *arg)
 		return;
 
 	c->req_a = NULL;
+	tmr_cancel(&c->tmr);
 
 	/* The caller's own phone did not answer: the callee is never
 	 * called. */
 	if (err || msg->scode >= 300) {
-		uint16_t sc = err ? 408 : msg->scode;
+		uint16_t sc = outcome(c, err, msg);
 
-		notify(c, sc, err ? "Request Timeout" : sipx_reason(sc),
-		       true);
+		notify(c, sc, sipx_reason(sc), true);
 		c2d_end(c);
 		return;
 	}
@@ -250,6 +281,8 @@ static void resp_a(int err, const struct sip_msg *msg, void *arg)
 	}
 
 	c->state = C2D_CALLING_B;
+	c->timed_out = false;
+	tmr_start(&c->tmr, c->as->ring_ms, ring_timeout, c);
 	if (invite(c, &c->req_b, c->phone_b, c->offer, resp_b, c->callid_b,
 		   sizeof(c->callid_b))) {
 		release_a(c);
@@ -342,7 +375,9 @@ static void refer(struct as *as, const struct sip_msg *msg)
 	}
 	str_ncpy(c->phone_b, numv[0], sizeof(c->phone_b));
 
+	/* BLACKLIST-CHECK */
 	c->state = C2D_CALLING_A;
+	tmr_start(&c->tmr, as->ring_ms, ring_timeout, c);
 	if (invite(c, &c->req_a, c->phone_a, NULL, resp_a, c->callid_a,
 		   sizeof(c->callid_a))) {
 		notify(c, 500, "Server Internal Error", true);

@@ -241,9 +241,15 @@ int action_start(struct engine *e, const yml_node *st)
 		if (!svc)
 			(void)re_snprintf(target, sizeof(target),
 					  "sip:c2d@%s", emul_domain());
+		char *hdrs = NULL;
+
 		(void)re_snprintf(refer_to, sizeof(refer_to),
 				  "sip:%s@names.%s", to, emul_domain());
-		err = ue_refer(ue, target, refer_to, done_handler, e);
+		err = extra_headers(&hdrs, y, v);
+		if (!err)
+			err = ue_refer(ue, target, refer_to, hdrs,
+				       done_handler, e);
+		mem_deref(hdrs);
 	}
 	else if (!strcmp(name, "hangup")) {
 		err = ue_hangup(ue, done_handler, e);
@@ -417,7 +423,7 @@ int action_validate(struct engine *e, const yml_node *st, char *err,
 		"ue", "what", "user", "auth", "status", "error", NULL
 	};
 	static const char *const krefer[] = {
-		"ue", "name", "service", "status", "error", NULL
+		"ue", "name", "service", "status", "error", "headers", NULL
 	};
 	static const char *const kphone[] = {
 		"ue", "mode", "delay_ms", NULL

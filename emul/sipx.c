@@ -174,6 +174,7 @@ const char *sipx_reason(uint16_t scode)
 	switch (scode) {
 
 	case 100: return "Trying";
+	case 300: return "Multiple Choices";
 	case 180: return "Ringing";
 	case 183: return "Session Progress";
 	case 200: return "OK";
@@ -196,8 +197,12 @@ const char *sipx_reason(uint16_t scode)
 	case 489: return "Bad Event";
 	case 500: return "Server Internal Error";
 	case 501: return "Not Implemented";
+	case 488: return "Not Acceptable Here";
 	case 503: return "Service Unavailable";
 	case 504: return "Server Time-out";
+	case 600: return "Busy Everywhere";
+	case 603: return "Decline";
+	case 604: return "Does Not Exist Anywhere";
 	default:  return scode < 300 ? "OK" : "Error";
 	}
 }

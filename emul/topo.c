@@ -230,6 +230,15 @@ static int as_modules(struct as_cfg *cfg, struct topo *t, struct node *n,
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->db = t->appdb;
 
+	if (yml_get(y, nn, "ring_timeout")) {
+		double secs;
+
+		if (yml_double(y, yml_get(y, nn, "ring_timeout"),
+			       "ring_timeout", &secs, err, sz))
+			return EINVAL;
+		cfg->ring_ms = (uint32_t)(secs * 1000);
+	}
+
 	if (mods && yml_check_keys(y, mods, names, "modules", err, sz))
 		return EINVAL;
 
@@ -376,7 +385,7 @@ static int load_nodes(struct topo *t, const struct yml *y,
 	static const char *const keys[] = {
 		"name", "role", "addr", "transport", "impi", "impu",
 		"password", "pcscf", "min_expires", "max_expires", "down",
-		"modules", NULL
+		"modules", "ring_timeout", NULL
 	};
 	yml_node *nodes = yml_get(y, root, "nodes");
 	size_t i, pass;

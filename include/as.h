@@ -12,6 +12,8 @@ struct as_cfg {
 	struct appdb *db;                       /* the cloud database */
 	struct sa mods[3];                      /* GM, IM, PS addresses */
 	bool mod_down[3];                       /* listed, not listening */
+	uint32_t ring_ms;                       /* click-to-dial: how long
+						 * a phone may ring */
 };
 
 int as_alloc(struct as **ap, struct node *node, const struct as_cfg *cfg);
@@ -43,6 +45,10 @@ int  appdb_user_phone(struct appdb *db, const char *impu, char *buf,
 int  appdb_lookup_name(struct appdb *db, const char *owner,
 		       const char *name, char (*numv)[APPDB_NUMBER],
 		       size_t max, size_t *np);
+/* true when the user whose phone is callee_phone has the caller (by
+ * IMPU or by phone number) in their blacklist group. */
+bool appdb_blacklisted(struct appdb *db, const char *callee_phone,
+		       const char *caller_impu, const char *caller_phone);
 
 /* ---- module.c: the GM, IM and PS modules, real HTTP servers ---- */
 enum asmod_kind {

@@ -220,3 +220,8 @@ typedef void (httpc_resp_h)(int err, const struct http_msg *msg,
 int httpc_get(struct httpc **reqp, struct node *from, const struct sa *dst,
 	      const char *host, const char *path, const char *auth,
 	      httpc_resp_h *resph, void *arg);
+/* Any method, with a body of Content-Type ctype when body is set. */
+int httpc_request(struct httpc **reqp, struct node *from,
+		  const struct sa *dst, const char *host, const char *method,
+		  const char *path, const char *auth, const char *ctype,
+		  const char *body, httpc_resp_h *resph, void *arg);

@@ -54,7 +54,7 @@ int  ue_hangup(struct ue *ue, ue_done_h *doneh, void *arg);
 void ue_set_answer(struct ue *ue, enum ue_answer mode, uint32_t delay_ms);
 const char *ue_call_state_name(enum ue_call_state st);
 int  ue_refer(struct ue *ue, const char *target, const char *refer_to,
-	      ue_done_h *doneh, void *arg);
+	      const char *hdrs, ue_done_h *doneh, void *arg);
 enum ue_state ue_state(const struct ue *ue);
 const char *ue_state_name(enum ue_state st);
 const char *ue_impu(const struct ue *ue);

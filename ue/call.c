@@ -175,8 +175,8 @@ static void ack(struct ue *ue, const struct sip_msg *msg)
 		body.l = mbuf_get_left(msg->mb);
 		if (sdp_parse(&body, &c->peer, c->peer_key,
 			      sizeof(c->peer_key))) {
-			elog(LOG_WARN, node_name(ue->node), "call",
-			     "ACK without a usable SDP answer");
+			elog(LOG_INFO, node_name(ue->node), "call",
+			     "ACK declines the stream: no media");
 			call_state(ue, UE_CALL_ESTABLISHED, "ACK (no media)");
 			return;
 		}
@@ -311,7 +311,8 @@ int ue_call_query(struct re_printf *pf, const struct ue *ue,
 	media_counts(ue->call.media, &sent, &rcvd, &fail);
 
 	if (!str_casecmp(what, "call"))
-		return re_hprintf(pf, "%s", ue_call_state_name(ue->call.state));
+		return re_hprintf(pf, "%s",
+				  ue_call_state_name(ue->call.state));
 	if (!str_casecmp(what, "calls"))
 		return re_hprintf(pf, "%u", ue->call.calls);
 	if (!str_casecmp(what, "media_sent"))

@@ -52,7 +52,7 @@ static void refer_resp(int err, const struct sip_msg *msg, void *arg)
 
 
 int ue_refer(struct ue *ue, const char *target, const char *refer_to,
-	     ue_done_h *doneh, void *arg)
+	     const char *hdrs, ue_done_h *doneh, void *arg)
 {
 	char route[96], contact[256];
 	struct uri rt;
@@ -98,11 +98,12 @@ int ue_refer(struct ue *ue, const char *target, const char *refer_to,
 			   "Contact: <%s>\r\n"
 			   "Refer-To: <%s>\r\n"
 			   "Referred-By: <%s>\r\n"
+			   "%s"
 			   "Content-Length: 0\r\n"
 			   "\r\n",
 			   node_host(ue->pcscf), ue->routes ? ue->routes : "",
 			   ue->impu, ue->rtag, target, ue->rcallid, contact,
-			   refer_to, ue->impu);
+			   refer_to, ue->impu, hdrs ? hdrs : "");
 	netguard_bind_hint(NULL);
 
 	return err;

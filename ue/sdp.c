@@ -38,7 +38,8 @@ int sdp_parse(const struct pl *body, struct sa *rtp, char *key64,
 	if (re_regex(body->p, body->l, "c=IN IP4 [0-9.]+", &ip) ||
 	    re_regex(body->p, body->l, "m=audio [0-9]+ RTP/SAVP", &port) ||
 	    re_regex(body->p, body->l,
-		     "a=crypto:[0-9]+ AES_CM_128_HMAC_SHA1_80 inline:[^|\r\n]+",
+		     "a=crypto:[0-9]+ AES_CM_128_HMAC_SHA1_80 "
+		     "inline:[^|\r\n]+",
 		     NULL, &key))
 		return EBADMSG;
 
