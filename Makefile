@@ -3,9 +3,9 @@
 # Targets: all run test bench deps format clean.  SANITIZE=1 builds with
 # AddressSanitizer + UBSan into build/asan so both builds can coexist.
 
-PKGS     := libre libsrtp2 sqlite3 yaml-0.1
+PKGS     := libre libsrtp2 sqlite3 yaml-0.1 libcrypto
 DEBS     := libre-dev libsrtp2-dev libsqlite3-dev libyaml-dev libcunit1-dev \
-	    pkg-config gcc make
+	    libssl-dev pkg-config gcc make
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 # libre's headers want the HAVE_ flags its own build used (re.mk); struct sa
@@ -64,7 +64,7 @@ $(TEST_BIN): $(CORE_OBJS) $(TEST_OBJS)
 	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcunit $(LDLIBS)
 
 run: all
-	./$(BIN) run scenarios/sysinfo.yaml
+	./$(BIN) run scenarios/sysinfo.yaml scenarios/click-to-dial.yaml
 
 # Unit suites first, then every scenario over the wire; tools/test.sh adds
 # the counts up into the one closing line 'N passed, N failed'.

@@ -253,6 +253,13 @@ int as_module_set(struct as *as, int kind, const struct sa *addr,
 }
 
 
+void as_ring_timeout(struct as *as, uint32_t ms)
+{
+	if (as && ms)
+		as->ring_ms = ms;
+}
+
+
 void as_corrupt_notify(struct as *as, bool on)
 {
 	if (as)

@@ -154,6 +154,14 @@ static int configure(struct engine *e, const yml_node *v)
 	struct sa sa;
 	int i;
 
+	if (yml_get(y, v, "ring_timeout")) {
+		double secs = 0;
+
+		(void)yml_double(y, yml_get(y, v, "ring_timeout"), "", &secs,
+				 NULL, 0);
+		as_ring_timeout(as, (uint32_t)(secs * 1000));
+	}
+
 	if (yml_get(y, v, "corrupt_notify")) {
 		(void)yml_bool(y, yml_get(y, v, "corrupt_notify"), "",
 			       &corrupt, NULL, 0);
@@ -365,7 +373,8 @@ static int check_configure(struct engine *e, const yml_node *v, char *err,
 			   size_t sz)
 {
 	static const char *const keys[] = {
-		"node", "module", "addr", "down", "corrupt_notify", NULL
+		"node", "module", "addr", "down", "corrupt_notify",
+		"ring_timeout", NULL
 	};
 	const struct yml *y = e->y;
 	const char *node = yml_str(yml_get(y, v, "node"));
@@ -388,6 +397,13 @@ static int check_configure(struct engine *e, const yml_node *v, char *err,
 	    yml_bool(y, yml_get(y, v, "corrupt_notify"), "corrupt_notify",
 		     &b, err, sz))
 		return EINVAL;
+	if (yml_get(y, v, "ring_timeout")) {
+		double d;
+
+		if (yml_double(y, yml_get(y, v, "ring_timeout"),
+			       "ring_timeout", &d, err, sz))
+			return EINVAL;
+	}
 
 	if (!mod)
 		return 0;

@@ -451,6 +451,10 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 		       &e->settle, msg, sz))
 		goto out;
 
+	/* Under valgrind every step takes longer: let the user wait more. */
+	if (o && o->settle > e->settle)
+		e->settle = o->settle;
+
 	if (load_topology(e, path, msg, sz))
 		goto out;
 

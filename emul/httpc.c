@@ -233,15 +233,48 @@ static void close_handler(int err, void *arg)
 }
 
 
-int httpc_get(struct httpc **reqp, struct node *from, const struct sa *dst,
-	      const char *host, const char *path, const char *auth,
-	      httpc_resp_h *resph, void *arg)
+/* RFC 9110 9.3: POST and PUT give their content a meaning, so they say
+ * its length even when it is empty */
+static int print_request(struct mbuf *mb, const char *host,
+			 const char *method, const char *path,
+			 const char *auth, const char *ctype, const char *body)
+{
+	bool content = body || !strcmp(method, "POST") ||
+		!strcmp(method, "PUT");
+	size_t blen = body ? strlen(body) : 0;
+	int err;
+
+	err = mbuf_printf(mb, "%s %s HTTP/1.1\r\n"
+			  "Host: %s\r\n", method, path, host);
+	if (!err && auth)
+		err = mbuf_printf(mb, "Authorization: %s\r\n", auth);
+	if (!err)
+		err = mbuf_write_str(mb, "Accept: application/json\r\n"
+				     "User-Agent: imsbed\r\n"
+				     "Connection: close\r\n");
+	if (!err && content && ctype)
+		err = mbuf_printf(mb, "Content-Type: %s\r\n", ctype);
+	if (!err && content)
+		err = mbuf_printf(mb, "Content-Length: %zu\r\n", blen);
+	if (!err)
+		err = mbuf_write_str(mb, "\r\n");
+	if (!err && blen)
+		err = mbuf_write_mem(mb, (const uint8_t *)body, blen);
+
+	return err;
+}
+
+
+int httpc_request(struct httpc **reqp, struct node *from,
+		  const struct sa *dst, const char *host, const char *method,
+		  const char *path, const char *auth, const char *ctype,
+		  const char *body, httpc_resp_h *resph, void *arg)
 {
 	struct httpc *h;
 	struct sa laddr;
 	int err;
 
-	if (!from || !dst || !host || !path || !resph)
+	if (!from || !dst || !host || !method || !path || !resph)
 		return EINVAL;
 
 	h = mem_zalloc(sizeof(*h), destructor);
@@ -260,14 +293,7 @@ int httpc_get(struct httpc **reqp, struct node *from, const struct sa *dst,
 		goto out;
 	}
 
-	err = mbuf_printf(h->req, "GET %s HTTP/1.1\r\n"
-			  "Host: %s\r\n", path, host);
-	if (!err && auth)
-		err = mbuf_printf(h->req, "Authorization: %s\r\n", auth);
-	if (!err)
-		err = mbuf_write_str(h->req, "Accept: application/json\r\n"
-				     "User-Agent: imsbed\r\n"
-				     "Connection: close\r\n\r\n");
+	err = print_request(h->req, host, method, path, auth, ctype, body);
 	if (err)
 		goto out;
 
@@ -309,4 +335,13 @@ int httpc_get(struct httpc **reqp, struct node *from, const struct sa *dst,
 	}
 
 	return err;
+}
+
+
+int httpc_get(struct httpc **reqp, struct node *from, const struct sa *dst,
+	      const char *host, const char *path, const char *auth,
+	      httpc_resp_h *resph, void *arg)
+{
+	return httpc_request(reqp, from, dst, host, "GET", path, auth, NULL,
+			     NULL, resph, arg);
 }

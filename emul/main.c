@@ -33,6 +33,8 @@ static const char usage[] =
 "\n"
 "options:\n"
 "  --trace FILE         write every message sent as JSON Lines\n"
+"  --settle SECONDS     quiet time that ends a step, at least (slow\n"
+"                       machines, valgrind)\n"
 "  -q, --quiet          no live ladder (run)\n"
 "  -v, --verbose        more log lines (twice for debug)\n"
 "  -h, --help           this text\n"
@@ -42,6 +44,7 @@ static const char usage[] =
 
 struct opts {
 	const char *trace;
+	double settle;
 	bool quiet;
 };
 
@@ -63,7 +66,7 @@ static void raise_fd_limit(void)
 
 static int cmd_run(int argc, char *argv[], const struct opts *o)
 {
-	struct scen_opts so = {.quiet = o->quiet};
+	struct scen_opts so = {.quiet = o->quiet, .settle = o->settle};
 	int i, rc = EXIT_PASS;
 	char msg[2048];
 
@@ -167,11 +170,10 @@ static int collect(char ***filesp, size_t *np, const char *arg)
 
 static int cmd_test(int argc, char *argv[], const struct opts *o)
 {
-	struct scen_opts so = {.quiet = true};
+	struct scen_opts so = {.quiet = true, .settle = o->settle};
 	char **files = NULL, msg[2048];
 	size_t n = 0, i, pass = 0, fail = 0;
 	int a, rc = EXIT_PASS;
-	(void)o;
 
 	if (argc == 0) {
 		if (collect(&files, &n, "scenarios"))
@@ -354,6 +356,8 @@ int main(int argc, char *argv[])
 		for (i = 0; i < argc; i++) {
 			if (!strcmp(argv[i], "--trace") && i + 1 < argc)
 				o.trace = argv[++i];
+			else if (!strcmp(argv[i], "--settle") && i + 1 < argc)
+				o.settle = atof(argv[++i]);
 			else if (!strcmp(argv[i], "-q") ||
 				 !strcmp(argv[i], "--quiet"))
 				o.quiet = true;

@@ -195,6 +195,7 @@ enum scen_result {
 struct scen_opts {
 	bool quiet;             /* no live ladder */
 	double timeout;         /* seconds for the whole scenario */
+	double settle;          /* at least this many seconds of quiet */
 };
 
 enum scen_result scen_run(const char *path, const struct scen_opts *o,
