@@ -146,8 +146,8 @@ static void media_print(struct engine *e)
 
 	for (i = 0; i < MEDIA_SUMS && e->media[i].packets; i++) {
 		if (!e->quiet)
-			(void)re_printf("          %-8s -> %-8s media: %u SRTP"
-					" packets\n", e->media[i].src,
+			(void)re_printf("          %-11s -> %-11s media: %u"
+					" SRTP packets\n", e->media[i].src,
 					e->media[i].dst,
 					e->media[i].packets);
 	}

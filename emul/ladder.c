@@ -13,12 +13,12 @@ int ladder_line(char *buf, size_t sz, double t, const char *src,
 
 	if (msg->req)
 		n = re_snprintf(buf, sz,
-				"%8.3f  %-8s -> %-8s %r %r  (CSeq %u %r)",
+				"%8.3f  %-11s -> %-11s %r %r  (CSeq %u %r)",
 				t, src, dst[0] ? dst : "?", &msg->met,
 				&msg->ruri, msg->cseq.num, &msg->cseq.met);
 	else
 		n = re_snprintf(buf, sz,
-				"%8.3f  %-8s -> %-8s %u %r  (CSeq %u %r)",
+				"%8.3f  %-11s -> %-11s %u %r  (CSeq %u %r)",
 				t, src, dst[0] ? dst : "?", msg->scode,
 				&msg->reason, msg->cseq.num, &msg->cseq.met);
 
@@ -32,11 +32,11 @@ int ladder_http_line(char *buf, size_t sz, double t, const char *src,
 	int n;
 
 	if (pl_isset(&msg->met))
-		n = re_snprintf(buf, sz, "%8.3f  %-8s -> %-8s HTTP %r %r",
+		n = re_snprintf(buf, sz, "%8.3f  %-11s -> %-11s HTTP %r %r",
 				t, src, dst[0] ? dst : "?", &msg->met,
 				&msg->path);
 	else
-		n = re_snprintf(buf, sz, "%8.3f  %-8s -> %-8s HTTP %u %r",
+		n = re_snprintf(buf, sz, "%8.3f  %-11s -> %-11s HTTP %u %r",
 				t, src, dst[0] ? dst : "?", msg->scode,
 				&msg->reason);
 

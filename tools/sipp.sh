@@ -23,7 +23,7 @@ if sipp -sf tests/sipp/register.xml -i 127.0.0.1 -p 5099 -m 1 -nostdin \
 	kill -INT $srv
 	wait $srv
 	if grep -q "stopped after" "$dir/serve.log" &&
-	   grep -q "pcscf    -> ext      200 OK" "$dir/serve.log"; then
+	   grep -Eq "pcscf +-> ext +200 OK" "$dir/serve.log"; then
 		echo "sipp: 1 passed, 0 failed"
 		exit 0
 	fi
