@@ -13,7 +13,7 @@
 
 static const char *const actions[] = {
 	"register", "deregister", "subscribe", "unsubscribe", "fetch",
-	"configure", "refer", "hangup", "phone", "wait", NULL
+	"configure", "refer", "hangup", "phone", "book", "wait", NULL
 };
 
 
@@ -118,6 +118,102 @@ static int extra_headers(char **hp, const struct yml *y, const yml_node *v)
 	if (!err)
 		err = mbuf_strdup(mb, hp, mb->end);
 	mem_deref(mb);
+
+	return err;
+}
+
+
+static int json_str(struct mbuf *mb, const char *s)
+{
+	int err = mbuf_write_u8(mb, '"');
+
+	for (; s && *s && !err; s++) {
+		if (*s == '"' || *s == '\\')
+			err = mbuf_printf(mb, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			err = mbuf_printf(mb, "\\u%04x", *s);
+		else
+			err = mbuf_write_u8(mb, (uint8_t)*s);
+	}
+
+	return err | mbuf_write_u8(mb, '"');
+}
+
+
+/* book: {ue, op: add|update|delete|sync|list, id, since, entry} */
+static int book(struct engine *e, struct ue *ue, const yml_node *v)
+{
+	const struct yml *y = e->y;
+	const char *op = yml_str(yml_get(y, v, "op"));
+	const yml_node *en = yml_get(y, v, "entry");
+	char id[64] = "", since[64] = "", suffix[96] = "";
+	const char *method = "GET";
+	struct mbuf *mb = NULL;
+	char *body = NULL;
+	size_t i;
+	int err = 0;
+
+	if (yml_get(y, v, "id"))
+		(void)engine_subst(e, yml_str(yml_get(y, v, "id")), id,
+				   sizeof(id));
+	if (yml_get(y, v, "since"))
+		(void)engine_subst(e, yml_str(yml_get(y, v, "since")), since,
+				   sizeof(since));
+
+	if (!str_cmp(op, "add"))
+		method = "POST";
+	else if (!str_cmp(op, "update"))
+		method = "PUT";
+	else if (!str_cmp(op, "delete"))
+		method = "DELETE";
+
+	if (id[0])
+		(void)re_snprintf(suffix, sizeof(suffix), "/%s", id);
+	else if (since[0])
+		(void)re_snprintf(suffix, sizeof(suffix), "?since=%s", since);
+
+	if (en) {
+		const yml_node *g = yml_get(y, en, "groups");
+		static const char *const keys[] = {"name", "number", "uri"};
+		bool first = true;
+
+		mb = mbuf_alloc(256);
+		if (!mb)
+			return ENOMEM;
+		err = mbuf_write_u8(mb, '{');
+		for (i = 0; i < N_ELEM(keys) && !err; i++) {
+			const char *s = yml_str(yml_get(y, en, keys[i]));
+
+			if (!s)
+				continue;
+			err |= mbuf_printf(mb, "%s\"%s\":", first ? "" : ",",
+					   keys[i]);
+			err |= json_str(mb, s);
+			first = false;
+		}
+		if (g) {
+			err |= mbuf_printf(mb, "%s\"groups\":[",
+					   first ? "" : ",");
+			for (i = 0; i < yml_count(g) && !err; i++) {
+				if (i)
+					err |= mbuf_write_u8(mb, ',');
+				err |= json_str(mb, yml_str(yml_item(y, g,
+								     i)));
+			}
+			err |= mbuf_write_u8(mb, ']');
+		}
+		err |= mbuf_write_u8(mb, '}');
+		mb->pos = 0;
+		if (!err)
+			err = mbuf_strdup(mb, &body, mb->end);
+		mem_deref(mb);
+		if (err)
+			return err;
+	}
+
+	err = ue_book(ue, method, suffix[0] ? suffix : NULL, body,
+		      done_handler, e);
+	mem_deref(body);
 
 	return err;
 }
@@ -258,6 +354,9 @@ int action_start(struct engine *e, const yml_node *st)
 			err = ue_refer(ue, target, refer_to, hdrs,
 				       done_handler, e);
 		mem_deref(hdrs);
+	}
+	else if (!strcmp(name, "book")) {
+		err = book(e, ue, v);
 	}
 	else if (!strcmp(name, "hangup")) {
 		err = ue_hangup(ue, done_handler, e);
@@ -444,6 +543,9 @@ int action_validate(struct engine *e, const yml_node *st, char *err,
 	static const char *const kphone[] = {
 		"ue", "mode", "delay_ms", NULL
 	};
+	static const char *const kbook[] = {
+		"ue", "op", "id", "since", "entry", "status", "error", NULL
+	};
 	const struct yml *y = e->y;
 	const char *name = NULL;
 	const yml_node *v = action_of(y, st, &name);
@@ -465,6 +567,25 @@ int action_validate(struct engine *e, const yml_node *st, char *err,
 		return check_configure(e, v, err, sz);
 	if (!strcmp(name, "hangup"))
 		return check_ue_action(e, v, name, kdereg, err, sz);
+	if (!strcmp(name, "book")) {
+		static const char *const ekeys[] = {
+			"name", "number", "uri", "groups", NULL
+		};
+		const char *op = yml_str(yml_get(y, v, "op"));
+		const yml_node *en = yml_get(y, v, "entry");
+
+		if (check_ue_action(e, v, name, kbook, err, sz))
+			return EINVAL;
+		if (!op || (strcmp(op, "add") && strcmp(op, "update") &&
+			    strcmp(op, "delete") && strcmp(op, "sync") &&
+			    strcmp(op, "list")))
+			return yml_err(y, v, err, sz, "book: op must be add,"
+				       " update, delete, sync or list");
+		if (en && yml_check_keys(y, en, ekeys, "book entry", err,
+					 sz))
+			return EINVAL;
+		return 0;
+	}
 	if (!strcmp(name, "refer")) {
 		const char *n = yml_str(yml_get(y, v, "name"));
 

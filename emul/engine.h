@@ -50,6 +50,8 @@ struct engine {
 
 const char *engine_capture(struct engine *e, const char *name);
 void engine_fail(struct engine *e, const char *fmt, ...);
+const char *engine_subst(struct engine *e, const char *in, char *buf,
+			 size_t sz);
 void engine_settle(struct engine *e);
 void engine_settled(void *arg);
 

@@ -17,7 +17,7 @@
 enum { MAX_ARROWS = 128 };
 
 
-static const char *subst(struct engine *e, const char *in, char *buf,
+const char *engine_subst(struct engine *e, const char *in, char *buf,
 			 size_t sz)
 {
 	size_t o = 0;
@@ -63,7 +63,7 @@ static bool match_value(struct engine *e, const yml_node *m,
 	yml_node *n;
 
 	if (yml_is_scalar(m)) {
-		s = subst(e, yml_str(m), buf, sizeof(buf));
+		s = engine_subst(e, yml_str(m), buf, sizeof(buf));
 		if (val && !strcmp(val, s))
 			return true;
 		(void)re_snprintf(why, wsz, "expected '%s', got '%s'", s,
@@ -95,7 +95,7 @@ static bool match_value(struct engine *e, const yml_node *m,
 	}
 
 	if ((n = yml_get(y, m, "equals")) != NULL) {
-		s = subst(e, yml_str(n), buf, sizeof(buf));
+		s = engine_subst(e, yml_str(n), buf, sizeof(buf));
 		if (strcmp(val, s)) {
 			(void)re_snprintf(why, wsz, "expected '%s', got '%s'",
 					  s, val);
@@ -104,7 +104,7 @@ static bool match_value(struct engine *e, const yml_node *m,
 	}
 
 	if ((n = yml_get(y, m, "contains")) != NULL) {
-		s = subst(e, yml_str(n), buf, sizeof(buf));
+		s = engine_subst(e, yml_str(n), buf, sizeof(buf));
 		if (!strstr(val, s)) {
 			(void)re_snprintf(why, wsz, "expected to contain '%s',"
 					  " got '%s'", s, val);
@@ -117,7 +117,7 @@ static bool match_value(struct engine *e, const yml_node *m,
 		regex_t re;
 		yml_node *cap = yml_get(y, m, "capture");
 
-		s = subst(e, yml_str(n), buf, sizeof(buf));
+		s = engine_subst(e, yml_str(n), buf, sizeof(buf));
 		if (regcomp(&re, s, REG_EXTENDED)) {
 			(void)re_snprintf(why, wsz, "bad regex '%s'", s);
 			return false;

@@ -116,7 +116,7 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 		"subscription", "sysinfo", "notifies", "fetched",
 		"subscriptions", "http_requests", "call", "calls",
 		"media_sent", "media_received", "media_auth_failures",
-		"refer", "refer_notifies", NULL
+		"refer", "refer_notifies", "book", NULL
 	};
 	size_t i, j, nq = 0;
 
@@ -166,7 +166,8 @@ int scen_validate(struct engine *e, char *err, size_t sz)
 	};
 	static const char *const skeys[] = {
 		"register", "deregister", "subscribe", "unsubscribe", "fetch",
-		"configure", "refer", "hangup", "phone", "wait", "expect",
+		"configure", "refer", "hangup", "phone", "book", "wait",
+		"expect",
 		"check", "note", "strict", NULL
 	};
 	const struct yml *y = e->y;

@@ -53,6 +53,10 @@ enum ue_answer {
 int  ue_hangup(struct ue *ue, ue_done_h *doneh, void *arg);
 void ue_set_answer(struct ue *ue, enum ue_answer mode, uint32_t delay_ms);
 const char *ue_call_state_name(enum ue_call_state st);
+/* The personal address book at the GM module: method, what follows
+ * .../addressbook in the path ("/12", "?since=3" or NULL), JSON body. */
+int  ue_book(struct ue *ue, const char *method, const char *suffix,
+	     const char *body, ue_done_h *doneh, void *arg);
 int  ue_refer(struct ue *ue, const char *target, const char *refer_to,
 	      const char *hdrs, ue_done_h *doneh, void *arg);
 enum ue_state ue_state(const struct ue *ue);

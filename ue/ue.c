@@ -45,6 +45,7 @@ static void destructor(void *arg)
 	ue_fetch_close(ue);
 	ue_call_close(ue);
 	ue_refer_close(ue);
+	ue_book_close(ue);
 	tmr_cancel(&ue->tmr_refresh);
 	mem_deref(ue->req);
 	mem_deref(ue->impu);
@@ -386,7 +387,8 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 	if (!str_casecmp(what, "fetched"))
 		return ue_fetch_query(pf, ue, what, arg);
 	if (!ue_call_query(pf, ue, what, arg) ||
-	    !ue_refer_query(pf, ue, what, arg))
+	    !ue_refer_query(pf, ue, what, arg) ||
+	    !ue_book_query(pf, ue, what, arg))
 		return 0;
 
 	return ue_sub_query(pf, ue, what, arg);

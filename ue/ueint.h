@@ -109,6 +109,13 @@ struct ue {
 	uint32_t rnotifies;
 	ue_done_h *rdoneh;
 	void *rarg;
+
+	/* address book client (book.c) */
+	struct httpc *breq;
+	uint16_t bstatus;
+	char *bbody;
+	ue_done_h *bdoneh;
+	void *barg;
 };
 
 /* ue.c */
@@ -133,6 +140,11 @@ bool ue_refer_request(struct ue *ue, const struct sip_msg *msg);
 void ue_refer_close(struct ue *ue);
 int  ue_refer_query(struct re_printf *pf, const struct ue *ue,
 		    const char *what, const char *arg);
+
+/* book.c */
+void ue_book_close(struct ue *ue);
+int  ue_book_query(struct re_printf *pf, const struct ue *ue,
+		   const char *what, const char *arg);
 
 /* fetch.c */
 void ue_fetch_close(struct ue *ue);
