@@ -39,6 +39,7 @@ static void as_destructor(void *arg)
 	for (i = 0; i < ASMOD_COUNT; i++)
 		mem_deref(as->mods[i]);
 	mem_deref(as->tokens);
+	mem_deref(as->by_callid);
 	hash_flush(as->regs);
 	mem_deref(as->regs);
 	mem_deref(as->wheel);
@@ -205,6 +206,7 @@ int as_alloc(struct as **ap, struct node *node, const struct as_cfg *cfg)
 	as->ring_ms = cfg->ring_ms ? cfg->ring_ms : 30000;
 	err  = hash_alloc(&as->regs, 1024);
 	err |= hash_alloc(&as->tokens, 64);
+	err |= hash_alloc(&as->by_callid, 256);
 	err |= wheel_alloc(&as->wheel, 4096);
 	if (err) {
 		err = ENOMEM;

@@ -10,6 +10,7 @@ struct as {
 	struct sa modaddr[ASMOD_COUNT];
 	struct list subs;               /* sysinfo subscriptions */
 	struct hash *tokens;            /* the same, by HTTP token */
+	struct hash *by_callid;         /* the same, by dialog Call-ID */
 	bool corrupt;                   /* test knob: a broken body */
 	struct list calls;              /* click-to-dial calls */
 	uint32_t ring_ms;

@@ -24,6 +24,7 @@ static const char ctype[] = "application/vnd.imsbed.sysinfo+json";
 struct sub {
 	struct le le;
 	struct le he_tok;
+	struct le he_cid;
 	struct as *as;
 	struct dlg *dlg;
 	struct sip_request *req;        /* the NOTIFY in flight */
@@ -42,6 +43,7 @@ static void sub_destructor(void *arg)
 
 	list_unlink(&s->le);
 	hash_unlink(&s->he_tok);
+	hash_unlink(&s->he_cid);
 	wheel_cancel(&s->went);
 	mem_deref(s->req);
 	mem_deref(s->dlg);
@@ -178,20 +180,19 @@ static void expired(void *arg)
 }
 
 
+static bool dlg_cmp(struct le *le, void *arg)
+{
+	const struct sub *s = le->data;
+
+	return dlg_match(s->dlg, arg);
+}
+
+
 static struct sub *sub_find(const struct as *as, const struct sip_msg *msg)
 {
-	struct le *le;
-
-	/* Few subscriptions per AS in a scenario; a dialog hash would be
-	 * the next step for a benchmark of subscriptions. */
-	for (le = as->subs.head; le; le = le->next) {
-		struct sub *s = le->data;
-
-		if (dlg_match(s->dlg, msg))
-			return s;
-	}
-
-	return NULL;
+	return list_ledata(hash_lookup(as->by_callid,
+				       hash_joaat_pl(&msg->callid), dlg_cmp,
+				       (void *)msg));
 }
 
 
@@ -249,6 +250,8 @@ static void subscribe_initial(struct as *as, const struct sip_msg *msg)
 	s->expires = expires;
 	list_append(&as->subs, &s->le, s);
 	hash_append(as->tokens, hash_joaat_str(s->token), &s->he_tok, s);
+	hash_append(as->by_callid, hash_joaat_str(dlg_callid(s->dlg)),
+		    &s->he_cid, s);
 
 	elog(LOG_INFO, node_name(as->node), "sysinfo",
 	     "%s subscribes for %us", s->user, expires);
