@@ -212,6 +212,9 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 	if (!e->quiet)
 		(void)re_printf("%s\n", ((struct lrec *)e->recs.tail->data)
 				->line);
+	if (e->ladder)
+		(void)mbuf_printf(e->ladder, "%s\n",
+				  ((struct lrec *)e->recs.tail->data)->line);
 
 	/* Still busy: the step settles only once the wire is quiet. */
 	if (e->settling)
@@ -440,6 +443,7 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 	}
 
 	e->quiet = o && o->quiet;
+	e->ladder = o ? o->ladder : NULL;
 	e->settle = 0.1;
 
 	if (yml_load_file(&e->y, path, msg, sz))

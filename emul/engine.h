@@ -42,6 +42,7 @@ struct engine {
 	double settle;
 	bool settling;
 	bool quiet;
+	struct mbuf *ladder;
 	struct media_sum media[MEDIA_SUMS];
 	bool finished;
 	enum scen_result result;

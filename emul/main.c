@@ -35,6 +35,7 @@ static const char usage[] =
 "  --trace FILE         write every message sent as JSON Lines\n"
 "  --settle SECONDS     quiet time that ends a step, at least (slow\n"
 "                       machines, valgrind)\n"
+"  --junit FILE         test: JUnit XML report for CI servers\n"
 "  -q, --quiet          no live ladder (run)\n"
 "  -v, --verbose        more log lines (twice for debug)\n"
 "  -h, --help           this text\n"
@@ -44,6 +45,7 @@ static const char usage[] =
 
 struct opts {
 	const char *trace;
+	const char *junit;
 	double settle;
 	bool quiet;
 };
@@ -173,7 +175,14 @@ static int cmd_test(int argc, char *argv[], const struct opts *o)
 	struct scen_opts so = {.quiet = true, .settle = o->settle};
 	char **files = NULL, msg[2048];
 	size_t n = 0, i, pass = 0, fail = 0;
+	struct junit *ju = NULL;
 	int a, rc = EXIT_PASS;
+
+	if (o->junit && junit_open(&ju, o->junit)) {
+		(void)re_fprintf(stderr, "imsbed test: %s: cannot write\n",
+				 o->junit);
+		return EXIT_USAGE;
+	}
 
 	if (argc == 0) {
 		if (collect(&files, &n, "scenarios"))
@@ -188,9 +197,16 @@ static int cmd_test(int argc, char *argv[], const struct opts *o)
 
 	for (i = 0; i < n; i++) {
 		uint64_t t0 = tmr_jiffies();
-		enum scen_result r = scen_run(files[i], &so, msg,
-					      sizeof(msg));
-		double secs = (double)(tmr_jiffies() - t0) / 1000.0;
+		enum scen_result r;
+		double secs;
+
+		so.ladder = ju ? mbuf_alloc(4096) : NULL;
+		r = scen_run(files[i], &so, msg, sizeof(msg));
+		secs = (double)(tmr_jiffies() - t0) / 1000.0;
+		if (ju)
+			(void)junit_case(ju, files[i], secs, r, msg,
+					 so.ladder);
+		so.ladder = mem_deref(so.ladder);
 
 		if (r == SCEN_PASS) {
 			++pass;
@@ -208,6 +224,13 @@ static int cmd_test(int argc, char *argv[], const struct opts *o)
 	free(files);
 
 	(void)re_printf("%zu passed, %zu failed\n", pass, fail);
+
+	if (ju && junit_close(ju)) {
+		(void)re_fprintf(stderr, "imsbed test: %s: write error\n",
+				 o->junit);
+		rc = EXIT_USAGE;
+	}
+	mem_deref(ju);
 
 	return rc;
 }
@@ -358,6 +381,8 @@ int main(int argc, char *argv[])
 				o.trace = argv[++i];
 			else if (!strcmp(argv[i], "--settle") && i + 1 < argc)
 				o.settle = atof(argv[++i]);
+			else if (!strcmp(argv[i], "--junit") && i + 1 < argc)
+				o.junit = argv[++i];
 			else if (!strcmp(argv[i], "-q") ||
 				 !strcmp(argv[i], "--quiet"))
 				o.quiet = true;

@@ -196,10 +196,18 @@ struct scen_opts {
 	bool quiet;             /* no live ladder */
 	double timeout;         /* seconds for the whole scenario */
 	double settle;          /* at least this many seconds of quiet */
+	struct mbuf *ladder;    /* if set, the ladder is written here */
 };
 
 enum scen_result scen_run(const char *path, const struct scen_opts *o,
 			  char *msg, size_t sz);
+
+/* ---- junit.c: JUnit XML of a test run ---- */
+struct junit;
+int junit_open(struct junit **jp, const char *path);
+int junit_case(struct junit *j, const char *file, double secs,
+	       enum scen_result r, const char *msg, const struct mbuf *ladder);
+int junit_close(struct junit *j);
 
 /* ---- bench.c: the registration benchmark ---- */
 int bench_run(uint32_t n, uint32_t window, bool udp);

@@ -45,10 +45,31 @@ cat "$log"
 count "$log" $rc
 
 echo "== scenarios"
-netns "$BIN" test scenarios >"$log" 2>&1
+junit=$(mktemp)
+netns "$BIN" test scenarios --junit "$junit" >"$log" 2>&1
 rc=$?
 cat "$log"
 count "$log" $rc
+
+# The JUnit report is well-formed and counts what the run counted.
+echo "== JUnit report"
+n=$(grep -cE '^(PASS|FAIL) ' "$log")
+if command -v python3 >/dev/null 2>&1 &&
+   python3 -c 'import sys, xml.dom.minidom as m
+d = m.parse(sys.argv[1]).documentElement
+sys.exit(0 if d.tagName == "testsuite" and
+	 int(d.getAttribute("tests")) == int(sys.argv[2]) and
+	 len(d.getElementsByTagName("testcase")) == int(sys.argv[2])
+	 else 1)' "$junit" "$n"; then
+	echo "junit: 1 passed, 0 failed"
+	passed=$((passed + 1))
+elif ! command -v python3 >/dev/null 2>&1; then
+	echo "junit: python3 not installed, not checked"
+else
+	echo "junit: report does not match the run"
+	failed=$((failed + 1))
+fi
+rm -f "$junit"
 
 echo "== bad input"
 tools/badinput.sh "$BIN" >"$log" 2>&1
