@@ -3,9 +3,9 @@
 # Targets: all run test bench deps format clean.  SANITIZE=1 builds with
 # AddressSanitizer + UBSan into build/asan so both builds can coexist.
 
-PKGS     := libre libsrtp2 sqlite3 yaml-0.1 libcrypto
+PKGS     := libre libsrtp2 sqlite3 yaml-0.1 libcrypto libpcap
 DEBS     := libre-dev libsrtp2-dev libsqlite3-dev libyaml-dev libcunit1-dev \
-	    libssl-dev pkg-config gcc make
+	    libssl-dev libpcap-dev pkg-config gcc make
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 # libre's headers want the HAVE_ flags its own build used (re.mk); struct sa

@@ -27,6 +27,7 @@ static const char usage[] =
 "                       closing with 'N passed, N failed'\n"
 "  serve TOPOLOGY       run a topology's core for external UEs until\n"
 "                       interrupted\n"
+"  pcap TRACE OUT       turn a saved --trace file into a capture\n"
 "  bench [N [W [tcp|udp]]]  register N UEs (10000) through the full\n"
 "                       path, W at a time (200), core over TCP or UDP;\n"
 "                       print registrations/s and memory per UE\n"
@@ -36,6 +37,8 @@ static const char usage[] =
 "  --settle SECONDS     quiet time that ends a step, at least (slow\n"
 "                       machines, valgrind)\n"
 "  --junit FILE         test: JUnit XML report for CI servers\n"
+"  --pcap FILE          write every message sent as a capture (tshark,\n"
+"                       Wireshark, sngrep read it)\n"
 "  -q, --quiet          no live ladder (run)\n"
 "  -v, --verbose        more log lines (twice for debug)\n"
 "  -h, --help           this text\n"
@@ -45,6 +48,7 @@ static const char usage[] =
 
 struct opts {
 	const char *trace;
+	const char *pcap;
 	const char *junit;
 	double settle;
 	bool quiet;
@@ -236,6 +240,86 @@ static int cmd_test(int argc, char *argv[], const struct opts *o)
 }
 
 
+/* imsbed pcap TRACE OUT: a saved trace as a capture.  RTP records hold
+ * no packet, only its description, so the capture has SIP and HTTP. */
+static int cmd_pcap(int argc, char *argv[])
+{
+	struct pcapw *w = NULL;
+	char line[65536 * 2];
+	unsigned lineno = 0;
+	int rc = EXIT_PASS;
+	FILE *f;
+
+	if (argc != 2) {
+		(void)re_fprintf(stderr,
+				 "imsbed pcap: TRACE.jsonl OUT.pcap\n");
+		return EXIT_USAGE;
+	}
+
+	f = fopen(argv[0], "r");
+	if (!f) {
+		(void)re_fprintf(stderr, "imsbed pcap: %s: %m\n", argv[0],
+				 errno);
+		return EXIT_USAGE;
+	}
+
+	if (pcapw_open(&w, argv[1])) {
+		(void)re_fprintf(stderr, "imsbed pcap: %s: cannot write\n",
+				 argv[1]);
+		fclose(f);
+		return EXIT_USAGE;
+	}
+
+	while (fgets(line, sizeof(line), f)) {
+		struct odict *od = NULL;
+		const char *proto, *tp, *sa, *da, *raw;
+		struct msgrec rec;
+
+		++lineno;
+		if (json_decode_odict(&od, 8, line, strlen(line), 4)) {
+			(void)re_fprintf(stderr, "imsbed pcap: %s:%u: not a"
+					 " JSON object\n", argv[0], lineno);
+			rc = EXIT_USAGE;
+			break;
+		}
+
+		proto = odict_string(od, "proto");
+		tp = odict_string(od, "transport");
+		sa = odict_string(od, "src_addr");
+		da = odict_string(od, "dst_addr");
+		raw = odict_string(od, "raw");
+		memset(&rec, 0, sizeof(rec));
+		if (!proto || !tp || !sa || !da || !raw ||
+		    sa_decode(&rec.src_addr, sa, strlen(sa)) ||
+		    sa_decode(&rec.dst_addr, da, strlen(da))) {
+			(void)re_fprintf(stderr, "imsbed pcap: %s:%u: needs"
+					 " proto, transport, src_addr,"
+					 " dst_addr and raw\n", argv[0],
+					 lineno);
+			mem_deref(od);
+			rc = EXIT_USAGE;
+			break;
+		}
+
+		if (strcmp(proto, "rtp")) {
+			rec.proto = proto;
+			rec.tp = !strcmp(tp, "tcp") ? SIP_TRANSP_TCP :
+				SIP_TRANSP_UDP;
+			rec.src = rec.dst = "";
+			rec.raw = (const uint8_t *)raw;
+			rec.len = strlen(raw);
+			pcapw_write(w, &rec);
+		}
+		mem_deref(od);
+	}
+
+	fclose(f);
+	mem_deref(w);
+
+	return rc;
+}
+
+
 static int cmd_bench(int argc, char *argv[])
 {
 	uint32_t n = 10000, w = 200;
@@ -345,6 +429,7 @@ int main(int argc, char *argv[])
 	};
 	struct opts o = {0};
 	struct trace *trace = NULL;
+	struct pcapw *pcap = NULL;
 	const char *cmd;
 	int c, verbose = 0, rc;
 
@@ -383,6 +468,8 @@ int main(int argc, char *argv[])
 				o.settle = atof(argv[++i]);
 			else if (!strcmp(argv[i], "--junit") && i + 1 < argc)
 				o.junit = argv[++i];
+			else if (!strcmp(argv[i], "--pcap") && i + 1 < argc)
+				o.pcap = argv[++i];
 			else if (!strcmp(argv[i], "-q") ||
 				 !strcmp(argv[i], "--quiet"))
 				o.quiet = true;
@@ -415,6 +502,14 @@ int main(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 
+	if (o.pcap && pcapw_open(&pcap, o.pcap)) {
+		(void)re_fprintf(stderr, "imsbed: %s: cannot write capture\n",
+				 o.pcap);
+		mem_deref(trace);
+		libre_close();
+		return EXIT_USAGE;
+	}
+
 	if (!strcmp(cmd, "run"))
 		rc = cmd_run(argc, argv, &o);
 	else if (!strcmp(cmd, "test"))
@@ -423,12 +518,15 @@ int main(int argc, char *argv[])
 		rc = cmd_serve(argc, argv, &o);
 	else if (!strcmp(cmd, "bench"))
 		rc = cmd_bench(argc, argv);
+	else if (!strcmp(cmd, "pcap"))
+		rc = cmd_pcap(argc, argv);
 	else {
 		(void)re_fprintf(stderr, "imsbed: unknown command '%s'\n%s",
 				 cmd, usage);
 		rc = EXIT_USAGE;
 	}
 
+	mem_deref(pcap);
 	mem_deref(trace);
 	libre_close();
 

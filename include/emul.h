@@ -98,6 +98,9 @@ struct msgrec {
 	struct sa dst_addr;
 	const uint8_t *raw;
 	size_t len;
+	const uint8_t *wire;            /* the bytes on the wire when they
+					 * differ from raw (SRTP), or NULL */
+	size_t wirelen;
 };
 
 typedef void (msgrec_h)(const struct msgrec *rec, void *arg);
@@ -201,6 +204,11 @@ struct scen_opts {
 
 enum scen_result scen_run(const char *path, const struct scen_opts *o,
 			  char *msg, size_t sz);
+
+/* ---- pcap.c: the messages sent, as a capture file ---- */
+struct pcapw;
+int  pcapw_open(struct pcapw **wp, const char *path);
+void pcapw_write(struct pcapw *w, const struct msgrec *rec);
 
 /* ---- junit.c: JUnit XML of a test run ---- */
 struct junit;

@@ -46,7 +46,8 @@ count "$log" $rc
 
 echo "== scenarios"
 junit=$(mktemp)
-netns "$BIN" test scenarios --junit "$junit" >"$log" 2>&1
+pcap=$(mktemp)
+netns "$BIN" test scenarios --junit "$junit" --pcap "$pcap" >"$log" 2>&1
 rc=$?
 cat "$log"
 count "$log" $rc
@@ -70,6 +71,33 @@ else
 	failed=$((failed + 1))
 fi
 rm -f "$junit"
+
+# The capture of every scenario: tshark must read each packet as SIP,
+# HTTP or RTP (or a TCP segment without payload), nothing malformed and
+# no expert warning or error.
+echo "== capture (tshark)"
+if command -v tshark >/dev/null 2>&1; then
+	frames=$(tshark -r "$pcap" 2>/dev/null | wc -l)
+	bad=$(tshark -r "$pcap" -Y '_ws.malformed ||
+		_ws.expert.severity >= 6291456 ||
+		!(sip || http || rtp || (tcp && tcp.len == 0))' 2>/dev/null |
+		wc -l)
+	if [ "$frames" -gt 0 ] && [ "$bad" -eq 0 ]; then
+		echo "pcap: $frames frames, all dissected cleanly"
+		echo "pcap: 1 passed, 0 failed"
+		passed=$((passed + 1))
+	else
+		echo "pcap: $frames frames, $bad not clean:"
+		tshark -r "$pcap" -Y '_ws.malformed ||
+			_ws.expert.severity >= 6291456 ||
+			!(sip || http || rtp || (tcp && tcp.len == 0))' \
+			2>/dev/null | head -20
+		failed=$((failed + 1))
+	fi
+else
+	echo "pcap: tshark not installed, not checked"
+fi
+rm -f "$pcap"
 
 echo "== bad input"
 tools/badinput.sh "$BIN" >"$log" 2>&1

@@ -208,6 +208,8 @@ static void send_packet(void *arg)
 	rec.dst_addr = m->raddr;
 	rec.raw = (const uint8_t *)info;
 	rec.len = strlen(info);
+	rec.wire = buf;
+	rec.wirelen = (size_t)len;
 	msgrec_emit(&rec);
 
 	++m->seq;
