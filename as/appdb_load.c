@@ -7,8 +7,10 @@
 #include <strings.h>
 #include <sqlite3.h>
 #include <re.h>
+#include <openssl/crypto.h>
 #include "yml.h"
 #include "as.h"
+#include "book.h"
 #include "appdb.h"
 
 enum {
@@ -103,7 +105,7 @@ typedef int (item_h)(const struct load *l, const yml_node *n,
 
 
 /* ITU-T E.164 in its international form: '+', then 2 to 15 digits */
-static bool is_e164(const char *s)
+bool appdb_is_e164(const char *s)
 {
 	size_t n = 0;
 
@@ -120,7 +122,7 @@ static bool is_e164(const char *s)
 
 
 /* TS 23.228 4.3.3.2: a public identity is a SIP URI or a tel URI */
-static bool is_impu(const char *s)
+bool appdb_is_uri(const char *s)
 {
 	struct uri u;
 	struct pl pl;
@@ -172,14 +174,23 @@ static bool is_time(const char *s)
 }
 
 
-static bool in_list(const char *s, const char *const *v)
+/* The index of s in v, or -1 */
+static int in_list(const char *s, const char *const *v)
 {
-	for (; *v; v++) {
-		if (!strcmp(s, *v))
-			return true;
+	int i;
+
+	for (i = 0; v[i]; i++) {
+		if (!strcmp(s, v[i]))
+			return i;
 	}
 
-	return false;
+	return -1;
+}
+
+
+int appdb_group(const char *s)
+{
+	return in_list(s, appdb_groupv);
 }
 
 
@@ -203,10 +214,10 @@ static int scalar(const struct load *l, const yml_node *n, const char *path,
 	switch (ck) {
 
 	case CK_NAME:   ok = *v != '\0';                break;
-	case CK_E164:   ok = is_e164(v);                break;
-	case CK_URI:    ok = is_impu(v);                break;
-	case CK_GROUP:  ok = in_list(v, appdb_groupv);  break;
-	case CK_STATUS: ok = in_list(v, statusv);       break;
+	case CK_E164:   ok = appdb_is_e164(v);          break;
+	case CK_URI:    ok = appdb_is_uri(v);           break;
+	case CK_GROUP:  ok = appdb_group(v) >= 0;       break;
+	case CK_STATUS: ok = in_list(v, statusv) >= 0;  break;
 	case CK_TIME:   ok = is_time(v);                break;
 	default:        ok = true;                      break;
 	}
@@ -320,22 +331,42 @@ static int load_dir_entry(const struct load *l, const yml_node *n,
 }
 
 
-static int load_group(const struct load *l, const yml_node *n,
-		      const char *what, size_t i, const struct owner *o)
+/* The groups of contact n into e, sealed with the rest of it */
+static int load_groups(const struct load *l, const yml_node *n,
+		       const char *what, struct book_entry *e)
 {
+	char path[PATH_LEN], item[PATH_LEN];
+	const yml_node *ln, *gn;
 	const char *grp;
-	int e;
+	size_t i, j;
 
-	if (scalar(l, n, what, CK_GROUP, &grp))
-		return EINVAL;
+	e->grpc = 0;
+	ln = yml_get(l->y, n, "groups");
+	if (!ln)
+		return 0;
 
-	e = appdb_st_insert(l->db->stv[ST_INS_GROUP], "ssii", o->impu, grp,
-			    o->id, (sqlite3_int64)i);
-	if (e == EEXIST)
-		return yml_err(l->y, n, l->err, l->sz, "%s: duplicate group "
-			       "'%s'", what, grp);
+	(void)re_snprintf(path, sizeof(path), "%s.groups", what);
+	if (!yml_is_seq(ln))
+		return yml_err(l->y, ln, l->err, l->sz, "%s must be a list",
+			       path);
 
-	return e ? dberr(l, n) : 0;
+	for (i = 0; i < yml_count(ln); i++) {
+		gn = yml_item(l->y, ln, i);
+		(void)re_snprintf(item, sizeof(item), "%s[%zu]", path, i);
+		if (scalar(l, gn, item, CK_GROUP, &grp))
+			return EINVAL;
+
+		for (j = 0; j < e->grpc; j++) {
+			if (e->grpv[j] == appdb_group(grp))
+				return yml_err(l->y, gn, l->err, l->sz, "%s: "
+					       "duplicate group '%s'", item,
+					       grp);
+		}
+
+		e->grpv[e->grpc++] = (uint8_t)appdb_group(grp);
+	}
+
+	return 0;
 }
 
 
@@ -343,7 +374,8 @@ static int load_contact(const struct load *l, const yml_node *n,
 			const char *what, size_t i, const struct owner *o)
 {
 	const char *v[FIELDS_MAX];
-	struct owner contact;
+	struct book_entry e;
+	int err;
 	(void)i;
 
 	if (fields(l, n, what, contact_fields, v))
@@ -353,14 +385,19 @@ static int load_contact(const struct load *l, const yml_node *n,
 		return yml_err(l->y, n, l->err, l->sz, "%s: needs a number "
 			       "or a uri", what);
 
-	if (appdb_st_insert(l->db->stv[ST_INS_CONTACT], "ssss", o->impu,
-			    v[0], v[1], v[2]))
-		return dberr(l, n);
+	e.name = v[0];
+	e.number = v[1];
+	e.uri = v[2];
+	if (load_groups(l, n, what, &e))
+		return EINVAL;
 
-	contact.impu = o->impu;
-	contact.id = sqlite3_last_insert_rowid(l->db->db);
+	/* the loaded book is version 1 of it (book.c) */
+	err = book_insert(l->db, o->impu, &e, 1, NULL);
+	if (err == EOVERFLOW)
+		return yml_err(l->y, n, l->err, l->sz, "%s: a field longer "
+			       "than 65534 bytes", what);
 
-	return items(l, n, "groups", what, load_group, &contact);
+	return err ? dberr(l, n) : 0;
 }
 
 
@@ -441,10 +478,64 @@ static int load_user(const struct load *l, const yml_node *n,
 }
 
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+
+	return -1;
+}
+
+
+/* appdata.key: the master key of the address book (book_seal.c) as 64
+ * hex digits.  It is a secret: no error repeats it. */
+static int load_key(const struct load *l, const yml_node *appdata)
+{
+	uint8_t key[APPDB_KEY_LEN];
+	const yml_node *kn;
+	const char *v;
+	size_t i;
+	int hi, lo, e = 0;
+
+	kn = yml_get(l->y, appdata, "key");
+	if (!kn)
+		return 0;
+
+	if (yml_scalar(l->y, kn, "appdata.key", &v, l->err, l->sz))
+		return EINVAL;
+
+	if (strlen(v) != 2 * APPDB_KEY_LEN)
+		e = EINVAL;
+
+	for (i = 0; i < APPDB_KEY_LEN && !e; i++) {
+		hi = hexval(v[2 * i]);
+		lo = hexval(v[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			e = EINVAL;
+		else
+			key[i] = (uint8_t)(hi << 4 | lo);
+	}
+
+	if (!e)
+		e = book_master_set(l->db, key);
+	OPENSSL_cleanse(key, sizeof(key));
+
+	if (e == EINVAL)
+		return yml_err(l->y, kn, l->err, l->sz, "appdata.key must be "
+			       "64 hex digits (a 256-bit key)");
+
+	return e;
+}
+
+
 static int load_all(const struct load *l, const yml_node *appdata)
 {
 	static const char *const keys[] = {
-		"db", "directory", "users", NULL
+		"db", "key", "directory", "users", NULL
 	};
 	const yml_node *bn;
 	const char *path;
@@ -453,11 +544,20 @@ static int load_all(const struct load *l, const yml_node *appdata)
 	if (appdb_clear(l->db))
 		return dberr(l, appdata);
 
+	if (appdata &&
+	    yml_check_keys(l->y, appdata, keys, "appdata", l->err, l->sz))
+		return EINVAL;
+
+	if (appdata && load_key(l, appdata))
+		return EINVAL;
+
+	/* what this run seals, a later run with another key cannot open:
+	 * the key check lets it say so */
+	if (book_key_store(l->db))
+		return dberr(l, appdata);
+
 	if (!appdata)
 		return 0;
-
-	if (yml_check_keys(l->y, appdata, keys, "appdata", l->err, l->sz))
-		return EINVAL;
 
 	/* the caller gave the path to appdb_alloc; here it is only read */
 	bn = yml_get(l->y, appdata, "db");
@@ -475,6 +575,7 @@ static int load_all(const struct load *l, const yml_node *appdata)
 int appdb_load(struct appdb *db, const struct yml *y,
 	       const struct yaml_node_s *appdata, char *err, size_t sz)
 {
+	uint8_t master[APPDB_KEY_LEN];
 	struct load l;
 	int e;
 
@@ -486,17 +587,24 @@ int appdb_load(struct appdb *db, const struct yml *y,
 	l.err = err;
 	l.sz = sz;
 
-	/* all or nothing: a failed load leaves the database as it was */
+	/* all or nothing: a failed load leaves the database as it was,
+	 * and the key that sealed it */
 	if (sqlite3_exec(db->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return dberr(&l, appdata);
+
+	memcpy(master, db->master, sizeof(master));
 
 	e = load_all(&l, appdata);
 	if (!e && sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL) !=
 	    SQLITE_OK)
 		e = dberr(&l, appdata);
 
-	if (e)
+	if (e) {
 		(void)sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+		memcpy(db->master, master, sizeof(master));
+	}
+
+	OPENSSL_cleanse(master, sizeof(master));
 
 	return e;
 }

@@ -375,7 +375,15 @@ static void refer(struct as *as, const struct sip_msg *msg)
 	}
 	str_ncpy(c->phone_b, numv[0], sizeof(c->phone_b));
 
-	/* BLACKLIST-CHECK */
+	/* The callee's own book may bar the caller: nobody rings. */
+	if (appdb_blacklisted(as->db, c->phone_b, c->caller, c->phone_a)) {
+		elog(LOG_INFO, node_name(as->node), "c2d",
+		     "%s has blacklisted %s", c->name, c->caller);
+		notify(c, 403, "Forbidden", true);
+		c2d_end(c);
+		return;
+	}
+
 	c->state = C2D_CALLING_A;
 	tmr_start(&c->tmr, as->ring_ms, ring_timeout, c);
 	if (invite(c, &c->req_a, c->phone_a, NULL, resp_a, c->callid_a,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* module: one HTTP module of an AS (GM, IM or PS), a real HTTP/1.1 server
- * on libre's http_listen serving appdb's JSON to bearer-token clients.
+ * on libre's http_listen serving appdb's JSON to bearer-token clients,
+ * and the GM module's writes and sync of the personal address book.
  * Responses are written on the TCP socket here, so each is traced. */
 
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <re.h>
 #include "emul.h"
 #include "as.h"
+#include "book.h"
 
 /* A per-user document of appdb */
 typedef int (userdoc_h)(struct appdb *db, const char *impu, char **jsonp);
@@ -44,9 +46,29 @@ struct asmod {
 };
 
 /* What a request came to, once routed */
+enum resource {
+	RES_DOC = 0,            /* a user's document */
+	RES_DIR,                /* the directory */
+	RES_BOOK,               /* the address book: read, sync, add */
+	RES_ENTRY,              /* an entry of it: replace, delete */
+};
+
 struct target {
-	const struct route *route;      /* NULL: the directory */
+	enum resource res;
+	const struct route *route;      /* RES_DOC, RES_BOOK */
 	char *impu;                     /* decoded {impu} */
+	int64_t id;                     /* RES_ENTRY */
+};
+
+enum {
+	ID_DIGITS = 18,         /* an id or a version fits an int64_t */
+};
+
+static const char *const allowv[] = {
+	[RES_DOC]   = "GET",
+	[RES_DIR]   = "GET",
+	[RES_BOOK]  = "GET, POST",
+	[RES_ENTRY] = "PUT, DELETE",
 };
 
 
@@ -74,11 +96,13 @@ static const char *reason(uint16_t scode)
 	switch (scode) {
 
 	case 200: return "OK";
+	case 201: return "Created";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 413: return "Content Too Large";
 	default:  return "Internal Server Error";
 	}
 }
@@ -215,6 +239,49 @@ static int pct_decode(char **sp, const char *p, size_t n)
 }
 
 
+/* A decimal of 1 to ID_DIGITS digits, or -1 */
+static int64_t decimal(const struct pl *pl)
+{
+	size_t i;
+
+	if (!pl->l || pl->l > ID_DIGITS)
+		return -1;
+
+	for (i = 0; i < pl->l; i++) {
+		if (pl->p[i] < '0' || pl->p[i] > '9')
+			return -1;
+	}
+
+	return (int64_t)pl_u64(pl);
+}
+
+
+/* 'rest' ends in /addressbook/{id}: an entry, its owner's part left */
+static bool entry_path(struct target *t, struct pl *rest)
+{
+	static const char book[] = "/addressbook/";
+	const size_t blen = sizeof(book) - 1;
+	struct pl id;
+	size_t i;
+
+	for (i = rest->l; i > 0 && rest->p[i - 1] != '/'; i--)
+		;
+	if (i < blen + 1 || memcmp(rest->p + i - blen, book, blen))
+		return false;
+
+	id.p = rest->p + i;
+	id.l = rest->l - i;
+	t->id = decimal(&id);
+	if (t->id < 0)
+		return false;
+
+	rest->l = i - blen;
+	t->res = RES_ENTRY;
+
+	return true;
+}
+
+
 /* Routes path to t: ENOENT for a path this module does not serve,
  * EBADMSG for a malformed {impu} */
 static int route(struct target *t, enum asmod_kind kind,
@@ -235,13 +302,18 @@ static int route(struct target *t, enum asmod_kind kind,
 	rest.p = path->p + plen;
 	rest.l = path->l - plen;
 
-	if (kind == ASMOD_GM && !pl_strcmp(&rest, "directory"))
+	if (kind == ASMOD_GM && !pl_strcmp(&rest, "directory")) {
+		t->res = RES_DIR;
 		return 0;
+	}
 
 	if (rest.l <= 6 || memcmp(rest.p, "users/", 6))
 		return ENOENT;
 	rest.p += 6;
 	rest.l -= 6;
+
+	if (kind == ASMOD_GM && entry_path(t, &rest))
+		return pct_decode(&t->impu, rest.p, rest.l);
 
 	/* {impu} is everything up to the last '/' */
 	slash = NULL;
@@ -269,7 +341,46 @@ static int route(struct target *t, enum asmod_kind kind,
 	if (!t->route)
 		return ENOENT;
 
+	t->res = t->route->doch == appdb_addressbook ? RES_BOOK : RES_DOC;
+
 	return pct_decode(&t->impu, seg.p, seg.l);
+}
+
+
+/* ?since=V of a sync; -1 without it, EINVAL for a bad V */
+static int since_param(int64_t *sincep, const struct pl *prm)
+{
+	struct pl rest = *prm, p;
+	const char *amp;
+
+	*sincep = -1;
+	if (rest.l && rest.p[0] == '?') {
+		++rest.p;
+		--rest.l;
+	}
+
+	while (rest.l) {
+		amp = pl_strchr(&rest, '&');
+		p.p = rest.p;
+		p.l = amp ? (size_t)(amp - rest.p) : rest.l;
+		rest.p += p.l;
+		rest.l -= p.l;
+		if (amp) {
+			++rest.p;
+			--rest.l;
+		}
+
+		if (p.l < 6 || memcmp(p.p, "since=", 6))
+			continue;
+
+		p.p += 6;
+		p.l -= 6;
+		*sincep = decimal(&p);
+		if (*sincep < 0)
+			return EINVAL;
+	}
+
+	return 0;
 }
 
 
@@ -305,13 +416,130 @@ static const char *bearer_impu(const struct asmod *m,
 }
 
 
+/* {"error":"..."}: msg is escaped, a client's words may be in it */
+static void reply_error(const struct asmod *m, struct http_conn *conn,
+			const struct http_msg *req, uint16_t scode,
+			const char *extra, const char *msg)
+{
+	char *body = NULL;
+
+	if (re_sdprintf(&body, "{\"error\":\"%H\"}", utf8_encode, msg))
+		return;
+
+	reply(m, conn, req, scode, extra, body);
+	mem_deref(body);
+}
+
+
+/* The status of an appdb error; *msgp, its words, comes in as what a
+ * 404 says */
+static uint16_t err_status(int err, const char **msgp)
+{
+	switch (err) {
+
+	case ENOENT:
+		return 404;
+
+	case ERANGE:
+		*msgp = "since: ahead of the book's version";
+		return 400;
+
+	default:
+		*msgp = "internal error";
+		return 500;
+	}
+}
+
+
+/* A bad request sets *badp, the words of its 400 */
+static int handle_get(const struct asmod *m, const struct target *t,
+		      const struct http_msg *msg, char **jsonp,
+		      const char **badp)
+{
+	int64_t since;
+
+	if (t->res == RES_DIR)
+		return appdb_directory(m->db, jsonp);
+
+	if (t->res == RES_BOOK) {
+		if (since_param(&since, &msg->prm)) {
+			*badp = "since must be a version number";
+			return EINVAL;
+		}
+		if (since >= 0)
+			return book_since(m->db, t->impu, since, jsonp);
+	}
+
+	return t->route->doch(m->db, t->impu, jsonp);
+}
+
+
+/* POST, PUT, DELETE of the address book; *scodep 201 and *idp for a
+ * new entry.  A bad body sets *badp, the words of its 400. */
+static int handle_write(const struct asmod *m, const struct target *t,
+			const struct http_msg *msg, char **jsonp,
+			uint16_t *scodep, int64_t *idp, char **badp)
+{
+	struct book_entry e;
+	struct odict *o = NULL;
+	int64_t id = t->id, ver = 0;
+	int err;
+
+	if (!pl_strcmp(&msg->met, "DELETE")) {
+		err = book_del(m->db, t->impu, id, &ver);
+		goto out;
+	}
+
+	err = book_entry_decode(&e, &o, (const char *)mbuf_buf(msg->mb),
+				mbuf_get_left(msg->mb), badp);
+	if (err)
+		goto out;
+
+	if (t->res == RES_BOOK) {
+		err = book_add(m->db, t->impu, &e, &id, &ver);
+		*scodep = 201;
+	}
+	else {
+		err = book_put(m->db, t->impu, id, &e, &ver);
+	}
+
+ out:
+	if (!err)
+		err = re_sdprintf(jsonp, "{\"id\":%lli,\"version\":%lli}",
+				  (long long)id, (long long)ver);
+	*idp = id;
+	mem_deref(o);
+
+	return err;
+}
+
+
+static bool method_allowed(const struct target *t, const struct pl *met)
+{
+	switch (t->res) {
+
+	case RES_BOOK:
+		return !pl_strcmp(met, "GET") || !pl_strcmp(met, "POST");
+
+	case RES_ENTRY:
+		return !pl_strcmp(met, "PUT") || !pl_strcmp(met, "DELETE");
+
+	default:
+		return !pl_strcmp(met, "GET");
+	}
+}
+
+
 static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 			void *arg)
 {
 	struct asmod *m = arg;
-	char *json = NULL, *challenge = NULL;
-	const char *who;
+	char *json = NULL, *extra = NULL, *bad_body = NULL;
+	const char *who, *what, *bad = NULL;
+	char words[48];
+	uint16_t scode = 200;
 	struct target t;
+	int64_t id = 0;
 	int err;
 
 	++m->requests;
@@ -327,8 +555,10 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 		goto out;
 	}
 
-	if (pl_strcmp(&msg->met, "GET")) {
-		reply(m, conn, msg, 405, "Allow: GET\r\n",
+	if (!method_allowed(&t, &msg->met)) {
+		if (re_sdprintf(&extra, "Allow: %s\r\n", allowv[t.res]))
+			goto out;
+		reply(m, conn, msg, 405, extra,
 		      "{\"error\":\"method not allowed\"}");
 		goto out;
 	}
@@ -336,43 +566,66 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 	/* RFC 6750 3: the challenge names the realm, the home domain */
 	who = bearer_impu(m, msg);
 	if (!who) {
-		if (re_sdprintf(&challenge, "WWW-Authenticate: Bearer "
+		if (re_sdprintf(&extra, "WWW-Authenticate: Bearer "
 				"realm=\"%s\"\r\n", emul_domain()))
 			goto out;
-		reply(m, conn, msg, 401, challenge,
+		reply(m, conn, msg, 401, extra,
 		      "{\"error\":\"unauthorized\"}");
 		goto out;
 	}
 
-	/* a user reads only their own documents; any user the directory */
-	if (t.route && str_casecmp(who, t.impu)) {
+	/* a user reads and writes only their own documents; any user
+	 * reads the directory */
+	if (t.res != RES_DIR && str_casecmp(who, t.impu)) {
 		reply(m, conn, msg, 403, NULL, "{\"error\":\"forbidden\"}");
 		goto out;
 	}
 
-	if (t.route)
-		err = t.route->doch(m->db, t.impu, &json);
-	else
-		err = appdb_directory(m->db, &json);
-
-	if (err == ENOENT) {
-		reply(m, conn, msg, 404, NULL, "{\"error\":\"no such user\"}");
+	/* libre has read the whole body by now, up to its own 512 KiB */
+	if (msg->clen > BOOK_BODY_MAX) {
+		(void)re_snprintf(words, sizeof(words), "body too large (%u "
+				  "bytes at most)", BOOK_BODY_MAX);
+		reply_error(m, conn, msg, 413, NULL, words);
 		goto out;
 	}
+
+	if (!pl_strcmp(&msg->met, "GET")) {
+		err = handle_get(m, &t, msg, &json, &bad);
+	}
+	else {
+		err = handle_write(m, &t, msg, &json, &scode, &id, &bad_body);
+		bad = bad_body;
+	}
+
+	if (bad) {
+		reply_error(m, conn, msg, 400, NULL, bad);
+		goto out;
+	}
+
 	if (err) {
-		elog(LOG_WARN, node_name(m->owner), "http", "%s: %r: %m",
-		     asmod_name(m->kind), &msg->path, err);
-		reply(m, conn, msg, 500, NULL,
-		      "{\"error\":\"internal error\"}");
+		what = t.res == RES_ENTRY ? "no such entry" : "no such user";
+		scode = err_status(err, &what);
+		if (scode == 500)
+			elog(LOG_WARN, node_name(m->owner), "http", "%s: %r "
+			     "%r: %m", asmod_name(m->kind), &msg->met,
+			     &msg->path, err);
+		reply_error(m, conn, msg, scode, NULL, what);
 		goto out;
 	}
 
-	reply(m, conn, msg, 200, NULL, json);
+	/* RFC 9110 15.3.2: a 201 names the new resource */
+	if (scode == 201 &&
+	    re_sdprintf(&extra, "Location: %r/%lli\r\n", &msg->path,
+			(long long)id))
+		goto out;
+
+	reply(m, conn, msg, scode, extra, json);
 
  out:
 	elog(LOG_DEBUG, node_name(m->owner), "http", "%s: %r %r",
 	     asmod_name(m->kind), &msg->met, &msg->path);
-	mem_deref(challenge);
+	mem_deref(extra);
+	mem_deref(bad_body);
 	mem_deref(json);
 	mem_deref(t.impu);
 }

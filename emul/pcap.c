@@ -121,7 +121,8 @@ static void emit(struct pcapw *w, const struct sa *src, const struct sa *dst,
 	put16(ip + 10, fold(sum16(ip, IP_HDR, 0)));
 
 	memcpy(l, l4, l4len);
-	memcpy(l + l4len, data, dlen);
+	if (dlen)
+		memcpy(l + l4len, data, dlen);
 
 	/* The L4 checksum covers the pseudo-header (RFC 768, RFC 793). */
 	s = (saddr >> 16) + (saddr & 0xffff) + (daddr >> 16) +

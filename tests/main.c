@@ -19,6 +19,8 @@ static int (*const suites[])(void) = {
 	test_torture_suite,
 	test_appdb_suite,
 	test_http_suite,
+	test_book_suite,
+	test_book_http_suite,
 };
 
 

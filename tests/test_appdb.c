@@ -125,25 +125,28 @@ static void test_documents(void)
 
 	CU_ASSERT_EQUAL(appdb_addressbook(db, "sip:user1@ims.test", &json),
 			0);
-	ASSERT_STR(json, "{\"impu\":\"sip:user1@ims.test\",\"entries\":["
-		   "{\"name\":\"Bob\",\"number\":\"+16328300002\","
+	/* a loaded book is version 1; ids in the order of the topology */
+	ASSERT_STR(json, "{\"impu\":\"sip:user1@ims.test\",\"version\":1,"
+		   "\"entries\":["
+		   "{\"id\":1,\"name\":\"Bob\",\"number\":\"+16328300002\","
 		   "\"uri\":\"sip:user2@ims.test\","
 		   "\"groups\":[\"friends\",\"favourites\"]},"
-		   "{\"name\":\"Carol\",\"number\":null,"
+		   "{\"id\":2,\"name\":\"Carol\",\"number\":null,"
 		   "\"uri\":\"sip:User3@ims.test\",\"groups\":[\"friends\"]},"
-		   "{\"name\":\"Dave\",\"number\":\"+16328300004\","
+		   "{\"id\":3,\"name\":\"Dave\",\"number\":\"+16328300004\","
 		   "\"uri\":null,\"groups\":[\"friends\"]},"
-		   "{\"name\":\"Eve\",\"number\":null,"
+		   "{\"id\":4,\"name\":\"Eve\",\"number\":null,"
 		   "\"uri\":\"tel:+16328300005\",\"groups\":[\"blacklist\"]},"
-		   "{\"name\":\"Zed\",\"number\":null,"
+		   "{\"id\":5,\"name\":\"Zed\",\"number\":null,"
 		   "\"uri\":\"sip:nobody@ims.test\",\"groups\":[\"friends\"]},"
-		   "{\"name\":\"Bob\",\"number\":\"+16328300002\","
+		   "{\"id\":6,\"name\":\"Bob\",\"number\":\"+16328300002\","
 		   "\"uri\":null,\"groups\":[]}]}");
 	json = mem_deref(json);
 
 	CU_ASSERT_EQUAL(appdb_addressbook(db, "sip:user3@ims.test", &json),
 			0);
-	ASSERT_STR(json, "{\"impu\":\"sip:user3@ims.test\",\"entries\":[]}");
+	ASSERT_STR(json, "{\"impu\":\"sip:user3@ims.test\",\"version\":1,"
+		   "\"entries\":[]}");
 	json = mem_deref(json);
 
 	/* libre's JSON escape writes '/' as '\/', which JSON allows */
@@ -292,7 +295,8 @@ static void test_rollback(void)
 	CU_ASSERT_EQUAL(appdb_profile(db, "sip:user1@ims.test", &json),
 			ENOENT);
 	CU_ASSERT_EQUAL(appdb_addressbook(db, "sip:new@ims.test", &json), 0);
-	ASSERT_STR(json, "{\"impu\":\"sip:new@ims.test\",\"entries\":[]}");
+	ASSERT_STR(json, "{\"impu\":\"sip:new@ims.test\",\"version\":1,"
+		   "\"entries\":[]}");
 	json = mem_deref(json);
 	CU_ASSERT_EQUAL(appdb_directory(db, &json), 0);
 	ASSERT_STR(json, "{\"entries\":[]}");
@@ -312,6 +316,14 @@ static const struct {
 	 "t.yaml:2:3: unknown key 'dbx' in appdata"},
 	{"appdata:\n  db: [a]\n",
 	 "t.yaml:2:7: appdata.db must be a scalar"},
+	/* the key is a secret: an error never repeats it */
+	{"appdata:\n  key: 00112233\n",
+	 "t.yaml:2:8: appdata.key must be 64 hex digits (a 256-bit key)"},
+	{"appdata:\n  key: 00112233445566778899aabbccddeeff"
+	 "00112233445566778899aabbccddeefg\n",
+	 "t.yaml:2:8: appdata.key must be 64 hex digits (a 256-bit key)"},
+	{"appdata:\n  key: [1]\n",
+	 "t.yaml:2:8: appdata.key must be a scalar"},
 	{"appdata:\n  directory: {name: a}\n",
 	 "t.yaml:2:14: appdata.directory must be a list"},
 	{"appdata:\n  directory: [{department: a}]\n",

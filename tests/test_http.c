@@ -298,8 +298,8 @@ static const struct {
 	{ASMOD_GM, "/gm/v1/users/sip%3auser1%40ims.test/profile",
 	 "Bearer tok1", 200, profile1},
 	{ASMOD_GM, "/gm/v1/users/sip:user1@ims.test/addressbook",
-	 "Bearer tok1", 200, "{\"impu\":\"sip:user1@ims.test\",\"entries\":["
-	 "{\"name\":\"Bob\",\"number\":\"+16328300002\","
+	 "Bearer tok1", 200, "{\"impu\":\"sip:user1@ims.test\",\"version\":1,"
+	 "\"entries\":[{\"id\":1,\"name\":\"Bob\",\"number\":\"+16328300002\","
 	 "\"uri\":\"sip:user2@ims.test\","
 	 "\"groups\":[\"friends\",\"favourites\"]}]}"},
 	/* the directory takes any valid token */

@@ -16,3 +16,5 @@ int test_sipx_suite(void);
 int test_torture_suite(void);
 int test_appdb_suite(void);
 int test_http_suite(void);
+int test_book_suite(void);
+int test_book_http_suite(void);
