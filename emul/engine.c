@@ -209,9 +209,17 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 		e->window = &r->le;
 	r = NULL;
 
-	if (!e->quiet)
+	if (!e->quiet && e->diagram) {
+		const struct lrec *l = e->recs.tail->data;
+		char label[160];
+
+		(void)ladder_label(label, sizeof(label), l->msg, l->hmsg);
+		diagram_arrow(e->diagram, l->t, l->src, l->dst, label);
+	}
+	else if (!e->quiet) {
 		(void)re_printf("%s\n", ((struct lrec *)e->recs.tail->data)
 				->line);
+	}
 	if (e->ladder)
 		(void)mbuf_printf(e->ladder, "%s\n",
 				  ((struct lrec *)e->recs.tail->data)->line);
@@ -392,6 +400,7 @@ static void engine_destructor(void *arg)
 	tmr_cancel(&e->tmr_timeout);
 	list_flush(&e->recs);
 	list_flush(&e->caps);
+	mem_deref(e->diagram);
 	mem_deref(e->topo);
 	mem_deref(e->ty);
 	mem_deref(e->y);
@@ -461,6 +470,16 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 
 	if (load_topology(e, path, msg, sz))
 		goto out;
+
+	/* One column per node, in the topology's order. */
+	if (o && o->diagram && !e->quiet) {
+		struct le *le;
+
+		if (diagram_alloc(&e->diagram, o->colour))
+			goto out;
+		for (le = emul_nodes()->head; le; le = le->next)
+			(void)diagram_column(e->diagram, node_name(le->data));
+	}
 
 	e->steps = yml_get(e->y, root, "steps");
 	if (scen_validate(e, msg, sz))

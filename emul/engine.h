@@ -43,6 +43,7 @@ struct engine {
 	bool settling;
 	bool quiet;
 	struct mbuf *ladder;
+	struct diagram *diagram;
 	struct media_sum media[MEDIA_SUMS];
 	bool finished;
 	enum scen_result result;

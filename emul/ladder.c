@@ -42,3 +42,27 @@ int ladder_http_line(char *buf, size_t sz, double t, const char *src,
 
 	return n < 0 ? ENOMEM : 0;
 }
+
+
+/* What an arrow of the diagram says: the first line, short. */
+int ladder_label(char *buf, size_t sz, const struct sip_msg *msg,
+		 const struct http_msg *hmsg)
+{
+	int n;
+
+	if (hmsg && pl_isset(&hmsg->met))
+		n = re_snprintf(buf, sz, "HTTP %r %r", &hmsg->met,
+				&hmsg->path);
+	else if (hmsg)
+		n = re_snprintf(buf, sz, "HTTP %u %r", hmsg->scode,
+				&hmsg->reason);
+	else if (msg && msg->req)
+		n = re_snprintf(buf, sz, "%r", &msg->met);
+	else if (msg)
+		n = re_snprintf(buf, sz, "%u %r (%r)", msg->scode,
+				&msg->reason, &msg->cseq.met);
+	else
+		n = re_snprintf(buf, sz, "?");
+
+	return n < 0 ? ENOMEM : 0;
+}

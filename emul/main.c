@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <re.h>
 #include "yml.h"
 #include "emul.h"
@@ -28,6 +29,7 @@ static const char usage[] =
 "  serve TOPOLOGY       run a topology's core for external UEs until\n"
 "                       interrupted\n"
 "  pcap TRACE OUT       turn a saved --trace file into a capture\n"
+"  ladder TRACE         show a saved --trace file as a ladder\n"
 "  bench [N [W [tcp|udp]]]  register N UEs (10000) through the full\n"
 "                       path, W at a time (200), core over TCP or UDP;\n"
 "                       print registrations/s and memory per UE\n"
@@ -40,6 +42,8 @@ static const char usage[] =
 "  --pcap FILE          write every message sent as a capture (tshark,\n"
 "                       Wireshark, sngrep read it)\n"
 "  -q, --quiet          no live ladder (run)\n"
+"  --ladder columns|lines  the live ladder as a sequence diagram (default\n"
+"                       on a terminal) or one line per message\n"
 "  -v, --verbose        more log lines (twice for debug)\n"
 "  -h, --help           this text\n"
 "  --version            the version\n"
@@ -47,6 +51,7 @@ static const char usage[] =
 "exit status: 0 pass, 1 a scenario failed, 2 bad input or usage\n";
 
 struct opts {
+	const char *ladder;
 	const char *trace;
 	const char *pcap;
 	const char *junit;
@@ -73,6 +78,11 @@ static void raise_fd_limit(void)
 static int cmd_run(int argc, char *argv[], const struct opts *o)
 {
 	struct scen_opts so = {.quiet = o->quiet, .settle = o->settle};
+
+	/* The diagram on a terminal, lines into a pipe or a file, unless
+	 * --ladder says. */
+	so.colour = isatty(STDOUT_FILENO);
+	so.diagram = o->ladder ? !strcmp(o->ladder, "columns") : so.colour;
 	int i, rc = EXIT_PASS;
 	char msg[2048];
 
@@ -235,6 +245,119 @@ static int cmd_test(int argc, char *argv[], const struct opts *o)
 		rc = EXIT_USAGE;
 	}
 	mem_deref(ju);
+
+	return rc;
+}
+
+
+/* imsbed ladder TRACE: a saved trace shown again, as a diagram or one
+ * line per message; media as a count per direction at the end. */
+static int cmd_ladder(int argc, char *argv[], const struct opts *o)
+{
+	struct diagram *dg = NULL;
+	char line[65536 * 2], text[320];
+	unsigned lineno = 0, rtp = 0;
+	bool columns;
+	int rc = EXIT_PASS;
+	FILE *f;
+
+	if (argc != 1) {
+		(void)re_fprintf(stderr, "imsbed ladder: one TRACE.jsonl\n");
+		return EXIT_USAGE;
+	}
+
+	f = fopen(argv[0], "r");
+	if (!f) {
+		(void)re_fprintf(stderr, "imsbed ladder: %s: %m\n", argv[0],
+				 errno);
+		return EXIT_USAGE;
+	}
+
+	columns = o->ladder ? !strcmp(o->ladder, "columns") :
+		isatty(STDOUT_FILENO);
+	if (columns && diagram_alloc(&dg, isatty(STDOUT_FILENO))) {
+		fclose(f);
+		return EXIT_USAGE;
+	}
+
+	/* All the columns first, in the order the nodes appear, so that
+	 * the header is printed once. */
+	while (dg && fgets(line, sizeof(line), f)) {
+		struct odict *od = NULL;
+
+		if (!json_decode_odict(&od, 8, line, strlen(line), 4)) {
+			(void)diagram_column(dg, odict_string(od, "src"));
+			(void)diagram_column(dg, odict_string(od, "dst"));
+		}
+		mem_deref(od);
+	}
+	rewind(f);
+
+	while (fgets(line, sizeof(line), f)) {
+		struct sip_msg *sm = NULL;
+		struct http_msg *hm = NULL;
+		struct odict *od = NULL;
+		const char *proto, *src, *dst, *raw;
+		struct mbuf *mb;
+		uint64_t t = 0;
+		double td;
+
+		++lineno;
+		if (json_decode_odict(&od, 8, line, strlen(line), 4) ||
+		    !(proto = odict_string(od, "proto")) ||
+		    !(src = odict_string(od, "src")) ||
+		    !(dst = odict_string(od, "dst")) ||
+		    !(raw = odict_string(od, "raw"))) {
+			(void)re_fprintf(stderr, "imsbed ladder: %s:%u: not a"
+					 " trace record\n", argv[0], lineno);
+			mem_deref(od);
+			rc = EXIT_USAGE;
+			break;
+		}
+
+		td = odict_get_type(od, ODICT_DOUBLE, "t") ?
+			odict_get_type(od, ODICT_DOUBLE, "t")->u.dbl :
+			(odict_get_number(od, &t, "t") ? (double)t : 0);
+
+		if (!strcmp(proto, "rtp")) {
+			++rtp;
+			mem_deref(od);
+			continue;
+		}
+
+		mb = mbuf_alloc(strlen(raw));
+		(void)mbuf_write_str(mb, raw);
+		mb->pos = 0;
+		if (!strcmp(proto, "http") ?
+		    http_msg_decode(&hm, mb, strncmp(raw, "HTTP/", 5)) :
+		    sip_msg_decode(&sm, mb)) {
+			(void)re_printf("%8.3f  %s -> %s (undecodable)\n", td,
+					src, dst);
+		}
+		else if (dg) {
+			(void)ladder_label(text, sizeof(text), sm, hm);
+			diagram_arrow(dg, td, src, dst, text);
+		}
+		else {
+			if (hm)
+				(void)ladder_http_line(text, sizeof(text), td,
+						       src, dst, hm);
+			else
+				(void)ladder_line(text, sizeof(text), td, src,
+						  dst, sm);
+			(void)re_printf("%s\n", text);
+		}
+		mem_deref(sm);
+		mem_deref(hm);
+		mem_deref(mb);
+		mem_deref(od);
+	}
+
+	if (rtp)
+		(void)re_printf("          media: %u SRTP packets\n", rtp);
+
+	fclose(f);
+	mem_deref(dg);
 
 	return rc;
 }
@@ -470,6 +593,8 @@ int main(int argc, char *argv[])
 				o.junit = argv[++i];
 			else if (!strcmp(argv[i], "--pcap") && i + 1 < argc)
 				o.pcap = argv[++i];
+			else if (!strcmp(argv[i], "--ladder") && i + 1 < argc)
+				o.ladder = argv[++i];
 			else if (!strcmp(argv[i], "-q") ||
 				 !strcmp(argv[i], "--quiet"))
 				o.quiet = true;
@@ -489,6 +614,13 @@ int main(int argc, char *argv[])
 
 	log_set_level(verbose >= 2 ? LOG_DEBUG : verbose ? LOG_INFO :
 		      LOG_WARN);
+
+	if (o.ladder && strcmp(o.ladder, "columns") &&
+	    strcmp(o.ladder, "lines")) {
+		(void)re_fprintf(stderr, "imsbed: --ladder takes columns or"
+				 " lines, not '%s'\n", o.ladder);
+		return EXIT_USAGE;
+	}
 
 	if (libre_init())
 		return EXIT_USAGE;
@@ -520,6 +652,8 @@ int main(int argc, char *argv[])
 		rc = cmd_bench(argc, argv);
 	else if (!strcmp(cmd, "pcap"))
 		rc = cmd_pcap(argc, argv);
+	else if (!strcmp(cmd, "ladder"))
+		rc = cmd_ladder(argc, argv, &o);
 	else {
 		(void)re_fprintf(stderr, "imsbed: unknown command '%s'\n%s",
 				 cmd, usage);

@@ -200,10 +200,19 @@ struct scen_opts {
 	double timeout;         /* seconds for the whole scenario */
 	double settle;          /* at least this many seconds of quiet */
 	struct mbuf *ladder;    /* if set, the ladder is written here */
+	bool diagram;           /* live ladder as a sequence diagram */
+	bool colour;            /* ... coloured (output is a terminal) */
 };
 
 enum scen_result scen_run(const char *path, const struct scen_opts *o,
 			  char *msg, size_t sz);
+
+/* ---- diagram.c: the ladder as a sequence diagram ---- */
+struct diagram;
+int  diagram_alloc(struct diagram **dp, bool colour);
+int  diagram_column(struct diagram *d, const char *name);
+void diagram_arrow(struct diagram *d, double t, const char *src,
+		   const char *dst, const char *label);
 
 /* ---- pcap.c: the messages sent, as a capture file ---- */
 struct pcapw;
@@ -225,6 +234,8 @@ int ladder_line(char *buf, size_t sz, double t, const char *src,
 		const char *dst, const struct sip_msg *msg);
 int ladder_http_line(char *buf, size_t sz, double t, const char *src,
 		     const char *dst, const struct http_msg *msg);
+int ladder_label(char *buf, size_t sz, const struct sip_msg *msg,
+		 const struct http_msg *hmsg);
 
 /* ---- httpc.c: a small HTTP/1.1 client whose requests are traced ---- */
 struct http_msg;

@@ -99,6 +99,12 @@ else
 fi
 rm -f "$pcap"
 
+echo "== trace, ladder and capture commands"
+netns tools/clitest.sh "$BIN" >"$log" 2>&1
+rc=$?
+cat "$log"
+count "$log" $rc
+
 echo "== bad input"
 tools/badinput.sh "$BIN" >"$log" 2>&1
 rc=$?

@@ -1,0 +1,49 @@
+#!/bin/sh
+# The commands around a run: a saved trace shown again by 'imsbed ladder'
+# gives the ladder the run printed, the diagram has a column per node, and
+# 'imsbed pcap' turns the trace into a capture tshark reads.
+BIN=${1:-./imsbed}
+case "$BIN" in */*) ;; *) BIN=./$BIN ;; esac
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+ko() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+"$BIN" run --ladder lines --trace "$dir/t.jsonl" scenarios/sysinfo.yaml \
+	>"$dir/run.txt" 2>/dev/null
+grep -E '^ +[0-9]+\.[0-9]{3}  ' "$dir/run.txt" >"$dir/run.lines"
+"$BIN" ladder --ladder lines "$dir/t.jsonl" >"$dir/ladder.txt" 2>&1
+grep -E '^ +[0-9]+\.[0-9]{3}  ' "$dir/ladder.txt" >"$dir/ladder.lines"
+if [ -s "$dir/run.lines" ] &&
+   cmp -s "$dir/run.lines" "$dir/ladder.lines"; then
+	ok
+else
+	ko "imsbed ladder does not repeat the run's ladder"
+	diff "$dir/run.lines" "$dir/ladder.lines" | head -10
+fi
+
+"$BIN" ladder --ladder columns "$dir/t.jsonl" >"$dir/cols.txt" 2>&1
+if head -1 "$dir/cols.txt" | grep -q 'ue1 .* pcscf .* scscf .* as1' &&
+   grep -q -- '--REGISTER--' "$dir/cols.txt" &&
+   ! grep -q "$(printf '\033')" "$dir/cols.txt"; then
+	ok
+else
+	ko "diagram: no header, no arrows, or colour into a file"
+	head -5 "$dir/cols.txt"
+fi
+
+if "$BIN" pcap "$dir/t.jsonl" "$dir/t.pcap" &&
+   { ! command -v tshark >/dev/null 2>&1 ||
+     [ "$(tshark -r "$dir/t.pcap" -Y 'sip || http' 2>/dev/null |
+	  wc -l)" -eq "$(grep -c '"proto":"\(sip\|http\)"' "$dir/t.jsonl")" ]
+   }; then
+	ok
+else
+	ko "imsbed pcap: the capture does not hold every SIP/HTTP record"
+fi
+
+echo "cli: $passed passed, $failed failed"
+[ $failed -eq 0 ]
