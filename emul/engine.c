@@ -37,6 +37,7 @@ static void lrec_destructor(void *arg)
 	list_unlink(&r->le);
 	mem_deref(r->msg);
 	mem_deref(r->hmsg);
+	mem_deref(r->raw);
 }
 
 
@@ -193,6 +194,8 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 	}
 
 	r->idx = list_count(&e->recs) + 1;
+	if (e->keep_raw)
+		(void)re_sdprintf(&r->raw, "%b", rec->raw, rec->len);
 	r->t = rec->t;
 	r->tp = rec->tp;
 	str_ncpy(r->src, rec->src, sizeof(r->src));
@@ -366,6 +369,11 @@ static void next_step(void *arg)
 
 	st = yml_item(e->y, e->steps, e->step);
 	note = yml_str(yml_get(e->y, st, "note"));
+	if (e->nmarks < MAX_MARKS) {
+		e->marks[e->nmarks].first = list_count(&e->recs);
+		e->marks[e->nmarks].note = note;
+		++e->nmarks;
+	}
 	if (!e->quiet)
 		(void)re_printf("--- step %zu%s%s\n", e->step + 1,
 				note ? ": " : "", note ? note : "");
@@ -453,6 +461,7 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 
 	e->quiet = o && o->quiet;
 	e->ladder = o ? o->ladder : NULL;
+	e->keep_raw = o && o->html;
 	e->settle = 0.1;
 
 	if (yml_load_file(&e->y, path, msg, sz))
@@ -500,6 +509,10 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 		str_ncpy(msg, e->fail, sz);
 	else
 		msg[0] = '\0';
+
+	if (o && o->html && html_write(o->html, path, e, res, msg))
+		(void)re_fprintf(stderr, "imsbed: %s: cannot write the page\n",
+				 o->html);
 
  out:
 	mem_deref(e);

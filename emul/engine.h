@@ -14,8 +14,17 @@ struct lrec {
 	struct sip_msg *msg;    /* a SIP message, or */
 	struct http_msg *hmsg;  /* an HTTP one */
 	char line[256];         /* its ladder line */
+	char *raw;              /* the message, when a page is written */
 	bool used;
 };
+
+/* Where each step began in the ladder, for the HTML page. */
+struct step_mark {
+	size_t first;           /* index of its first message */
+	const char *note;
+};
+
+enum { MAX_MARKS = 256 };
 
 /* Media is summarised per direction, not shown packet by packet. */
 struct media_sum {
@@ -44,6 +53,9 @@ struct engine {
 	bool quiet;
 	struct mbuf *ladder;
 	struct diagram *diagram;
+	bool keep_raw;
+	struct step_mark marks[MAX_MARKS];
+	size_t nmarks;
 	struct media_sum media[MEDIA_SUMS];
 	bool finished;
 	enum scen_result result;
@@ -71,6 +83,11 @@ int expect_check(struct engine *e, const yml_node *arrows, bool strict,
 		 char *fail, size_t fsz);
 int check_value(struct engine *e, const yml_node *m, const char *val,
 		char *why, size_t wsz);
+
+/* html.c */
+int html_write(const char *path, const char *scenario,
+	       const struct engine *e, enum scen_result res,
+	       const char *fail);
 
 /* scen.c */
 int scen_validate(struct engine *e, char *err, size_t sz);

@@ -39,6 +39,7 @@ static const char usage[] =
 "  --settle SECONDS     quiet time that ends a step, at least (slow\n"
 "                       machines, valgrind)\n"
 "  --junit FILE         test: JUnit XML report for CI servers\n"
+"  --html FILE          run: the run as one HTML page (SVG diagram)\n"
 "  --pcap FILE          write every message sent as a capture (tshark,\n"
 "                       Wireshark, sngrep read it)\n"
 "  -q, --quiet          no live ladder (run)\n"
@@ -51,6 +52,7 @@ static const char usage[] =
 "exit status: 0 pass, 1 a scenario failed, 2 bad input or usage\n";
 
 struct opts {
+	const char *html;
 	const char *ladder;
 	const char *trace;
 	const char *pcap;
@@ -82,6 +84,7 @@ static int cmd_run(int argc, char *argv[], const struct opts *o)
 	/* The diagram on a terminal, lines into a pipe or a file, unless
 	 * --ladder says. */
 	so.colour = isatty(STDOUT_FILENO);
+	so.html = o->html;
 	so.diagram = o->ladder ? !strcmp(o->ladder, "columns") : so.colour;
 	int i, rc = EXIT_PASS;
 	char msg[2048];
@@ -595,6 +598,8 @@ int main(int argc, char *argv[])
 				o.pcap = argv[++i];
 			else if (!strcmp(argv[i], "--ladder") && i + 1 < argc)
 				o.ladder = argv[++i];
+			else if (!strcmp(argv[i], "--html") && i + 1 < argc)
+				o.html = argv[++i];
 			else if (!strcmp(argv[i], "-q") ||
 				 !strcmp(argv[i], "--quiet"))
 				o.quiet = true;

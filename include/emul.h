@@ -201,6 +201,7 @@ struct scen_opts {
 	double settle;          /* at least this many seconds of quiet */
 	struct mbuf *ladder;    /* if set, the ladder is written here */
 	bool diagram;           /* live ladder as a sequence diagram */
+	const char *html;       /* write the run as an HTML page here */
 	bool colour;            /* ... coloured (output is a terminal) */
 };
 

@@ -23,6 +23,13 @@ netns() {
 	fi
 }
 
+# As count, for a check that may be skipped (its tool not installed).
+count_if_run() {
+	if grep -qE '^([a-z]+: )?[0-9]+ passed, [0-9]+ failed' "$1"; then
+		count "$1" "$2"
+	fi
+}
+
 count() {
 	# $1: output file, $2: exit status; adds the file's 'N passed,
 	# N failed' line to the totals, and a failure when the command
@@ -104,6 +111,12 @@ netns tools/clitest.sh "$BIN" >"$log" 2>&1
 rc=$?
 cat "$log"
 count "$log" $rc
+
+echo "== HTML page (headless Chromium)"
+netns tools/htmltest.sh "$BIN" >"$log" 2>&1
+rc=$?
+cat "$log"
+count_if_run "$log" $rc
 
 echo "== bad input"
 tools/badinput.sh "$BIN" >"$log" 2>&1
