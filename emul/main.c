@@ -39,6 +39,8 @@ static const char usage[] =
 "  --settle SECONDS     quiet time that ends a step, at least (slow\n"
 "                       machines, valgrind)\n"
 "  --junit FILE         test: JUnit XML report for CI servers\n"
+"  --golden DIR         test: compare each ladder (times left out) with\n"
+"                       DIR/<scenario>.ladder; --update-golden writes\n"
 "  --html FILE          run: the run as one HTML page (SVG diagram)\n"
 "  --pcap FILE          write every message sent as a capture (tshark,\n"
 "                       Wireshark, sngrep read it)\n"
@@ -52,6 +54,8 @@ static const char usage[] =
 "exit status: 0 pass, 1 a scenario failed, 2 bad input or usage\n";
 
 struct opts {
+	const char *golden;
+	bool update_golden;
 	const char *html;
 	const char *ladder;
 	const char *trace;
@@ -217,9 +221,32 @@ static int cmd_test(int argc, char *argv[], const struct opts *o)
 		enum scen_result r;
 		double secs;
 
-		so.ladder = ju ? mbuf_alloc(4096) : NULL;
+		so.ladder = ju || o->golden ? mbuf_alloc(4096) : NULL;
 		r = scen_run(files[i], &so, msg, sizeof(msg));
 		secs = (double)(tmr_jiffies() - t0) / 1000.0;
+
+		/* A passing flow that changed shape is a failure too. */
+		if (r == SCEN_PASS && o->golden && so.ladder) {
+			char *diff = NULL;
+			int gerr = golden_check(o->golden, files[i],
+						so.ladder, o->update_golden,
+						&diff);
+
+			if (gerr == EPROTO) {
+				r = SCEN_FAIL;
+				(void)re_snprintf(msg, sizeof(msg),
+						  "ladder differs from the "
+						  "golden one:\n%s",
+						  diff ? diff : "");
+			}
+			else if (gerr && gerr != ENOENT) {
+				r = SCEN_FAIL;
+				(void)re_snprintf(msg, sizeof(msg), "golden"
+						  " ladder of %s: %m",
+						  files[i], gerr);
+			}
+			mem_deref(diff);
+		}
 		if (ju)
 			(void)junit_case(ju, files[i], secs, r, msg,
 					 so.ladder);
@@ -600,6 +627,10 @@ int main(int argc, char *argv[])
 				o.ladder = argv[++i];
 			else if (!strcmp(argv[i], "--html") && i + 1 < argc)
 				o.html = argv[++i];
+			else if (!strcmp(argv[i], "--golden") && i + 1 < argc)
+				o.golden = argv[++i];
+			else if (!strcmp(argv[i], "--update-golden"))
+				o.update_golden = true;
 			else if (!strcmp(argv[i], "-q") ||
 				 !strcmp(argv[i], "--quiet"))
 				o.quiet = true;

@@ -220,6 +220,10 @@ struct pcapw;
 int  pcapw_open(struct pcapw **wp, const char *path);
 void pcapw_write(struct pcapw *w, const struct msgrec *rec);
 
+/* ---- golden.c: ladders compared with the ones kept in git ---- */
+int golden_check(const char *dir, const char *scenario,
+		 const struct mbuf *ladder, bool update, char **diffp);
+
 /* ---- junit.c: JUnit XML of a test run ---- */
 struct junit;
 int junit_open(struct junit **jp, const char *path);

@@ -54,7 +54,8 @@ count "$log" $rc
 echo "== scenarios"
 junit=$(mktemp)
 pcap=$(mktemp)
-netns "$BIN" test scenarios --junit "$junit" --pcap "$pcap" >"$log" 2>&1
+netns "$BIN" test scenarios --golden tests/golden --junit "$junit" \
+	--pcap "$pcap" >"$log" 2>&1
 rc=$?
 cat "$log"
 count "$log" $rc
