@@ -42,6 +42,9 @@ static const char usage[] =
 "  --golden DIR         test: compare each ladder (times left out) with\n"
 "                       DIR/<scenario>.ladder; --update-golden writes\n"
 "  --html FILE          run: the run as one HTML page (SVG diagram)\n"
+"  --step               run: then walk through its messages, Enter by\n"
+"                       Enter (q stops), with each step's note\n"
+"  --slow SECONDS       run: the same, one message every SECONDS\n"
 "  --pcap FILE          write every message sent as a capture (tshark,\n"
 "                       Wireshark, sngrep read it)\n"
 "  -q, --quiet          no live ladder (run)\n"
@@ -54,6 +57,8 @@ static const char usage[] =
 "exit status: 0 pass, 1 a scenario failed, 2 bad input or usage\n";
 
 struct opts {
+	bool step;
+	double slow;
 	const char *golden;
 	bool update_golden;
 	const char *html;
@@ -89,6 +94,8 @@ static int cmd_run(int argc, char *argv[], const struct opts *o)
 	 * --ladder says. */
 	so.colour = isatty(STDOUT_FILENO);
 	so.html = o->html;
+	so.step = o->step;
+	so.slow = o->slow;
 	so.diagram = o->ladder ? !strcmp(o->ladder, "columns") : so.colour;
 	int i, rc = EXIT_PASS;
 	char msg[2048];
@@ -631,6 +638,10 @@ int main(int argc, char *argv[])
 				o.golden = argv[++i];
 			else if (!strcmp(argv[i], "--update-golden"))
 				o.update_golden = true;
+			else if (!strcmp(argv[i], "--step"))
+				o.step = true;
+			else if (!strcmp(argv[i], "--slow") && i + 1 < argc)
+				o.slow = atof(argv[++i]);
 			else if (!strcmp(argv[i], "-q") ||
 				 !strcmp(argv[i], "--quiet"))
 				o.quiet = true;

@@ -202,6 +202,8 @@ struct scen_opts {
 	struct mbuf *ladder;    /* if set, the ladder is written here */
 	bool diagram;           /* live ladder as a sequence diagram */
 	const char *html;       /* write the run as an HTML page here */
+	bool step;              /* walk through the messages on Enter */
+	double slow;            /* ... or one every this many seconds */
 	bool colour;            /* ... coloured (output is a terminal) */
 };
 

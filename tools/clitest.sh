@@ -45,5 +45,29 @@ else
 	ko "imsbed pcap: the capture does not hold every SIP/HTTP record"
 fi
 
+# --step under a terminal (script(1) gives it a pty): two Enters, then q.
+if command -v script >/dev/null 2>&1; then
+	printf '\n\nq\n' | script -qec "$BIN run --step \
+		scenarios/register.yaml" /dev/null >"$dir/step.txt" 2>&1
+	if grep -q "stopped by the trainer at message 3 of 28" \
+		"$dir/step.txt" &&
+	   grep -q -- "--- step 1: user1 registers" "$dir/step.txt" &&
+	   [ "$(grep -c '^\[Enter/q\]' "$dir/step.txt")" -eq 3 ]; then
+		ok
+	else
+		ko "--step: did not stop at the third message on q"
+		tail -5 "$dir/step.txt"
+	fi
+fi
+
+"$BIN" run --slow 0.001 scenarios/register-unknown-user.yaml \
+	>"$dir/slow.txt" 2>/dev/null
+if [ "$(grep -c '^#[0-9]' "$dir/slow.txt")" -eq 4 ] &&
+   grep -q "PASS" "$dir/slow.txt"; then
+	ok
+else
+	ko "--slow: not every message shown"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]
