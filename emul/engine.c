@@ -427,6 +427,8 @@ static void present(struct engine *e, const struct scen_opts *o,
 		}
 
 		(void)re_printf("\n#%zu %s\n", r->idx, r->line);
+		if (r->note)
+			(void)re_printf("  >>> %s\n", r->note);
 		if (r->raw) {
 			const char *p = r->raw;
 

@@ -15,6 +15,7 @@ struct lrec {
 	struct http_msg *hmsg;  /* an HTTP one */
 	char line[256];         /* its ladder line */
 	char *raw;              /* the message, when a page is written */
+	const char *note;       /* the note of the arrow it matched */
 	bool used;
 };
 

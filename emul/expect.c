@@ -419,6 +419,15 @@ int expect_check(struct engine *e, const yml_node *arrows, bool strict,
 		}
 	}
 
+	/* The arrows' notes go with their messages, for --step. */
+	for (i = 0; i < n; i++) {
+		const char *note = yml_str(yml_get(y, yml_item(y, arrows, i),
+						   "note"));
+
+		if (note)
+			pos[i]->note = note;
+	}
+
 	if (!strict)
 		return 0;
 

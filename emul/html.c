@@ -193,16 +193,23 @@ int html_write(const char *path, const char *scenario,
 		b = column(names, &n, r->dst);
 		(void)ladder_label(label, sizeof(label), r->msg, r->hmsg);
 
-		fprintf(f, "<g class=\"arrow %s\" onclick=\"show(%zu)\">"
+		fprintf(f, "<g class=\"arrow %s\" onclick=\"show(%zu)\">",
+			kind(r), k);
+		if (r->note) {
+			fputs("<title>", f);
+			esc(f, r->note);
+			fputs("</title>", f);
+		}
+		fprintf(f, "<g>"
 			"<line x1=\"%zu\" y1=\"%.0f\" x2=\"%zu\" y2=\"%.0f\""
 			" stroke-width=\"1.5\" marker-end=\"url(#h)\"/>"
 			"<text x=\"%zu\" y=\"%.0f\" text-anchor=\"middle\">",
-			kind(r), k, LEFT + (size_t)a * COL_W, y,
+			LEFT + (size_t)a * COL_W, y,
 			LEFT + (size_t)b * COL_W + (a < b ? -4 : 4), y,
 			LEFT + (size_t)(a + b) * COL_W / 2, y - 4);
 		esc(f, label);
 		fprintf(f, "</text><text x=\"4\" y=\"%.0f\">%.3f</text>"
-			"</g>\n", y + 4, r->t);
+			"</g></g>\n", y + 4, r->t);
 		if (bad && r->idx == bad) {
 			fprintf(f, "<rect x=\"0\" y=\"%.0f\" width=\"%zu\""
 				" height=\"%d\" fill=\"none\""
