@@ -236,8 +236,7 @@ static void subscribe_initial(struct as *as, const struct sip_msg *msg)
 		return;
 	}
 
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		goto fail;
+	emul_random(rnd, sizeof(rnd));
 	for (i = 0; i < sizeof(rnd); i++)
 		(void)re_snprintf(&s->token[2 * i], 3, "%02x", rnd[i]);
 

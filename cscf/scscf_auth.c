@@ -84,8 +84,7 @@ int scscf_auth_challenge(struct scscf *s, const struct sip_msg *msg,
 	if (maa.result != CX_SUCCESS)
 		return proxy_reply(s->px, msg, 403, NULL);
 
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return proxy_reply(s->px, msg, 500, NULL);
+	emul_random(rnd, sizeof(rnd));
 
 	n = mem_zalloc(sizeof(*n), nonce_destructor);
 	if (!n)

@@ -307,12 +307,13 @@ int httpc_request(struct httpc **reqp, struct node *from,
 	/* bound to the node's own address, port 0: the flow shows who
 	 * is talking, as the node's SIP does */
 	laddr = *node_addr(from);
-	sa_set_port(&laddr, 0);
+	sa_set_port(&laddr, netguard_port());
 
 	h->err = tcp_conn_alloc(&h->tc, dst, estab_handler, recv_handler,
 				close_handler, h);
-	if (!h->err)
-		h->err = tcp_conn_bind(h->tc, &laddr);
+	while (!h->err && (h->err = tcp_conn_bind(h->tc, &laddr)) ==
+	       EADDRINUSE && sa_port(&laddr))
+		sa_set_port(&laddr, netguard_port());
 	if (!h->err)
 		h->err = tcp_conn_connect(h->tc, dst);
 	if (h->err)

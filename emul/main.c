@@ -42,6 +42,8 @@ static const char usage[] =
 "  --golden DIR         test: compare each ladder (times left out) with\n"
 "                       DIR/<scenario>.ladder; --update-golden writes\n"
 "  --html FILE          run: the run as one HTML page (SVG diagram)\n"
+"  --seed N             tests only: every random number from N, so two\n"
+"                       runs send the same bytes (default: unpredictable)\n"
 "  --step               run: then walk through its messages, Enter by\n"
 "                       Enter (q stops), with each step's note\n"
 "  --slow SECONDS       run: the same, one message every SECONDS\n"
@@ -640,6 +642,8 @@ int main(int argc, char *argv[])
 				o.update_golden = true;
 			else if (!strcmp(argv[i], "--step"))
 				o.step = true;
+			else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
+				emul_seed(strtoull(argv[++i], NULL, 10));
 			else if (!strcmp(argv[i], "--slow") && i + 1 < argc)
 				o.slow = atof(argv[++i]);
 			else if (!strcmp(argv[i], "-q") ||

@@ -14,6 +14,7 @@
 #include "emul.h"
 
 static uint32_t refused;
+static uint32_t next_port;
 static uint32_t dropped;
 static struct sa bind_hint;
 
@@ -144,8 +145,21 @@ static void bind_to_hint(int fd, const struct sockaddr *to)
 		return;
 
 	local = bind_hint;
-	sa_set_port(&local, 0);
-	(void)bind(fd, &local.u.sa, local.len);
+	sa_set_port(&local, netguard_port());
+	while (bind(fd, &local.u.sa, local.len) && errno == EADDRINUSE &&
+	       sa_port(&local))
+		sa_set_port(&local, netguard_port());
+}
+
+
+/* A seeded run (--seed) takes its TCP source ports in order, so that
+ * the trace repeats; otherwise the kernel picks (0). */
+uint16_t netguard_port(void)
+{
+	if (!emul_seeded())
+		return 0;
+
+	return (uint16_t)(40000 + (next_port++ % 20000));
 }
 
 

@@ -29,6 +29,7 @@ enum log_level log_level(void);
 bool     netguard_allowed(const struct sa *dst);
 uint32_t netguard_refused(void);
 void     netguard_bind_hint(const struct sa *laddr);
+uint16_t netguard_port(void);
 void     netguard_note_drop(void);
 uint32_t netguard_dropped(void);
 
@@ -110,6 +111,9 @@ void   msgrec_unlisten(struct le *le);
 void   msgrec_emit(const struct msgrec *rec);
 double emul_time(void);
 uint64_t emul_rand_u64(void);
+void emul_seed(uint64_t n);
+bool emul_seeded(void);
+void emul_random(uint8_t *p, size_t n);
 void   emul_time_reset(void);
 
 /* ---- dialog.c: a dialog's state and its requests (RFC 3261 12) ---- */

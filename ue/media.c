@@ -40,6 +40,7 @@ struct media {
 
 
 static bool srtp_ready;
+static uint32_t next_port;
 
 
 static void destructor(void *arg)
@@ -78,6 +79,7 @@ int media_alloc(struct media **mp, struct node *node)
 	struct media *m;
 	struct sa any;
 	size_t olen;
+	int tries = 0;
 	int err;
 
 	if (!mp || !node)
@@ -95,19 +97,22 @@ int media_alloc(struct media **mp, struct node *node)
 		return ENOMEM;
 
 	m->node = node;
+
+	/* RTP ports in order (even, RFC 3550 11), not the kernel's pick:
+	 * a capture or a seeded trace then reads the same every run. */
 	any = *node_addr(node);
-	sa_set_port(&any, 0);
-	err = udp_listen(&m->us, &any, recv_handler, m);
+	do {
+		sa_set_port(&any,
+			    (uint16_t)(20000 + 2 * (next_port++ % 5000)));
+		err = udp_listen(&m->us, &any, recv_handler, m);
+	} while (err == EADDRINUSE && ++tries < 100);
 	if (err)
 		goto out;
 	err = udp_local_get(m->us, &m->laddr);
 	if (err)
 		goto out;
 
-	if (getrandom(m->key, sizeof(m->key), 0) != (ssize_t)sizeof(m->key)) {
-		err = EIO;
-		goto out;
-	}
+	emul_random(m->key, sizeof(m->key));
 	olen = sizeof(m->key64) - 1;
 	err = base64_encode(m->key, sizeof(m->key), m->key64, &olen);
 	if (err)

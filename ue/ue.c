@@ -222,8 +222,7 @@ static int auth_header(struct ue *ue, char *buf, size_t sz, const char *uri)
 				   " response=\"\"\r\n", ue->impi,
 				   emul_domain(), uri) < 0 ? ENOMEM : 0;
 
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return EIO;
+	emul_random(rnd, sizeof(rnd));
 	for (i = 0; i < sizeof(rnd); i++)
 		(void)re_snprintf(&cnonce[2 * i], 3, "%02x", rnd[i]);
 
