@@ -113,6 +113,12 @@ rc=$?
 cat "$log"
 count "$log" $rc
 
+echo "== capture in sngrep"
+netns tools/sngreptest.sh "$BIN" >"$log" 2>&1
+rc=$?
+cat "$log"
+count_if_run "$log" $rc
+
 echo "== HTML page (headless Chromium)"
 netns tools/htmltest.sh "$BIN" >"$log" 2>&1
 rc=$?
