@@ -9,6 +9,7 @@
 #include <re.h>
 #include <openssl/crypto.h>
 #include "yml.h"
+#include "emul.h"
 #include "as.h"
 #include "book.h"
 #include "appdb.h"
@@ -478,19 +479,6 @@ static int load_user(const struct load *l, const yml_node *n,
 }
 
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-
-	return -1;
-}
-
-
 /* appdata.key: the master key of the address book (book_seal.c) as 64
  * hex digits.  It is a secret: no error repeats it. */
 static int load_key(const struct load *l, const yml_node *appdata)
@@ -512,8 +500,8 @@ static int load_key(const struct load *l, const yml_node *appdata)
 		e = EINVAL;
 
 	for (i = 0; i < APPDB_KEY_LEN && !e; i++) {
-		hi = hexval(v[2 * i]);
-		lo = hexval(v[2 * i + 1]);
+		hi = sipx_hexval(v[2 * i]);
+		lo = sipx_hexval(v[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			e = EINVAL;
 		else

@@ -185,19 +185,6 @@ static void reply(const struct asmod *m, struct http_conn *conn,
 }
 
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-
-	return -1;
-}
-
-
 /* RFC 3986 2.1: %XX is the byte XX; EBADMSG on a bad or NUL escape */
 static int pct_decode(char **sp, const char *p, size_t n)
 {
@@ -221,8 +208,8 @@ static int pct_decode(char **sp, const char *p, size_t n)
 			return EBADMSG;
 		}
 
-		hi = hexval(p[i + 1]);
-		lo = hexval(p[i + 2]);
+		hi = sipx_hexval(p[i + 1]);
+		lo = sipx_hexval(p[i + 2]);
 		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
 			mem_deref(s);
 			return EBADMSG;

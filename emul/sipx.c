@@ -367,3 +367,17 @@ int sipx_asserted_id(char *buf, size_t sz, const struct sip_msg *msg)
 
 	return sipx_uri_aor(buf, sz, &u);
 }
+
+
+/* A hex digit's value, or -1: percent-escapes and hex keys. */
+int sipx_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+
+	return -1;
+}

@@ -173,6 +173,7 @@ bool sipx_uri_next(struct pl *rest, struct pl *uri);
 uint32_t sipx_hash_count(const struct hash *h);
 bool sipx_creates_dialog(const struct sip_msg *msg);
 int  sipx_asserted_id(char *buf, size_t sz, const struct sip_msg *msg);
+int  sipx_hexval(char c);
 int  sipx_body(struct pl *body, const struct sip_msg *msg);
 int  sipx_uri_aor(char *buf, size_t sz, const struct pl *uri);
 const char *sipx_reason(uint16_t scode);
