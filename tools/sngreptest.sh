@@ -12,13 +12,24 @@ fi
 
 dir=$(mktemp -d)
 sock="$dir/tmux"
-trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$dir"' EXIT
+pid=""
+# sngrep outlives a killed tmux server (it spins on its dead terminal):
+# end it by its pid first, then the server.
+cleanup() {
+	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+	tmux -S "$sock" kill-server 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
 
 "$BIN" run -q --pcap "$dir/c.pcap" scenarios/click-to-dial.yaml \
 	>/dev/null 2>&1
-tmux -S "$sock" new-session -d -x 200 -y 50 "sngrep -I $dir/c.pcap"
+tmux -S "$sock" new-session -d -x 200 -y 50 "exec sngrep -I $dir/c.pcap"
+pid=$(tmux -S "$sock" display-message -p '#{pane_pid}')
 sleep 2
 tmux -S "$sock" capture-pane -p >"$dir/screen.txt"
+tmux -S "$sock" send-keys q
+sleep 0.3
 
 if grep -q "Dialogs: 8" "$dir/screen.txt" &&
    grep -q "REFER" "$dir/screen.txt" &&

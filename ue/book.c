@@ -37,7 +37,7 @@ int ue_book(struct ue *ue, const char *method, const char *suffix,
 	if (!ue || !method)
 		return EINVAL;
 
-	if (!ue->si.valid) {
+	if (!ue->si || !ue->si->valid) {
 		elog(LOG_WARN, node_name(ue->node), "http",
 		     "ue(%s): no GM module known yet: subscribe first",
 		     ue->impu);
@@ -47,15 +47,15 @@ int ue_book(struct ue *ue, const char *method, const char *suffix,
 	(void)re_snprintf(path, sizeof(path),
 			  "/gm/v1/users/%s/addressbook%s", ue->impu,
 			  suffix ? suffix : "");
-	(void)re_snprintf(host, sizeof(host), "%s:%u", ue->si.domain[0],
-			  sa_port(&ue->si.addr[0]));
-	(void)re_snprintf(auth, sizeof(auth), "Bearer %s", ue->si.token);
+	(void)re_snprintf(host, sizeof(host), "%s:%u", ue->si->domain[0],
+			  sa_port(&ue->si->addr[0]));
+	(void)re_snprintf(auth, sizeof(auth), "Bearer %s", ue->si->token);
 
 	ue->breq = mem_deref(ue->breq);
 	ue->bdoneh = doneh;
 	ue->barg = arg;
 
-	return httpc_request(&ue->breq, ue->node, &ue->si.addr[0], host,
+	return httpc_request(&ue->breq, ue->node, &ue->si->addr[0], host,
 			     method, path, auth,
 			     body ? "application/json" : NULL, body,
 			     resp_handler, ue);

@@ -102,10 +102,10 @@ static void fetch_next(struct ue *ue)
 
 	(void)re_snprintf(path, sizeof(path), res[i].fmt, ue->fetch_user);
 	(void)re_snprintf(host, sizeof(host), "%s:%u",
-			  ue->si.domain[res[i].mod],
-			  sa_port(&ue->si.addr[res[i].mod]));
+			  ue->si->domain[res[i].mod],
+			  sa_port(&ue->si->addr[res[i].mod]));
 
-	err = httpc_get(&ue->hreq, ue->node, &ue->si.addr[res[i].mod], host,
+	err = httpc_get(&ue->hreq, ue->node, &ue->si->addr[res[i].mod], host,
 			path, ue->fetch_auth[0] ? ue->fetch_auth : NULL,
 			resp_handler, ue);
 	if (err) {
@@ -122,7 +122,7 @@ int ue_fetch(struct ue *ue, uint32_t mask, const char *user,
 	if (!ue || !mask)
 		return EINVAL;
 
-	if (!ue->si.valid) {
+	if (!ue->si || !ue->si->valid) {
 		elog(LOG_WARN, node_name(ue->node), "http",
 		     "ue(%s): no module addresses yet: subscribe first",
 		     ue->impu);
@@ -140,7 +140,7 @@ int ue_fetch(struct ue *ue, uint32_t mask, const char *user,
 	 * none (how a scenario shows what the modules refuse). */
 	if (!auth)
 		(void)re_snprintf(ue->fetch_auth, sizeof(ue->fetch_auth),
-				  "Bearer %s", ue->si.token);
+				  "Bearer %s", ue->si->token);
 	else
 		str_ncpy(ue->fetch_auth, auth, sizeof(ue->fetch_auth));
 

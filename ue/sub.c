@@ -135,7 +135,14 @@ int ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
 		return err;
 	(void)re_snprintf(ue->stag, sizeof(ue->stag), "%016llx",
 			  emul_rand_u64());
-	memset(&ue->si, 0, sizeof(ue->si));
+	/* What sysinfo tells is kept apart, allocated by the first
+	 * subscription: most UEs of a benchmark never subscribe. */
+	if (!ue->si) {
+		ue->si = mem_zalloc(sizeof(*ue->si), NULL);
+		if (!ue->si)
+			return ENOMEM;
+	}
+	memset(ue->si, 0, sizeof(*ue->si));
 	str_ncpy(ue->sstate, "pending", sizeof(ue->sstate));
 
 	err = ue_pcscf_route(&rt, route, sizeof(route), ue);
@@ -197,10 +204,10 @@ int ue_unsubscribe(struct ue *ue, ue_done_h *doneh, void *arg)
 
 static int body_error(struct ue *ue, const char *fmt, const char *what)
 {
-	(void)re_snprintf(ue->si.error, sizeof(ue->si.error), fmt, what);
-	ue->si.valid = false;
+	(void)re_snprintf(ue->si->error, sizeof(ue->si->error), fmt, what);
+	ue->si->valid = false;
 	elog(LOG_WARN, node_name(ue->node), "sysinfo", "%s",
-	     ue->si.error);
+	     ue->si->error);
 
 	return EBADMSG;
 }
@@ -266,8 +273,8 @@ static int parse_body(struct ue *ue, const struct sip_msg *msg)
 	mem_deref(od);
 
 	si.valid = true;
-	si.notifies = ue->si.notifies;
-	ue->si = si;
+	si.notifies = ue->si->notifies;
+	*ue->si = si;
 
 	return 0;
 }
@@ -310,7 +317,7 @@ static void handle_notify(struct ue *ue, const struct sip_msg *msg)
 		return;
 	}
 
-	++ue->si.notifies;
+	++ue->si->notifies;
 	terminated = ss->val.l >= 10 &&
 		!strncasecmp(ss->val.p, "terminated", 10);
 	str_ncpy(ue->sstate, terminated ? "terminated" : "active",
@@ -321,7 +328,7 @@ static void handle_notify(struct ue *ue, const struct sip_msg *msg)
 				 "Bad Request");
 	}
 	else {
-		ue->si.error[0] = '\0';
+		ue->si->error[0] = '\0';
 		(void)sip_treply(NULL, node_sip(ue->node), msg, 200, "OK");
 	}
 
@@ -357,6 +364,7 @@ void ue_sub_close(struct ue *ue)
 	ue->sreq = mem_deref(ue->sreq);
 	ue->sdlg = mem_deref(ue->sdlg);
 	ue->scallid = mem_deref(ue->scallid);
+	ue->si = mem_deref(ue->si);
 }
 
 
@@ -371,19 +379,21 @@ int ue_sub_query(struct re_printf *pf, const struct ue *ue,
 				  "none");
 
 	if (!str_casecmp(what, "sysinfo")) {
-		if (ue->si.error[0])
-			return re_hprintf(pf, "error: %s", ue->si.error);
-		if (!ue->si.valid)
+		if (!ue->si)
 			return re_hprintf(pf, "none");
-		err = re_hprintf(pf, "as=%s", ue->si.as);
+		if (ue->si->error[0])
+			return re_hprintf(pf, "error: %s", ue->si->error);
+		if (!ue->si->valid)
+			return re_hprintf(pf, "none");
+		err = re_hprintf(pf, "as=%s", ue->si->as);
 		for (i = 0; i < 3; i++)
 			err |= re_hprintf(pf, " %s=%s@%J", modnames[i],
-					  ue->si.domain[i], &ue->si.addr[i]);
+					  ue->si->domain[i], &ue->si->addr[i]);
 		return err;
 	}
 
 	if (!str_casecmp(what, "notifies"))
-		return re_hprintf(pf, "%u", ue->si.notifies);
+		return re_hprintf(pf, "%u", ue->si ? ue->si->notifies : 0);
 
 	return ENOTSUP;
 }

@@ -81,15 +81,15 @@ struct ue {
 	uint16_t sub_status;
 	ue_done_h *sdoneh;
 	void *sarg;
-	struct sysinfo si;
+	struct sysinfo *si;             /* from the first subscription on */
 
 	/* HTTP (fetch.c) */
 	struct httpc *hreq;
 	struct fetched fetched[FETCH_COUNT];
 	uint32_t fetch_mask;            /* what the action asked for */
 	int fetch_next;
-	char fetch_user[256];           /* whose data, default our own */
-	char fetch_auth[128];           /* Authorization value to send */
+	char fetch_user[128];           /* whose data, default our own */
+	char fetch_auth[96];            /* Authorization value to send */
 	ue_done_h *fdoneh;
 	void *farg;
 
