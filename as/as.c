@@ -267,9 +267,3 @@ void as_corrupt_notify(struct as *as, bool on)
 	if (as)
 		as->corrupt = on;
 }
-
-
-uint32_t as_reg_count(const struct as *as)
-{
-	return as ? sipx_hash_count(as->regs) : 0;
-}

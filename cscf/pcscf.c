@@ -450,9 +450,3 @@ int pcscf_alloc(struct pcscf **pp, struct node *node,
 
 	return err;
 }
-
-
-uint32_t pcscf_reg_count(const struct pcscf *p)
-{
-	return p ? sipx_hash_count(p->by_impu) : 0;
-}

@@ -76,12 +76,6 @@ struct node *proxy_node(const struct proxy *px)
 }
 
 
-uint32_t proxy_pending(const struct proxy *px)
-{
-	return px ? list_count(&px->ptxl) : 0;
-}
-
-
 int proxy_reply(struct proxy *px, const struct sip_msg *msg,
 		uint16_t scode, const char *fmt, ...)
 {

@@ -41,4 +41,3 @@ const struct sip_msg *proxy_ptx_msg(const struct ptx *t);
 int  proxy_reply(struct proxy *px, const struct sip_msg *msg,
 		 uint16_t scode, const char *fmt, ...);
 struct node *proxy_node(const struct proxy *px);
-uint32_t proxy_pending(const struct proxy *px);

@@ -246,12 +246,6 @@ const char *dlg_callid(const struct dlg *d)
 }
 
 
-const char *dlg_ltag(const struct dlg *d)
-{
-	return d ? d->ltag : "";
-}
-
-
 int dlg_request(struct sip_request **reqp, struct dlg *d, const char *met,
 		const char *hdrs, const char *ctype, const struct pl *body,
 		sip_resp_h *resph, void *arg)
@@ -325,31 +319,4 @@ int dlg_request(struct sip_request **reqp, struct dlg *d, const char *met,
  out:
 	mem_deref(mb);
 	return err;
-}
-
-
-/* A 2xx to a re-sent request refreshes the remote target (RFC 3261
- * 12.2.1.2); so does a target refresh request. */
-int dlg_update_target(struct dlg *d, const struct sip_msg *msg)
-{
-	char *t = NULL;
-	int err;
-
-	if (!d || !msg)
-		return EINVAL;
-
-	err = contact_uri(&t, msg);
-	if (err)
-		return err;
-
-	mem_deref(d->target);
-	d->target = t;
-
-	return 0;
-}
-
-
-uint32_t dlg_lseq(const struct dlg *d)
-{
-	return d ? d->lseq : 0;
 }

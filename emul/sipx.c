@@ -55,24 +55,6 @@ bool sipx_hdr_pl(struct pl *pl, const struct sip_msg *msg, const char *name)
 }
 
 
-int sipx_param(const struct pl *params, const char *name, char *buf,
-	       size_t sz)
-{
-	struct pl v;
-
-	if (msg_param_decode(params, name, &v))
-		return ENOENT;
-
-	/* Quoted values (nonce="...") come back without their quotes. */
-	if (v.l >= 2 && v.p[0] == '"' && v.p[v.l - 1] == '"') {
-		v.p++;
-		v.l -= 2;
-	}
-
-	return pl_strcpy(&v, buf, sz);
-}
-
-
 uint32_t sipx_expires(const struct sip_msg *msg, const struct pl *ctparams,
 		      uint32_t dflt)
 {
@@ -131,18 +113,6 @@ int sipx_print_hdrs(struct mbuf *mb, const struct sip_msg *msg,
 	}
 
 	return err;
-}
-
-
-int sipx_body(struct pl *body, const struct sip_msg *msg)
-{
-	if (!body || !msg || !msg->mb)
-		return EINVAL;
-
-	body->p = (const char *)mbuf_buf(msg->mb);
-	body->l = mbuf_get_left(msg->mb);
-
-	return 0;
 }
 
 

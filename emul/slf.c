@@ -65,12 +65,6 @@ struct hss *emul_hss_locate(const char *impu)
 }
 
 
-struct hss *emul_hss_first(void)
-{
-	return hssl.head ? ((struct slf_ent *)hssl.head->data)->hss : NULL;
-}
-
-
 void emul_hss_flush(void)
 {
 	list_flush(&hssl);

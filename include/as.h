@@ -21,7 +21,6 @@ int as_module_set(struct as *as, int kind, const struct sa *addr,
 		  bool down);
 void as_corrupt_notify(struct as *as, bool on);
 void as_ring_timeout(struct as *as, uint32_t ms);
-uint32_t as_reg_count(const struct as *as);
 
 /* ---- appdb.c: the cloud database every AS shares (SQLite) ---- */
 struct yml;

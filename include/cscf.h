@@ -22,4 +22,3 @@ int scscf_alloc(struct scscf **sp, struct node *node,
 		const struct cscf_cfg *cfg);
 
 uint32_t scscf_binding_count(const struct scscf *s);
-uint32_t pcscf_reg_count(const struct pcscf *p);

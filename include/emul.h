@@ -126,9 +126,6 @@ int  dlg_uac(struct dlg **dp, struct node *n, const struct sip_msg *msg,
 bool dlg_match(const struct dlg *d, const struct sip_msg *msg);
 bool dlg_rseq_ok(struct dlg *d, const struct sip_msg *msg);
 const char *dlg_callid(const struct dlg *d);
-const char *dlg_ltag(const struct dlg *d);
-int  dlg_update_target(struct dlg *d, const struct sip_msg *msg);
-uint32_t dlg_lseq(const struct dlg *d);
 int  dlg_request(struct sip_request **reqp, struct dlg *d, const char *met,
 		 const char *hdrs, const char *ctype, const struct pl *body,
 		 sip_resp_h *resph, void *arg);
@@ -158,8 +155,6 @@ int trace_open(struct trace **trp, const char *path);
 /* ---- sipx.c: SIP helpers shared by every node ---- */
 int  sipx_hdr_str(char **sp, const struct sip_msg *msg, enum sip_hdrid id);
 bool sipx_hdr_pl(struct pl *pl, const struct sip_msg *msg, const char *name);
-int  sipx_param(const struct pl *params, const char *name, char *buf,
-		size_t sz);
 uint32_t sipx_expires(const struct sip_msg *msg, const struct pl *ctparams,
 		      uint32_t dflt);
 int  sipx_print_hdrs(struct mbuf *mb, const struct sip_msg *msg,
@@ -174,14 +169,12 @@ uint32_t sipx_hash_count(const struct hash *h);
 bool sipx_creates_dialog(const struct sip_msg *msg);
 int  sipx_asserted_id(char *buf, size_t sz, const struct sip_msg *msg);
 int  sipx_hexval(char c);
-int  sipx_body(struct pl *body, const struct sip_msg *msg);
 int  sipx_uri_aor(char *buf, size_t sz, const struct pl *uri);
 const char *sipx_reason(uint16_t scode);
 
 /* ---- slf.c: the Subscription Locator Function over the HSSs ---- */
 int  emul_hss_add(struct hss *hss);
 struct hss *emul_hss_locate(const char *impu);
-struct hss *emul_hss_first(void);
 void emul_hss_flush(void);
 
 /* ---- topo.c: a topology from YAML: nodes, HSSs, role objects ---- */
