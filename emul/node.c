@@ -10,6 +10,8 @@
 struct node {
 	struct le le;           /* registry list */
 	struct le he;           /* by-IP hash */
+	struct le he_name;      /* by-name hash, by its name */
+	struct le he_host;      /* ... and by name.domain */
 	char *name;
 	char *host;             /* name.domain */
 	enum node_role role;
@@ -25,6 +27,7 @@ struct node {
 static struct {
 	struct list nodes;
 	struct hash *by_ip;
+	struct hash *by_name;
 	char *domain;
 } reg;
 
@@ -35,6 +38,8 @@ static void destructor(void *arg)
 
 	list_unlink(&n->le);
 	hash_unlink(&n->he);
+	hash_unlink(&n->he_name);
+	hash_unlink(&n->he_host);
 	n->lsnr_req = mem_deref(n->lsnr_req);
 	n->lsnr_resp = mem_deref(n->lsnr_resp);
 	if (n->sip)
@@ -124,6 +129,11 @@ int node_alloc(struct node **np, const char *name, enum node_role role,
 		if (err)
 			return err;
 	}
+	if (!reg.by_name) {
+		err = hash_alloc(&reg.by_name, 64);
+		if (err)
+			return err;
+	}
 
 	n = mem_zalloc(sizeof(*n), destructor);
 	if (!n)
@@ -139,6 +149,10 @@ int node_alloc(struct node **np, const char *name, enum node_role role,
 	err |= re_sdprintf(&n->host, "%s.%s", name, domain) ? ENOMEM : 0;
 	if (err)
 		goto out;
+
+	/* Resolving a next hop is per message: by hash, not by a walk. */
+	hash_append(reg.by_name, hash_joaat_str_ci(n->name), &n->he_name, n);
+	hash_append(reg.by_name, hash_joaat_str_ci(n->host), &n->he_host, n);
 
 	/* UEs see a handful of transactions; the core sees them all. */
 	hsz = role == ROLE_UE ? 4 : 256;
@@ -288,18 +302,40 @@ int node_query(struct re_printf *pf, const struct node *n, const char *what,
 }
 
 
+static bool name_cmp(struct le *le, void *arg)
+{
+	const struct node *n = le->data;
+	const struct pl *name = arg;
+
+	return !pl_strcasecmp(name, n->name) || !pl_strcasecmp(name, n->host);
+}
+
+
+/* A node by its name or name.domain, without case. */
+static struct node *by_name(const struct pl *name)
+{
+	if (!reg.by_name || !name)
+		return NULL;
+
+	return list_ledata(hash_lookup(reg.by_name, hash_joaat_pl_ci(name),
+				       name_cmp, (void *)name));
+}
+
+
 struct node *emul_node(const char *name)
 {
-	struct le *le;
+	struct node *n;
+	struct pl pl;
 
-	for (le = reg.nodes.head; le && name; le = le->next) {
-		struct node *n = le->data;
+	if (!name)
+		return NULL;
 
-		if (!strcmp(n->name, name))
-			return n;
-	}
+	pl_set_str(&pl, name);
+	n = by_name(&pl);
 
-	return NULL;
+	/* SIP hosts ignore case, so node names do too: "Alice" and
+	 * "alice" would be one next hop and are one node. */
+	return n && !str_casecmp(n->name, name) ? n : NULL;
 }
 
 
@@ -355,6 +391,7 @@ void emul_flush(void)
 {
 	list_flush(&reg.nodes);
 	reg.by_ip = mem_deref(reg.by_ip);
+	reg.by_name = mem_deref(reg.by_name);
 	reg.domain = mem_deref(reg.domain);
 }
 
@@ -376,7 +413,6 @@ int emul_resolve(struct sa *addr, struct node **np, const struct uri *uri)
 {
 	struct node *n = NULL;
 	struct sa sa;
-	struct le *le;
 	size_t dl;
 
 	if (!addr || !uri)
@@ -401,15 +437,7 @@ int emul_resolve(struct sa *addr, struct node **np, const struct uri *uri)
 		n = emul_node_by_role(ROLE_ICSCF);
 	}
 	else {
-		for (le = reg.nodes.head; le; le = le->next) {
-			struct node *c = le->data;
-
-			if (!pl_strcasecmp(&uri->host, c->host) ||
-			    !pl_strcasecmp(&uri->host, c->name)) {
-				n = c;
-				break;
-			}
-		}
+		n = by_name(&uri->host);
 	}
 
 	if (!n)

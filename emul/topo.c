@@ -423,9 +423,15 @@ static int load_nodes(struct topo *t, const struct yml *y,
 		if ((role == ROLE_UE) != (pass == 1))
 			continue;
 
-		if (emul_node(name))
+		n = emul_node(name);
+		if (n && !strcmp(node_name(n), name))
 			return yml_err(y, yml_get(y, nn, "name"), err, sz,
 				       "duplicate node name '%s'", name);
+		if (n)
+			return yml_err(y, yml_get(y, nn, "name"), err, sz,
+				       "node name '%s' is '%s' again: SIP host"
+				       " names ignore case",
+				       name, node_name(n));
 
 		if (yml_get(y, nn, "addr")) {
 			if (yml_scalar(y, yml_get(y, nn, "addr"), "addr",

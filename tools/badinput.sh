@@ -79,6 +79,15 @@ case_ dup-node "dup-node.yaml:5:14: duplicate node name 'pcscf'" \
 steps:
   - wait: 0
 "
+case_ dup-node-case "dup-node-case.yaml:5:14: node name 'PCSCF' is 'pcscf' again: SIP host names ignore case" \
+"topology:
+  domain: ims.test
+  nodes:
+    - {name: pcscf, role: pcscf}
+    - {name: PCSCF, role: icscf}
+steps:
+  - wait: 0
+"
 case_ bad-role "bad-role.yaml:4:27: unknown role 'pcsf'" \
 "topology:
   domain: ims.test
