@@ -6,6 +6,9 @@
 PKGS     := libre libsrtp2 sqlite3 yaml-0.1 libcrypto libpcap
 DEBS     := libre-dev libsrtp2-dev libsqlite3-dev libyaml-dev libcunit1-dev \
 	    libssl-dev libpcap-dev pkg-config gcc make
+# What make test itself runs: ip brings loopback up in the private
+# network namespace the tests use, unshare (util-linux) makes it.
+TEST_DEBS:= iproute2 util-linux
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 # libre's headers want the HAVE_ flags its own build used (re.mk); struct sa
@@ -40,17 +43,23 @@ MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJS:= $(TEST_SRCS:%.c=$(BUILD)/%.o)
 TEST_BIN := $(BUILD)/run_tests
 
-.PHONY: all run test unit scenarios bench deps format clean check-deps
+.PHONY: all run test unit scenarios bench deps format clean check-deps \
+	check-test-deps
 
 all: check-deps $(BIN)
 
 check-deps:
 	@tools/deps.sh check || $(MAKE) --no-print-directory deps
 
-deps:
-	@tools/deps.sh install $(DEBS)
+check-test-deps:
+	@command -v ip >/dev/null 2>&1 && command -v unshare >/dev/null 2>&1 \
+		|| tools/deps.sh install $(TEST_DEBS)
 
-$(BUILD)/%.o: %.c
+deps:
+	@tools/deps.sh install $(DEBS) $(TEST_DEBS)
+
+# Order-only on check-deps, so that 'make -j' installs before it compiles.
+$(BUILD)/%.o: %.c | check-deps
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
@@ -68,7 +77,7 @@ run: all
 
 # Unit suites first, then every scenario over the wire; tools/test.sh adds
 # the counts up into the one closing line 'N passed, N failed'.
-test: check-deps $(BIN) $(TEST_BIN)
+test: check-deps check-test-deps $(BIN) $(TEST_BIN)
 	@tools/test.sh $(BIN) $(TEST_BIN)
 
 bench: all

@@ -11,17 +11,11 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 # Tests that feed foreign messages run in a private network namespace
-# with only loopback up, so that nothing can leave the machine even by
-# mistake; where namespaces are not allowed they run as they are.
+# (tools/netns.sh: only where loopback can be brought up in it).
 netns() {
-	if command -v unshare >/dev/null 2>&1 &&
-	   unshare -n true 2>/dev/null; then
-		unshare -n sh -c 'ip link set lo up 2>/dev/null ||
-			ifconfig lo up 2>/dev/null; exec "$@"' sh "$@"
-	else
-		"$@"
-	fi
+	tools/netns.sh "$@"
 }
+tools/netns.sh --probe
 
 # As count, for a check that may be skipped (its tool not installed).
 count_if_run() {
@@ -125,6 +119,8 @@ stage "trace, ladder and capture commands" must netns tools/clitest.sh "$BIN"
 stage "capture in sngrep" may netns tools/sngreptest.sh "$BIN"
 stage "HTML page (headless Chromium)" may netns tools/htmltest.sh "$BIN"
 stage "bad input" must tools/badinput.sh "$BIN"
+stage "test harness on a newcomer's machine" must \
+	tools/harnesstest.sh "$BIN" "$UNIT"
 stage "external peer (SIPp)" must netns tools/sipp.sh "$BIN"
 
 echo "== style"
