@@ -78,13 +78,63 @@ static void trace(const struct asmod *m, struct http_conn *conn,
 	rec.proto = "http";
 	rec.tp = SIP_TRANSP_TCP;
 	rec.src = node_name(m->owner);
-	rec.dst = node_name(emul_node_by_addr(peer));
+	rec.dst = emul_peer_name(peer);
 	rec.src_addr = m->laddr;
 	rec.dst_addr = *peer;
 	rec.raw = mb->buf;
 	rec.len = mb->end;
 
 	msgrec_emit(&rec);
+}
+
+
+/* A request from outside the topology (curl, a real UE) no node sent,
+ * so none recorded it: the module records it as it arrived, from 'ext'.
+ * libre hands the parsed message; the bytes are printed back from it. */
+static void trace_arrival(const struct asmod *m, struct http_conn *conn,
+			  const struct http_msg *msg)
+{
+	const struct sa *peer = http_conn_peer(conn);
+	struct msgrec rec;
+	struct mbuf *mb;
+	struct le *le;
+	int err;
+
+	if (emul_node_by_addr(peer))
+		return;
+
+	mb = mbuf_alloc(512);
+	if (!mb)
+		return;
+
+	err = mbuf_printf(mb, "%r %r%s%r HTTP/%r\r\n", &msg->met, &msg->path,
+			  pl_isset(&msg->prm) && msg->prm.p[0] != '?' ?
+			  "?" : "", &msg->prm, &msg->ver);
+	for (le = msg->hdrl.head; le && !err; le = le->next) {
+		const struct http_hdr *h = le->data;
+
+		err = mbuf_printf(mb, "%r: %r\r\n", &h->name, &h->val);
+	}
+	err |= mbuf_write_str(mb, "\r\n");
+	if (msg->mb)
+		err |= mbuf_write_mem(mb, msg->mb->buf, msg->mb->end);
+	if (err)
+		goto out;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.t = emul_time();
+	rec.proto = "http";
+	rec.tp = SIP_TRANSP_TCP;
+	rec.src = EMUL_EXT;
+	rec.dst = node_name(m->owner);
+	rec.src_addr = *peer;
+	rec.dst_addr = m->laddr;
+	rec.raw = mb->buf;
+	rec.len = mb->end;
+
+	msgrec_emit(&rec);
+ out:
+	mem_deref(mb);
 }
 
 
@@ -303,6 +353,7 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 	int err;
 
 	++m->requests;
+	trace_arrival(m, conn, msg);
 
 	err = modroute_target(&t, m->kind, &msg->path);
 	if (err == EBADMSG) {

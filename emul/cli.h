@@ -4,3 +4,5 @@
 
 int cmd_ladder(int argc, char *argv[], const char *form);
 int cmd_pcap(int argc, char *argv[]);
+int cmd_serve(int argc, char *argv[], const char *html, const char *ladder,
+	      bool quiet);

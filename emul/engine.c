@@ -228,6 +228,12 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 		(void)mbuf_printf(e->ladder, "%s\n",
 				  ((struct lrec *)e->recs.tail->data)->line);
 
+	/* A served core runs for hours: keep only what a page needs. */
+	if (e->forget) {
+		mem_deref(e->recs.tail->data);
+		e->window = NULL;
+	}
+
 	/* Still busy: the step settles only once the wire is quiet. */
 	if (e->settling)
 		tmr_start(&e->tmr_settle, (uint64_t)(e->settle * 1000),
@@ -593,4 +599,50 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
  out:
 	mem_deref(e);
 	return res;
+}
+
+
+/* serve: no scenario, only the record of what crosses the wire, for the
+ * live ladder and, kept when o->html is set, the page when serve ends. */
+int engine_recorder(struct engine **ep, const struct scen_opts *o)
+{
+	struct engine *e;
+	int err;
+
+	if (!ep || !o)
+		return EINVAL;
+
+	e = mem_zalloc(sizeof(*e), engine_destructor);
+	if (!e)
+		return ENOMEM;
+
+	e->quiet = o->quiet;
+	e->keep_raw = o->html != NULL;
+	e->forget = o->html == NULL;
+	if (o->diagram && !e->quiet) {
+		struct le *le;
+
+		err = diagram_alloc(&e->diagram, o->colour);
+		if (err)
+			goto out;
+		/* The external UEs first: they start every flow. */
+		(void)diagram_column(e->diagram, EMUL_EXT);
+		for (le = emul_nodes()->head; le; le = le->next)
+			(void)diagram_column(e->diagram, node_name(le->data));
+	}
+
+	err = msgrec_listen(&e->lsnr, rec_handler, e);
+ out:
+	if (err)
+		mem_deref(e);
+	else
+		*ep = e;
+
+	return err;
+}
+
+
+int engine_page(const struct engine *e, const char *path, const char *title)
+{
+	return html_write(path, title, e, SCEN_PASS, "");
 }

@@ -55,6 +55,7 @@ struct engine {
 	struct mbuf *ladder;
 	struct diagram *diagram;
 	bool keep_raw;
+	bool forget;                    /* drop each record once shown */
 	struct step_mark marks[MAX_MARKS];
 	size_t nmarks;
 	struct media_sum media[MEDIA_SUMS];

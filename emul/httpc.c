@@ -88,7 +88,7 @@ static void trace(const struct httpc *h)
 	rec.proto = "http";
 	rec.tp = SIP_TRANSP_TCP;
 	rec.src = node_name(h->from);
-	rec.dst = node_name(emul_node_by_addr(&h->dst));
+	rec.dst = emul_peer_name(&h->dst);
 	rec.src_addr = laddr;
 	rec.dst_addr = h->dst;
 	rec.raw = h->req->buf;

@@ -4,7 +4,6 @@
 
 #include <dirent.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,7 +183,10 @@ static int collect(char ***filesp, size_t *np, const char *arg)
 
 		if (!is_scenario(d->d_name))
 			continue;
-		if (re_sdprintf(&p, "%s/%s", arg, d->d_name))
+		/* 'scenarios/' names its files scenarios/x.yaml */
+		if (re_sdprintf(&p, "%s%s%s", arg,
+				arg[strlen(arg) - 1] == '/' ? "" : "/",
+				d->d_name))
 			break;
 		files = realloc(files, (*np + 1) * sizeof(*files));
 		if (!files) {
@@ -313,80 +315,6 @@ static int cmd_bench(int argc, char *argv[])
 }
 
 
-static void signal_handler(int sig)
-{
-	(void)sig;
-	re_cancel();
-}
-
-
-static void serve_line(const struct msgrec *rec, void *arg)
-{
-	struct sip_msg *msg = NULL;
-	struct mbuf *mb = mbuf_alloc(rec->len);
-	(void)arg;
-
-	if (!mb)
-		return;
-
-	(void)mbuf_write_mem(mb, rec->raw, rec->len);
-	mb->pos = 0;
-	if (!sip_msg_decode(&msg, mb)) {
-		char line[256];
-
-		(void)ladder_line(line, sizeof(line), rec->t, rec->src,
-				  rec->dst[0] ? rec->dst : "ext", msg);
-		(void)re_printf("%s\n", line);
-	}
-	mem_deref(msg);
-	mem_deref(mb);
-}
-
-
-static int cmd_serve(int argc, char *argv[], const struct opts *o)
-{
-	struct topo *topo = NULL;
-	struct yml *y = NULL;
-	struct le lsnr = LE_INIT;
-	uint32_t count = 0;
-	char err[1024];
-	struct le *le;
-	(void)o;
-
-	if (argc != 1) {
-		(void)re_fprintf(stderr, "imsbed serve: one topology file\n");
-		return EXIT_USAGE;
-	}
-
-	if (yml_load_file(&y, argv[0], err, sizeof(err)) ||
-	    topo_load(&topo, y, yml_root(y), err, sizeof(err))) {
-		(void)re_fprintf(stderr, "imsbed: %s\n", err);
-		mem_deref(y);
-		return EXIT_USAGE;
-	}
-
-	for (le = emul_nodes()->head; le; le = le->next) {
-		(void)re_printf("%-8s %-6s %J\n", node_name(le->data),
-				node_role_name(node_role(le->data)),
-				node_addr(le->data));
-	}
-	(void)re_printf("serving; register through the P-CSCF above."
-			" Ctrl-C stops.\n");
-
-	emul_time_reset();
-	(void)msgrec_listen(&lsnr, serve_line, &count);
-	(void)re_main(signal_handler);
-	msgrec_unlisten(&lsnr);
-
-	(void)re_printf("\nstopped after %.1f s\n", emul_time());
-
-	mem_deref(topo);
-	mem_deref(y);
-
-	return EXIT_PASS;
-}
-
-
 int main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
@@ -402,6 +330,11 @@ int main(int argc, char *argv[])
 	struct pcapw *pcap = NULL;
 	const char *cmd;
 	int c, verbose = 0, rc;
+
+	/* Into a pipe (every CI log) each result line must show as it
+	 * comes, not all at the end: a job killed by its timeout would
+	 * show nothing, and warnings on stderr would come first. */
+	(void)setvbuf(stdout, NULL, _IOLBF, 0);
 
 	/* Options may come before or after the command. */
 	while ((c = getopt_long(argc, argv, "+qvh", longopts, NULL)) != -1) {
@@ -506,7 +439,7 @@ int main(int argc, char *argv[])
 	else if (!strcmp(cmd, "test"))
 		rc = cmd_test(argc, argv, &o);
 	else if (!strcmp(cmd, "serve"))
-		rc = cmd_serve(argc, argv, &o);
+		rc = cmd_serve(argc, argv, o.html, o.ladder, o.quiet);
 	else if (!strcmp(cmd, "bench"))
 		rc = cmd_bench(argc, argv);
 	else if (!strcmp(cmd, "pcap"))

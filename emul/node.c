@@ -50,27 +50,30 @@ static void destructor(void *arg)
 }
 
 
+/* Every node records what it sends; what arrives from outside the
+ * topology (an external UE, SIPp) no node sent, so the receiving node
+ * records that too, from 'ext', or the ladder of a served run would
+ * begin at the P-CSCF's first forward. */
 static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 			  const struct sa *dst, const uint8_t *pkt,
 			  size_t len, void *arg)
 {
 	struct node *n = arg;
-	struct node *d;
 	struct msgrec rec;
 
-	if (!tx || !n)
+	if (!n)
 		return;
-
-	d = emul_node_by_addr(dst);
+	if (!tx && emul_node_by_addr(src))
+		return;
 
 	memset(&rec, 0, sizeof(rec));
 	rec.t = emul_time();
 	rec.proto = "sip";
 	rec.tp = tp;
-	rec.src = n->name;
-	rec.dst = d ? d->name : "";
-	rec.src_addr = src ? *src : n->addr;
-	rec.dst_addr = *dst;
+	rec.src = tx ? n->name : EMUL_EXT;
+	rec.dst = tx ? emul_peer_name(dst) : n->name;
+	rec.src_addr = tx && !src ? n->addr : *src;
+	rec.dst_addr = !tx && !dst ? n->addr : *dst;
 	rec.raw = pkt;
 	rec.len = len;
 
@@ -336,6 +339,14 @@ struct node *emul_node(const char *name)
 	/* SIP hosts ignore case, so node names do too: "Alice" and
 	 * "alice" would be one next hop and are one node. */
 	return n && !str_casecmp(n->name, name) ? n : NULL;
+}
+
+
+const char *emul_peer_name(const struct sa *addr)
+{
+	struct node *n = emul_node_by_addr(addr);
+
+	return n ? n->name : EMUL_EXT;
 }
 
 

@@ -77,6 +77,10 @@ int  node_query(struct re_printf *pf, const struct node *n, const char *what,
 
 struct node *emul_node(const char *name);
 struct node *emul_node_by_addr(const struct sa *addr);
+/* The node at addr by name, or EMUL_EXT for a peer outside the topology:
+ * the name records and ladders give it. */
+const char *emul_peer_name(const struct sa *addr);
+#define EMUL_EXT "ext"
 struct node *emul_node_by_role(enum node_role r);
 struct list *emul_nodes(void);
 void emul_flush(void);
@@ -207,6 +211,13 @@ struct scen_opts {
 
 enum scen_result scen_run(const char *path, const struct scen_opts *o,
 			  char *msg, size_t sz);
+
+/* A recorder of what crosses the wire without a scenario (serve): the
+ * live ladder as o says, and the records kept for a page if o->html. */
+struct engine;
+int engine_recorder(struct engine **ep, const struct scen_opts *o);
+int engine_page(const struct engine *e, const char *path,
+		const char *title);
 
 /* ---- diagram.c: the ladder as a sequence diagram ---- */
 struct diagram;

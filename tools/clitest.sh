@@ -74,18 +74,17 @@ fi
 # same bytes apart from the times; another seed gives other bytes.  RTP
 # is left out: media is paced by the clock, so a run may send one packet
 # more or less (every packet's own bytes follow from the seed).
-if unshare -n true 2>/dev/null; then
+if tools/netns.sh --usable; then
 	for run in a b; do
 		seed=7
-		unshare -n sh -c "ip link set lo up; $BIN run -q --seed $seed \
-			--trace $dir/seed-$run.jsonl \
-			scenarios/click-to-dial.yaml" >/dev/null 2>&1
+		tools/netns.sh "$BIN" run -q --seed $seed \
+			--trace "$dir/seed-$run.jsonl" \
+			scenarios/click-to-dial.yaml >/dev/null 2>&1
 		grep -v '"proto":"rtp"' "$dir/seed-$run.jsonl" |
 			sed -E 's/"t":[0-9.]+,//' >"$dir/seed-$run.txt"
 	done
-	unshare -n sh -c "ip link set lo up; $BIN run -q --seed 8 \
-		--trace $dir/seed-c.jsonl scenarios/click-to-dial.yaml" \
-		>/dev/null 2>&1
+	tools/netns.sh "$BIN" run -q --seed 8 --trace "$dir/seed-c.jsonl" \
+		scenarios/click-to-dial.yaml >/dev/null 2>&1
 	grep -v '"proto":"rtp"' "$dir/seed-c.jsonl" |
 		sed -E 's/"t":[0-9.]+,//' >"$dir/seed-c.txt"
 	if [ -s "$dir/seed-a.txt" ] &&
@@ -96,6 +95,31 @@ if unshare -n true 2>/dev/null; then
 		ko "--seed: two runs with one seed differ, or two seeds agree"
 		diff "$dir/seed-a.txt" "$dir/seed-b.txt" | head -4
 	fi
+else
+	echo "cli: --seed not checked: no network namespace of its own"
+fi
+
+# Into a pipe each result line comes as the scenario ends, not at exit:
+# a job killed by its timeout still shows what had passed.
+timeout 2 "$BIN" test scenarios/register.yaml \
+	scenarios/sysinfo-lifecycle.yaml 2>/dev/null | cat >"$dir/pipe.txt"
+if grep -q "^PASS scenarios/register.yaml" "$dir/pipe.txt"; then
+	ok
+else
+	ko "imsbed test into a pipe: nothing shown before it was killed"
+fi
+
+# Scenario names as the user gave the folder, without a double slash.
+mkdir "$dir/sc"
+cp scenarios/register.yaml scenarios/topology.yaml "$dir/sc/"
+"$BIN" test "$dir/sc/" 2>/dev/null | grep -E "^(PASS|FAIL) " \
+	>"$dir/slash.txt"
+if [ -s "$dir/slash.txt" ] && ! grep -q "//" "$dir/slash.txt" &&
+   grep -q "^PASS $dir/sc/register.yaml " "$dir/slash.txt"; then
+	ok
+else
+	ko "imsbed test scenarios/: names with a double slash"
+	head -3 "$dir/slash.txt"
 fi
 
 echo "cli: $passed passed, $failed failed"

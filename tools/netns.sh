@@ -6,13 +6,19 @@
 # only when loopback could be brought up in it (ip from iproute2, or
 # ifconfig); otherwise CMD runs in the host's network, where imsbed's
 # own loopback guard still refuses every address outside 127.0.0.0/8.
-# 'netns.sh --probe' says which of the two it would do.
+# 'netns.sh --probe' says which of the two it would do; 'netns.sh
+# --usable' answers by its exit status alone.
 lo_up='ip link set lo up 2>/dev/null || ifconfig lo up 2>/dev/null'
 
 usable() {
 	command -v unshare >/dev/null 2>&1 &&
 		unshare -n sh -c "$lo_up" 2>/dev/null
 }
+
+if [ "$1" = --usable ]; then
+	usable
+	exit
+fi
 
 if [ "$1" = --probe ]; then
 	if usable; then

@@ -165,7 +165,6 @@ static void send_packet(void *arg)
 	struct media *m = arg;
 	uint8_t buf[RTP_HDR + PAYLOAD + SRTP_MAX_TRAILER_LEN];
 	struct msgrec rec;
-	struct node *d;
 	struct mbuf *mb;
 	char info[160];
 	int len = RTP_HDR + PAYLOAD;
@@ -202,13 +201,12 @@ static void send_packet(void *arg)
 	(void)re_snprintf(info, sizeof(info), "SRTP ssrc=0x%08x seq=%u ts=%u"
 			  " pt=0 rtp=%u srtp=%d", m->ssrc, m->seq, m->ts,
 			  RTP_HDR + PAYLOAD, len);
-	d = emul_node_by_addr(&m->raddr);
 	memset(&rec, 0, sizeof(rec));
 	rec.t = emul_time();
 	rec.proto = "rtp";
 	rec.tp = SIP_TRANSP_UDP;
 	rec.src = node_name(m->node);
-	rec.dst = d ? node_name(d) : "";
+	rec.dst = emul_peer_name(&m->raddr);
 	rec.src_addr = m->laddr;
 	rec.dst_addr = m->raddr;
 	rec.raw = (const uint8_t *)info;
