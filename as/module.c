@@ -117,7 +117,8 @@ static void trace_arrival(const struct asmod *m, struct http_conn *conn,
 	}
 	err |= mbuf_write_str(mb, "\r\n");
 	if (msg->mb)
-		err |= mbuf_write_mem(mb, msg->mb->buf, msg->mb->end);
+		err |= mbuf_write_mem(mb, mbuf_buf(msg->mb),
+				      mbuf_get_left(msg->mb));
 	if (err)
 		goto out;
 

@@ -85,9 +85,12 @@ static int load_profiles(struct hss *hss, struct hss_profiles *ps,
 }
 
 
+/* With count, a field may hold one integer conversion; a field without
+ * one is the same for every user (one password for a whole load test).
+ * An identity is unique, so with count above 1 it must vary. */
 static int tmpl_parse(struct tmpl *t, const struct yml *y,
-		      const yml_node *n, const char *what, bool count,
-		      char *err, size_t sz)
+		      const yml_node *n, const char *what, uint32_t count,
+		      bool identity, char *err, size_t sz)
 {
 	const char *p;
 	char *out;
@@ -138,10 +141,11 @@ static int tmpl_parse(struct tmpl *t, const struct yml *y,
 		out[o] = '\0';
 	}
 
-	if (!t->conv)
-		return yml_err(y, n, err, sz, "%s: '%s' needs one integer "
-			       "conversion such as %%d or %%04d, as count is "
-			       "set", what, t->src);
+	if (!t->conv && identity && count > 1)
+		return yml_err(y, n, err, sz, "%s: '%s' would be the same for "
+			       "all %u subscribers of count: an identity "
+			       "needs one integer conversion such as %%d or "
+			       "%%04d", what, t->src, count);
 
 	return 0;
 }
@@ -336,12 +340,14 @@ static int subdef_load(struct subdef *d, const struct hss_profiles *ps,
 	}
 
 	(void)re_snprintf(path, sizeof(path), "%s.impi", d->what);
-	e = tmpl_parse(&d->impi, y, d->impi_n, path, d->count, err, sz);
+	e = tmpl_parse(&d->impi, y, d->impi_n, path, d->count, true, err,
+		       sz);
 	if (e)
 		return e;
 
 	(void)re_snprintf(path, sizeof(path), "%s.password", d->what);
-	e = tmpl_parse(&d->pass, y, d->pass_n, path, d->count, err, sz);
+	e = tmpl_parse(&d->pass, y, d->pass_n, path, d->count, false, err,
+		       sz);
 	if (e)
 		return e;
 
@@ -357,7 +363,8 @@ static int subdef_load(struct subdef *d, const struct hss_profiles *ps,
 	for (i = 0; i < d->impuc; i++) {
 		const yml_node *un = impu_node(y, d, i, path, sizeof(path));
 
-		e = tmpl_parse(&d->impuv[i], y, un, path, d->count, err, sz);
+		e = tmpl_parse(&d->impuv[i], y, un, path, d->count, true,
+			       err, sz);
 		if (e)
 			return e;
 	}

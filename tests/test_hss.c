@@ -393,6 +393,34 @@ static void test_template(void)
 }
 
 
+/* A field without a conversion is the same for every user: one password
+ * for all the users of a load test. */
+static void test_template_literal(void)
+{
+	static const char text[] =
+		"subscribers:\n"
+		"  - {impi: 'w%d@ims.test', impu: 'sip:w%d@ims.test',\n"
+		"     password: imsbench, count: 3}\n"
+		"  - {impi: 'one@ims.test', impu: 'sip:one@ims.test',\n"
+		"     password: solo, count: 1}\n";
+	struct cx_maa maa;
+	struct hss *hss;
+	char err[256] = "";
+
+	CU_ASSERT_EQUAL_FATAL(hss_from(&hss, "hss1", NULL, text, err,
+				       sizeof(err)), 0);
+	CU_ASSERT_EQUAL(hss_subscriber_count(hss), 4);
+
+	/* HA1 = MD5("w2@ims.test:ims.test:imsbench") */
+	CU_ASSERT_EQUAL(mar(hss, "w2@ims.test", "sip:w2@ims.test", SIP_DIGEST,
+			    NULL, &maa), CX_SUCCESS);
+	ASSERT_STR(maa.ha1, "d824ff6788923c095462ed31a2cc07a8");
+	CU_ASSERT_TRUE(hss_has_impu(hss, "sip:one@ims.test"));
+
+	mem_deref(hss);
+}
+
+
 struct load_err {
 	const char *yaml;
 	const char *err;
@@ -439,12 +467,14 @@ static const struct load_err errv[] = {
 	 "t.yaml:3:28: subscribers[0].impu[1]: 'sip:' is not a sip: or tel: "
 	 "URI"},
 	{SUB "    impu: sip:a%d@ims.test\n    password: x%d\n    count: 2\n",
-	 "t.yaml:2:11: subscribers[0].impi: 'a@ims.test' needs one integer "
-	 "conversion such as %d or %04d, as count is set"},
-	{"subscribers:\n  - impi: a%d@ims.test\n    impu: sip:a%d@ims.test\n"
+	 "t.yaml:2:11: subscribers[0].impi: 'a@ims.test' would be the same "
+	 "for all 2 subscribers of count: an identity needs one integer "
+	 "conversion such as %d or %04d"},
+	{"subscribers:\n  - impi: a%d@ims.test\n    impu: sip:a@ims.test\n"
 	 "    password: x\n    count: 2\n",
-	 "t.yaml:4:15: subscribers[0].password: 'x' needs one integer "
-	 "conversion such as %d or %04d, as count is set"},
+	 "t.yaml:3:11: subscribers[0].impu: 'sip:a@ims.test' would be the "
+	 "same for all 2 subscribers of count: an identity needs one "
+	 "integer conversion such as %d or %04d"},
 	{"subscribers:\n  - impi: a%d%d@ims.test\n    impu: sip:a%d@ims.test\n"
 	 "    password: x%d\n    count: 2\n",
 	 "t.yaml:2:11: subscribers[0].impi: 'a%d%d@ims.test' has more than "
@@ -615,6 +645,8 @@ int test_hss_suite(void)
 	    !CU_add_test(s, "load and HSS filter", test_load) ||
 	    !CU_add_test(s, "10000 templated users", test_bulk) ||
 	    !CU_add_test(s, "template forms", test_template) ||
+	    !CU_add_test(s, "template field the same for all",
+			 test_template_literal) ||
 	    !CU_add_test(s, "load errors", test_errors) ||
 	    !CU_add_test(s, "rollback", test_rollback) ||
 	    !CU_add_test(s, "file database", test_file_db) ||

@@ -473,10 +473,16 @@ static void test_methods(void)
 		   "Content-Length: 30\r\nConnection: close\r\n\r\n"
 		   "{\"error\":\"method not allowed\"}");
 
-	/* a peer that is no node: traced with an empty name */
-	CU_ASSERT_EQUAL(fx.nseen, 1);
-	ASSERT_STR(fx.seen[0].src, "as1");
-	ASSERT_STR(fx.seen[0].dst, "");
+	/* a peer that is no node: its request is traced as it arrived, from
+	 * "ext" (no node sent it), and the answer goes to "ext" */
+	CU_ASSERT_EQUAL(fx.nseen, 2);
+	ASSERT_STR(fx.seen[0].src, "ext");
+	ASSERT_STR(fx.seen[0].dst, "as1");
+	ASSERT_STR(fx.seen[0].raw, "POST /gm/v1/directory HTTP/1.1\r\n"
+		   "Host: as1\r\nAuthorization: Bearer tok1\r\n"
+		   "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+	ASSERT_STR(fx.seen[1].src, "as1");
+	ASSERT_STR(fx.seen[1].dst, "ext");
 
 	/* HTTP/1.1 keeps the connection for the next request; 1.0 ends it */
 	raw_exchange(&r, &fx.addr[ASMOD_GM], two);
