@@ -2,7 +2,9 @@
 /* ifc_load: one service profile from the topology's YAML.  Every regex is
  * compiled here, once, and every error names the node path and line:col. */
 
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include <re.h>
 #include "yml.h"
 #include <hss.h>      /* include/hss.h, the public API */
@@ -154,6 +156,40 @@ static int load_pair(struct spt *spt, const struct yml *y, const yml_node *n,
 }
 
 
+/* SIP methods are case-sensitive (RFC 3261 7.1, 20): 'register' would
+ * load and never match.  An extension method is a token and may be
+ * anything; one that is a known method but for case is a typo. */
+static int check_method(const char *met, const struct yml *y,
+			const yml_node *n, const char *path, char *err,
+			size_t sz)
+{
+	static const char *const known[] = {
+		"ACK", "BYE", "CANCEL", "INFO", "INVITE", "MESSAGE",
+		"NOTIFY", "OPTIONS", "PRACK", "PUBLISH", "REFER",
+		"REGISTER", "SUBSCRIBE", "UPDATE",
+	};
+	const char *p;
+	size_t i;
+
+	for (p = met; *p; p++) {
+		if (!strchr("-.!%*_+`'~", *p) && !isalnum((unsigned char)*p))
+			return yml_err(y, n, err, sz, "%s: '%s' is not a SIP "
+				       "method (a token: letters, digits and "
+				       "-.!%%*_+`'~)", path, met);
+	}
+
+	for (i = 0; i < ARRAY_SIZE(known); i++) {
+		if (strcmp(met, known[i]) && !strcasecmp(met, known[i]))
+			return yml_err(y, n, err, sz, "%s: '%s' would never "
+				       "match: SIP methods are case-sensitive;"
+				       " did you mean '%s'?", path, met,
+				       known[i]);
+	}
+
+	return 0;
+}
+
+
 static int load_cond(struct spt *spt, const struct yml *y,
 		     const yml_node *n, const char *key, const char *what,
 		     char *err, size_t sz)
@@ -165,7 +201,11 @@ static int load_cond(struct spt *spt, const struct yml *y,
 
 	if (!strcmp(key, "method")) {
 		spt->type = SPT_METHOD;
-		return load_string(&spt->str, y, n, path, err, sz);
+		e = load_string(&spt->str, y, n, path, err, sz);
+		if (e)
+			return e;
+
+		return check_method(spt->str, y, n, path, err, sz);
 	}
 	else if (!strcmp(key, "request_uri")) {
 		spt->type = SPT_REQUEST_URI;

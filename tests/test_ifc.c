@@ -364,6 +364,12 @@ struct err_case {
 static const struct err_case errv[] = {
 	{TRIG SPT("{method: INVITE, methd: X}"),
 	 P "6:28: unknown key 'methd' in " S0},
+	{TRIG SPT("{method: register}"),
+	 P "6:20: " S0 ".method: 'register' would never match: SIP methods "
+	 "are case-sensitive; did you mean 'REGISTER'?"},
+	{TRIG SPT("{method: 'IN VITE'}"),
+	 P "6:20: " S0 ".method: 'IN VITE' is not a SIP method (a token: "
+	 "letters, digits and -.!%*_+`'~)"},
 	{TRIG SPT("{request_uri: '('}"),
 	 P "6:25: " S0 ".request_uri: bad regex '(': Unmatched ( or \\("},
 	{TRIG SPT("{method: INVITE}")
