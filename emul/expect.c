@@ -5,7 +5,9 @@
  * handles a dialog one message after the other.  Anything else may
  * interleave, since nodes run side by side on one event loop and a 200
  * and the NOTIFY behind it, or two calls through one proxy, may cross.
- * Strict windows allow no extra message. */
+ * 'after: N' orders an arrow behind the step's arrow N across calls
+ * (the third-party REGISTER after the 200 OK to the UE).  Strict windows
+ * allow no extra message. */
 
 #include <regex.h>
 #include <string.h>
@@ -331,6 +333,106 @@ static bool ordered(const struct yml *y, const yml_node *a,
 }
 
 
+/* An arrow's method (or status) and a message's agree. */
+static bool same_kind(const struct yml *y, const yml_node *a,
+		      const struct lrec *r)
+{
+	const char *met = yml_str(yml_get(y, a, "method"));
+	const char *st = yml_str(yml_get(y, a, "status"));
+
+	if (r->hmsg)
+		return met ? !pl_strcmp(&r->hmsg->met, met) :
+			r->hmsg->scode == atoi(st);
+
+	return met ? r->msg->req && !pl_strcmp(&r->msg->met, met) :
+		!r->msg->req && r->msg->scode == atoi(st);
+}
+
+
+/* No message matched an arrow even loosely: say that none was sent, and
+ * name the nearest ones the step did send, the same sender with the
+ * same method or status first, then those to the same receiver. */
+static void not_sent(struct engine *e, const yml_node *a, size_t i,
+		     char *fail, size_t fsz)
+{
+	const struct yml *y = e->y;
+	const char *from = yml_str(yml_get(y, a, "from"));
+	const char *to = yml_str(yml_get(y, a, "to"));
+	char ab[128], label[160];
+	size_t pass, shown = 0, total = 0;
+	struct mbuf *mb;
+	struct le *le;
+
+	for (le = e->window; le; le = le->next)
+		++total;
+
+	if (!total) {
+		(void)re_snprintf(fail, fsz, "arrow %zu: expected %s, no "
+				  "message came", i + 1,
+				  arrow_str(ab, sizeof(ab), y, a));
+		return;
+	}
+
+	mb = mbuf_alloc(256);
+	if (!mb)
+		return;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (le = e->window; le && shown < 3; le = le->next) {
+			const struct lrec *r = le->data;
+			bool kin = !str_cmp(r->src, from) &&
+				same_kind(y, a, r);
+
+			if (pass == 0 ? !kin : kin || str_cmp(r->dst, to))
+				continue;
+			(void)ladder_label(label, sizeof(label), r->msg,
+					   r->hmsg);
+			(void)mbuf_printf(mb, "%s#%zu %s -> %s %s",
+					  shown ? ", " : "", r->idx, r->src,
+					  r->dst, label);
+			++shown;
+		}
+	}
+
+	if (shown)
+		(void)re_snprintf(fail, fsz, "arrow %zu: expected %s: no such"
+				  " message was sent; nearest: %b", i + 1,
+				  arrow_str(ab, sizeof(ab), y, a), mb->buf,
+				  mb->end);
+	else
+		(void)re_snprintf(fail, fsz, "arrow %zu: expected %s: no such"
+				  " message was sent, and none of the step's "
+				  "%zu messages is from %s with it or to %s",
+				  i + 1, arrow_str(ab, sizeof(ab), y, a),
+				  total, from, to);
+	mem_deref(mb);
+}
+
+
+/* The latest message among the earlier arrows an arrow's 'after' names,
+ * and which arrow that is; NULL without 'after'. */
+static const struct lrec *after_of(const struct yml *y, const yml_node *a,
+				   struct lrec *const *pos, size_t *argp)
+{
+	const yml_node *n = yml_get(y, a, "after");
+	const struct lrec *last = NULL;
+	size_t j, cnt = yml_is_seq(n) ? yml_count(n) : n ? 1 : 0;
+
+	for (j = 0; j < cnt; j++) {
+		const yml_node *v = yml_is_seq(n) ? yml_item(y, n, j) : n;
+		size_t k = (size_t)atol(yml_str(v));
+
+		/* scen.c saw to it that k names an earlier arrow */
+		if (!last || pos[k - 1]->idx > last->idx) {
+			last = pos[k - 1];
+			*argp = k;
+		}
+	}
+
+	return last;
+}
+
+
 int expect_check(struct engine *e, const yml_node *arrows, bool strict,
 		 char *fail, size_t fsz)
 {
@@ -348,7 +450,9 @@ int expect_check(struct engine *e, const yml_node *arrows, bool strict,
 
 	for (i = 0; i < n; i++) {
 		const yml_node *a = yml_item(y, arrows, i);
-		struct lrec *first_basic = NULL, *found = NULL;
+		struct lrec *first_basic = NULL, *found = NULL, *early = NULL;
+		size_t after_arrow = 0;
+		const struct lrec *lim = after_of(y, a, pos, &after_arrow);
 
 		why[0] = '\0';
 		for (le = e->window; le; le = le->next) {
@@ -356,6 +460,12 @@ int expect_check(struct engine *e, const yml_node *arrows, bool strict,
 
 			if (r->used || !basic_match(y, a, r))
 				continue;
+			if (lim && r->idx <= lim->idx) {
+				if (!early && full_match(e, a, r, ab2,
+							 sizeof(ab2)))
+					early = r;
+				continue;
+			}
 			if (full_match(e, a, r, why, sizeof(why))) {
 				found = r;
 				break;
@@ -364,36 +474,30 @@ int expect_check(struct engine *e, const yml_node *arrows, bool strict,
 				first_basic = r;
 		}
 
+		if (!found && early) {
+			(void)re_snprintf(fail, fsz, "arrow %zu (%s): message "
+					  "#%zu came before #%zu of arrow %zu"
+					  " (%s), which it must follow "
+					  "(after: %zu)", i + 1,
+					  arrow_str(ab, sizeof(ab), y, a),
+					  early->idx, lim->idx, after_arrow,
+					  arrow_str(ab2, sizeof(ab2), y,
+						    yml_item(y, arrows,
+							     after_arrow - 1)),
+					  after_arrow);
+			return EPROTO;
+		}
+
+		if (!found && first_basic) {
+			(void)re_snprintf(fail, fsz, "arrow %zu (%s): message "
+					  "#%zu %s", i + 1,
+					  arrow_str(ab, sizeof(ab), y, a),
+					  first_basic->idx, why);
+			return EPROTO;
+		}
+
 		if (!found) {
-			struct lrec *inst = NULL;
-
-			for (le = e->window; le && !inst; le = le->next) {
-				if (!((struct lrec *)le->data)->used)
-					inst = le->data;
-			}
-
-			if (first_basic) {
-				(void)re_snprintf(fail, fsz, "arrow %zu (%s):"
-						  " message #%zu %s", i + 1,
-						  arrow_str(ab, sizeof(ab), y,
-							    a),
-						  first_basic->idx, why);
-			}
-			else if (inst) {
-				(void)re_snprintf(fail, fsz, "arrow %zu: "
-						  "expected %s, came instead:"
-						  " #%zu %s", i + 1,
-						  arrow_str(ab, sizeof(ab), y,
-							    a),
-						  inst->idx, inst->line);
-			}
-			else {
-				(void)re_snprintf(fail, fsz, "arrow %zu: "
-						  "expected %s, no message"
-						  " came", i + 1,
-						  arrow_str(ab, sizeof(ab), y,
-							    a));
-			}
+			not_sent(e, a, i, fail, fsz);
 			return EPROTO;
 		}
 

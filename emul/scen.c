@@ -51,12 +51,43 @@ static int check_node(const struct yml *y, const yml_node *n,
 }
 
 
-static int check_arrow(const struct yml *y, const yml_node *a, char *err,
-		       size_t sz)
+/* after: N (or a list): the arrow's message comes after the message of
+ * the step's earlier arrow N, whatever call either belongs to. */
+static int check_after(const struct yml *y, const yml_node *n, size_t idx,
+		       char *err, size_t sz)
+{
+	size_t i, cnt = yml_is_seq(n) ? yml_count(n) : 1;
+
+	if (yml_is_seq(n) && !cnt)
+		return yml_err(y, n, err, sz, "after must name at least one "
+			       "earlier arrow");
+
+	for (i = 0; i < cnt; i++) {
+		const yml_node *v = yml_is_seq(n) ? yml_item(y, n, i) : n;
+		uint32_t k;
+
+		if (yml_uint(y, v, "after", &k, err, sz))
+			return EINVAL;
+		if (idx == 1)
+			return yml_err(y, v, err, sz, "after: %u: the step's "
+				       "first arrow has no earlier arrow to "
+				       "follow", k);
+		if (k < 1 || k >= idx)
+			return yml_err(y, v, err, sz, "after: %u must name an "
+				       "earlier arrow of this step (1 to %zu)",
+				       k, idx - 1);
+	}
+
+	return 0;
+}
+
+
+static int check_arrow(const struct yml *y, const yml_node *a, size_t idx,
+		       char *err, size_t sz)
 {
 	static const char *const keys[] = {
 		"from", "to", "method", "status", "cseq", "headers", "body",
-		"transport", "proto", "path", "note", NULL
+		"transport", "proto", "path", "note", "after", NULL
 	};
 	const yml_node *hdrs;
 	uint32_t st;
@@ -87,6 +118,10 @@ static int check_arrow(const struct yml *y, const yml_node *a, char *err,
 	    str_cmp(yml_str(yml_get(y, a, "transport")), "tcp"))
 		return yml_err(y, yml_get(y, a, "transport"), err, sz,
 			       "transport must be udp or tcp");
+
+	if (yml_get(y, a, "after") &&
+	    check_after(y, yml_get(y, a, "after"), idx, err, sz))
+		return EINVAL;
 
 	hdrs = yml_get(y, a, "headers");
 	if (hdrs && !yml_is_map(hdrs))
@@ -215,8 +250,8 @@ int scen_validate(struct engine *e, char *err, size_t sz)
 					       "expect must be a list of"
 					       " arrows");
 			for (j = 0; j < yml_count(v); j++) {
-				if (check_arrow(y, yml_item(y, v, j), err,
-						sz))
+				if (check_arrow(y, yml_item(y, v, j), j + 1,
+						err, sz))
 					return EINVAL;
 			}
 		}

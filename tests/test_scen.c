@@ -118,11 +118,75 @@ static void test_order(void)
 	CU_ASSERT_EQUAL(check(&e, "- {from: a, to: b, method: REGISTER}\n",
 			      false, fail, sizeof(fail)), 0);
 
-	/* A missing arrow says what came instead. */
+	/* A missing arrow says no such message was sent, and names the
+	 * nearest: here those to the same receiver. */
 	CU_ASSERT_EQUAL(check(&e, "- {from: a, to: b, method: INVITE}\n",
 			      false, fail, sizeof(fail)), EPROTO);
-	CU_ASSERT_STRING_EQUAL(fail, "arrow 1: expected a -> b INVITE, came"
-			       " instead: #1 a -> b REGISTER");
+	CU_ASSERT_STRING_EQUAL(fail, "arrow 1: expected a -> b INVITE: no "
+			       "such message was sent; nearest: #1 a -> b "
+			       "REGISTER, #3 a -> b NOTIFY, #4 a -> b INFO");
+
+	/* The same sender with the same method comes first. */
+	add(&e, "scscf", "as3", "REGISTER");
+	CU_ASSERT_EQUAL(check(&e, "- {from: scscf, to: as2, method: "
+			      "REGISTER}\n", false, fail, sizeof(fail)),
+			EPROTO);
+	CU_ASSERT_STRING_EQUAL(fail, "arrow 1: expected scscf -> as2 "
+			       "REGISTER: no such message was sent; nearest:"
+			       " #5 scscf -> as3 REGISTER");
+
+	CU_ASSERT_EQUAL(check(&e, "- {from: x, to: y, status: 200}\n", false,
+			      fail, sizeof(fail)), EPROTO);
+	CU_ASSERT_STRING_EQUAL(fail, "arrow 1: expected x -> y 200: no such "
+			       "message was sent, and none of the step's 5 "
+			       "messages is from x with it or to y");
+
+	destroy(&e);
+}
+
+
+/* after: N orders arrows of different calls and senders. */
+static void test_after(void)
+{
+	struct engine e;
+	char fail[512];
+
+	memset(&e, 0, sizeof(e));
+	add_call(&e, "a", "b", "REGISTER", 7);
+	add(&e, "c", "d", "OPTIONS");
+	add_call(&e, "a", "b", "NOTIFY", 7);
+	add_call(&e, "a", "b", "INFO", 8);
+
+	CU_ASSERT_EQUAL(check(&e, "- {from: c, to: d, method: OPTIONS}\n"
+			      "- {from: a, to: b, method: INFO, after: 1}\n",
+			      false, fail, sizeof(fail)), 0);
+	CU_ASSERT_EQUAL(check(&e, "- {from: a, to: b, method: REGISTER}\n"
+			      "- {from: a, to: b, method: NOTIFY}\n"
+			      "- {from: a, to: b, method: INFO,"
+			      " after: [1, 2]}\n",
+			      false, fail, sizeof(fail)), 0);
+
+	/* Without 'after' OPTIONS may come first; with it, it may not. */
+	CU_ASSERT_EQUAL(check(&e, "- {from: a, to: b, method: NOTIFY}\n"
+			      "- {from: c, to: d, method: OPTIONS}\n",
+			      false, fail, sizeof(fail)), 0);
+	CU_ASSERT_EQUAL(check(&e, "- {from: a, to: b, method: NOTIFY}\n"
+			      "- {from: c, to: d, method: OPTIONS,"
+			      " after: 1}\n", false, fail, sizeof(fail)),
+			EPROTO);
+	CU_ASSERT_STRING_EQUAL(fail, "arrow 2 (c -> d OPTIONS): message #2 "
+			       "came before #3 of arrow 1 (a -> b NOTIFY), "
+			       "which it must follow (after: 1)");
+
+	/* The latest of several names the bound. */
+	CU_ASSERT_EQUAL(check(&e, "- {from: a, to: b, method: INFO}\n"
+			      "- {from: a, to: b, method: REGISTER}\n"
+			      "- {from: c, to: d, method: OPTIONS,"
+			      " after: [2, 1]}\n", false, fail,
+			      sizeof(fail)), EPROTO);
+	CU_ASSERT_STRING_EQUAL(fail, "arrow 3 (c -> d OPTIONS): message #2 "
+			       "came before #4 of arrow 1 (a -> b INFO), "
+			       "which it must follow (after: 1)");
 
 	destroy(&e);
 }
@@ -179,5 +243,6 @@ int test_scen_suite(void)
 		return 1;
 
 	return !CU_add_test(s, "order and strictness", test_order) ||
-		!CU_add_test(s, "headers and captures", test_headers);
+		!CU_add_test(s, "headers and captures", test_headers) ||
+		!CU_add_test(s, "after: order across calls", test_after);
 }

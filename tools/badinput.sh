@@ -114,6 +114,30 @@ steps:
   - wait: 0
 "
 
+case_ after-first "after-first.yaml:5:57: after: 1: the step's first arrow has no earlier arrow to follow" \
+"topology: topo.yaml
+steps:
+  - register: ue1
+    expect:
+      - {from: ue1, to: pcscf, method: REGISTER, after: 1}
+"
+case_ after-later "after-later.yaml:6:63: after: 2 must name an earlier arrow of this step (1 to 1)" \
+"topology: topo.yaml
+steps:
+  - register: ue1
+    expect:
+      - {from: ue1, to: pcscf, method: REGISTER}
+      - {from: pcscf, to: icscf, method: REGISTER, after: [1, 2]}
+"
+case_ after-word "after-word.yaml:6:59: after must be a whole number, not 'first'" \
+"topology: topo.yaml
+steps:
+  - register: ue1
+    expect:
+      - {from: ue1, to: pcscf, method: REGISTER}
+      - {from: pcscf, to: icscf, method: REGISTER, after: first}
+"
+
 # A port in use: hold it with a UDP listener while imsbed starts.
 if command -v python3 >/dev/null 2>&1; then
 	python3 -c '
@@ -133,6 +157,8 @@ steps:
 "
 	kill $holder 2>/dev/null
 	wait $holder 2>/dev/null
+else
+	echo "badinput: python3 not installed, port in use not checked"
 fi
 
 out=$("$BIN" frobnicate 2>&1)
