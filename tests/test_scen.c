@@ -78,16 +78,24 @@ static int check(struct engine *e, const char *yaml, bool strict,
 }
 
 
+/* #1 a->b REGISTER and #3 a->b NOTIFY in call 7, #2 c->d OPTIONS, #4
+ * a->b INFO in call 8: the window both order tests read. */
+static void four_calls(struct engine *e)
+{
+	memset(e, 0, sizeof(*e));
+	add_call(e, "a", "b", "REGISTER", 7);
+	add(e, "c", "d", "OPTIONS");
+	add_call(e, "a", "b", "NOTIFY", 7);
+	add_call(e, "a", "b", "INFO", 8);
+}
+
+
 static void test_order(void)
 {
 	struct engine e;
 	char fail[512];
 
-	memset(&e, 0, sizeof(e));
-	add_call(&e, "a", "b", "REGISTER", 7);
-	add(&e, "c", "d", "OPTIONS");
-	add_call(&e, "a", "b", "NOTIFY", 7);
-	add_call(&e, "a", "b", "INFO", 8);
+	four_calls(&e);
 
 	/* c -> d has another sender: it may come anywhere. */
 	CU_ASSERT_EQUAL(check(&e, "- {from: a, to: b, method: REGISTER}\n"
@@ -151,11 +159,7 @@ static void test_after(void)
 	struct engine e;
 	char fail[512];
 
-	memset(&e, 0, sizeof(e));
-	add_call(&e, "a", "b", "REGISTER", 7);
-	add(&e, "c", "d", "OPTIONS");
-	add_call(&e, "a", "b", "NOTIFY", 7);
-	add_call(&e, "a", "b", "INFO", 8);
+	four_calls(&e);
 
 	CU_ASSERT_EQUAL(check(&e, "- {from: c, to: d, method: OPTIONS}\n"
 			      "- {from: a, to: b, method: INFO, after: 1}\n",
