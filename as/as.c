@@ -114,9 +114,34 @@ static void handle_register(struct as *as, const struct sip_msg *msg)
 }
 
 
+/* TS 24.229 5.7.1: the ISC interface; an AS takes requests from the
+ * S-CSCF (or a peer the topology trusts), never from a UE or a stranger
+ * writing P-Asserted-Identity itself. */
+static bool from_scscf(const struct sip_msg *msg)
+{
+	struct node *n = emul_sender(msg);
+
+	if (n)
+		return node_role(n) == ROLE_SCSCF;
+
+	return emul_trusted(msg);
+}
+
+
 static bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	struct as *as = arg;
+
+	if (!from_scscf(msg)) {
+		if (pl_strcmp(&msg->met, "ACK")) {
+			elog(LOG_INFO, node_name(as->node), "trust",
+			     "%r from %J, not the S-CSCF: 403", &msg->met,
+			     &msg->src);
+			(void)sip_treply(NULL, node_sip(as->node), msg, 403,
+					 "Not from the S-CSCF");
+		}
+		return true;
+	}
 
 	if (!pl_strcmp(&msg->met, "REGISTER")) {
 		handle_register(as, msg);

@@ -100,7 +100,7 @@ static void trace_arrival(const struct asmod *m, struct http_conn *conn,
 	struct le *le;
 	int err;
 
-	if (emul_node_by_addr(peer))
+	if (emul_sender_at(SIP_TRANSP_TCP, peer, &m->laddr))
 		return;
 
 	mb = mbuf_alloc(512);
@@ -126,7 +126,7 @@ static void trace_arrival(const struct asmod *m, struct http_conn *conn,
 	rec.t = emul_time();
 	rec.proto = "http";
 	rec.tp = SIP_TRANSP_TCP;
-	rec.src = EMUL_EXT;
+	rec.src = emul_outside_name(peer);
 	rec.dst = node_name(m->owner);
 	rec.src_addr = *peer;
 	rec.dst_addr = m->laddr;

@@ -60,6 +60,21 @@ static int select_scscf(char *buf, size_t sz)
 }
 
 
+/* RFC 3325 5: the home network's entry point takes requests from other
+ * networks too, but an identity asserted outside the trust domain is
+ * removed before the request goes in. */
+static void untrusted_skip(struct proxy_fwd *fwd, const struct sip_msg *msg)
+{
+	static const enum sip_hdrid skip[] = {SIP_HDR_P_ASSERTED_IDENTITY};
+
+	if (emul_trusted(msg))
+		return;
+
+	fwd->skipv = skip;
+	fwd->skipc = N_ELEM(skip);
+}
+
+
 static void handle_register(struct icscf *i, const struct sip_msg *msg)
 {
 	struct proxy_fwd fwd;
@@ -117,6 +132,7 @@ static void handle_register(struct icscf *i, const struct sip_msg *msg)
 	memset(&fwd, 0, sizeof(fwd));
 	fwd.pop_route = proxy_route_is_mine(i->px, msg, NULL);
 	fwd.target = target;
+	untrusted_skip(&fwd, msg);
 
 	(void)proxy_forward(i->px, msg, &fwd, NULL, NULL);
 }
@@ -153,6 +169,7 @@ static void handle_other(struct icscf *i, const struct sip_msg *msg)
 	memset(&fwd, 0, sizeof(fwd));
 	fwd.pop_route = proxy_route_is_mine(i->px, msg, NULL);
 	fwd.target = target;
+	untrusted_skip(&fwd, msg);
 
 	(void)proxy_forward(i->px, msg, &fwd, NULL, NULL);
 }

@@ -183,15 +183,30 @@ static int charging_vector(char *buf, size_t sz, const struct pcscf *p)
 }
 
 
+/* A REGISTER's Request-URI names the registrar's domain (RFC 3261
+ * 10.2): here it must resolve to an I-CSCF, the home network's entry. */
+static bool home_registrar(const struct sip_msg *msg, char *buf, size_t sz)
+{
+	struct node *n = NULL;
+	struct sa sa;
+
+	if (emul_resolve(&sa, &n, &msg->uri) || !n ||
+	    node_role(n) != ROLE_ICSCF)
+		return false;
+
+	return 0 == pl_strcpy(&msg->ruri, buf, sz);
+}
+
+
 static void handle_register(struct pcscf *p, const struct sip_msg *msg)
 {
 	static const enum sip_hdrid skip[] = {
 		SIP_HDR_P_ASSERTED_IDENTITY, SIP_HDR_P_CHARGING_VECTOR,
-		SIP_HDR_P_VISITED_NETWORK_ID, SIP_HDR_PATH,
+		SIP_HDR_P_VISITED_NETWORK_ID, SIP_HDR_PATH, SIP_HDR_ROUTE,
 	};
 	struct proxy_fwd fwd;
 	struct regctx *c;
-	char hdrs[512], icid[160];
+	char hdrs[512], icid[160], target[256];
 
 	c = mem_zalloc(sizeof(*c), NULL);
 	if (!c)
@@ -214,8 +229,19 @@ static void handle_register(struct pcscf *p, const struct sip_msg *msg)
 			  "P-Visited-Network-ID: \"%s\"\r\n%s",
 			  node_host(p->node), p->vnet, icid);
 
+	/* TS 24.229 5.2.2.1: to the I-CSCF of the home network the
+	 * Request-URI names, whatever Route the UE wrote (one naming the
+	 * S-CSCF would skip the I-CSCF and its checks). */
+	if (!home_registrar(msg, target, sizeof(target))) {
+		elog(LOG_INFO, node_name(p->node), "reg", "REGISTER %r is not"
+		     " for the home domain: 403", &msg->ruri);
+		(void)proxy_reply_reason(p->px, msg, 403,
+					 "Not the Home Domain");
+		goto out;
+	}
+
 	memset(&fwd, 0, sizeof(fwd));
-	fwd.pop_route = proxy_route_is_mine(p->px, msg, NULL);
+	fwd.target = target;
 	fwd.addhdrs = hdrs;
 	fwd.skipv = skip;
 	fwd.skipc = N_ELEM(skip);
@@ -346,8 +372,9 @@ static void handle_terminating(struct pcscf *p, const struct sip_msg *msg)
 static bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	struct pcscf *p = arg;
-	struct node *from = emul_node_by_addr(&msg->src);
-	bool from_core = from && node_role(from) != ROLE_UE;
+	/* RFC 3325, TS 24.229 4.4: the core by the endpoint it really
+	 * sends from; anyone else is on the UE side. */
+	bool from_core = emul_trusted(msg);
 
 	if (!pl_strcmp(&msg->met, "ACK")) {
 		struct proxy_fwd fwd;

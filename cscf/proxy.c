@@ -111,6 +111,16 @@ int proxy_reply(struct proxy *px, const struct sip_msg *msg,
 }
 
 
+int proxy_reply_reason(struct proxy *px, const struct sip_msg *msg,
+		       uint16_t scode, const char *reason)
+{
+	if (!px || !msg || !reason)
+		return EINVAL;
+
+	return sip_treply(NULL, node_sip(px->node), msg, scode, reason);
+}
+
+
 /* RFC 3261 16.3: the checks a proxy makes before it forwards. */
 int proxy_validate(struct proxy *px, const struct sip_msg *msg)
 {

@@ -40,4 +40,7 @@ int  proxy_reforward(struct ptx *t, const struct proxy_fwd *fwd,
 const struct sip_msg *proxy_ptx_msg(const struct ptx *t);
 int  proxy_reply(struct proxy *px, const struct sip_msg *msg,
 		 uint16_t scode, const char *fmt, ...);
+/* A final response whose reason phrase names what was wrong. */
+int  proxy_reply_reason(struct proxy *px, const struct sip_msg *msg,
+			uint16_t scode, const char *reason);
 struct node *proxy_node(const struct proxy *px);

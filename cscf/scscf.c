@@ -39,9 +39,15 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	struct scscf *s = arg;
 
+	/* TS 24.229 4.4: the S-CSCF's ports face the core only; what a
+	 * sender outside the trust domain asserts is worth nothing. */
+	bool trusted = emul_trusted(msg);
+
 	if (!pl_strcmp(&msg->met, "ACK")) {
 		struct proxy_fwd fwd;
 
+		if (!trusted)
+			return true;
 		memset(&fwd, 0, sizeof(fwd));
 		fwd.pop_route = proxy_route_is_mine(s->px, msg, NULL);
 		(void)proxy_forward_ack(s->px, msg, &fwd);
@@ -50,6 +56,14 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 
 	if (proxy_validate(s->px, msg))
 		return true;
+
+	if (!trusted) {
+		elog(LOG_INFO, node_name(s->node), "trust", "%r from %J, "
+		     "outside the trust domain: 403", &msg->met, &msg->src);
+		(void)proxy_reply_reason(s->px, msg, 403,
+					 "Outside the Trust Domain");
+		return true;
+	}
 
 	if (!pl_strcmp(&msg->met, "REGISTER")) {
 		(void)scscf_register(s, msg);

@@ -4,16 +4,34 @@
  * so no datagram or connection ever leaves for an address outside
  * 127.0.0.0/8, whatever a message asked for.  The policy layers above
  * (emul_resolve, the proxy core) refuse first and log; this counts what
- * would have slipped past them. */
+ * would have slipped past them.
+ *
+ * The same interposition remembers every TCP connection the process
+ * opens, by its two endpoints, until it is closed: a node's TCP peer
+ * writes from an ephemeral port of its address, and only a connection
+ * one of imsbed's own nodes opened proves it is that node (anyone may
+ * bind a node's IP on another port). */
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <re.h>
 #include "emul.h"
 
+/* A TCP connection this process opened. */
+struct owned {
+	struct le he;
+	int fd;
+	struct sa local;
+	struct sa remote;
+};
+
 static uint32_t refused;
+static struct hash *owned_ht;
+static struct owned **owned_fd;         /* by descriptor */
+static size_t owned_fdn;
 static uint32_t next_port;
 static uint32_t dropped;
 static struct sa bind_hint;
@@ -163,9 +181,96 @@ uint16_t netguard_port(void)
 }
 
 
+static void forget(int fd)
+{
+	struct owned *o;
+
+	if (fd < 0 || (size_t)fd >= owned_fdn || !owned_fd[fd])
+		return;
+
+	o = owned_fd[fd];
+	owned_fd[fd] = NULL;
+	hash_unlink(&o->he);
+	mem_deref(o);
+}
+
+
+static void remember(int fd, const struct sockaddr *to, socklen_t tolen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int type = 0;
+	socklen_t tlen = sizeof(type);
+	struct owned *o;
+
+	if (!to || (to->sa_family != AF_INET && to->sa_family != AF_INET6) ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) ||
+	    type != SOCK_STREAM ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len))
+		return;
+
+	if (!owned_ht && hash_alloc(&owned_ht, 1024))
+		return;
+
+	if ((size_t)fd >= owned_fdn) {
+		size_t n = MAX((size_t)fd + 1, 2 * owned_fdn);
+		struct owned **v = owned_fd ?
+			mem_realloc(owned_fd, n * sizeof(*v)) :
+			mem_alloc(n * sizeof(*v), NULL);
+
+		if (!v)
+			return;
+		memset(v + owned_fdn, 0, (n - owned_fdn) * sizeof(*v));
+		owned_fd = v;
+		owned_fdn = n;
+	}
+
+	forget(fd);
+	o = mem_zalloc(sizeof(*o), NULL);
+	if (!o)
+		return;
+
+	o->fd = fd;
+	(void)sa_set_sa(&o->local, (struct sockaddr *)&ss);
+	(void)sa_set_sa(&o->remote, to);
+	(void)tolen;
+	owned_fd[fd] = o;
+	hash_append(owned_ht, sa_hash(&o->local, SA_ALL), &o->he, o);
+}
+
+
+struct owned_key {
+	const struct sa *local;
+	const struct sa *remote;
+};
+
+
+static bool owned_cmp(struct le *le, void *arg)
+{
+	const struct owned *o = le->data;
+	const struct owned_key *k = arg;
+
+	return sa_cmp(&o->local, k->local, SA_ALL) &&
+		sa_cmp(&o->remote, k->remote, SA_ALL);
+}
+
+
+bool netguard_owned(const struct sa *local, const struct sa *remote)
+{
+	struct owned_key k = {local, remote};
+
+	if (!owned_ht || !local || !remote)
+		return false;
+
+	return NULL != hash_lookup(owned_ht, sa_hash(local, SA_ALL),
+				   owned_cmp, &k);
+}
+
+
 int connect(int fd, const struct sockaddr *to, socklen_t tolen)
 {
 	static int (*real)(int, const struct sockaddr *, socklen_t);
+	int r, e;
 
 	if (!sockaddr_ok(to))
 		return refuse("a connection");
@@ -175,5 +280,37 @@ int connect(int fd, const struct sockaddr *to, socklen_t tolen)
 	if (!real)
 		*(void **)&real = dlsym(RTLD_NEXT, "connect");
 
-	return real(fd, to, tolen);
+	r = real(fd, to, tolen);
+	e = errno;
+	if (r == 0 || e == EINPROGRESS)
+		remember(fd, to, tolen);
+	errno = e;
+
+	return r;
+}
+
+
+int close(int fd)
+{
+	static int (*real)(int);
+
+	forget(fd);
+
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "close");
+
+	return real(fd);
+}
+
+
+/* At exit, for leak checkers: what is still open is the process's. */
+void netguard_flush(void)
+{
+	size_t i;
+
+	for (i = 0; i < owned_fdn; i++)
+		forget((int)i);
+	owned_fd = mem_deref(owned_fd);
+	owned_fdn = 0;
+	owned_ht = mem_deref(owned_ht);
 }

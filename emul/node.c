@@ -63,14 +63,14 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 
 	if (!n)
 		return;
-	if (!tx && emul_node_by_addr(src))
+	if (!tx && emul_sender_at(tp, src, dst))
 		return;
 
 	memset(&rec, 0, sizeof(rec));
 	rec.t = emul_time();
 	rec.proto = "sip";
 	rec.tp = tp;
-	rec.src = tx ? n->name : EMUL_EXT;
+	rec.src = tx ? n->name : emul_outside_name(src);
 	rec.dst = tx ? emul_peer_name(dst) : n->name;
 	rec.src_addr = tx && !src ? n->addr : *src;
 	rec.dst_addr = !tx && !dst ? n->addr : *dst;
@@ -339,14 +339,6 @@ struct node *emul_node(const char *name)
 	/* SIP hosts ignore case, so node names do too: "Alice" and
 	 * "alice" would be one next hop and are one node. */
 	return n && !str_casecmp(n->name, name) ? n : NULL;
-}
-
-
-const char *emul_peer_name(const struct sa *addr)
-{
-	struct node *n = emul_node_by_addr(addr);
-
-	return n ? n->name : EMUL_EXT;
 }
 
 

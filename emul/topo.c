@@ -47,6 +47,7 @@ static void topo_destructor(void *arg)
 	list_flush(&t->nodes);
 	mem_deref(t->appdb);
 	emul_hss_flush();
+	emul_peer_flush();
 	emul_flush();
 }
 
@@ -511,13 +512,68 @@ static int load_nodes(struct topo *t, const struct yml *y,
 }
 
 
+/* peers: senders outside the topology that the ladder names, and that
+ * the trust domain takes in when 'trusted: true' (a real core's node
+ * that imsbed works with).  A peer is known by its address; over TCP,
+ * where it writes from an ephemeral port, by its IP alone. */
+static int load_peers(const struct yml *y, const yml_node *n, char *err,
+		      size_t sz)
+{
+	static const char *const keys[] = {"name", "addr", "trusted", NULL};
+	size_t i;
+
+	if (!n)
+		return 0;
+
+	if (!yml_is_seq(n))
+		return yml_err(y, n, err, sz, "peers must be a list of "
+			       "{name, addr, trusted}");
+
+	for (i = 0; i < yml_count(n); i++) {
+		const yml_node *pn = yml_item(y, n, i);
+		const char *name, *as;
+		bool trusted = false;
+		struct sa addr;
+
+		if (yml_check_keys(y, pn, keys, "peer", err, sz))
+			return EINVAL;
+		if (yml_scalar(y, yml_get(y, pn, "name"), "peer name", &name,
+			       err, sz) ||
+		    yml_scalar(y, yml_get(y, pn, "addr"), "peer addr", &as,
+			       err, sz))
+			return yml_err(y, pn, err, sz, "peer needs name and "
+				       "addr");
+		if (emul_node(name) || !strcmp(name, EMUL_EXT))
+			return yml_err(y, yml_get(y, pn, "name"), err, sz,
+				       "peer name '%s' is taken", name);
+		if (sa_decode(&addr, as, strlen(as)) &&
+		    sa_set_str(&addr, as, 0))
+			return yml_err(y, yml_get(y, pn, "addr"), err, sz,
+				       "bad address '%s' (want ip or ip:port)",
+				       as);
+		if (!netguard_allowed(&addr))
+			return yml_err(y, yml_get(y, pn, "addr"), err, sz,
+				       "address '%s' is not loopback "
+				       "(127.0.0.0/8)", as);
+		if (yml_get(y, pn, "trusted") &&
+		    yml_bool(y, yml_get(y, pn, "trusted"), "trusted",
+			     &trusted, err, sz))
+			return EINVAL;
+		if (emul_peer_add(name, &addr, trusted))
+			return ENOMEM;
+	}
+
+	return 0;
+}
+
+
 int topo_load(struct topo **tp, const struct yml *y,
 	      const struct yaml_node_s *root,
 	      char *err, size_t sz)
 {
 	static const char *const keys[] = {
 		"domain", "nodes", "hss", "profiles", "subscribers",
-		"appdata", NULL
+		"appdata", "peers", NULL
 	};
 	const char *domain;
 	struct topo *t;
@@ -553,6 +609,10 @@ int topo_load(struct topo **tp, const struct yml *y,
 		goto out;
 
 	e = load_nodes(t, y, root, domain, err, sz);
+	if (e)
+		goto out;
+
+	e = load_peers(y, yml_get(y, root, "peers"), err, sz);
 
  out:
 	if (e)

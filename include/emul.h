@@ -32,6 +32,10 @@ void     netguard_bind_hint(const struct sa *laddr);
 uint16_t netguard_port(void);
 void     netguard_note_drop(void);
 uint32_t netguard_dropped(void);
+/* A TCP connection from local to remote that this process opened and
+ * has not closed: how a node's TCP peer is known to be a node. */
+bool     netguard_owned(const struct sa *local, const struct sa *remote);
+void     netguard_flush(void);
 
 /* ---- node.c: the node registry ---- */
 enum node_role {
@@ -77,10 +81,24 @@ int  node_query(struct re_printf *pf, const struct node *n, const char *what,
 
 struct node *emul_node(const char *name);
 struct node *emul_node_by_addr(const struct sa *addr);
-/* The node at addr by name, or EMUL_EXT for a peer outside the topology:
- * the name records and ladders give it. */
+
+/* ---- trust.c: the trust domain, and the peers outside the topology ---- */
+/* The node at addr by name, a declared peer's name, or EMUL_EXT for any
+ * other sender outside the topology: the name records and ladders give. */
 const char *emul_peer_name(const struct sa *addr);
 #define EMUL_EXT "ext"
+int  emul_peer_add(const char *name, const struct sa *addr, bool trusted);
+void emul_peer_flush(void);
+/* The node that really sent msg (UDP: its address and port; TCP: a
+ * connection a node opened), or NULL for a sender outside the topology. */
+struct node *emul_sender(const struct sip_msg *msg);
+struct node *emul_sender_at(enum sip_transp tp, const struct sa *src,
+			    const struct sa *dst);
+/* What a sender outside the topology is called: its peer name, or ext. */
+const char *emul_outside_name(const struct sa *addr);
+/* msg comes from inside the trust domain (RFC 3325): a node that is not
+ * a UE, or a peer the topology declares trusted. */
+bool emul_trusted(const struct sip_msg *msg);
 struct node *emul_node_by_role(enum node_role r);
 struct list *emul_nodes(void);
 void emul_flush(void);
