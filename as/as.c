@@ -11,6 +11,7 @@
 
 struct asreg {
 	struct le he;
+	struct as *as;
 	char *impu;
 	uint32_t expires;
 	uint32_t count;         /* third-party REGISTERs received */
@@ -66,6 +67,7 @@ static void reg_expired(void *arg)
 	struct asreg *r = arg;
 
 	r->registered = false;
+	sysinfo_user_gone(r->as, r->impu);
 }
 
 
@@ -95,6 +97,7 @@ static void handle_register(struct as *as, const struct sip_msg *msg)
 		hash_append(as->regs, hash_joaat_str_ci(r->impu), &r->he, r);
 	}
 
+	r->as = as;
 	r->count++;
 	r->expires = expires;
 	r->registered = expires > 0;
@@ -111,6 +114,10 @@ static void handle_register(struct as *as, const struct sip_msg *msg)
 			  "OK", "Contact: <sip:%s>;expires=%u\r\n"
 			  "Content-Length: 0\r\n\r\n",
 			  node_host(as->node), expires);
+
+	/* What the user held by being registered goes with it. */
+	if (!expires)
+		sysinfo_user_gone(as, impu);
 }
 
 

@@ -25,5 +25,6 @@ void c2d_flush(struct as *as);
 bool sysinfo_request(struct as *as, const struct sip_msg *msg);
 void sysinfo_notify_all(struct as *as);
 void sysinfo_flush(struct as *as);
+void sysinfo_user_gone(struct as *as, const char *impu);
 const char *sysinfo_token_user(const char *token, void *arg);
 uint32_t sysinfo_count(const struct as *as);

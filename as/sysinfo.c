@@ -352,6 +352,31 @@ void sysinfo_notify_all(struct as *as)
 }
 
 
+/* The user's registration ended (a third-party de-REGISTER, or its
+ * expiry at the AS): their tokens die with it, not only with the
+ * subscription, and the subscription ends with a final NOTIFY (RFC 6665
+ * 4.2.2, reason=noresource: what it watched is gone). */
+void sysinfo_user_gone(struct as *as, const char *impu)
+{
+	struct le *le = as ? as->subs.head : NULL;
+
+	while (le) {
+		struct sub *s = le->data;
+
+		le = le->next;
+		if (s->terminated || str_casecmp(s->user, impu))
+			continue;
+
+		elog(LOG_INFO, node_name(as->node), "sysinfo", "%s is no "
+		     "longer registered: token revoked", s->user);
+		wheel_cancel(&s->went);
+		s->terminated = true;
+		if (notify(s, "noresource"))
+			mem_deref(s);
+	}
+}
+
+
 void sysinfo_flush(struct as *as)
 {
 	list_flush(&as->subs);

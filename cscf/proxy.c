@@ -201,6 +201,14 @@ static int nexthop(struct proxy *px, struct pl *route, char *buf, size_t sz,
 		return ENOENT;
 	}
 
+	/* RFC 3261 16.4, 16.6: a proxy never sends a request to itself
+	 * (BYE sip:pcscf... would go round until Max-Forwards ran out). */
+	if (n == px->node && sa_cmp(&sa, node_addr(n), SA_ALL)) {
+		elog(LOG_INFO, node_name(px->node), "route",
+		     "next hop '%s' is this node itself: not sent", target);
+		return ELOOP;
+	}
+
 	tcp = msglen > UDP_SIZE_LIMIT || node_tcp(n);
 	if (!msg_param_decode(&uri.params, "transport", &pl) &&
 	    !pl_strcasecmp(&pl, "tcp"))
@@ -423,6 +431,9 @@ static int send_request(struct proxy *px, const struct sip_msg *msg,
 		to = ruri;
 
 	err = nexthop(px, &target, routebuf, sizeof(routebuf), to, mb->end);
+	/* Our own name as the Request-URI: nothing here to forward to. */
+	if (err == ELOOP && to == ruri)
+		err = EADDRNOTAVAIL;
 	if (err)
 		goto out;
 
@@ -486,7 +497,8 @@ int proxy_forward(struct proxy *px, const struct sip_msg *msg,
 		/* The strans answers what could not be forwarded. */
 		if (t->st) {
 			uint16_t sc = (err == ENOENT || err == EACCES) ? 0 :
-				503;
+				err == ELOOP ? 482 : err == EADDRNOTAVAIL ?
+				404 : 503;
 
 			if (sc)
 				(void)sip_treply(&t->st, sip, msg, sc,

@@ -53,7 +53,7 @@ int  scscf_auth_challenge(struct scscf *s, const struct sip_msg *msg,
 			  const char *impu, bool stale);
 enum auth_verdict scscf_auth_verify(struct scscf *s,
 				    const struct sip_msg *msg,
-				    const char *impi);
+				    const char *impi, const char *impu);
 
 /* scscf_route.c */
 void scscf_route(struct scscf *s, const struct sip_msg *msg);

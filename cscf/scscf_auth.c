@@ -24,6 +24,7 @@ struct nonce {
 	uint64_t gone_at;
 	char value[2 * NONCE_BYTES + 1];
 	char impi[128];
+	char impu[256];         /* the To it was issued for */
 	char ha1[DIGEST_HEX];
 	uint64_t expires_at;
 	uint32_t nc;            /* highest nc seen */
@@ -93,6 +94,7 @@ int scscf_auth_challenge(struct scscf *s, const struct sip_msg *msg,
 	for (i = 0; i < sizeof(rnd); i++)
 		(void)re_snprintf(&n->value[2 * i], 3, "%02x", rnd[i]);
 	str_ncpy(n->impi, impi, sizeof(n->impi));
+	str_ncpy(n->impu, impu, sizeof(n->impu));
 	str_ncpy(n->ha1, maa.ha1, sizeof(n->ha1));
 	n->expires_at = tmr_jiffies() + s->cfg.nonce_lifetime * 1000ULL;
 
@@ -117,7 +119,7 @@ int scscf_auth_challenge(struct scscf *s, const struct sip_msg *msg,
 
 enum auth_verdict scscf_auth_verify(struct scscf *s,
 				    const struct sip_msg *msg,
-				    const char *impi)
+				    const char *impi, const char *impu)
 {
 	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
 	char nonce[64], user[128], realm[128], uri[256], resp[64];
@@ -141,6 +143,15 @@ enum auth_verdict scscf_auth_verify(struct scscf *s,
 
 	if (tmr_jiffies() > n->expires_at)
 		return AUTH_STALE;
+
+	/* A nonce answers for the identities it was issued to: user4's
+	 * own valid credentials never register, refresh or de-register
+	 * sip:user1 (the HSS checked the pair when it gave the vector). */
+	if (str_casecmp(n->impu, impu)) {
+		elog(LOG_INFO, node_name(s->node), "auth", "nonce of %s for "
+		     "%s used for %s: 403", n->impi, n->impu, impu);
+		return AUTH_FORBIDDEN;
+	}
 
 	if (sipx_auth_param(&h->val, "username", user, sizeof(user)) ||
 	    sipx_auth_param(&h->val, "realm", realm, sizeof(realm)) ||

@@ -330,7 +330,7 @@ int scscf_register(struct scscf *s, const struct sip_msg *msg)
 	if (!hss)
 		return proxy_reply(s->px, msg, 403, NULL);
 
-	v = scscf_auth_verify(s, msg, impi);
+	v = scscf_auth_verify(s, msg, impi, impu);
 	switch (v) {
 
 	case AUTH_CHALLENGE:

@@ -17,6 +17,7 @@ static int (*const suites[])(void) = {
 	test_scen_suite,
 	test_sipx_suite,
 	test_torture_suite,
+	test_trust_suite,
 	test_appdb_suite,
 	test_http_suite,
 	test_book_suite,

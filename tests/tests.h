@@ -14,6 +14,7 @@ int test_topo_suite(void);
 int test_scen_suite(void);
 int test_sipx_suite(void);
 int test_torture_suite(void);
+int test_trust_suite(void);
 int test_appdb_suite(void);
 int test_http_suite(void);
 int test_book_suite(void);
