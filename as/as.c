@@ -138,6 +138,12 @@ static bool from_scscf(const struct sip_msg *msg)
 static bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	struct as *as = arg;
+	const char *why = NULL;
+
+	if (pl_strcmp(&msg->met, "ACK") && sipx_bad_request(msg, true, &why)) {
+		(void)sip_treply(NULL, node_sip(as->node), msg, 400, why);
+		return true;
+	}
 
 	if (!from_scscf(msg)) {
 		if (pl_strcmp(&msg->met, "ACK")) {

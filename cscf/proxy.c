@@ -125,6 +125,17 @@ int proxy_reply_reason(struct proxy *px, const struct sip_msg *msg,
 int proxy_validate(struct proxy *px, const struct sip_msg *msg)
 {
 	const struct sip_hdr *h;
+	const char *why = NULL;
+	uint16_t sc;
+
+	/* Step 1, reasonable syntax, before anything else is asked. */
+	sc = sipx_bad_request(msg, false, &why);
+	if (sc) {
+		elog(LOG_INFO, node_name(px->node), "sip", "%r from %J: %u %s",
+		     &msg->met, &msg->src, sc, why);
+		(void)proxy_reply_reason(px, msg, sc, why);
+		return EBADMSG;
+	}
 
 	if (pl_strcasecmp(&msg->uri.scheme, "sip") &&
 	    pl_strcasecmp(&msg->uri.scheme, "sips") &&

@@ -178,7 +178,10 @@ int node_alloc(struct node **np, const char *name, enum node_role role,
 		goto out;
 	}
 
+	/* wire.c sees what libre's parser refuses on this socket. */
+	wire_listen_hint(n);
 	err = sip_transp_add(n->sip, SIP_TRANSP_UDP, addr);
+	wire_listen_hint(NULL);
 	if (err)
 		goto out;
 

@@ -194,6 +194,16 @@ int  sipx_hexval(char c);
 int  sipx_uri_aor(char *buf, size_t sz, const struct pl *uri);
 const char *sipx_reason(uint16_t scode);
 
+/* ---- wire.c: what libre's parser refuses is answered, not dropped ---- */
+/* The UDP socket libre opens next is node n's SIP socket (NULL: none). */
+void wire_listen_hint(struct node *n);
+
+/* ---- sipcheck.c: a malformed request, before any policy ---- */
+/* 400 with *reason naming the fault, or 0; ua adds what a user agent
+ * needs of a dialog-creating request (From tag, Contact). */
+uint16_t sipx_bad_request(const struct sip_msg *msg, bool ua,
+			  const char **reason);
+
 /* ---- slf.c: the Subscription Locator Function over the HSSs ---- */
 int  emul_hss_add(struct hss *hss);
 struct hss *emul_hss_locate(const char *impu);

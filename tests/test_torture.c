@@ -159,6 +159,121 @@ static void test_torture(void)
 }
 
 
+/* What RFC 4475 and RFC 3261 16.3 name for a message an element must
+ * not take: each file to a fresh core (libre's transactions match on the
+ * branch alone, and several files share one), from a sender that never
+ * registered, so that a 400 or 505 must come before the P-CSCF's 403. */
+static const struct {
+	const char *file;
+	uint16_t scode;
+	const char *reason;
+} answers[] = {
+	{"3.1.2.1-badinv01",   400, "Malformed Via Header"},
+	{"3.1.2.2-clerr",      400, "Content-Length Larger Than Message"},
+	{"3.1.2.3-ncl",        400, "Malformed Content-Length"},
+	{"3.1.2.4-scalar02",   400, "CSeq Number Out of Range"},
+	{"3.1.2.8-lwsruri",    400, "Malformed Request-Line"},
+	{"3.1.2.9-lwsstart",   400, "Malformed Request-Line"},
+	{"3.1.2.10-trws",      400, "Malformed Request-Line"},
+	{"3.1.2.15-baddn",     400, NULL},
+	{"3.1.2.16-badvers",   505, "Version Not Supported"},
+	{"3.1.2.17-mismatch01", 400, "CSeq Method Does Not Match"},
+	{"3.1.2.18-mismatch02", 400, "CSeq Method Does Not Match"},
+	{"3.3.1-insuf",        400, "Missing To Header"},
+	{"3.3.2-unkscm",       416, NULL},
+	{"3.3.4-unksm2",       400, "Malformed From Header"},
+	{"3.3.5-bext01",       420, NULL},
+	{"3.3.8-multi01",      400, "Multiple To Headers"},
+	{"3.3.9-mcl01",        400, "Multiple Content-Length Headers"},
+	{"3.3.11-zeromf",      483, NULL},
+};
+
+static uint16_t last_scode;
+static char last_reason[64];
+
+
+/* What the node sent, wherever it went (the torture files name
+ * 192.0.2.x and example.com: the answer may be refused on its way). */
+static void answer_handler(const struct msgrec *rec, void *arg)
+{
+	struct pl code, reason;
+	uint32_t sc;
+
+	/* The status line alone: an answer copies the Via and From it got,
+	 * however malformed (RFC 3261 8.2.6.2), so the rest may not parse. */
+	if (strcmp(rec->src, arg) || strcmp(rec->proto, "sip") ||
+	    re_regex((const char *)rec->raw, rec->len,
+		     "SIP/2.0 [0-9]+ [^\r\n]*", &code, &reason) ||
+	    code.p != (const char *)rec->raw + 8)
+		return;
+
+	sc = pl_u32(&code);
+	if (sc >= 200 && !last_scode) {
+		last_scode = (uint16_t)sc;
+		(void)pl_strcpy(&reason, last_reason, sizeof(last_reason));
+	}
+}
+
+
+static void answer_one(const char *file, const char *node, uint16_t want,
+		       const char *reason)
+{
+	struct yml *y = NULL;
+	struct topo *t = NULL;
+	struct peer p;
+	struct sa laddr;
+	struct le lsnr = LE_INIT;
+	char err[512], path[512];
+
+	memset(&p, 0, sizeof(p));
+	CU_ASSERT_EQUAL_FATAL(yml_load_file(&y, "scenarios/topology.yaml",
+					    err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(topo_load(&t, y, yml_root(y), err,
+					sizeof(err)), 0);
+	(void)sa_set_str(&laddr, "127.0.0.1", 0);
+	CU_ASSERT_EQUAL_FATAL(udp_listen(&p.us, &laddr, recv_handler, &p),
+			      0);
+	CU_ASSERT_EQUAL_FATAL(msgrec_listen(&lsnr, answer_handler,
+					    (void *)node), 0);
+
+	last_scode = 0;
+	last_reason[0] = '\0';
+	(void)re_snprintf(path, sizeof(path), "%s/%s.dat", TORTURE_DIR, file);
+	CU_ASSERT_EQUAL(send_file(&p, path, node_addr(emul_node(node))), 0);
+	test_run_for(60);
+
+	if (last_scode != want ||
+	    (reason && strcmp(last_reason, reason))) {
+		(void)re_printf("\n  %s to %s: got %u %s, want %u %s\n", file,
+				node, last_scode, last_reason, want,
+				reason ? reason : "");
+	}
+	CU_ASSERT_EQUAL(last_scode, want);
+	if (reason)
+		CU_ASSERT_STRING_EQUAL(last_reason, reason);
+
+	msgrec_unlisten(&lsnr);
+	mem_deref(p.us);
+	mem_deref(t);
+	mem_deref(y);
+}
+
+
+static void test_answers(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(answers); i++)
+		answer_one(answers[i].file, "pcscf", answers[i].scode,
+			   answers[i].reason);
+
+	/* The S-CSCF checks the message before it asks who sent it. */
+	answer_one("3.1.2.16-badvers", "scscf", 505, "Version Not Supported");
+	answer_one("3.3.1-insuf", "scscf", 400, "Missing To Header");
+	answer_one("3.1.1.1-wsinv", "scscf", 403, "Outside the Trust Domain");
+}
+
+
 int test_torture_suite(void)
 {
 	CU_pSuite s;
@@ -179,5 +294,7 @@ int test_torture_suite(void)
 		return 1;
 
 	return !CU_add_test(s, "RFC 4475 messages to P- and S-CSCF",
-			    test_torture);
+			    test_torture) ||
+		!CU_add_test(s, "RFC 4475: 400, 505 and their reasons",
+			     test_answers);
 }

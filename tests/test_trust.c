@@ -462,6 +462,42 @@ static void test_toll_fraud(void)
 }
 
 
+/* A malformed INVITE to a UE is the sender's fault: 400 with the
+ * reason, not 500 from a dialog that could not be made. */
+static void test_ue_malformed(void)
+{
+	struct yml *y = NULL;
+	struct topo *t = load(&y, "scenarios/topology.yaml");
+
+	atk_open("127.0.0.1");
+	CU_ASSERT_EQUAL(atk_sendf(node_addr(emul_node("ue1")), false,
+				  "INVITE sip:user1@ims.test SIP/2.0\r\n"
+				  "Via: SIP/2.0/UDP %J;branch=z9hG4bKinv1\r\n"
+				  "Max-Forwards: 70\r\n"
+				  "From: <sip:x@ims.test>;tag=1\r\n"
+				  "To: <sip:user1@ims.test>\r\n"
+				  "Call-ID: inv@attacker\r\n"
+				  "CSeq: 1 INVITE\r\nContent-Length: 0\r\n"
+				  "\r\n", &atk.laddr), 400);
+	CU_ASSERT_STRING_EQUAL(atk.reason, "Missing Contact Header");
+	CU_ASSERT_EQUAL(atk_sendf(node_addr(emul_node("ue1")), false,
+				  "INVITE sip:user1@ims.test SIP/2.0\r\n"
+				  "Via: SIP/2.0/UDP %J;branch=z9hG4bKinv2\r\n"
+				  "Max-Forwards: 70\r\n"
+				  "From: <sip:x@ims.test>\r\n"
+				  "To: <sip:user1@ims.test>\r\n"
+				  "Call-ID: inv2@attacker\r\n"
+				  "Contact: <sip:x@%J>\r\n"
+				  "CSeq: 1 INVITE\r\nContent-Length: 0\r\n"
+				  "\r\n", &atk.laddr, &atk.laddr), 400);
+	CU_ASSERT_STRING_EQUAL(atk.reason, "Missing From Tag");
+	CU_ASSERT_STRING_EQUAL(query("ue1", "calls", ""), "0");
+	atk_close();
+
+	unload(t, y);
+}
+
+
 int test_trust_suite(void)
 {
 	CU_pSuite s = CU_add_suite("trust domain", NULL, NULL);
@@ -476,5 +512,7 @@ int test_trust_suite(void)
 			     test_deregister_other) ||
 		!CU_add_test(s, "request to the proxy itself",
 			     test_self_target) ||
-		!CU_add_test(s, "click-to-dial toll fraud", test_toll_fraud);
+		!CU_add_test(s, "click-to-dial toll fraud", test_toll_fraud) ||
+		!CU_add_test(s, "malformed INVITE to a UE",
+			     test_ue_malformed);
 }

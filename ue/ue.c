@@ -397,6 +397,14 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 static bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	struct ue *ue = arg;
+	const char *why = NULL;
+
+	/* A malformed request is the sender's fault: 400 and why, before
+	 * a feature would fail on it with 500. */
+	if (pl_strcmp(&msg->met, "ACK") && sipx_bad_request(msg, true, &why)) {
+		(void)sip_treply(NULL, node_sip(ue->node), msg, 400, why);
+		return true;
+	}
 
 	if (ue_call_request(ue, msg) || ue_refer_request(ue, msg) ||
 	    ue_sub_request(ue, msg))
