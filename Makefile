@@ -20,9 +20,11 @@ LDLIBS   += -ldl
 
 ifeq ($(SANITIZE),1)
 BUILD    := build/asan
-CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer \
-	    -fno-sanitize-recover=undefined
-LDFLAGS  += -fsanitize=address,undefined
+# float-cast-overflow is not in 'undefined': a duration of 1e308 seconds
+# turned into milliseconds is exactly that.
+CFLAGS   += -fsanitize=address,undefined,float-cast-overflow \
+	    -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined,float-cast-overflow
 BIN      := $(BUILD)/imsbed
 else
 BUILD    := build/rel

@@ -502,6 +502,10 @@ static int check_configure(struct engine *e, const yml_node *v, char *err,
 		if (yml_double(y, yml_get(y, v, "ring_timeout"),
 			       "ring_timeout", &d, err, sz))
 			return EINVAL;
+		if (d > RING_MAX_S)
+			return yml_err(y, yml_get(y, v, "ring_timeout"), err,
+				       sz, "ring_timeout must be at most %u "
+				       "seconds", RING_MAX_S);
 	}
 
 	if (!mod)

@@ -3,7 +3,9 @@
  * directory of them, or serve a topology to external UEs. */
 
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +73,25 @@ struct opts {
 	double settle;
 	bool quiet;
 };
+
+
+/* --settle and --slow: seconds, finite and within an hour. */
+static int seconds_opt(double *vp, const char *opt, const char *arg)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (!*arg || *end || errno || !isfinite(v) || v < 0 || v > 3600) {
+		(void)re_fprintf(stderr, "imsbed: %s takes seconds from 0 to "
+				 "3600, not '%s'\n", opt, arg);
+		return EINVAL;
+	}
+
+	*vp = v;
+	return 0;
+}
 
 
 static void raise_fd_limit(void)
@@ -367,8 +388,12 @@ int main(int argc, char *argv[])
 		for (i = 0; i < argc; i++) {
 			if (!strcmp(argv[i], "--trace") && i + 1 < argc)
 				o.trace = argv[++i];
-			else if (!strcmp(argv[i], "--settle") && i + 1 < argc)
-				o.settle = atof(argv[++i]);
+			else if (!strcmp(argv[i], "--settle") &&
+				 i + 1 < argc) {
+				if (seconds_opt(&o.settle, "--settle",
+						argv[++i]))
+					return EXIT_USAGE;
+			}
 			else if (!strcmp(argv[i], "--junit") && i + 1 < argc)
 				o.junit = argv[++i];
 			else if (!strcmp(argv[i], "--pcap") && i + 1 < argc)
@@ -385,8 +410,10 @@ int main(int argc, char *argv[])
 				o.step = true;
 			else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 				emul_seed(strtoull(argv[++i], NULL, 10));
-			else if (!strcmp(argv[i], "--slow") && i + 1 < argc)
-				o.slow = atof(argv[++i]);
+			else if (!strcmp(argv[i], "--slow") && i + 1 < argc) {
+				if (seconds_opt(&o.slow, "--slow", argv[++i]))
+					return EXIT_USAGE;
+			}
 			else if (!strcmp(argv[i], "-q") ||
 				 !strcmp(argv[i], "--quiet"))
 				o.quiet = true;

@@ -3,11 +3,42 @@
  * before anything is sent, so that a typo is a file:line:column error
  * (exit 2) and never a half-run scenario. */
 
+#include <regex.h>
 #include <string.h>
 #include <re.h>
 #include "yml.h"
 #include "emul.h"
 #include "engine.h"
+
+
+/* A regex that does not compile is a typo in the file: said at load with
+ * its place, not at run time as a failed step.  One with ${capture} in it
+ * is whole only once the capture is known. */
+static int check_regex(const struct yml *y, const yml_node *n, char *err,
+		       size_t sz)
+{
+	const char *s = yml_str(n);
+	char why[128];
+	regex_t re;
+	int rc;
+
+	if (!n)
+		return 0;
+	if (!s)
+		return yml_err(y, n, err, sz, "regex must be a string");
+	if (strstr(s, "${"))
+		return 0;
+
+	rc = regcomp(&re, s, REG_EXTENDED);
+	if (rc) {
+		(void)regerror(rc, &re, why, sizeof(why));
+		regfree(&re);
+		return yml_err(y, n, err, sz, "bad regex '%s': %s", s, why);
+	}
+	regfree(&re);
+
+	return 0;
+}
 
 
 static int check_matcher(const struct yml *y, const yml_node *m,
@@ -32,7 +63,7 @@ static int check_matcher(const struct yml *y, const yml_node *m,
 		return yml_err(y, yml_get(y, m, "capture"), err, sz,
 			       "capture needs a regex");
 
-	return 0;
+	return check_regex(y, yml_get(y, m, "regex"), err, sz);
 }
 
 
@@ -190,7 +221,7 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 		return yml_err(y, c, err, sz, "check needs equals, contains,"
 			       " regex, absent or at_least");
 
-	return 0;
+	return check_regex(y, yml_get(y, c, "regex"), err, sz);
 }
 
 

@@ -3,6 +3,9 @@
  * unless the YAML gives one), HSSs with their subscribers and iFCs, and
  * the UEs' credentials.  Every error names file:line:column. */
 
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <re.h>
 #include "yml.h"
@@ -122,6 +125,58 @@ int topo_ue_add(struct topo *t, struct ue **uep, struct node *n,
 }
 
 
+/* "ip" or "ip:port" with port 1-65535: libre's sa_decode would keep only
+ * the low 16 bits of 99999 (34463) without a word. */
+static int addr_of(const struct yml *y, const yml_node *n, const char *what,
+		   uint16_t dport, struct sa *sa, char *err, size_t sz)
+{
+	const char *s, *colon;
+	char ip[64];
+	unsigned long port = dport;
+	char *end;
+
+	if (yml_scalar(y, n, what, &s, err, sz))
+		return EINVAL;
+
+	colon = strrchr(s, ':');
+	if (colon) {
+		errno = 0;
+		port = strtoul(colon + 1, &end, 10);
+		if (!colon[1] || *end || colon[1] == '-' || colon[1] == '+')
+			goto bad;
+		if (errno || !port || port > 65535)
+			return yml_err(y, n, err, sz, "%s '%s': the port must"
+				       " be 1 to 65535", what, s);
+	}
+	str_ncpy(ip, s, MIN(sizeof(ip), colon ? (size_t)(colon - s) + 1 :
+			    strlen(s) + 1));
+
+	if (!sa_set_str(sa, ip, (uint16_t)port))
+		return 0;
+ bad:
+	return yml_err(y, n, err, sz, "bad %s '%s' (want ip or ip:port)",
+		       what, s);
+}
+
+
+/* A node's name is a host name's first label (name.domain): letters,
+ * digits and inner hyphens (RFC 1123 2.1). */
+static bool label_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (!n || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		return false;
+
+	for (i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-')
+			return false;
+	}
+
+	return true;
+}
+
+
 static int load_hss(struct topo *t, const struct yml *y,
 		    const yml_node *root, const char *domain,
 		    char *err, size_t sz)
@@ -155,8 +210,14 @@ static int load_hss(struct topo *t, const struct yml *y,
 		}
 
 		e = hss_alloc(&hss, name, db, domain, err, sz);
-		if (e)
-			return e;
+		if (e) {
+			char why[512];
+
+			str_ncpy(why, err, sizeof(why));
+			return yml_err(y, h && yml_get(y, h, "db") ?
+				       yml_get(y, h, "db") : h ? h : root,
+				       err, sz, "%s", why);
+		}
 
 		e = hss_load(hss, y, root, err, sz);
 		if (!e)
@@ -182,8 +243,13 @@ static int load_appdb(struct topo *t, const struct yml *y,
 		return EINVAL;
 
 	e = appdb_alloc(&t->appdb, db, err, sz);
-	if (e)
-		return e;
+	if (e) {
+		char why[512];
+
+		str_ncpy(why, err, sizeof(why));
+		return yml_err(y, ad && yml_get(y, ad, "db") ?
+			       yml_get(y, ad, "db") : ad, err, sz, "%s", why);
+	}
 
 	return appdb_load(t->appdb, y, ad, err, sz);
 }
@@ -237,6 +303,11 @@ static int as_modules(struct as_cfg *cfg, struct topo *t, struct node *n,
 		if (yml_double(y, yml_get(y, nn, "ring_timeout"),
 			       "ring_timeout", &secs, err, sz))
 			return EINVAL;
+		/* held in milliseconds of 32 bits */
+		if (secs > RING_MAX_S)
+			return yml_err(y, yml_get(y, nn, "ring_timeout"), err,
+				       sz, "ring_timeout must be at most %u "
+				       "seconds", RING_MAX_S);
 		cfg->ring_ms = (uint32_t)(secs * 1000);
 	}
 
@@ -246,7 +317,6 @@ static int as_modules(struct as_cfg *cfg, struct topo *t, struct node *n,
 	for (i = 0; i < 3; i++) {
 		yml_node *m = yml_get(y, mods, names[i]);
 		yml_node *a = yml_is_map(m) ? yml_get(y, m, "addr") : m;
-		const char *s;
 
 		cfg->mods[i] = *node_addr(n);
 		sa_set_port(&cfg->mods[i], (uint16_t)(8081 + i));
@@ -263,13 +333,14 @@ static int as_modules(struct as_cfg *cfg, struct topo *t, struct node *n,
 		if (!a)
 			continue;
 
-		if (yml_scalar(y, a, "module address", &s, err, sz))
+		if (addr_of(y, a, "module address", 0, &cfg->mods[i], err,
+			    sz))
 			return EINVAL;
-		if (sa_decode(&cfg->mods[i], s, strlen(s)) ||
+		if (!sa_port(&cfg->mods[i]) ||
 		    !netguard_allowed(&cfg->mods[i]))
 			return yml_err(y, a, err, sz, "module %s: bad address"
 				       " '%s' (want a loopback ip:port)",
-				       names[i], s);
+				       names[i], yml_str(a));
 	}
 
 	return 0;
@@ -298,6 +369,11 @@ static int make_role(struct topo *t, struct node *n, const struct yml *y,
 			return EINVAL;
 		cfg.reg_max_expires = v;
 	}
+	if (cfg.reg_min_expires && cfg.reg_max_expires &&
+	    cfg.reg_min_expires > cfg.reg_max_expires)
+		return yml_err(y, yml_get(y, nn, "min_expires"), err, sz,
+			       "min_expires %u is above max_expires %u",
+			       cfg.reg_min_expires, cfg.reg_max_expires);
 
 	switch (node_role(n)) {
 
@@ -434,15 +510,16 @@ static int load_nodes(struct topo *t, const struct yml *y,
 				       " names ignore case",
 				       name, node_name(n));
 
+		if (!label_ok(name))
+			return yml_err(y, yml_get(y, nn, "name"), err, sz,
+				       "node name '%s' must be a host label: "
+				       "letters, digits and inner '-'", name);
+
 		if (yml_get(y, nn, "addr")) {
-			if (yml_scalar(y, yml_get(y, nn, "addr"), "addr",
-				       &as, err, sz))
+			if (addr_of(y, yml_get(y, nn, "addr"), "address",
+				    SIP_PORT, &addr, err, sz))
 				return EINVAL;
-			if (sa_decode(&addr, as, strlen(as)) &&
-			    sa_set_str(&addr, as, SIP_PORT))
-				return yml_err(y, yml_get(y, nn, "addr"), err,
-					       sz, "bad address '%s'"
-					       " (want ip or ip:port)", as);
+			as = yml_str(yml_get(y, nn, "addr"));
 			if (!netguard_allowed(&addr))
 				return yml_err(y, yml_get(y, nn, "addr"), err,
 					       sz, "address '%s' is not"
@@ -546,11 +623,9 @@ static int load_peers(const struct yml *y, const yml_node *n, char *err,
 		if (emul_node(name) || !strcmp(name, EMUL_EXT))
 			return yml_err(y, yml_get(y, pn, "name"), err, sz,
 				       "peer name '%s' is taken", name);
-		if (sa_decode(&addr, as, strlen(as)) &&
-		    sa_set_str(&addr, as, 0))
-			return yml_err(y, yml_get(y, pn, "addr"), err, sz,
-				       "bad address '%s' (want ip or ip:port)",
-				       as);
+		if (addr_of(y, yml_get(y, pn, "addr"), "address", 0, &addr,
+			    err, sz))
+			return EINVAL;
 		if (!netguard_allowed(&addr))
 			return yml_err(y, yml_get(y, pn, "addr"), err, sz,
 				       "address '%s' is not loopback "
@@ -561,6 +636,48 @@ static int load_peers(const struct yml *y, const yml_node *n, char *err,
 			return EINVAL;
 		if (emul_peer_add(name, &addr, trusted))
 			return ENOMEM;
+	}
+
+	return 0;
+}
+
+
+/* Every iFC names an AS of the topology (or a declared peer): one that
+ * names nobody would be tried at run time and fail on every request. */
+static int check_ifc_ases(const struct yml *y, const yml_node *root,
+			  char *err, size_t sz)
+{
+	const yml_node *profiles = yml_get(y, root, "profiles");
+	size_t i, j;
+
+	for (i = 0; i < yml_count(profiles); i++) {
+		const yml_node *ifcs = yml_get(y, yml_val(y, profiles, i),
+					       "ifc");
+
+		for (j = 0; j < yml_count(ifcs); j++) {
+			const yml_node *an = yml_get(y, yml_item(y, ifcs, j),
+						     "as");
+			const char *as = yml_str(an);
+			struct node *n = NULL;
+			struct uri uri;
+			struct pl pl;
+			struct sa sa;
+
+			if (!as)
+				continue;
+			pl_set_str(&pl, as);
+			if (!uri_decode(&uri, &pl) &&
+			    !emul_resolve(&sa, &n, &uri) &&
+			    ((n && node_role(n) == ROLE_AS) ||
+			     (!n && strcmp(emul_outside_name(&sa), EMUL_EXT))))
+				continue;
+
+			return yml_err(y, an, err, sz, "profiles.%s.ifc[%zu]."
+				       "as: '%s' is no AS node or peer of "
+				       "the topology",
+				       yml_str(yml_key(y, profiles, i)), j,
+				       as);
+		}
 	}
 
 	return 0;
@@ -613,6 +730,10 @@ int topo_load(struct topo **tp, const struct yml *y,
 		goto out;
 
 	e = load_peers(y, yml_get(y, root, "peers"), err, sz);
+	if (e)
+		goto out;
+
+	e = check_ifc_ases(y, root, err, sz);
 
  out:
 	if (e)

@@ -3,6 +3,7 @@
  * goes through yml_err so that the user reads file:line:column first. */
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +29,64 @@ static void destructor(void *arg)
 }
 
 
+enum {
+	DEPTH_MAX = 64,                 /* no topology nests half as deep */
+	FILE_MAX  = 16 * 1024 * 1024,
+};
+
+
+/* libyaml's document loader takes time quadratic in the nesting depth
+ * (a 200 KB file of brackets ran for 45 s), so a first pass over the
+ * events refuses anything deeper than DEPTH_MAX before it is built. */
+static int depth_check(const char *name, const char *text, size_t len,
+		       char *err, size_t sz)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	unsigned depth = 0;
+	int e = 0;
+
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+
+	for (;;) {
+		if (!yaml_parser_parse(&p, &ev))
+			break;   /* the loader reports the syntax error */
+
+		if (ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT) {
+			if (++depth > DEPTH_MAX) {
+				(void)re_snprintf(err, sz, "%s:%zu:%zu: "
+						  "nested deeper than %d "
+						  "levels", name,
+						  ev.start_mark.line + 1,
+						  ev.start_mark.column + 1,
+						  DEPTH_MAX);
+				e = EINVAL;
+			}
+		}
+		else if (ev.type == YAML_SEQUENCE_END_EVENT ||
+			 ev.type == YAML_MAPPING_END_EVENT) {
+			--depth;
+		}
+
+		if (ev.type == YAML_STREAM_END_EVENT || e) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+
+	yaml_parser_delete(&p);
+
+	return e;
+}
+
+
 static int load(struct yml **yp, const char *name, yaml_parser_t *p,
 		char *err, size_t sz)
 {
+	yaml_document_t extra;
 	struct yml *y;
 	int e;
 
@@ -58,6 +114,25 @@ static int load(struct yml **yp, const char *name, yaml_parser_t *p,
 		goto out;
 	}
 
+	/* A file is one document; a second after '---' would be ignored
+	 * without a word, steps and all. */
+	if (!yaml_parser_load(p, &extra)) {
+		(void)re_snprintf(err, sz, "%s:%zu:%zu: YAML syntax: %s",
+				  name, p->problem_mark.line + 1,
+				  p->problem_mark.column + 1,
+				  p->problem ? p->problem : "error");
+		e = EINVAL;
+		goto out;
+	}
+	if (yaml_document_get_root_node(&extra)) {
+		(void)re_snprintf(err, sz, "%s:%zu:%zu: a second YAML "
+				  "document: imsbed reads one per file",
+				  name, extra.start_mark.line + 1,
+				  extra.start_mark.column + 1);
+		e = EINVAL;
+	}
+	yaml_document_delete(&extra);
+
  out:
 	if (e)
 		mem_deref(y);
@@ -68,9 +143,29 @@ static int load(struct yml **yp, const char *name, yaml_parser_t *p,
 }
 
 
-int yml_load_file(struct yml **yp, const char *path, char *err, size_t sz)
+static int load_text(struct yml **yp, const char *name, const char *text,
+		     size_t len, char *err, size_t sz)
 {
 	yaml_parser_t p;
+	int e;
+
+	e = depth_check(name, text, len, err, sz);
+	if (e)
+		return e;
+
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	e = load(yp, name, &p, err, sz);
+	yaml_parser_delete(&p);
+
+	return e;
+}
+
+
+int yml_load_file(struct yml **yp, const char *path, char *err, size_t sz)
+{
+	char *text = NULL;
+	size_t len = 0, n;
 	FILE *f;
 	int e;
 
@@ -85,11 +180,29 @@ int yml_load_file(struct yml **yp, const char *path, char *err, size_t sz)
 		return e;
 	}
 
-	yaml_parser_initialize(&p);
-	yaml_parser_set_input_file(&p, f);
-	e = load(yp, path, &p, err, sz);
-	yaml_parser_delete(&p);
+	/* Read whole, for the two passes. */
+	text = mem_alloc(FILE_MAX + 1, NULL);
+	if (!text) {
+		fclose(f);
+		return ENOMEM;
+	}
+	while ((n = fread(text + len, 1, FILE_MAX + 1 - len, f)) > 0)
+		len += n;
+	e = ferror(f) ? EIO : 0;
 	fclose(f);
+
+	if (e)
+		(void)re_snprintf(err, sz, "%s: cannot read: %s", path,
+				  strerror(e));
+	else if (len > FILE_MAX) {
+		(void)re_snprintf(err, sz, "%s:1:1: larger than %d MiB", path,
+				  FILE_MAX >> 20);
+		e = EFBIG;
+	}
+	else
+		e = load_text(yp, path, text, len, err, sz);
+
+	mem_deref(text);
 
 	return e;
 }
@@ -98,19 +211,10 @@ int yml_load_file(struct yml **yp, const char *path, char *err, size_t sz)
 int yml_load_str(struct yml **yp, const char *name, const char *text,
 		 char *err, size_t sz)
 {
-	yaml_parser_t p;
-	int e;
-
 	if (!yp || !name || !text)
 		return EINVAL;
 
-	yaml_parser_initialize(&p);
-	yaml_parser_set_input_string(&p, (const unsigned char *)text,
-				     strlen(text));
-	e = load(yp, name, &p, err, sz);
-	yaml_parser_delete(&p);
-
-	return e;
+	return load_text(yp, name, text, strlen(text), err, sz);
 }
 
 
@@ -283,12 +387,15 @@ int yml_double(const struct yml *y, const yml_node *n, const char *what,
 	if (yml_scalar(y, n, what, &s, err, sz))
 		return EINVAL;
 
+	/* Seconds become a timer's milliseconds: inf, nan or 1e308 would
+	 * be undefined behaviour there, so a billion seconds (31 years) is
+	 * as long as a duration gets. */
 	errno = 0;
 	v = strtod(s, &end);
-	if (!*s || *end || errno || v < 0)
+	if (!*s || *end || errno || !isfinite(v) || v < 0 || v > 1e9)
 		return yml_err(y, n, err, sz,
-			       "%s must be a number of seconds, not '%s'",
-			       what, s);
+			       "%s must be a number of seconds from 0 to 1e9,"
+			       " not '%s'", what, s);
 
 	*vp = v;
 	return 0;

@@ -32,6 +32,7 @@ int yml_scalar(const struct yml *y, const yml_node *n, const char *what,
 	       const char **vp, char *err, size_t sz);
 int yml_uint(const struct yml *y, const yml_node *n, const char *what,
 	     uint32_t *vp, char *err, size_t sz);
+/* A number of seconds, 0 to 1e9 (finite, and fit for a timer). */
 int yml_double(const struct yml *y, const yml_node *n, const char *what,
 	       double *vp, char *err, size_t sz);
 int yml_bool(const struct yml *y, const yml_node *n, const char *what,
@@ -40,5 +41,8 @@ int yml_bool(const struct yml *y, const yml_node *n, const char *what,
 int yml_check_keys(const struct yml *y, const yml_node *map,
 		   const char *const *allowed, const char *what,
 		   char *err, size_t sz);
+/* The longest ring timeout: milliseconds in 32 bits, and then some. */
+#define RING_MAX_S 86400u
+
 int yml_err(const struct yml *y, const yml_node *n, char *err, size_t sz,
 	    const char *fmt, ...);

@@ -114,6 +114,103 @@ steps:
   - wait: 0
 "
 
+# A core of three, for the topology cases below.
+CORE='  domain: ims.test
+  nodes:
+    - {name: pcscf, role: pcscf}
+    - {name: icscf, role: icscf}'
+case_ ifc-as "ifc-as.yaml:10:30: profiles.p.ifc[0].as: 'sip:as9.ims.test' is no AS node or peer of the topology" \
+"topology:
+$CORE
+    - {name: scscf, role: scscf}
+  profiles:
+    p:
+      ifc:
+        - {priority: 0,  as: sip:as9.ims.test}
+steps:
+  - wait: 0
+"
+case_ node-space "node-space.yaml:5:14: node name 'i cscf' must be a host label" \
+"topology:
+  domain: ims.test
+  nodes:
+    - {name: pcscf, role: pcscf}
+    - {name: 'i cscf', role: icscf}
+steps:
+  - wait: 0
+"
+case_ node-empty "node-empty.yaml:4:14: node name '' must be a host label" \
+"topology:
+  domain: ims.test
+  nodes:
+    - {name: '', role: pcscf}
+steps:
+  - wait: 0
+"
+case_ min-max "min-max.yaml:6:47: min_expires 100 is above max_expires 10" \
+"topology:
+$CORE
+    - {name: scscf, role: scscf, min_expires: 100, max_expires: 10}
+steps:
+  - wait: 0
+"
+case_ port-range "port-range.yaml:4:40: address '127.0.9.1:99999': the port must be 1 to 65535" \
+"topology:
+  domain: ims.test
+  nodes:
+    - {name: pcscf, role: pcscf, addr: '127.0.9.1:99999'}
+steps:
+  - wait: 0
+"
+case_ two-docs "two-docs.yaml:4:1: a second YAML document: imsbed reads one per file" \
+"topology: topo.yaml
+steps:
+  - wait: 0
+---
+steps:
+  - wait: 5
+"
+case_ wait-inf "wait-inf.yaml:3:11: wait must be a number of seconds from 0 to 1e9, not 'inf'" \
+"topology: topo.yaml
+steps:
+  - wait: inf
+"
+case_ wait-huge "wait-huge.yaml:3:11: wait must be a number of seconds from 0 to 1e9, not '1e308'" \
+"topology: topo.yaml
+steps:
+  - wait: 1e308
+"
+case_ ring-huge "ring-huge.yaml:7:43: ring_timeout must be at most 86400 seconds" \
+"topology:
+$CORE
+    - {name: scscf, role: scscf}
+    - {name: as1, role: as, ring_timeout: 1e9}
+steps:
+  - wait: 0
+"
+case_ bad-regex "bad-regex.yaml:5:72: bad regex '(unclosed': Unmatched ( or \\(" \
+"topology: topo.yaml
+steps:
+  - register: ue1
+    expect:
+      - {from: ue1, to: pcscf, method: REGISTER, headers: {To: {regex: '(unclosed'}}}
+"
+case_ hss-db "hss-db.yaml:8:23: hss hss: database '/nonexistent/x/h.db': unable to open database file" \
+"topology:
+$CORE
+    - {name: scscf, role: scscf}
+  hss:
+    - {name: hss, db: /nonexistent/x/h.db}
+steps:
+  - wait: 0
+"
+deep=$(awk 'BEGIN { s = ""; for (i = 0; i < 100000; i++) s = s "["
+	for (i = 0; i < 100000; i++) s = s "]"; print s }')
+case_ deep "deep.yaml:2:72: nested deeper than 64 levels" \
+"steps:
+  - wait: $deep
+"
+
 case_ after-first "after-first.yaml:5:57: after: 1: the step's first arrow has no earlier arrow to follow" \
 "topology: topo.yaml
 steps:
