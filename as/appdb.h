@@ -92,3 +92,6 @@ bool book_has(const struct book_row *row, enum book_group grp);
 int  book_insert(struct appdb *db, const char *owner,
 		 const struct book_entry *e, int64_t version, int64_t *idp);
 int  book_key_store(struct appdb *db);
+/* 0: this run's master key opens the database; ENOKEY: it was sealed
+ * under another; ENOENT: it has no key check, so nothing sealed yet */
+int  book_key_verify(struct appdb *db);

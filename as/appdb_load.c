@@ -523,7 +523,7 @@ static int load_key(const struct load *l, const yml_node *appdata)
 static int load_all(const struct load *l, const yml_node *appdata)
 {
 	static const char *const keys[] = {
-		"db", "key", "directory", "users", NULL
+		"db", "key", "reset", "directory", "users", NULL
 	};
 	const yml_node *bn;
 	const char *path;
@@ -560,11 +560,65 @@ static int load_all(const struct load *l, const yml_node *appdata)
 }
 
 
+/* A file database that holds data already outlives the run: what was
+ * written to it (address-book entries, their versions) is kept, and the
+ * topology's appdata only seeds a new one, or one it says to 'reset'.
+ * The seed is still checked, in a database of its own, so that an error
+ * in it shows now and not on the day the file is new.  A kept book needs
+ * the key that sealed it: appdata.key, since a random one is never
+ * stored. */
+static int keep_existing(const struct load *l, const yml_node *appdata,
+			 bool *keptp)
+{
+	const yml_node *bn = yml_get(l->y, appdata, "db");
+	const yml_node *rn = yml_get(l->y, appdata, "reset");
+	struct appdb *scratch = NULL;
+	struct load sl = *l;
+	bool reset = false;
+	int e;
+
+	*keptp = false;
+	if (!bn || !str_cmp(yml_str(bn), ":memory:"))
+		return 0;
+	if (rn && yml_bool(l->y, rn, "appdata.reset", &reset, l->err, l->sz))
+		return EINVAL;
+	if (reset || book_key_verify(l->db) == ENOENT)
+		return 0;
+
+	e = appdb_alloc(&scratch, NULL, l->err, l->sz);
+	if (e)
+		return e;
+	sl.db = scratch;
+	e = load_all(&sl, appdata);
+	mem_deref(scratch);
+	if (e)
+		return e;
+
+	if (load_key(l, appdata))
+		return EINVAL;
+
+	e = book_key_verify(l->db);
+	if (e == ENOKEY)
+		return yml_err(l->y, yml_get(l->y, appdata, "key") ?
+			       yml_get(l->y, appdata, "key") : bn, l->err,
+			       l->sz, "appdata.db '%s' was sealed under "
+			       "another key: give the appdata.key it was "
+			       "made with, or reset: true to start afresh",
+			       yml_str(bn));
+	if (e)
+		return dberr(l, bn);
+
+	*keptp = true;
+	return 0;
+}
+
+
 int appdb_load(struct appdb *db, const struct yml *y,
 	       const struct yaml_node_s *appdata, char *err, size_t sz)
 {
 	uint8_t master[APPDB_KEY_LEN];
 	struct load l;
+	bool kept;
 	int e;
 
 	if (!db || !y)
@@ -574,6 +628,15 @@ int appdb_load(struct appdb *db, const struct yml *y,
 	l.y = y;
 	l.err = err;
 	l.sz = sz;
+
+	memcpy(master, db->master, sizeof(master));
+	e = keep_existing(&l, appdata, &kept);
+	if (e || kept) {
+		if (e)
+			memcpy(db->master, master, sizeof(master));
+		OPENSSL_cleanse(master, sizeof(master));
+		return e;
+	}
 
 	/* all or nothing: a failed load leaves the database as it was,
 	 * and the key that sealed it */

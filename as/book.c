@@ -37,7 +37,7 @@ static void row_destructor(void *arg)
 /* ENOKEY when the database's rows were sealed under another master key
  * than this run's (no tag can verify then, and saying so beats calling
  * every row tampered); ENOENT when the database has no key check yet. */
-static int key_verify(struct appdb *db)
+int book_key_verify(struct appdb *db)
 {
 	sqlite3_stmt *st = db->stv[ST_META_GET];
 	uint8_t kc[APPDB_KEY_LEN];
@@ -121,7 +121,7 @@ int book_load(struct list *rows, struct appdb *db, const char *owner,
 
 	/* a row that does not open is never shown, not even in part */
 	if (err == EBADMSG)
-		err = key_verify(db) == ENOKEY ? ENOKEY : EIO;
+		err = book_key_verify(db) == ENOKEY ? ENOKEY : EIO;
 
  out:
 	OPENSSL_cleanse(key, sizeof(key));
@@ -279,7 +279,7 @@ static int book_write(struct appdb *db, enum write_op op, const char *impu,
 		goto out;
 
 	/* never a book sealed under two master keys */
-	err = key_verify(db);
+	err = book_key_verify(db);
 	if (err == ENOENT)
 		err = book_key_store(db);
 	if (err)

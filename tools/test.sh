@@ -121,6 +121,8 @@ stage "HTML page (headless Chromium)" may netns tools/htmltest.sh "$BIN"
 stage "bad input" must tools/badinput.sh "$BIN"
 stage "test harness on a newcomer's machine" must \
 	tools/harnesstest.sh "$BIN" "$UNIT"
+stage "data that lasts (a file database across runs)" must \
+	netns tools/persisttest.sh "$BIN"
 stage "serve to the outside (bash's /dev/udp and /dev/tcp)" must \
 	netns tools/servetest.sh "$BIN"
 stage "external peer (SIPp)" must netns tools/sipp.sh "$BIN"
