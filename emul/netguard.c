@@ -290,6 +290,22 @@ int connect(int fd, const struct sockaddr *to, socklen_t tolen)
 }
 
 
+/* libre listens with a backlog of 5 (tcp_sock_listen in tcp_listen):
+ * under load a burst of connections, SIP or HTTP, overflows it and the
+ * kernel drops SYNs that come back only after its retransmission timer
+ * (1,500 sequential HTTP connections took 132 s).  Every listening
+ * socket of the process gets the kernel's own limit instead. */
+int listen(int fd, int backlog)
+{
+	static int (*real)(int, int);
+
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "listen");
+
+	return real(fd, backlog < SOMAXCONN ? SOMAXCONN : backlog);
+}
+
+
 int close(int fd)
 {
 	static int (*real)(int);

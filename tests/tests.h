@@ -15,6 +15,7 @@ int test_scen_suite(void);
 int test_sipx_suite(void);
 int test_torture_suite(void);
 int test_trust_suite(void);
+int test_media_suite(void);
 int test_appdb_suite(void);
 int test_http_suite(void);
 int test_book_suite(void);

@@ -48,6 +48,13 @@ Connection: close\r
 	timeout 5 cat <&3 >"$dir/http.txt"
 	exec 3<&-
 fi
+# The listen backlog is the kernel's limit, not libre's 5 (ss, from
+# iproute2, shows a listening socket's backlog as its Send-Q).
+backlog=""
+if command -v ss >/dev/null 2>&1; then
+	backlog=$(ss -ltnH 'sport = :8081' 2>/dev/null |
+		  awk '$4 ~ /^127\.0\.1\.4:/ { print $3 }')
+fi
 sleep 0.3
 kill -INT $srv
 wait $srv
@@ -83,6 +90,14 @@ if grep -q '"src":"ext","dst":"pcscf"' "$dir/t.jsonl" &&
 	ok
 else
 	ko "the trace lacks what arrived from outside"
+fi
+
+if [ -z "$backlog" ]; then
+	echo "serve: ss not installed, listen backlog not checked"
+elif [ "$backlog" -ge 128 ]; then
+	ok
+else
+	ko "the GM module listens with a backlog of $backlog"
 fi
 
 want=$(grep -cv '"proto":"rtp"' "$dir/t.jsonl")

@@ -321,6 +321,8 @@ int ue_call_query(struct re_printf *pf, const struct ue *ue,
 		return re_hprintf(pf, "%u", rcvd);
 	if (!str_casecmp(what, "media_auth_failures"))
 		return re_hprintf(pf, "%u", fail);
+	if (!str_casecmp(what, "media_replays"))
+		return re_hprintf(pf, "%u", media_replays(ue->call.media));
 
 	return ENOTSUP;
 }

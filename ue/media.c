@@ -36,6 +36,7 @@ struct media {
 	uint32_t sent;
 	uint32_t received;
 	uint32_t auth_failures;
+	uint32_t replays;       /* duplicates: the network's, no forger's */
 };
 
 
@@ -66,11 +67,25 @@ static void recv_handler(const struct sa *src, struct mbuf *mb, void *arg)
 	if (!m->rx || len < RTP_HDR || len > (int)sizeof(buf))
 		return;
 
+	/* RFC 3711 3.3.2: a duplicate fails the replay check before its
+	 * tag is looked at; a network that duplicates packets is no
+	 * attacker, so it is counted apart from authentication failures. */
 	memcpy(buf, mbuf_buf(mb), (size_t)len);
-	if (srtp_unprotect(m->rx, buf, &len) == srtp_err_status_ok)
+	switch (srtp_unprotect(m->rx, buf, &len)) {
+
+	case srtp_err_status_ok:
 		++m->received;
-	else
+		break;
+
+	case srtp_err_status_replay_fail:
+	case srtp_err_status_replay_old:
+		++m->replays;
+		break;
+
+	default:
 		++m->auth_failures;
+		break;
+	}
 }
 
 
@@ -262,6 +277,12 @@ void media_stop(struct media *m)
 		srtp_dealloc(m->rx);
 	m->tx = NULL;
 	m->rx = NULL;
+}
+
+
+uint32_t media_replays(const struct media *m)
+{
+	return m ? m->replays : 0;
 }
 
 

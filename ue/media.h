@@ -11,6 +11,7 @@ int  media_start(struct media *m, const struct sa *raddr,
 void media_stop(struct media *m);
 void media_counts(const struct media *m, uint32_t *sent, uint32_t *rcvd,
 		  uint32_t *fail);
+uint32_t media_replays(const struct media *m);
 
 /* sdp.c */
 int sdp_print(char *buf, size_t sz, const struct sa *rtp, const char *key64,
