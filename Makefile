@@ -18,7 +18,15 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE $(RE_DEFS) -Wall -Wextra -Werror \
 	    -Wno-unused-parameter -Iinclude -MMD -MP
 LDLIBS   += -ldl
 
-ifeq ($(SANITIZE),1)
+ifeq ($(FUZZ),1)
+# make fuzz: clang's libFuzzer with ASan and UBSan, a build of its own.
+CC       := clang
+BUILD    := build/fuzz
+CFLAGS   += -fsanitize=fuzzer-no-link,address,undefined \
+	    -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=fuzzer,address,undefined
+BIN      := $(BUILD)/imsbed
+else ifeq ($(SANITIZE),1)
 BUILD    := build/asan
 # float-cast-overflow is not in 'undefined': a duration of 1e308 seconds
 # turned into milliseconds is exactly that.
@@ -45,8 +53,17 @@ MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJS:= $(TEST_SRCS:%.c=$(BUILD)/%.o)
 TEST_BIN := $(BUILD)/run_tests
 
+# Fuzz targets (tests/fuzz/fuzz_NAME.c): fuzz_NAME under libFuzzer, and
+# replay_NAME, the same with replay.c as main() for make test.
+FUZZ_TARGETS := sip http yaml body
+FUZZ_COMMON  := $(BUILD)/tests/fuzz/fuzz_net.o
+REPLAY_BINS  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+FUZZ_DEBS    := clang libclang-rt-14-dev
+FUZZ_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/fuzz/*.c))
+
 .PHONY: all run test unit scenarios bench deps format clean check-deps \
-	check-test-deps
+	check-test-deps fuzz fuzz-build
 
 all: check-deps $(BIN)
 
@@ -74,12 +91,35 @@ $(TEST_BIN): $(CORE_OBJS) $(TEST_OBJS)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcunit $(LDLIBS)
 
+$(BUILD)/fuzz/replay_%: $(CORE_OBJS) $(FUZZ_COMMON) \
+		$(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+$(BUILD)/fuzz/fuzz_%: $(CORE_OBJS) $(FUZZ_COMMON) $(BUILD)/tests/fuzz/fuzz_%.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+# make fuzz [FUZZ_SECONDS=N]: each target for N seconds (60), seeded from
+# tests/fuzz/corpus, the scenarios' traces and RFC 4475 where it lies.
+fuzz: check-deps $(BIN)
+	@command -v clang >/dev/null 2>&1 || tools/deps.sh install $(FUZZ_DEBS)
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-build
+	@tools/fuzz.sh $(BIN) build/fuzz $(FUZZ_SECONDS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# The fuzz targets' objects are no intermediate files to be removed.
+.SECONDARY: $(FUZZ_OBJS)
+
 run: all
 	./$(BIN) run scenarios/sysinfo.yaml scenarios/click-to-dial.yaml
 
 # Unit suites first, then every scenario over the wire; tools/test.sh adds
 # the counts up into the one closing line 'N passed, N failed'.
-test: check-deps check-test-deps $(BIN) $(TEST_BIN)
+test: check-deps check-test-deps $(BIN) $(TEST_BIN) $(REPLAY_BINS)
 	@tools/test.sh $(BIN) $(TEST_BIN)
 
 bench: all
@@ -91,4 +131,5 @@ format:
 clean:
 	rm -rf build imsbed
 
--include $(CORE_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJS:.o=.d)
+-include $(CORE_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJS:.o=.d) \
+	$(FUZZ_OBJS:.o=.d)

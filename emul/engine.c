@@ -646,3 +646,36 @@ int engine_page(const struct engine *e, const char *path, const char *title)
 {
 	return html_write(path, title, e, SCEN_PASS, "");
 }
+
+
+/* A scenario with its inline topology, checked as scen_run checks it
+ * before anything is sent, and nothing run (the YAML fuzz target). */
+int scen_check(struct yml *y, char *err, size_t sz)
+{
+	struct engine *e;
+	const yml_node *t;
+	int r;
+
+	if (!y)
+		return EINVAL;
+
+	t = yml_get(y, yml_root(y), "topology");
+	if (!yml_is_map(t))
+		return yml_err(y, t ? t : yml_root(y), err, sz,
+			       "scen_check takes an inline topology");
+
+	e = mem_zalloc(sizeof(*e), engine_destructor);
+	if (!e)
+		return ENOMEM;
+
+	e->y = mem_ref(y);
+	e->settle = 0.1;
+	r = topo_load(&e->topo, y, t, err, sz);
+	if (!r) {
+		e->steps = yml_get(y, yml_root(y), "steps");
+		r = scen_validate(e, err, sz);
+	}
+	mem_deref(e);
+
+	return r;
+}

@@ -61,7 +61,7 @@ static bool match_value(struct engine *e, const yml_node *m,
 {
 	const struct yml *y = e->y;
 	const char *s;
-	char buf[1024];
+	char buf[1024], buf2[128];
 	yml_node *n;
 
 	if (yml_is_scalar(m)) {
@@ -120,8 +120,9 @@ static bool match_value(struct engine *e, const yml_node *m,
 		yml_node *cap = yml_get(y, m, "capture");
 
 		s = engine_subst(e, yml_str(n), buf, sizeof(buf));
-		if (regcomp(&re, s, REG_EXTENDED)) {
-			(void)re_snprintf(why, wsz, "bad regex '%s'", s);
+		if (emul_regcomp(&re, s, 0, buf2, sizeof(buf2))) {
+			(void)re_snprintf(why, wsz, "bad regex '%s': %s", s,
+					  buf2);
 			return false;
 		}
 		if (regexec(&re, val, 2, mt, 0)) {

@@ -29,12 +29,9 @@ static int check_regex(const struct yml *y, const yml_node *n, char *err,
 	if (strstr(s, "${"))
 		return 0;
 
-	rc = regcomp(&re, s, REG_EXTENDED);
-	if (rc) {
-		(void)regerror(rc, &re, why, sizeof(why));
-		regfree(&re);
+	rc = emul_regcomp(&re, s, 0, why, sizeof(why));
+	if (rc)
 		return yml_err(y, n, err, sz, "bad regex '%s': %s", s, why);
-	}
 	regfree(&re);
 
 	return 0;

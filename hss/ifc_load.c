@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <re.h>
 #include "yml.h"
+#include "emul.h"
 #include <hss.h>      /* include/hss.h, the public API */
 #include "hss.h"      /* hss/hss.h, the internals */
 
@@ -24,13 +25,10 @@ static int load_regex(struct spt *spt, const char *src, const struct yml *y,
 	char msg[160];
 	int e;
 
-	e = regcomp(&spt->re, src, REG_EXTENDED | REG_NOSUB);
-	if (e) {
-		/* a failed regcomp leaves nothing to regfree */
-		(void)regerror(e, &spt->re, msg, sizeof(msg));
+	e = emul_regcomp(&spt->re, src, REG_NOSUB, msg, sizeof(msg));
+	if (e)
 		return yml_err(y, n, err, sz, "%s: bad regex '%s': %s",
 			       what, src, msg);
-	}
 
 	spt->re_ok = true;
 

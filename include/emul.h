@@ -198,6 +198,13 @@ const char *sipx_reason(uint16_t scode);
 /* The UDP socket libre opens next is node n's SIP socket (NULL: none). */
 void wire_listen_hint(struct node *n);
 
+/* ---- regex.c: the files' regexes, compiled one way ---- */
+/* POSIX ERE with flags, refused (why says so) when too long or with a
+ * repetition of a repetition, which glibc takes exponential time on. */
+typedef struct re_pattern_buffer regex_t;
+int emul_regcomp(regex_t *re, const char *pattern, int flags, char *why,
+		 size_t wsz);
+
 /* ---- sipcheck.c: a malformed request, before any policy ---- */
 /* 400 with *reason naming the fault, or 0; ua adds what a user agent
  * needs of a dialog-creating request (From tag, Contact). */
@@ -239,6 +246,9 @@ struct scen_opts {
 
 enum scen_result scen_run(const char *path, const struct scen_opts *o,
 			  char *msg, size_t sz);
+
+/* A scenario with an inline topology, checked and not run. */
+int scen_check(struct yml *y, char *err, size_t sz);
 
 /* A recorder of what crosses the wire without a scenario (serve): the
  * live ladder as o says, and the records kept for a page if o->html. */

@@ -195,6 +195,13 @@ steps:
     expect:
       - {from: ue1, to: pcscf, method: REGISTER, headers: {To: {regex: '(unclosed'}}}
 "
+case_ stacked-regex "stacked-regex.yaml:5:72: bad regex 'a++++b': a repetition of a repetition at '+++b'" \
+"topology: topo.yaml
+steps:
+  - register: ue1
+    expect:
+      - {from: ue1, to: pcscf, method: REGISTER, headers: {To: {regex: 'a++++b'}}}
+"
 case_ hss-db "hss-db.yaml:8:23: hss hss: database '/nonexistent/x/h.db': unable to open database file" \
 "topology:
 $CORE

@@ -121,6 +121,9 @@ stage "HTML page (headless Chromium)" may netns tools/htmltest.sh "$BIN"
 stage "bad input" must tools/badinput.sh "$BIN"
 stage "test harness on a newcomer's machine" must \
 	tools/harnesstest.sh "$BIN" "$UNIT"
+stage "fuzz corpora and crashes, replayed" must netns \
+	tools/fuzzreplay.sh "$(dirname "$UNIT")/fuzz"
+
 stage "data that lasts (a file database across runs)" must \
 	netns tools/persisttest.sh "$BIN"
 stage "serve to the outside (bash's /dev/udp and /dev/tcp)" must \

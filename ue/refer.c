@@ -110,12 +110,32 @@ int ue_refer(struct ue *ue, const char *target, const char *refer_to,
 }
 
 
+/* RFC 3515 2.4.5: the body is the status line of the referred request,
+ * as message/sipfrag; its first line goes to buf. */
+int sipfrag_status(char *buf, size_t sz, const struct pl *body)
+{
+	struct pl line;
+
+	if (re_regex(body->p, body->l, "SIP/2.0 [0-9]+[^\r\n]*", NULL,
+		     NULL) || body->l < 8 || memcmp(body->p, "SIP/2.0 ", 8))
+		return EBADMSG;
+
+	line.p = body->p;
+	line.l = 0;
+	while (line.l < body->l && line.p[line.l] != '\r' &&
+	       line.p[line.l] != '\n')
+		++line.l;
+
+	return pl_strcpy(&line, buf, sz);
+}
+
+
 static void notify(struct ue *ue, const struct sip_msg *msg)
 {
 	const struct sip_hdr *ss = sip_msg_hdr(msg,
 					       SIP_HDR_SUBSCRIPTION_STATE);
 	char contact[256];
-	struct pl body, line;
+	struct pl body;
 
 	if (!ue->rdlg) {
 		if (!ue->rcallid || pl_strcmp(&msg->callid, ue->rcallid) ||
@@ -137,23 +157,14 @@ static void notify(struct ue *ue, const struct sip_msg *msg)
 		return;
 	}
 
-	/* RFC 3515 2.4.5: the body is the status line of the referred
-	 * request, as message/sipfrag. */
 	body.p = (const char *)mbuf_buf(msg->mb);
 	body.l = mbuf_get_left(msg->mb);
 	if (!msg_ctype_cmp(&msg->ctyp, "message", "sipfrag") ||
-	    re_regex(body.p, body.l, "SIP/2.0 [0-9]+[^\r\n]*", NULL, NULL)) {
+	    sipfrag_status(ue->rstatus, sizeof(ue->rstatus), &body)) {
 		(void)sip_treply(NULL, node_sip(ue->node), msg, 400,
 				 "Bad Request");
 		return;
 	}
-
-	line.p = body.p;
-	line.l = 0;
-	while (line.l < body.l && line.p[line.l] != '\r' &&
-	       line.p[line.l] != '\n')
-		++line.l;
-	(void)pl_strcpy(&line, ue->rstatus, sizeof(ue->rstatus));
 	++ue->rnotifies;
 
 	(void)sip_treply(NULL, node_sip(ue->node), msg, 200, "OK");

@@ -213,38 +213,33 @@ static int body_error(struct ue *ue, const char *fmt, const char *what)
 }
 
 
-/* The body of CN101409688A step 310, as README.md documents it. */
-static int parse_body(struct ue *ue, const struct sip_msg *msg)
+/* The body of CN101409688A step 310, as README.md documents it, into si;
+ * on EBADMSG *why is the fault (a format for re_snprintf) and *what its
+ * argument.  Pure, for the fuzzer as much as for the UE. */
+int sysinfo_decode(struct sysinfo *si, const char *body, size_t len,
+		   const char **why, const char **what)
 {
 	const struct odict_entry *mods, *auth, *m;
 	struct odict *od = NULL;
-	struct sysinfo si;
 	const char *s;
 	uint64_t port;
-	int i, err;
+	int i, err = EBADMSG;
 
-	if (!msg_ctype_cmp(&msg->ctyp, "application",
-			   "vnd.imsbed.sysinfo+json"))
-		return body_error(ue, "sysinfo body: Content-Type is not %s",
-				  ctype);
+	memset(si, 0, sizeof(*si));
+	*why = "sysinfo body: %s";
+	*what = "not valid JSON";
+	if (json_decode_odict(&od, 16, body, len, 8))
+		goto out;
 
-	err = json_decode_odict(&od, 16, (const char *)mbuf_buf(msg->mb),
-				mbuf_get_left(msg->mb), 8);
-	if (err) {
-		mem_deref(od);
-		return body_error(ue, "sysinfo body: %s", "not valid JSON");
-	}
-
-	memset(&si, 0, sizeof(si));
 	s = odict_string(od, "as");
-	str_ncpy(si.as, s ? s : "", sizeof(si.as));
+	str_ncpy(si->as, s ? s : "", sizeof(si->as));
 
 	mods = odict_get_type(od, ODICT_OBJECT, "modules");
 	auth = odict_get_type(od, ODICT_OBJECT, "auth");
 	if (!mods || !auth) {
-		mem_deref(od);
-		return body_error(ue, "sysinfo body: no %s object",
-				  mods ? "auth" : "modules");
+		*why = "sysinfo body: no %s object";
+		*what = mods ? "auth" : "modules";
+		goto out;
 	}
 
 	for (i = 0; i < 3; i++) {
@@ -253,26 +248,46 @@ static int parse_body(struct ue *ue, const struct sip_msg *msg)
 		    !odict_string(m->u.odict, "domain") ||
 		    !odict_get_number(m->u.odict, &port, "port") ||
 		    !port || port > 65535 ||
-		    sa_set_str(&si.addr[i], odict_string(m->u.odict, "ip"),
+		    sa_set_str(&si->addr[i], odict_string(m->u.odict, "ip"),
 			       (uint16_t)port)) {
-			mem_deref(od);
-			return body_error(ue, "sysinfo body: module %s needs"
-					  " domain, ip and port",
-					  modnames[i]);
+			*why = "sysinfo body: module %s needs domain, ip and"
+				" port";
+			*what = modnames[i];
+			goto out;
 		}
-		str_ncpy(si.domain[i], odict_string(m->u.odict, "domain"),
-			 sizeof(si.domain[i]));
+		str_ncpy(si->domain[i], odict_string(m->u.odict, "domain"),
+			 sizeof(si->domain[i]));
 	}
 
 	s = odict_string(auth->u.odict, "token");
 	if (!s) {
-		mem_deref(od);
-		return body_error(ue, "sysinfo body: %s", "auth has no token");
+		*what = "auth has no token";
+		goto out;
 	}
-	str_ncpy(si.token, s, sizeof(si.token));
-	mem_deref(od);
+	str_ncpy(si->token, s, sizeof(si->token));
 
-	si.valid = true;
+	si->valid = true;
+	err = 0;
+ out:
+	mem_deref(od);
+	return err;
+}
+
+
+static int parse_body(struct ue *ue, const struct sip_msg *msg)
+{
+	const char *why, *what;
+	struct sysinfo si;
+
+	if (!msg_ctype_cmp(&msg->ctyp, "application",
+			   "vnd.imsbed.sysinfo+json"))
+		return body_error(ue, "sysinfo body: Content-Type is not %s",
+				  ctype);
+
+	if (sysinfo_decode(&si, (const char *)mbuf_buf(msg->mb),
+			   mbuf_get_left(msg->mb), &why, &what))
+		return body_error(ue, why, what);
+
 	si.notifies = ue->si->notifies;
 	*ue->si = si;
 

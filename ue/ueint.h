@@ -15,6 +15,10 @@ struct sysinfo {
 	uint32_t notifies;
 };
 
+int sysinfo_decode(struct sysinfo *si, const char *body, size_t len,
+		   const char **why, const char **what);
+int sipfrag_status(char *buf, size_t sz, const struct pl *body);
+
 /* One resource fetched from a module. */
 struct fetched {
 	uint16_t status;
