@@ -69,29 +69,36 @@ static void done_handler(int err, uint16_t scode, void *arg)
 }
 
 
+/* scenarios/topology.yaml running, and our socket to send from. */
+static void core_up(struct yml **yp, struct topo **tp, struct peer *p)
+{
+	struct sa laddr;
+	char err[512];
+
+	memset(p, 0, sizeof(*p));
+	CU_ASSERT_EQUAL_FATAL(yml_load_file(yp, "scenarios/topology.yaml",
+					    err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(topo_load(tp, *yp, yml_root(*yp), err,
+					sizeof(err)), 0);
+	(void)sa_set_str(&laddr, "127.0.0.1", 0);
+	CU_ASSERT_EQUAL_FATAL(udp_listen(&p->us, &laddr, recv_handler, p),
+			      0);
+}
+
+
 static void test_torture(void)
 {
 	struct yml *y = NULL;
 	struct topo *t = NULL;
 	struct peer p;
-	struct sa laddr;
 	struct dirent *d;
-	char err[512], path[512];
+	char path[512];
 	uint32_t files = 0, refused0 = netguard_refused(), rx0;
 	uint32_t dropped0 = netguard_dropped();
 	int res = 0;
 	DIR *dir;
 
-	memset(&p, 0, sizeof(p));
-
-	CU_ASSERT_EQUAL_FATAL(yml_load_file(&y, "scenarios/topology.yaml",
-					    err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL_FATAL(topo_load(&t, y, yml_root(y), err,
-					sizeof(err)), 0);
-
-	(void)sa_set_str(&laddr, "127.0.0.1", 0);
-	CU_ASSERT_EQUAL_FATAL(udp_listen(&p.us, &laddr, recv_handler, &p),
-			      0);
+	core_up(&y, &t, &p);
 
 	dir = opendir(TORTURE_DIR);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
@@ -221,18 +228,10 @@ static void answer_one(const char *file, const char *node, uint16_t want,
 	struct yml *y = NULL;
 	struct topo *t = NULL;
 	struct peer p;
-	struct sa laddr;
 	struct le lsnr = LE_INIT;
-	char err[512], path[512];
+	char path[512];
 
-	memset(&p, 0, sizeof(p));
-	CU_ASSERT_EQUAL_FATAL(yml_load_file(&y, "scenarios/topology.yaml",
-					    err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL_FATAL(topo_load(&t, y, yml_root(y), err,
-					sizeof(err)), 0);
-	(void)sa_set_str(&laddr, "127.0.0.1", 0);
-	CU_ASSERT_EQUAL_FATAL(udp_listen(&p.us, &laddr, recv_handler, &p),
-			      0);
+	core_up(&y, &t, &p);
 	CU_ASSERT_EQUAL_FATAL(msgrec_listen(&lsnr, answer_handler,
 					    (void *)node), 0);
 

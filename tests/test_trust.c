@@ -345,6 +345,20 @@ static uint16_t register_as(const struct sa *dst, const char *route,
 }
 
 
+/* The attacker registers as user4 with user4's own credentials. */
+static void register_user4(const struct sa *pcscf)
+{
+	char contact[64];
+
+	(void)re_snprintf(contact, sizeof(contact), "<sip:user4@%J>",
+			  &atk.laddr);
+	CU_ASSERT_EQUAL(register_as(pcscf, "", "user4@ims.test", 1, contact,
+				    600, NULL), 401);
+	CU_ASSERT_EQUAL(register_as(pcscf, "", "user4@ims.test", 2, contact,
+				    600, "00000001"), 200);
+}
+
+
 static void test_deregister_other(void)
 {
 	static const char bypass[] =
@@ -359,12 +373,7 @@ static void test_deregister_other(void)
 
 	/* The attacker is user4, and registers as user4. */
 	atk_open("127.0.0.1");
-	(void)re_snprintf(contact, sizeof(contact), "<sip:user4@%J>",
-			  &atk.laddr);
-	CU_ASSERT_EQUAL(register_as(pcscf, "", "user4@ims.test", 1, contact,
-				    600, NULL), 401);
-	CU_ASSERT_EQUAL(register_as(pcscf, "", "user4@ims.test", 2, contact,
-				    600, "00000001"), 200);
+	register_user4(pcscf);
 
 	CU_ASSERT_EQUAL(register_as(pcscf, bypass, "user1@ims.test", 3, "*",
 				    0, "00000002"), 403);
@@ -400,15 +409,9 @@ static void test_self_target(void)
 	struct yml *y = NULL;
 	struct topo *t = load(&y, "scenarios/topology.yaml");
 	const struct sa *pcscf = node_addr(emul_node("pcscf"));
-	char contact[64];
 
 	atk_open("127.0.0.1");
-	(void)re_snprintf(contact, sizeof(contact), "<sip:user4@%J>",
-			  &atk.laddr);
-	CU_ASSERT_EQUAL(register_as(pcscf, "", "user4@ims.test", 1, contact,
-				    600, NULL), 401);
-	CU_ASSERT_EQUAL(register_as(pcscf, "", "user4@ims.test", 2, contact,
-				    600, "00000001"), 200);
+	register_user4(pcscf);
 
 	CU_ASSERT_EQUAL(atk_sendf(pcscf, false,
 				  "BYE sip:pcscf.ims.test SIP/2.0\r\n"

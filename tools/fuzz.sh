@@ -54,12 +54,12 @@ for t in sip http yaml body; do
 		-timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
 		-artifact_prefix="$DIR/crashes/$t/" "$DIR/corpus/$t" \
 		>"$DIR/fuzz_$t.log" 2>&1
-	grep -E "^stat::number_of_executed_units|^#[0-9]+ *DONE" \
+	grep -aE "^stat::number_of_executed_units|^#[0-9]+ *DONE" \
 		"$DIR/fuzz_$t.log" | tail -2
 	n=$(find "$DIR/crashes/$t" -type f | wc -l)
 	if [ "$n" -gt 0 ]; then
 		echo "fuzz_$t: $n crashing inputs in $DIR/crashes/$t:"
-		grep -E "ERROR|SUMMARY" "$DIR/fuzz_$t.log" | head -5
+		grep -aE "ERROR|SUMMARY" "$DIR/fuzz_$t.log" | head -5
 		crashes=$((crashes + n))
 	fi
 done
