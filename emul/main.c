@@ -482,6 +482,7 @@ int main(int argc, char *argv[])
 	mem_deref(pcap);
 	mem_deref(trace);
 	libre_close();
+	netguard_flush();
 
 	return rc;
 }

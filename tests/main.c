@@ -6,6 +6,7 @@
 #include <string.h>
 #include <CUnit/Basic.h>
 #include <re.h>
+#include "emul.h"
 #include "tests.h"
 
 static int (*const suites[])(void) = {
@@ -74,6 +75,7 @@ int main(int argc, char *argv[])
 
 	CU_cleanup_registry();
 	libre_close();
+	netguard_flush();
 
 	return failed ? 1 : 0;
 }
