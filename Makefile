@@ -15,7 +15,8 @@ CFLAGS   ?= -O2 -g
 # has the IPv6 member only with HAVE_INET6, so it must match the library.
 RE_DEFS  := -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6
 CFLAGS   += -std=c11 -D_GNU_SOURCE $(RE_DEFS) -Wall -Wextra -Werror \
-	    -Wno-unused-parameter -Iinclude -MMD -MP
+	    -Wno-unused-parameter -Wmissing-prototypes -Wshadow \
+	    -Wstrict-prototypes -Iinclude -MMD -MP
 LDLIBS   += -ldl
 
 ifeq ($(FUZZ),1)

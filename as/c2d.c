@@ -355,7 +355,7 @@ static void refer(struct as *as, const struct sip_msg *msg)
 	/* CN102916966A step 3, done first so that a name nobody has does
 	 * not ring the caller's phone for nothing. */
 	err = appdb_lookup_name(as->db, c->caller, c->name, numv,
-				N_ELEM(numv), &n);
+				ARRAY_SIZE(numv), &n);
 	if (err) {
 		notify(c, 404, "Not Found", true);
 		c2d_end(c);

@@ -158,7 +158,7 @@ int modroute_target(struct target *t, enum asmod_kind kind,
 	name.p = slash + 1;
 	name.l = rest.l - seg.l - 1;
 
-	for (i = 0; i < N_ELEM(routes); i++) {
+	for (i = 0; i < ARRAY_SIZE(routes); i++) {
 		if (routes[i].kind == kind &&
 		    !pl_strcmp(&name, routes[i].name)) {
 			t->route = &routes[i];

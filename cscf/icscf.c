@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 #include <re.h>
-#include "yml.h"
 #include "hss.h"
 #include "emul.h"
 #include "proxy.h"
@@ -71,7 +70,7 @@ static void untrusted_skip(struct proxy_fwd *fwd, const struct sip_msg *msg)
 		return;
 
 	fwd->skipv = skip;
-	fwd->skipc = N_ELEM(skip);
+	fwd->skipc = ARRAY_SIZE(skip);
 }
 
 

@@ -244,7 +244,7 @@ static void handle_register(struct pcscf *p, const struct sip_msg *msg)
 	fwd.target = target;
 	fwd.addhdrs = hdrs;
 	fwd.skipv = skip;
-	fwd.skipc = N_ELEM(skip);
+	fwd.skipc = ARRAY_SIZE(skip);
 
 	(void)proxy_forward(p->px, msg, &fwd, register_resp, c);
 
@@ -326,7 +326,7 @@ static void handle_originating(struct pcscf *p, const struct sip_msg *msg)
 	if (dialog) {
 		fwd.pop_route = proxy_route_is_mine(p->px, msg, NULL);
 		fwd.skipv = skip_dialog;
-		fwd.skipc = N_ELEM(skip_dialog);
+		fwd.skipc = ARRAY_SIZE(skip_dialog);
 		if (re_sdprintf(&hdrs, "%s", icid) < 0)
 			return;
 	}
@@ -339,7 +339,7 @@ static void handle_originating(struct pcscf *p, const struct sip_msg *msg)
 		(void)pl_strcpy(&first, target, sizeof(target));
 		fwd.target = target;
 		fwd.skipv = skip_initial;
-		fwd.skipc = N_ELEM(skip_initial);
+		fwd.skipc = ARRAY_SIZE(skip_initial);
 		if (re_sdprintf(&hdrs, "%s%sP-Asserted-Identity: <%r>\r\n%s",
 				r->routes,
 				sipx_creates_dialog(msg) ? p->rr : "",

@@ -266,7 +266,7 @@ static int build(struct mbuf *mb, const struct sip_msg *msg,
 
 	skip[skipc++] = SIP_HDR_VIA;
 	skip[skipc++] = SIP_HDR_MAX_FORWARDS;
-	for (i = 0; i < fwd->skipc && skipc < N_ELEM(skip); i++)
+	for (i = 0; i < fwd->skipc && skipc < ARRAY_SIZE(skip); i++)
 		skip[skipc++] = fwd->skipv[i];
 
 	err = sipx_print_hdrs(mb, msg, skip, skipc, false, fwd->pop_route);

@@ -5,7 +5,6 @@
 
 #include <string.h>
 #include <re.h>
-#include "yml.h"
 #include "hss.h"
 #include "emul.h"
 #include "proxy.h"

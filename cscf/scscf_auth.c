@@ -8,7 +8,6 @@
 #include <strings.h>
 #include <sys/random.h>
 #include <re.h>
-#include "yml.h"
 #include "hss.h"
 #include "digest.h"
 #include "emul.h"

@@ -6,7 +6,6 @@
 
 #include <string.h>
 #include <re.h>
-#include "yml.h"
 #include "hss.h"
 #include "emul.h"
 #include "proxy.h"

@@ -181,7 +181,7 @@ static int book(struct engine *e, struct ue *ue, const yml_node *v)
 		if (!mb)
 			return ENOMEM;
 		err = mbuf_write_u8(mb, '{');
-		for (i = 0; i < N_ELEM(keys) && !err; i++) {
+		for (i = 0; i < ARRAY_SIZE(keys) && !err; i++) {
 			const char *s = yml_str(yml_get(y, en, keys[i]));
 
 			if (!s)

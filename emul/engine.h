@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Scenario engine internals shared by engine.c, scen.c and expect.c. */
 
+#include "yml.h"
+
 struct ue;
 
 /* A message the scenario saw, parsed once. */

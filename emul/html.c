@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <re.h>
-#include "yml.h"
 #include "emul.h"
 #include "engine.h"
 

@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <re.h>
-#include "yml.h"
 #include "emul.h"
 #include "cli.h"
 

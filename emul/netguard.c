@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <re.h>
 #include "emul.h"
 

@@ -279,7 +279,7 @@ static const char *const role_names[] = {
 
 const char *node_role_name(enum node_role r)
 {
-	return (size_t)r < N_ELEM(role_names) ? role_names[r] : "?";
+	return (size_t)r < ARRAY_SIZE(role_names) ? role_names[r] : "?";
 }
 
 
@@ -287,7 +287,7 @@ int node_role_decode(enum node_role *rp, const char *s)
 {
 	size_t i;
 
-	for (i = 0; s && i < N_ELEM(role_names); i++) {
+	for (i = 0; s && i < ARRAY_SIZE(role_names); i++) {
 		if (!strcmp(s, role_names[i])) {
 			*rp = (enum node_role)i;
 			return 0;

@@ -4,7 +4,6 @@
  * own index, so a lookup costs one indexed query per HSS. */
 
 #include <re.h>
-#include "yml.h"
 #include "hss.h"
 #include "emul.h"
 

@@ -5,10 +5,9 @@
 #include <string.h>
 #include <strings.h>
 #include <re.h>
-#include "yml.h"
 #include "digest.h"
-#include <hss.h>      /* include/hss.h, the public API */
-#include "hss.h"      /* hss/hss.h, the internals */
+#include "hss.h"
+#include "hssint.h"
 
 
 /* TS 29.228 6.1.1.1 steps 1-2 (and alike for MAR, SAR): the identities

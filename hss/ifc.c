@@ -5,9 +5,8 @@
 #include <string.h>
 #include <strings.h>
 #include <re.h>
-#include "yml.h"
-#include <hss.h>      /* include/hss.h, the public API */
-#include "hss.h"      /* hss/hss.h, the internals */
+#include "hss.h"
+#include "hssint.h"
 
 
 static void ifc_destructor(void *arg)

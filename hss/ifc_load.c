@@ -8,8 +8,8 @@
 #include <re.h>
 #include "yml.h"
 #include "emul.h"
-#include <hss.h>      /* include/hss.h, the public API */
-#include "hss.h"      /* hss/hss.h, the internals */
+#include "hss.h"
+#include "hssint.h"
 
 enum { PATH_MAX_LEN = 256 };
 

@@ -7,8 +7,8 @@
 #include <strings.h>
 #include <re.h>
 #include "yml.h"
-#include <hss.h>      /* include/hss.h, the public API */
-#include "hss.h"      /* hss/hss.h, the internals */
+#include "hss.h"
+#include "hssint.h"
 
 enum {
 	PATH_LEN  = 64,

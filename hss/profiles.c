@@ -4,9 +4,8 @@
 
 #include <string.h>
 #include <re.h>
-#include "yml.h"
-#include <hss.h>      /* include/hss.h, the public API */
-#include "hss.h"      /* hss/hss.h, the internals */
+#include "hss.h"
+#include "hssint.h"
 
 struct hss_profiles {
 	struct hash *h;         /* struct pentry */

@@ -5,9 +5,8 @@
 #include <string.h>
 #include <sqlite3.h>
 #include <re.h>
-#include "yml.h"
-#include <hss.h>      /* include/hss.h, the public API */
-#include "hss.h"      /* hss/hss.h, the internals */
+#include "hss.h"
+#include "hssint.h"
 
 /* Every statement that runs per Cx request or per loaded row is prepared
  * once in hss_alloc; each lookup goes through a PRIMARY KEY or index. */

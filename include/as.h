@@ -3,6 +3,11 @@
  * third-party REGISTERs and, in later services, the requests its iFCs
  * bring to it. */
 
+#ifndef IMSBED_AS_H
+#define IMSBED_AS_H
+
+#include <re.h>
+
 struct node;
 struct as;
 
@@ -69,3 +74,5 @@ int  asmod_alloc(struct asmod **mp, enum asmod_kind kind, struct node *owner,
 const struct sa *asmod_addr(const struct asmod *m);
 const char *asmod_name(enum asmod_kind kind);
 uint32_t asmod_requests(const struct asmod *m);
+
+#endif

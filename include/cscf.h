@@ -2,6 +2,11 @@
 /* cscf: the P-, I- and S-CSCF, three policies on one transaction-stateful
  * proxy core (RFC 3261 sections 16 and 17). */
 
+#ifndef IMSBED_CSCF_H
+#define IMSBED_CSCF_H
+
+#include <re.h>
+
 struct node;
 struct pcscf;
 struct icscf;
@@ -22,3 +27,5 @@ int scscf_alloc(struct scscf **sp, struct node *node,
 		const struct cscf_cfg *cfg);
 
 uint32_t scscf_binding_count(const struct scscf *s);
+
+#endif

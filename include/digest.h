@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* digest: HTTP Digest (RFC 2617) as SIP uses it, MD5 with qop=auth. */
 
+#ifndef IMSBED_DIGEST_H
+#define IMSBED_DIGEST_H
+
+#include <re.h>
+
 enum { DIGEST_HEX = 33 };
 
 /* HA1 = MD5(user ":" realm ":" password), lower-case hex. */
@@ -11,3 +16,5 @@ int digest_ha1(char ha1[DIGEST_HEX], const char *user, const char *realm,
 int digest_response(char resp[DIGEST_HEX], const char *ha1,
 		    const char *nonce, const char *nc, const char *cnonce,
 		    const char *qop, const char *method, const char *uri);
+
+#endif

@@ -3,9 +3,14 @@
  * without DNS, the loopback guard, message records (trace and ladder),
  * logging by node and category, and the SIP helpers all nodes share. */
 
+#ifndef IMSBED_EMUL_H
+#define IMSBED_EMUL_H
+
+#include <regex.h>
+#include <re.h>
+
 struct yml;
 
-#define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 struct hss;
 struct topo;
 struct yaml_node_s;
@@ -201,7 +206,6 @@ void wire_listen_hint(struct node *n);
 /* ---- regex.c: the files' regexes, compiled one way ---- */
 /* POSIX ERE with flags, refused (why says so) when too long or with a
  * repetition of a repetition, which glibc takes exponential time on. */
-typedef struct re_pattern_buffer regex_t;
 int emul_regcomp(regex_t *re, const char *pattern, int flags, char *why,
 		 size_t wsz);
 
@@ -307,3 +311,5 @@ int httpc_request(struct httpc **reqp, struct node *from,
 		  const struct sa *dst, const char *host, const char *method,
 		  const char *path, const char *auth, const char *ctype,
 		  const char *body, httpc_resp_h *resph, void *arg);
+
+#endif

@@ -2,7 +2,13 @@
 /* hss: the subscriber store (SQLite), the Cx operations as C calls carrying
  * the data of TS 29.229, and the iFC model and evaluator of TS 29.228. */
 
+#ifndef IMSBED_HSS_H
+#define IMSBED_HSS_H
+
+#include <re.h>
+
 struct yml;
+struct yaml_node_s;
 struct hss;
 struct ifc;
 struct ifc_profile;
@@ -54,7 +60,7 @@ const char *ifc_profile_name(const struct ifc_profile *p);
 
 /* ---- ifc_load.c: a service profile from YAML (regexes compiled here) ---- */
 int ifc_profile_load(struct ifc_profile **pp, const char *name,
-		     const struct yml *y, const yaml_node_t *n,
+		     const struct yml *y, const struct yaml_node_s *n,
 		     char *err, size_t sz);
 
 /* ---- store.c: the HSS and its SQLite database ---- */
@@ -68,8 +74,8 @@ bool hss_has_impu(const struct hss *hss, const char *impu);
 /* Loads the topology's 'profiles' and 'subscribers' (those whose 'hss' key
  * names this HSS, or all of them when absent).  Transactional: it replaces
  * what the HSS held, or on error leaves it as it was. */
-int  hss_load(struct hss *hss, const struct yml *y, const yaml_node_t *root,
-	      char *err, size_t sz);
+int  hss_load(struct hss *hss, const struct yml *y,
+	      const struct yaml_node_s *root, char *err, size_t sz);
 
 /* ---- cx.c: UAR/UAA, MAR/MAA, SAR/SAA, LIR/LIA (TS 29.229) ---- */
 enum cx_result {
@@ -132,3 +138,5 @@ int hss_sar(struct hss *hss, const char *impi, const char *impu,
 	    const char *server, enum cx_sar_type type, struct cx_saa *saa);
 int hss_lir(struct hss *hss, const char *impu, struct cx_lia *lia);
 const char *cx_result_name(enum cx_result r);
+
+#endif

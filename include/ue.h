@@ -2,6 +2,11 @@
 /* ue: the emulated IMS UE.  It registers through its P-CSCF with SIP
  * Digest as TS 24.229 5.1.1 describes, refreshes and de-registers. */
 
+#ifndef IMSBED_UE_H
+#define IMSBED_UE_H
+
+#include <re.h>
+
 struct node;
 struct ue;
 
@@ -62,3 +67,5 @@ int  ue_refer(struct ue *ue, const char *target, const char *refer_to,
 enum ue_state ue_state(const struct ue *ue);
 const char *ue_state_name(enum ue_state st);
 const char *ue_impu(const struct ue *ue);
+
+#endif

@@ -2,7 +2,12 @@
 /* yml: a YAML document loaded with libyaml, read as a tree, every error
  * naming file:line:column.  Used by the topology, scenario and HSS loaders. */
 
+#ifndef IMSBED_YML_H
+#define IMSBED_YML_H
+
+#include <re.h>
 #include <yaml.h>
+
 
 struct yml;
 
@@ -46,3 +51,5 @@ int yml_check_keys(const struct yml *y, const yml_node *map,
 
 int yml_err(const struct yml *y, const yml_node *n, char *err, size_t sz,
 	    const char *fmt, ...);
+
+#endif

@@ -88,7 +88,7 @@ static void test_aor(void)
 	struct pl pl;
 	size_t i;
 
-	for (i = 0; i < N_ELEM(tv); i++) {
+	for (i = 0; i < ARRAY_SIZE(tv); i++) {
 		pl_set_str(&pl, tv[i].in);
 		CU_ASSERT_EQUAL(sipx_uri_aor(buf, sizeof(buf), &pl), 0);
 		CU_ASSERT_STRING_EQUAL(buf, tv[i].out);

@@ -115,7 +115,7 @@ static void test_errors(void)
 	char err[256];
 	size_t i;
 
-	for (i = 0; i < N_ELEM(tv); i++) {
+	for (i = 0; i < ARRAY_SIZE(tv); i++) {
 		err[0] = '\0';
 		CU_ASSERT_EQUAL_FATAL(yml_load_str(&y, "t.yaml", tv[i].text,
 						   err, sizeof(err)), 0);

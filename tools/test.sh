@@ -130,6 +130,8 @@ stage "serve to the outside (bash's /dev/udp and /dev/tcp)" must \
 	netns tools/servetest.sh "$BIN"
 stage "external peer (SIPp)" must netns tools/sipp.sh "$BIN"
 
+stage "public headers, each by itself" must tools/headertest.sh
+
 echo "== style"
 if tools/stylecheck.sh >"$log" 2>&1; then
 	passed=$((passed + 1))

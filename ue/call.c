@@ -19,7 +19,7 @@ static const char *const call_states[] = {
 
 const char *ue_call_state_name(enum ue_call_state st)
 {
-	return (size_t)st < N_ELEM(call_states) ? call_states[st] : "?";
+	return (size_t)st < ARRAY_SIZE(call_states) ? call_states[st] : "?";
 }
 
 

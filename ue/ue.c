@@ -24,7 +24,7 @@ static const char *const state_names[] = {
 
 const char *ue_state_name(enum ue_state st)
 {
-	return (size_t)st < N_ELEM(state_names) ?
+	return (size_t)st < ARRAY_SIZE(state_names) ?
 		state_names[st] : "?";
 }
 
