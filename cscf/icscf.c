@@ -89,7 +89,7 @@ static void handle_register(struct icscf *i, const struct sip_msg *msg)
 		return;
 	}
 
-	hss = emul_hss_locate(impu);
+	hss = slf_locate(impu);
 	if (!hss) {
 		elog(LOG_INFO, node_name(i->node), "cx",
 		     "no HSS holds %s: 403", impu);
@@ -151,7 +151,7 @@ static void handle_other(struct icscf *i, const struct sip_msg *msg)
 		return;
 	}
 
-	hss = emul_hss_locate(impu);
+	hss = slf_locate(impu);
 	if (!hss || hss_lir(hss, impu, &lia) ||
 	    lia.result == CX_ERROR_USER_UNKNOWN) {
 		(void)proxy_reply(i->px, msg, 404, NULL);

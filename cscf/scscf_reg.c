@@ -325,7 +325,7 @@ int scscf_register(struct scscf *s, const struct sip_msg *msg)
 			str_ncpy(impi, impu, sizeof(impi));
 	}
 
-	hss = emul_hss_locate(impu);
+	hss = slf_locate(impu);
 	if (!hss)
 		return proxy_reply(s->px, msg, 403, NULL);
 

@@ -114,7 +114,7 @@ static bool served_here(struct scscf *s, const struct sip_msg *msg,
 	if (scscf_binding(s, aor))
 		return true;
 
-	hss = emul_hss_locate(aor);
+	hss = slf_locate(aor);
 	if (!hss || hss_lir(hss, aor, &lia) ||
 	    lia.result == CX_ERROR_USER_UNKNOWN)
 		return false;

@@ -49,7 +49,7 @@ static void topo_destructor(void *arg)
 	list_flush(&t->roles);
 	list_flush(&t->nodes);
 	mem_deref(t->appdb);
-	emul_hss_flush();
+	slf_flush();
 	emul_peer_flush();
 	emul_flush();
 }
@@ -221,7 +221,7 @@ static int load_hss(struct topo *t, const struct yml *y,
 
 		e = hss_load(hss, y, root, err, sz);
 		if (!e)
-			e = emul_hss_add(hss);
+			e = slf_add(hss);
 		mem_deref(hss);
 		if (e)
 			return e;

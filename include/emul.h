@@ -215,11 +215,6 @@ int emul_regcomp(regex_t *re, const char *pattern, int flags, char *why,
 uint16_t sipx_bad_request(const struct sip_msg *msg, bool ua,
 			  const char **reason);
 
-/* ---- slf.c: the Subscription Locator Function over the HSSs ---- */
-int  emul_hss_add(struct hss *hss);
-struct hss *emul_hss_locate(const char *impu);
-void emul_hss_flush(void);
-
 /* ---- topo.c: a topology from YAML: nodes, HSSs, role objects ---- */
 int topo_load(struct topo **tp, const struct yml *y,
 	      const struct yaml_node_s *root,

@@ -77,6 +77,12 @@ bool hss_has_impu(const struct hss *hss, const char *impu);
 int  hss_load(struct hss *hss, const struct yml *y,
 	      const struct yaml_node_s *root, char *err, size_t sz);
 
+/* ---- slf.c: the Subscription Locator Function (TS 23.228 5.8.1) ---- */
+/* With several HSSs, which one holds an IMPU: the CSCFs ask before Cx. */
+int  slf_add(struct hss *hss);
+struct hss *slf_locate(const char *impu);
+void slf_flush(void);
+
 /* ---- cx.c: UAR/UAA, MAR/MAA, SAR/SAA, LIR/LIA (TS 29.229) ---- */
 enum cx_result {
 	CX_SUCCESS                      = 2001,

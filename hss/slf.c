@@ -5,7 +5,6 @@
 
 #include <re.h>
 #include "hss.h"
-#include "emul.h"
 
 static struct list hssl;
 
@@ -24,7 +23,7 @@ static void ent_destructor(void *arg)
 }
 
 
-int emul_hss_add(struct hss *hss)
+int slf_add(struct hss *hss)
 {
 	struct slf_ent *e;
 
@@ -42,7 +41,7 @@ int emul_hss_add(struct hss *hss)
 }
 
 
-struct hss *emul_hss_locate(const char *impu)
+struct hss *slf_locate(const char *impu)
 {
 	struct le *le;
 
@@ -64,7 +63,7 @@ struct hss *emul_hss_locate(const char *impu)
 }
 
 
-void emul_hss_flush(void)
+void slf_flush(void)
 {
 	list_flush(&hssl);
 }
