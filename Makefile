@@ -44,8 +44,8 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-LIB_SRCS := $(sort $(wildcard emul/*.c cscf/*.c hss/*.c as/*.c ue/*.c))
-MAIN_SRC := emul/main.c
+LIB_SRCS := $(sort $(wildcard emul/*/*.c cscf/*.c hss/*.c as/*.c ue/*.c))
+MAIN_SRC := emul/cli/main.c
 CORE_SRCS:= $(filter-out $(MAIN_SRC),$(LIB_SRCS))
 TEST_SRCS:= $(sort $(wildcard tests/*.c))
 
@@ -64,9 +64,14 @@ FUZZ_DEBS    := clang libclang-rt-14-dev
 FUZZ_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/fuzz/*.c))
 
 .PHONY: all run test unit scenarios bench deps format clean check-deps \
-	check-test-deps fuzz fuzz-build
+	check-test-deps fuzz fuzz-build floors
 
-all: check-deps $(BIN)
+all: check-deps floors $(BIN)
+
+# A folder that includes a header of a floor above its own fails the build
+# (tools/floorcheck.sh says which); the floors are in the README.
+floors:
+	@tools/floorcheck.sh
 
 check-deps:
 	@tools/deps.sh check || $(MAKE) --no-print-directory deps
@@ -120,7 +125,7 @@ run: all
 
 # Unit suites first, then every scenario over the wire; tools/test.sh adds
 # the counts up into the one closing line 'N passed, N failed'.
-test: check-deps check-test-deps $(BIN) $(TEST_BIN) $(REPLAY_BINS)
+test: check-deps check-test-deps floors $(BIN) $(TEST_BIN) $(REPLAY_BINS)
 	@tools/test.sh $(BIN) $(TEST_BIN)
 
 bench: all

@@ -9,7 +9,8 @@
 #include <re.h>
 #include <openssl/crypto.h>
 #include "yml.h"
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
 #include "as.h"
 #include "book.h"
 #include "appdb.h"

@@ -6,7 +6,8 @@
 #include <string.h>
 #include <sqlite3.h>
 #include <re.h>
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
 #include "as.h"
 #include "book.h"
 #include "appdb.h"

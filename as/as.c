@@ -5,7 +5,8 @@
 
 #include <string.h>
 #include <re.h>
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
 #include "as.h"
 #include "asint.h"
 

@@ -7,7 +7,8 @@
 #include <string.h>
 #include <strings.h>
 #include <re.h>
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
 #include "as.h"
 #include "book.h"
 #include "modroute.h"

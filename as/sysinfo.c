@@ -9,7 +9,8 @@
 #include <string.h>
 #include <sys/random.h>
 #include <re.h>
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
 #include "as.h"
 #include "asint.h"
 

@@ -6,7 +6,8 @@
 #include <string.h>
 #include <re.h>
 #include "hss.h"
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
 #include "proxy.h"
 #include "cscf.h"
 #include "scscf.h"

@@ -9,7 +9,8 @@
 #include <stdarg.h>
 #include <string.h>
 #include <re.h>
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
 #include "proxy.h"
 
 /* RFC 3261 18.1.1: requests this close to the path MTU go over TCP. */

@@ -10,7 +10,8 @@
 #include <re.h>
 #include "hss.h"
 #include "digest.h"
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
 #include "proxy.h"
 #include "cscf.h"
 #include "scscf.h"

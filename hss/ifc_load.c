@@ -7,7 +7,8 @@
 #include <strings.h>
 #include <re.h>
 #include "yml.h"
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
 #include "hss.h"
 #include "hssint.h"
 

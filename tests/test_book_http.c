@@ -10,7 +10,10 @@
 #include <sqlite3.h>
 #include <re.h>
 #include "yml.h"
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
 #include "as.h"
 #include "tests.h"
 

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* HTTP over loopback: the GM, IM and PS modules answered by the client in
- * emul/httpc.c, bearer tokens, every error status, the client's own
+ * emul/sip/httpc.c, bearer tokens, every error status, the client's own
  * errors, and the traced request and response bytes. */
 
 #include <string.h>
 #include <re.h>
 #include "yml.h"
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
 #include "as.h"
 #include "tests.h"
 

@@ -6,7 +6,10 @@
 
 #include <string.h>
 #include <re.h>
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
 #include "../ue/media.h"
 #include "tests.h"
 

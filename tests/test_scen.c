@@ -5,8 +5,11 @@
 #include <string.h>
 #include <re.h>
 #include "yml.h"
-#include "emul.h"
-#include "../emul/engine.h"
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
+#include "../emul/scen/engine.h"
 #include "tests.h"
 
 static const char req_fmt[] =

@@ -7,7 +7,10 @@
 #include <string.h>
 #include <re.h>
 #include "yml.h"
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
 #include "ue.h"
 #include "tests.h"
 

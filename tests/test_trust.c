@@ -16,7 +16,10 @@
 #include <netinet/in.h>
 #include <re.h>
 #include "yml.h"
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
 #include "digest.h"
 #include "ue.h"
 #include "tests.h"

@@ -10,7 +10,8 @@
 #include <sys/random.h>
 #include <srtp2/srtp.h>
 #include <re.h>
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
 #include "media.h"
 
 enum {

@@ -4,7 +4,8 @@
 
 #include <string.h>
 #include <re.h>
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
 #include "media.h"
 
 

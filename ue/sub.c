@@ -8,7 +8,8 @@
 #include <string.h>
 #include <strings.h>
 #include <re.h>
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
 #include "ue.h"
 #include "ueint.h"
 

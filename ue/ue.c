@@ -10,7 +10,8 @@
 #include <sys/random.h>
 #include <re.h>
 #include "digest.h"
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
 #include "ue.h"
 #include "ueint.h"
 

@@ -5,7 +5,10 @@
 
 #include <string.h>
 #include <re.h>
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
 #include "fuzz.h"
 
 struct conn {

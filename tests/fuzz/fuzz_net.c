@@ -5,7 +5,10 @@
 
 #include <re.h>
 #include "yml.h"
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
 #include "fuzz.h"
 
 static struct yml *y;

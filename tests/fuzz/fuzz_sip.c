@@ -6,7 +6,10 @@
 
 #include <string.h>
 #include <re.h>
-#include "emul.h"
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
 #include "fuzz.h"
 
 static struct udp_sock *us;

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The registration benchmark: N UEs register through the whole path
+ * (P-, I-, S-CSCF, HSS, third-party REGISTER to an AS) with a window of
+ * registrations in flight, and the run reports registrations per second
+ * and resident memory per registered UE.  Nothing is recorded: the
+ * figures are the core's, not the ladder's. */
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <re.h>
+#include "yml.h"
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
+#include "cmd.h"
+#include "ue.h"
+
+struct bench {
+	struct ue **uev;
+	uint32_t n;
+	uint32_t next;          /* next UE to start */
+	uint32_t done;
+	uint32_t failed;
+	uint16_t first_fail;
+};
+
+static const char topo_fmt[] =
+	"domain: bench.test\n"
+	"nodes:\n"
+	"  - {name: pcscf, role: pcscf, addr: '127.0.2.1', transport: %s}\n"
+	"  - {name: icscf, role: icscf, addr: '127.0.2.2', transport: %s}\n"
+	"  - {name: scscf, role: scscf, addr: '127.0.2.3', transport: %s}\n"
+	"  - {name: as1, role: as, addr: '127.0.2.4', transport: %s}\n"
+	"profiles:\n"
+	"  p:\n"
+	"    ifc:\n"
+	"      - {priority: 0, as: 'sip:as1.bench.test',\n"
+	"         trigger: {spt: [{method: REGISTER}]}}\n"
+	"%s";
+
+static const char subs_fmt[] =
+	"subscribers:\n"
+	"  - {impi: 'u%%d@bench.test', impu: ['sip:u%%d@bench.test'],\n"
+	"     password: 'pw%%d', profile: p, count: %u}\n";
+
+
+static size_t rss_bytes(void)
+{
+	unsigned long size = 0, res = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lu %lu", &size, &res) != 2)
+		res = 0;
+	fclose(f);
+
+	return res * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+
+static void start_next(struct bench *b);
+
+
+static void done_handler(int err, uint16_t scode, void *arg)
+{
+	struct bench *b = arg;
+
+	++b->done;
+	if (err || scode != 200) {
+		if (!b->failed++)
+			b->first_fail = err ? 0 : scode;
+	}
+
+	if (b->done == b->n) {
+		re_cancel();
+		return;
+	}
+
+	start_next(b);
+}
+
+
+static void start_next(struct bench *b)
+{
+	while (b->next < b->n) {
+		struct ue *ue = b->uev[b->next++];
+
+		if (!ue_register(ue, 3600, false, NULL, done_handler, b))
+			return;
+
+		done_handler(EIO, 0, b);
+		return;
+	}
+}
+
+
+static int load(struct topo **tp, struct yml **yp, uint32_t n, bool udp,
+		char *err, size_t sz)
+{
+	const char *tps = udp ? "udp" : "tcp";
+	char *subs = NULL, *text = NULL;
+	int e;
+
+	if (n && re_sdprintf(&subs, subs_fmt, n))
+		return ENOMEM;
+
+	e = re_sdprintf(&text, topo_fmt, tps, tps, tps, tps,
+			subs ? subs : "");
+	mem_deref(subs);
+	if (e)
+		return ENOMEM;
+
+	e = yml_load_str(yp, "bench", text, err, sz);
+	if (!e)
+		e = topo_load(tp, *yp, yml_root(*yp), err, sz);
+	mem_deref(text);
+
+	return e;
+}
+
+
+/* The UEs share one node, as a load generator's users share its
+ * socket: thousands of SIP stacks would measure libre's per-stack
+ * buffers, not the core's per-user state. */
+int bench_run(uint32_t n, uint32_t window, bool udp)
+{
+	struct topo *t = NULL;
+	struct yml *y = NULL;
+	struct node *pn = NULL;
+	struct bench b;
+	struct sa pool;
+	char err[512];
+	size_t rss0, rss1;
+	uint64_t t0, t1;
+	uint32_t i;
+	int e;
+
+	memset(&b, 0, sizeof(b));
+
+	/* The baseline: the same core with no subscribers at all. */
+	e = load(&t, &y, 0, udp, err, sizeof(err));
+	if (e) {
+		(void)re_fprintf(stderr, "imsbed bench: %s\n", err);
+		goto out;
+	}
+	rss0 = rss_bytes();
+	t = mem_deref(t);
+	y = mem_deref(y);
+
+	e = load(&t, &y, n, udp, err, sizeof(err));
+	if (e) {
+		(void)re_fprintf(stderr, "imsbed bench: %s\n", err);
+		goto out;
+	}
+	rss0 = MIN(rss0, rss_bytes());
+
+	b.n = n;
+	b.uev = mem_zalloc(n * sizeof(*b.uev), NULL);
+	if (!b.uev) {
+		e = ENOMEM;
+		goto out;
+	}
+
+	(void)sa_set_str(&pool, "127.0.3.1", 5060);
+	e = node_alloc(&pn, "uepool", ROLE_UE, &pool, emul_domain(),
+		       udp ? 0 : NODE_TCP);
+	if (e) {
+		(void)re_fprintf(stderr, "imsbed bench: UE pool: %m\n", e);
+		goto out;
+	}
+
+	for (i = 0; i < n; i++) {
+		char impi[64], impu[64], pw[32];
+
+		(void)re_snprintf(impi, sizeof(impi), "u%u@bench.test", i + 1);
+		(void)re_snprintf(impu, sizeof(impu), "sip:%s", impi);
+		(void)re_snprintf(pw, sizeof(pw), "pw%u", i + 1);
+
+		e = topo_ue_add(t, &b.uev[i], pn, impi, impu, pw);
+		if (e) {
+			(void)re_fprintf(stderr, "imsbed bench: UE %u: %m\n",
+					 i + 1, e);
+			goto out;
+		}
+	}
+
+	(void)re_printf("bench: %u UEs, %u registrations in flight, core"
+			" over %s\n", n, window, udp ? "UDP" : "TCP");
+
+	t0 = tmr_jiffies();
+	for (i = 0; i < window && i < n; i++)
+		start_next(&b);
+	if (n)
+		(void)re_main(NULL);
+	t1 = tmr_jiffies();
+
+	rss1 = rss_bytes();
+
+	(void)re_printf("bench: %u registered, %u failed", b.done - b.failed,
+			b.failed);
+	if (b.failed)
+		(void)re_printf(" (first: %u)", b.first_fail);
+	(void)re_printf("\nbench: %llu ms, %llu registrations/s\n",
+			(unsigned long long)(t1 - t0),
+			t1 > t0 ? (unsigned long long)n * 1000 / (t1 - t0) :
+			0ULL);
+	(void)re_printf("bench: RSS %zu KiB before, %zu KiB after:"
+			" %zu bytes per registered UE\n", rss0 / 1024,
+			rss1 / 1024, n ? (rss1 - rss0) / n : (size_t)0);
+
+	e = b.failed ? EPROTO : 0;
+
+ out:
+	mem_deref(b.uev);
+	mem_deref(t);
+	mem_deref(pn);
+	mem_deref(y);
+
+	return e;
+}

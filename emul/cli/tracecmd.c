@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The commands that work on a saved --trace file: show it as a ladder
+ * again, or turn it into a capture. */
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <re.h>
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
+#include "cmd.h"
+
+
+/* imsbed ladder TRACE: a saved trace shown again, as a diagram or one
+ * line per message; media as a count per direction at the end. */
+int cmd_ladder(int argc, char *argv[], const char *form)
+{
+	struct diagram *dg = NULL;
+	char line[65536 * 2], text[320];
+	unsigned lineno = 0, rtp = 0;
+	bool columns;
+	int rc = 0;
+	FILE *f;
+
+	if (argc != 1) {
+		(void)re_fprintf(stderr, "imsbed ladder: one TRACE.jsonl\n");
+		return 2;
+	}
+
+	f = fopen(argv[0], "r");
+	if (!f) {
+		(void)re_fprintf(stderr, "imsbed ladder: %s: %m\n", argv[0],
+				 errno);
+		return 2;
+	}
+
+	columns = form ? !strcmp(form, "columns") :
+		isatty(STDOUT_FILENO);
+	if (columns && diagram_alloc(&dg, isatty(STDOUT_FILENO))) {
+		fclose(f);
+		return 2;
+	}
+
+	/* All the columns first, in the order the nodes appear, so that
+	 * the header is printed once. */
+	while (dg && fgets(line, sizeof(line), f)) {
+		struct odict *od = NULL;
+
+		if (!json_decode_odict(&od, 8, line, strlen(line), 4)) {
+			(void)diagram_column(dg, odict_string(od, "src"));
+			(void)diagram_column(dg, odict_string(od, "dst"));
+		}
+		mem_deref(od);
+	}
+	rewind(f);
+
+	while (fgets(line, sizeof(line), f)) {
+		struct sip_msg *sm = NULL;
+		struct http_msg *hm = NULL;
+		struct odict *od = NULL;
+		const char *proto, *src, *dst, *raw;
+		struct mbuf *mb;
+		uint64_t t = 0;
+		double td;
+
+		++lineno;
+		if (json_decode_odict(&od, 8, line, strlen(line), 4) ||
+		    !(proto = odict_string(od, "proto")) ||
+		    !(src = odict_string(od, "src")) ||
+		    !(dst = odict_string(od, "dst")) ||
+		    !(raw = odict_string(od, "raw"))) {
+			(void)re_fprintf(stderr, "imsbed ladder: %s:%u: not a"
+					 " trace record\n", argv[0], lineno);
+			mem_deref(od);
+			rc = 2;
+			break;
+		}
+
+		td = odict_get_type(od, ODICT_DOUBLE, "t") ?
+			odict_get_type(od, ODICT_DOUBLE, "t")->u.dbl :
+			(odict_get_number(od, &t, "t") ? (double)t : 0);
+
+		if (!strcmp(proto, "rtp")) {
+			++rtp;
+			mem_deref(od);
+			continue;
+		}
+
+		mb = mbuf_alloc(strlen(raw));
+		(void)mbuf_write_str(mb, raw);
+		mb->pos = 0;
+		if (!strcmp(proto, "http") ?
+		    http_msg_decode(&hm, mb, strncmp(raw, "HTTP/", 5)) :
+		    sip_msg_decode(&sm, mb)) {
+			(void)re_printf("%8.3f  %s -> %s (undecodable)\n", td,
+					src, dst);
+		}
+		else if (dg) {
+			(void)ladder_label(text, sizeof(text), sm, hm);
+			diagram_arrow(dg, td, src, dst, text);
+		}
+		else {
+			if (hm)
+				(void)ladder_http_line(text, sizeof(text), td,
+						       src, dst, hm);
+			else
+				(void)ladder_line(text, sizeof(text), td, src,
+						  dst, sm);
+			(void)re_printf("%s\n", text);
+		}
+		mem_deref(sm);
+		mem_deref(hm);
+		mem_deref(mb);
+		mem_deref(od);
+	}
+
+	if (rtp)
+		(void)re_printf("          media: %u SRTP packets\n", rtp);
+
+	fclose(f);
+	mem_deref(dg);
+
+	return rc;
+}
+
+
+/* imsbed pcap TRACE OUT: a saved trace as a capture.  RTP records hold
+ * no packet, only its description, so the capture has SIP and HTTP. */
+int cmd_pcap(int argc, char *argv[])
+{
+	struct pcapw *w = NULL;
+	char line[65536 * 2];
+	unsigned lineno = 0;
+	int rc = 0;
+	FILE *f;
+
+	if (argc != 2) {
+		(void)re_fprintf(stderr,
+				 "imsbed pcap: TRACE.jsonl OUT.pcap\n");
+		return 2;
+	}
+
+	f = fopen(argv[0], "r");
+	if (!f) {
+		(void)re_fprintf(stderr, "imsbed pcap: %s: %m\n", argv[0],
+				 errno);
+		return 2;
+	}
+
+	if (pcapw_open(&w, argv[1])) {
+		(void)re_fprintf(stderr, "imsbed pcap: %s: cannot write\n",
+				 argv[1]);
+		fclose(f);
+		return 2;
+	}
+
+	while (fgets(line, sizeof(line), f)) {
+		struct odict *od = NULL;
+		const char *proto, *tp, *sa, *da, *raw;
+		struct msgrec rec;
+
+		++lineno;
+		if (json_decode_odict(&od, 8, line, strlen(line), 4)) {
+			(void)re_fprintf(stderr, "imsbed pcap: %s:%u: not a"
+					 " JSON object\n", argv[0], lineno);
+			rc = 2;
+			break;
+		}
+
+		proto = odict_string(od, "proto");
+		tp = odict_string(od, "transport");
+		sa = odict_string(od, "src_addr");
+		da = odict_string(od, "dst_addr");
+		raw = odict_string(od, "raw");
+		memset(&rec, 0, sizeof(rec));
+		if (!proto || !tp || !sa || !da || !raw ||
+		    sa_decode(&rec.src_addr, sa, strlen(sa)) ||
+		    sa_decode(&rec.dst_addr, da, strlen(da))) {
+			(void)re_fprintf(stderr, "imsbed pcap: %s:%u: needs"
+					 " proto, transport, src_addr,"
+					 " dst_addr and raw\n", argv[0],
+					 lineno);
+			mem_deref(od);
+			rc = 2;
+			break;
+		}
+
+		if (strcmp(proto, "rtp")) {
+			rec.proto = proto;
+			rec.tp = !strcmp(tp, "tcp") ? SIP_TRANSP_TCP :
+				SIP_TRANSP_UDP;
+			rec.src = rec.dst = "";
+			rec.raw = (const uint8_t *)raw;
+			rec.len = strlen(raw);
+			pcapw_write(w, &rec);
+		}
+		mem_deref(od);
+	}
+
+	fclose(f);
+	mem_deref(w);
+
+	return rc;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Logging by node and category ("pcscf/route: ..."), so that one node's or
+ * one layer's messages can be picked out of a run with grep or -v. */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <re.h>
+#include "host.h"
+
+static enum log_level level = LOG_WARN;
+
+
+void log_set_level(enum log_level lvl)
+{
+	level = lvl;
+}
+
+
+enum log_level log_level(void)
+{
+	return level;
+}
+
+
+void elog(enum log_level lvl, const char *node, const char *cat,
+	  const char *fmt, ...)
+{
+	static const char *const names[] = {"error", "warn", "info",
+					    "debug"};
+	char msg[512];
+	va_list ap;
+
+	if (lvl > level)
+		return;
+
+	va_start(ap, fmt);
+	(void)re_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	(void)re_fprintf(stderr, "imsbed: %s: %s/%s: %s\n", names[lvl],
+			 node ? node : "-", cat ? cat : "-", msg);
+}

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* --html: one self-contained page (no fetch of anything) with the run as
+ * an SVG sequence diagram.  Each arrow is labelled and clickable to show
+ * the whole message; the scenario's steps are marked with their notes;
+ * a failure is shown in red at the step where it happened. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <re.h>
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+
+enum {
+	COL_W = 130, TOP = 70, ROW_H = 24, LEFT = 90, MARK_H = 36,
+	MAX_NODES = 32,
+};
+
+static const char style[] =
+	"body{font-family:sans-serif;margin:16px;color:#222}"
+	"h1{font-size:20px}.pass{color:#176f2c}.fail{color:#b00020}"
+	"svg text{font-size:12px;font-family:monospace}"
+	".life{stroke:#bbb;stroke-dasharray:4 3}"
+	".arrow{cursor:pointer}.arrow:hover line{stroke-width:3}"
+	".req line{stroke:#1565c0}.ok line{stroke:#2e7d32}"
+	".prov line{stroke:#888}.err line{stroke:#c62828}"
+	".http line{stroke:#8e24aa}.step{fill:#f3f3f3}"
+	"#detail{white-space:pre-wrap;background:#fafafa;border:1px solid"
+	" #ddd;padding:8px;font-family:monospace;font-size:12px}";
+
+
+static void esc(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+
+		case '<': fputs("&lt;", f);   break;
+		case '>': fputs("&gt;", f);   break;
+		case '&': fputs("&amp;", f);  break;
+		case '"': fputs("&quot;", f); break;
+		default:  fputc(*s, f);       break;
+		}
+	}
+}
+
+
+/* A JavaScript string literal; </script> can never close the block. */
+static void js_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\r')
+			continue;
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+
+static int column(char (*names)[32], size_t *n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if (!strcmp(names[i], name))
+			return (int)i;
+	}
+
+	if (*n == MAX_NODES)
+		return -1;
+
+	str_ncpy(names[*n], name[0] ? name : "(outside)", 32);
+
+	return (int)(*n)++;
+}
+
+
+static const char *kind(const struct lrec *r)
+{
+	uint16_t sc;
+
+	if (r->hmsg)
+		return "http";
+	if (r->msg->req)
+		return "req";
+	sc = r->msg->scode;
+
+	return sc < 200 ? "prov" : sc < 300 ? "ok" : "err";
+}
+
+
+int html_write(const char *path, const char *scenario,
+	       const struct run_view *e, enum scen_result res,
+	       const char *fail)
+{
+	char names[MAX_NODES][32], label[160];
+	size_t n = 0, i, rows, m, k, bad;
+	struct le *le;
+	double y;
+	FILE *f;
+
+	if (!path || !e)
+		return EINVAL;
+
+	for (le = emul_nodes()->head; le; le = le->next)
+		(void)column(names, &n, node_name(le->data));
+	for (le = e->recs->head; le; le = le->next) {
+		const struct lrec *r = le->data;
+
+		(void)column(names, &n, r->src);
+		(void)column(names, &n, r->dst);
+	}
+
+	f = fopen(path, "w");
+	if (!f)
+		return errno;
+
+	rows = list_count(e->recs);
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+		"<meta charset=\"utf-8\"><title>imsbed: ");
+	esc(f, scenario);
+	fprintf(f, "</title><style>%s</style></head><body>\n<h1>", style);
+	esc(f, scenario);
+	fprintf(f, "</h1>\n<p class=\"%s\">%s", res == SCEN_PASS ? "pass" :
+		"fail", res == SCEN_PASS ? "PASS" : "FAIL: ");
+	esc(f, res == SCEN_PASS ? "" : fail);
+	fprintf(f, "</p>\n<p>%zu messages; click an arrow for the whole"
+		" message.</p>\n", rows);
+
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%zu\""
+		" height=\"%zu\">\n<defs><marker id=\"h\" markerWidth=\"8\""
+		" markerHeight=\"8\" refX=\"7\" refY=\"3\" orient=\"auto\">"
+		"<path d=\"M0,0 L7,3 L0,6 z\"/></marker></defs>\n",
+		LEFT + n * COL_W + (res == SCEN_PASS ? 0 : 900),
+		TOP + rows * ROW_H + e->nmarks * MARK_H + 60);
+
+	for (i = 0; i < n; i++) {
+		fprintf(f, "<text x=\"%zu\" y=\"40\" text-anchor=\"middle\">",
+			LEFT + i * COL_W);
+		esc(f, names[i]);
+		fprintf(f, "</text><line class=\"life\" x1=\"%zu\" y1=\"50\""
+			" x2=\"%zu\" y2=\"%zu\"/>\n", LEFT + i * COL_W,
+			LEFT + i * COL_W, TOP + rows * ROW_H +
+			e->nmarks * MARK_H + 40);
+	}
+
+	/* The message a failure names ("#N"), drawn in red with what was
+	 * expected beside it. */
+	bad = 0;
+	if (res != SCEN_PASS && fail) {
+		const char *h = strstr(fail, "#");
+
+		if (h)
+			bad = (size_t)atol(h + 1);
+	}
+
+	y = TOP;
+	m = 0;
+	k = 0;
+	for (le = e->recs->head; ; le = le->next, ++k) {
+		const struct lrec *r = le ? le->data : NULL;
+		int a, b;
+
+		/* The steps that begin here, with their notes. */
+		while (m < e->nmarks && e->marks[m].first == k) {
+			fprintf(f, "<rect class=\"step\" x=\"0\" y=\"%.0f\""
+				" width=\"%zu\" height=\"%d\"/><text x=\"4\""
+				" y=\"%.0f\">step %zu", y - 14,
+				LEFT + n * COL_W, MARK_H - 14, y + 2, m + 1);
+			if (e->marks[m].note) {
+				fputs(": ", f);
+				esc(f, e->marks[m].note);
+			}
+			fputs("</text>\n", f);
+			y += MARK_H;
+			++m;
+		}
+
+		if (!r)
+			break;
+
+		a = column(names, &n, r->src);
+		b = column(names, &n, r->dst);
+		(void)ladder_label(label, sizeof(label), r->msg, r->hmsg);
+
+		fprintf(f, "<g class=\"arrow %s\" onclick=\"show(%zu)\">",
+			kind(r), k);
+		if (r->note) {
+			fputs("<title>", f);
+			esc(f, r->note);
+			fputs("</title>", f);
+		}
+		fprintf(f, "<g>"
+			"<line x1=\"%zu\" y1=\"%.0f\" x2=\"%zu\" y2=\"%.0f\""
+			" stroke-width=\"1.5\" marker-end=\"url(#h)\"/>"
+			"<text x=\"%zu\" y=\"%.0f\" text-anchor=\"middle\">",
+			LEFT + (size_t)a * COL_W, y,
+			LEFT + (size_t)b * COL_W + (a < b ? -4 : 4), y,
+			LEFT + (size_t)(a + b) * COL_W / 2, y - 4);
+		esc(f, label);
+		fprintf(f, "</text><text x=\"4\" y=\"%.0f\">%.3f</text>"
+			"</g></g>\n", y + 4, r->t);
+		if (bad && r->idx == bad) {
+			fprintf(f, "<rect x=\"0\" y=\"%.0f\" width=\"%zu\""
+				" height=\"%d\" fill=\"none\""
+				" stroke=\"#b00020\" stroke-width=\"2\"/>"
+				"<text fill=\"#b00020\" x=\"%zu\""
+				" y=\"%.0f\">", y - ROW_H + 6,
+				LEFT + n * COL_W, ROW_H, LEFT + n * COL_W + 8,
+				y + 4);
+			esc(f, fail);
+			fputs("</text>\n", f);
+		}
+		y += ROW_H;
+	}
+
+	if (res != SCEN_PASS) {
+		fputs("<text class=\"fail\" fill=\"#b00020\" x=\"4\"", f);
+		fprintf(f, " y=\"%.0f\">", y + 10);
+		esc(f, fail);
+		fputs("</text>\n", f);
+	}
+
+	fputs("</svg>\n<div id=\"detail\">(no message chosen)</div>\n"
+	      "<script>\nconst msgs = [\n", f);
+	for (le = e->recs->head; le; le = le->next) {
+		const struct lrec *r = le->data;
+
+		js_str(f, r->raw ? r->raw : r->line);
+		fputs(",\n", f);
+	}
+	fputs("];\nfunction show(i) {\n"
+	      "  document.getElementById('detail').textContent = msgs[i];\n"
+	      "}\n</script>\n</body></html>\n", f);
+
+	return fclose(f) ? EIO : 0;
+}

@@ -1,0 +1,699 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The scenario engine: loads a scenario and its topology, runs its steps
+ * one after the other on the event loop (an action, then the network
+ * settles), records every message, and checks the expected ladders and
+ * node states.  The first failing step ends the run with its reason. */
+
+#include <stdio.h>
+#include <string.h>
+#include <libgen.h>
+#include <unistd.h>
+#include <re.h>
+#include "yml.h"
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
+#include "ue.h"
+#include "engine.h"
+
+struct cap {
+	struct le le;
+	char *name;
+	char *value;
+};
+
+
+static void cap_destructor(void *arg)
+{
+	struct cap *c = arg;
+
+	list_unlink(&c->le);
+	mem_deref(c->name);
+	mem_deref(c->value);
+}
+
+
+static void lrec_destructor(void *arg)
+{
+	struct lrec *r = arg;
+
+	list_unlink(&r->le);
+	mem_deref(r->msg);
+	mem_deref(r->hmsg);
+	mem_deref(r->raw);
+}
+
+
+const char *engine_capture(struct engine *e, const char *name)
+{
+	struct le *le;
+
+	for (le = e->caps.head; le; le = le->next) {
+		struct cap *c = le->data;
+
+		if (!strcmp(c->name, name))
+			return c->value;
+	}
+
+	return NULL;
+}
+
+
+int engine_capture_set(struct engine *e, const char *name,
+		       const struct pl *v)
+{
+	struct cap *c;
+	struct le *le;
+	int err;
+
+	for (le = e->caps.head; le; le = le->next) {
+		c = le->data;
+		if (!strcmp(c->name, name)) {
+			c->value = mem_deref(c->value);
+			return pl_strdup(&c->value, v);
+		}
+	}
+
+	c = mem_zalloc(sizeof(*c), cap_destructor);
+	if (!c)
+		return ENOMEM;
+
+	err  = str_dup(&c->name, name);
+	err |= pl_strdup(&c->value, v);
+	if (err) {
+		mem_deref(c);
+		return ENOMEM;
+	}
+
+	list_append(&e->caps, &c->le, c);
+	return 0;
+}
+
+
+static void finish(struct engine *e, enum scen_result res)
+{
+	if (e->finished)
+		return;
+
+	e->finished = true;
+	e->result = res;
+	tmr_cancel(&e->tmr_settle);
+	tmr_cancel(&e->tmr_step);
+	tmr_cancel(&e->tmr_timeout);
+	re_cancel();
+}
+
+
+void engine_fail(struct engine *e, const char *fmt, ...)
+{
+	const yml_node *st = yml_item(e->y, e->steps, e->step);
+	char msg[1200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)re_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	(void)re_snprintf(e->fail, sizeof(e->fail), "%s:%u: step %zu: %s",
+			  yml_file(e->y), yml_line(st), e->step + 1, msg);
+	finish(e, SCEN_FAIL);
+}
+
+
+static void next_step(void *arg);
+
+
+static void media_count(struct engine *e, const struct msgrec *rec)
+{
+	size_t i;
+
+	for (i = 0; i < MEDIA_SUMS; i++) {
+		struct media_sum *m = &e->media[i];
+
+		if (!m->packets) {
+			str_ncpy(m->src, rec->src, sizeof(m->src));
+			str_ncpy(m->dst, rec->dst, sizeof(m->dst));
+		}
+		else if (strcmp(m->src, rec->src) ||
+			 strcmp(m->dst, rec->dst)) {
+			continue;
+		}
+		++m->packets;
+		return;
+	}
+}
+
+
+static void media_print(struct engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < MEDIA_SUMS && e->media[i].packets; i++) {
+		if (!e->quiet)
+			(void)re_printf("          %-11s -> %-11s media: %u"
+					" SRTP packets\n", e->media[i].src,
+					e->media[i].dst,
+					e->media[i].packets);
+	}
+
+	memset(e->media, 0, sizeof(e->media));
+}
+
+
+static void rec_handler(const struct msgrec *rec, void *arg)
+{
+	struct engine *e = arg;
+	struct lrec *r;
+	struct mbuf *mb;
+
+	if (e->finished)
+		return;
+
+	if (!strcmp(rec->proto, "rtp")) {
+		media_count(e, rec);
+		return;
+	}
+
+	r = mem_zalloc(sizeof(*r), lrec_destructor);
+	mb = mbuf_alloc(rec->len);
+	if (!r || !mb)
+		goto out;
+
+	(void)mbuf_write_mem(mb, rec->raw, rec->len);
+	mb->pos = 0;
+	if (!strcmp(rec->proto, "http")) {
+		bool req = rec->len < 5 || memcmp(rec->raw, "HTTP/", 5);
+
+		if (http_msg_decode(&r->hmsg, mb, req))
+			goto out;
+		/* libre leaves the body behind the headers in mb. */
+		if (mbuf_write_mem(r->hmsg->mb, mbuf_buf(mb),
+				   mbuf_get_left(mb)))
+			goto out;
+		r->hmsg->mb->pos = 0;
+	}
+	else if (sip_msg_decode(&r->msg, mb)) {
+		goto out;
+	}
+
+	r->idx = list_count(&e->recs) + 1;
+	if (e->keep_raw)
+		(void)re_sdprintf(&r->raw, "%b", rec->raw, rec->len);
+	r->t = rec->t;
+	r->tp = rec->tp;
+	str_ncpy(r->src, rec->src, sizeof(r->src));
+	str_ncpy(r->dst, rec->dst, sizeof(r->dst));
+	if (r->hmsg)
+		(void)ladder_http_line(r->line, sizeof(r->line), r->t, r->src,
+				       r->dst, r->hmsg);
+	else
+		(void)ladder_line(r->line, sizeof(r->line), r->t, r->src,
+				  r->dst, r->msg);
+
+	list_append(&e->recs, &r->le, r);
+	if (!e->window)
+		e->window = &r->le;
+	r = NULL;
+
+	if (!e->quiet && e->diagram) {
+		const struct lrec *l = e->recs.tail->data;
+		char label[160];
+
+		(void)ladder_label(label, sizeof(label), l->msg, l->hmsg);
+		diagram_arrow(e->diagram, l->t, l->src, l->dst, label);
+	}
+	else if (!e->quiet) {
+		(void)re_printf("%s\n", ((struct lrec *)e->recs.tail->data)
+				->line);
+	}
+	if (e->ladder)
+		(void)mbuf_printf(e->ladder, "%s\n",
+				  ((struct lrec *)e->recs.tail->data)->line);
+
+	/* A served core runs for hours: keep only what a page needs. */
+	if (e->forget) {
+		mem_deref(e->recs.tail->data);
+		e->window = NULL;
+	}
+
+	/* Still busy: the step settles only once the wire is quiet. */
+	if (e->settling)
+		tmr_start(&e->tmr_settle, (uint64_t)(e->settle * 1000),
+			  engine_settled, e);
+ out:
+	mem_deref(mb);
+	mem_deref(r);
+}
+
+
+void engine_settle(struct engine *e)
+{
+	e->settling = true;
+	tmr_start(&e->tmr_settle, (uint64_t)(e->settle * 1000), engine_settled,
+		  e);
+}
+
+
+static int print_mb(const char *p, size_t size, void *arg)
+{
+	return mbuf_write_mem(arg, (const uint8_t *)p, size);
+}
+
+
+static int run_check(struct engine *e, const yml_node *c)
+{
+	static const char *const fixed[] = {
+		"node", "equals", "contains", "regex", "absent", "at_least",
+		NULL
+	};
+	const struct yml *y = e->y;
+	const char *nname = yml_str(yml_get(y, c, "node"));
+	struct node *n = emul_node(nname);
+	struct mbuf *mb;
+	struct re_printf pf;
+	char why[1024], *val = NULL;
+	size_t i, j;
+	int err;
+
+	for (i = 0; i < yml_count(c); i++) {
+		const char *what = yml_str(yml_key(y, c, i));
+		const char *arg = yml_str(yml_val(y, c, i));
+		bool is_fixed = false;
+
+		for (j = 0; fixed[j]; j++)
+			is_fixed |= !strcmp(what, fixed[j]);
+		if (is_fixed)
+			continue;
+
+		mb = mbuf_alloc(128);
+		if (!mb)
+			return ENOMEM;
+		pf.vph = print_mb;
+		pf.arg = mb;
+		err = node_query(&pf, n, what, arg);
+		if (!err) {
+			mb->pos = 0;
+			err = mbuf_strdup(mb, &val, mb->end);
+		}
+		mem_deref(mb);
+		if (err) {
+			engine_fail(e, "check: node %s cannot answer"
+				    " '%s' (%m)", nname, what, err);
+			return err;
+		}
+
+		err = check_value(e, c, val, why, sizeof(why));
+		if (err)
+			engine_fail(e, "check %s %s %s: %s", nname, what,
+				    arg, why);
+		mem_deref(val);
+		return err;
+	}
+
+	return 0;
+}
+
+
+static void step_end(struct engine *e)
+{
+	const struct yml *y = e->y;
+	const yml_node *st = yml_item(y, e->steps, e->step);
+	const yml_node *exp = yml_get(y, st, "expect");
+	const yml_node *chk = yml_get(y, st, "check");
+	bool strict = true;
+	char fail[1200];
+	size_t i;
+
+	media_print(e);
+
+	if (exp) {
+		if (yml_get(y, st, "strict"))
+			(void)yml_bool(y, yml_get(y, st, "strict"), "strict",
+				       &strict, NULL, 0);
+
+		if (expect_check(e, exp, strict, fail, sizeof(fail))) {
+			engine_fail(e, "%s", fail);
+			return;
+		}
+
+		/* The next window starts after what this one saw. */
+		e->window = NULL;
+	}
+
+	if (yml_is_map(chk) && run_check(e, chk))
+		return;
+
+	for (i = 0; yml_is_seq(chk) && i < yml_count(chk); i++) {
+		if (run_check(e, yml_item(y, chk, i)))
+			return;
+	}
+
+	e->step++;
+	tmr_start(&e->tmr_step, 0, next_step, e);
+}
+
+
+void engine_settled(void *arg)
+{
+	struct engine *e = arg;
+
+	e->settling = false;
+	step_end(e);
+}
+
+
+static void next_step(void *arg)
+{
+	struct engine *e = arg;
+	const yml_node *st;
+	const char *note;
+
+	if (e->finished)
+		return;
+
+	if (e->step >= yml_count(e->steps)) {
+		finish(e, SCEN_PASS);
+		return;
+	}
+
+	st = yml_item(e->y, e->steps, e->step);
+	note = yml_str(yml_get(e->y, st, "note"));
+	if (e->nmarks < MAX_MARKS) {
+		e->marks[e->nmarks].first = list_count(&e->recs);
+		e->marks[e->nmarks].note = note;
+		++e->nmarks;
+	}
+	if (!e->quiet)
+		(void)re_printf("--- step %zu%s%s\n", e->step + 1,
+				note ? ": " : "", note ? note : "");
+
+	/* An action's own expect covers what that action causes; a bare
+	 * expect step covers all since the last expect. */
+	if (yml_get(e->y, st, "expect") && action_of(e->y, st, NULL))
+		e->window = NULL;
+
+	if (action_start(e, st))
+		return;
+
+	step_end(e);
+}
+
+
+static void timeout_handler(void *arg)
+{
+	struct engine *e = arg;
+
+	engine_fail(e, "scenario timed out");
+}
+
+
+/* --step / --slow: the recorded run, message by message, with each
+ * step's note.  libre's timers run on the wall clock, so pausing the
+ * live run would fire retransmissions and timeouts; replaying what was
+ * recorded shows exactly what went over the wire instead. */
+static void present(struct engine *e, const struct scen_opts *o,
+		    enum scen_result res, const char *fail)
+{
+	char buf[64];
+	struct le *le;
+	size_t k = 0, m = 0, n = list_count(&e->recs);
+
+	(void)re_printf("The scenario ran (%s); its %zu messages follow%s.\n",
+			res == SCEN_PASS ? "PASS" : "FAIL", n,
+			o->step ? " one at a time: Enter for the next,"
+			" q to stop" : "");
+
+	for (le = e->recs.head; le; le = le->next, ++k) {
+		const struct lrec *r = le->data;
+
+		while (m < e->nmarks && e->marks[m].first <= k) {
+			const char *note = e->marks[m].note;
+
+			(void)re_printf("\n--- step %zu%s%s\n", m + 1,
+					note ? ": " : "", note ? note : "");
+			++m;
+		}
+
+		(void)re_printf("\n#%zu %s\n", r->idx, r->line);
+		if (r->note)
+			(void)re_printf("  >>> %s\n", r->note);
+		if (r->raw) {
+			const char *p = r->raw;
+
+			/* The message itself, indented under its line. */
+			while (*p) {
+				const char *nl = strchr(p, '\n');
+				size_t l = nl ? (size_t)(nl - p) : strlen(p);
+
+				if (l && p[l - 1] == '\r')
+					--l;
+				(void)re_printf("      %b\n", p, l);
+				if (!nl)
+					break;
+				p = nl + 1;
+			}
+		}
+
+		if (o->step) {
+			(void)re_printf("[Enter/q] ");
+			if (!fgets(buf, sizeof(buf), stdin) ||
+			    buf[0] == 'q' || buf[0] == 'Q') {
+				(void)re_printf("\nstopped by the trainer at"
+						" message %zu of %zu\n",
+						r->idx, n);
+				return;
+			}
+		}
+		else {
+			(void)usleep((useconds_t)(o->slow * 1e6));
+		}
+	}
+
+	if (res != SCEN_PASS)
+		(void)re_printf("\n%s\n", fail);
+}
+
+
+static const struct run_view *engine_view(struct run_view *v,
+					  const struct engine *e)
+{
+	v->recs = &e->recs;
+	v->marks = e->marks;
+	v->nmarks = e->nmarks;
+
+	return v;
+}
+
+
+static void engine_destructor(void *arg)
+{
+	struct engine *e = arg;
+
+	msgrec_unlisten(&e->lsnr);
+	tmr_cancel(&e->tmr_settle);
+	tmr_cancel(&e->tmr_step);
+	tmr_cancel(&e->tmr_timeout);
+	list_flush(&e->recs);
+	list_flush(&e->caps);
+	mem_deref(e->diagram);
+	mem_deref(e->topo);
+	mem_deref(e->ty);
+	mem_deref(e->y);
+}
+
+
+static int load_topology(struct engine *e, const char *path, char *err,
+			 size_t sz)
+{
+	const yml_node *root = yml_root(e->y);
+	const yml_node *t = yml_get(e->y, root, "topology");
+	char file[512], dir[512];
+
+	if (yml_is_map(t))
+		return topo_load(&e->topo, e->y, t, err, sz);
+
+	if (!yml_is_scalar(t))
+		return yml_err(e->y, t ? t : root, err, sz,
+			       "scenario needs 'topology:', a file name or"
+			       " an inline topology");
+
+	/* A relative topology file is found beside the scenario. */
+	str_ncpy(dir, path, sizeof(dir));
+	if (yml_str(t)[0] == '/')
+		str_ncpy(file, yml_str(t), sizeof(file));
+	else
+		(void)re_snprintf(file, sizeof(file), "%s/%s", dirname(dir),
+				  yml_str(t));
+
+	if (yml_load_file(&e->ty, file, err, sz))
+		return EINVAL;
+
+	return topo_load(&e->topo, e->ty, yml_root(e->ty), err, sz);
+}
+
+
+enum scen_result scen_run(const char *path, const struct scen_opts *o,
+			  char *msg, size_t sz)
+{
+	struct engine *e;
+	enum scen_result res = SCEN_BADINPUT;
+	struct run_view v;
+	const yml_node *root;
+	double timeout = o && o->timeout > 0 ? o->timeout : 120;
+
+	e = mem_zalloc(sizeof(*e), engine_destructor);
+	if (!e) {
+		(void)re_snprintf(msg, sz, "%s: out of memory", path);
+		return SCEN_BADINPUT;
+	}
+
+	e->quiet = o && o->quiet;
+	e->ladder = o ? o->ladder : NULL;
+	e->keep_raw = o && (o->html || o->step || o->slow > 0);
+
+	/* For a class the run goes first, silently; the walk through its
+	 * messages comes after (present()). */
+	if (o && (o->step || o->slow > 0))
+		e->quiet = true;
+	e->settle = 0.1;
+
+	if (yml_load_file(&e->y, path, msg, sz))
+		goto out;
+
+	root = yml_root(e->y);
+	if (yml_get(e->y, root, "settle") &&
+	    yml_double(e->y, yml_get(e->y, root, "settle"), "settle",
+		       &e->settle, msg, sz))
+		goto out;
+
+	/* Under valgrind every step takes longer: let the user wait more. */
+	if (o && o->settle > e->settle)
+		e->settle = o->settle;
+
+	if (load_topology(e, path, msg, sz))
+		goto out;
+
+	/* One column per node, in the topology's order. */
+	if (o && o->diagram && !e->quiet) {
+		struct le *le;
+
+		if (diagram_alloc(&e->diagram, o->colour))
+			goto out;
+		for (le = emul_nodes()->head; le; le = le->next)
+			(void)diagram_column(e->diagram, node_name(le->data));
+	}
+
+	e->steps = yml_get(e->y, root, "steps");
+	if (scen_validate(e, msg, sz))
+		goto out;
+
+	if (msgrec_listen(&e->lsnr, rec_handler, e))
+		goto out;
+
+	emul_time_reset();
+	tmr_start(&e->tmr_timeout, (uint64_t)(timeout * 1000),
+		  timeout_handler, e);
+	tmr_start(&e->tmr_step, 0, next_step, e);
+
+	(void)re_main(NULL);
+
+	res = e->result;
+	if (res == SCEN_FAIL)
+		str_ncpy(msg, e->fail, sz);
+	else
+		msg[0] = '\0';
+
+	if (o && (o->step || o->slow > 0))
+		present(e, o, res, msg);
+
+	if (o && o->html && html_write(o->html, path, engine_view(&v, e),
+					 res, msg))
+		(void)re_fprintf(stderr, "imsbed: %s: cannot write the page\n",
+				 o->html);
+
+ out:
+	mem_deref(e);
+	return res;
+}
+
+
+/* serve: no scenario, only the record of what crosses the wire, for the
+ * live ladder and, kept when o->html is set, the page when serve ends. */
+int engine_recorder(struct engine **ep, const struct scen_opts *o)
+{
+	struct engine *e;
+	int err;
+
+	if (!ep || !o)
+		return EINVAL;
+
+	e = mem_zalloc(sizeof(*e), engine_destructor);
+	if (!e)
+		return ENOMEM;
+
+	e->quiet = o->quiet;
+	e->keep_raw = o->html != NULL;
+	e->forget = o->html == NULL;
+	if (o->diagram && !e->quiet) {
+		struct le *le;
+
+		err = diagram_alloc(&e->diagram, o->colour);
+		if (err)
+			goto out;
+		/* The external UEs first: they start every flow. */
+		(void)diagram_column(e->diagram, EMUL_EXT);
+		for (le = emul_nodes()->head; le; le = le->next)
+			(void)diagram_column(e->diagram, node_name(le->data));
+	}
+
+	err = msgrec_listen(&e->lsnr, rec_handler, e);
+ out:
+	if (err)
+		mem_deref(e);
+	else
+		*ep = e;
+
+	return err;
+}
+
+
+int engine_page(const struct engine *e, const char *path, const char *title)
+{
+	struct run_view v;
+
+	return html_write(path, title, engine_view(&v, e), SCEN_PASS, "");
+}
+
+
+/* A scenario with its inline topology, checked as scen_run checks it
+ * before anything is sent, and nothing run (the YAML fuzz target). */
+int scen_check(struct yml *y, char *err, size_t sz)
+{
+	struct engine *e;
+	const yml_node *t;
+	int r;
+
+	if (!y)
+		return EINVAL;
+
+	t = yml_get(y, yml_root(y), "topology");
+	if (!yml_is_map(t))
+		return yml_err(y, t ? t : yml_root(y), err, sz,
+			       "scen_check takes an inline topology");
+
+	e = mem_zalloc(sizeof(*e), engine_destructor);
+	if (!e)
+		return ENOMEM;
+
+	e->y = mem_ref(y);
+	e->settle = 0.1;
+	r = topo_load(&e->topo, y, t, err, sz);
+	if (!r) {
+		e->steps = yml_get(y, yml_root(y), "steps");
+		r = scen_validate(e, err, sz);
+	}
+	mem_deref(e);
+
+	return r;
+}

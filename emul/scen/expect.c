@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Expected ladders: arrows matched against the messages a step produced.
+ * Each arrow takes the first unused message it matches.  Arrows of one
+ * sender in one call (Call-ID) must keep their listed order: a node
+ * handles a dialog one message after the other.  Anything else may
+ * interleave, since nodes run side by side on one event loop and a 200
+ * and the NOTIFY behind it, or two calls through one proxy, may cross.
+ * 'after: N' orders an arrow behind the step's arrow N across calls
+ * (the third-party REGISTER after the 200 OK to the UE).  Strict windows
+ * allow no extra message. */
+
+#include <regex.h>
+#include <string.h>
+#include <re.h>
+#include "yml.h"
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
+#include "engine.h"
+
+enum { MAX_ARROWS = 128 };
+
+
+const char *engine_subst(struct engine *e, const char *in, char *buf,
+			 size_t sz)
+{
+	size_t o = 0;
+
+	while (*in && o + 1 < sz) {
+		const char *end;
+
+		if (in[0] == '$' && in[1] == '{' &&
+		    (end = strchr(in, '}')) != NULL) {
+			char name[64];
+			const char *v;
+
+			str_ncpy(name, in + 2, MIN((size_t)(end - in - 1),
+						   sizeof(name)));
+			v = engine_capture(e, name);
+			if (v) {
+				size_t l = strlen(v);
+
+				if (o + l >= sz)
+					break;
+				memcpy(&buf[o], v, l);
+				o += l;
+				in = end + 1;
+				continue;
+			}
+		}
+		buf[o++] = *in++;
+	}
+	buf[o] = '\0';
+
+	return buf;
+}
+
+
+/* One matcher: a scalar means equals; a map holds one of equals,
+ * contains, regex (with capture: NAME for its first group) or absent. */
+static bool match_value(struct engine *e, const yml_node *m,
+			const char *val, char *why, size_t wsz)
+{
+	const struct yml *y = e->y;
+	const char *s;
+	char buf[1024], buf2[128];
+	yml_node *n;
+
+	if (yml_is_scalar(m)) {
+		s = engine_subst(e, yml_str(m), buf, sizeof(buf));
+		if (val && !strcmp(val, s))
+			return true;
+		(void)re_snprintf(why, wsz, "expected '%s', got '%s'", s,
+				  val ? val : "(absent)");
+		return false;
+	}
+
+	if ((n = yml_get(y, m, "absent")) != NULL) {
+		if (!val)
+			return true;
+		(void)re_snprintf(why, wsz, "expected absent, got '%s'", val);
+		return false;
+	}
+
+	if (!val) {
+		(void)re_snprintf(why, wsz, "missing");
+		return false;
+	}
+
+	/* A number of at least this much: media counters, say. */
+	if ((n = yml_get(y, m, "at_least")) != NULL) {
+		long want = atol(yml_str(n) ? yml_str(n) : "0");
+
+		if (atol(val) < want) {
+			(void)re_snprintf(why, wsz, "expected at least %ld,"
+					  " got '%s'", want, val);
+			return false;
+		}
+	}
+
+	if ((n = yml_get(y, m, "equals")) != NULL) {
+		s = engine_subst(e, yml_str(n), buf, sizeof(buf));
+		if (strcmp(val, s)) {
+			(void)re_snprintf(why, wsz, "expected '%s', got '%s'",
+					  s, val);
+			return false;
+		}
+	}
+
+	if ((n = yml_get(y, m, "contains")) != NULL) {
+		s = engine_subst(e, yml_str(n), buf, sizeof(buf));
+		if (!strstr(val, s)) {
+			(void)re_snprintf(why, wsz, "expected to contain '%s',"
+					  " got '%s'", s, val);
+			return false;
+		}
+	}
+
+	if ((n = yml_get(y, m, "regex")) != NULL) {
+		regmatch_t mt[2];
+		regex_t re;
+		yml_node *cap = yml_get(y, m, "capture");
+
+		s = engine_subst(e, yml_str(n), buf, sizeof(buf));
+		if (emul_regcomp(&re, s, 0, buf2, sizeof(buf2))) {
+			(void)re_snprintf(why, wsz, "bad regex '%s': %s", s,
+					  buf2);
+			return false;
+		}
+		if (regexec(&re, val, 2, mt, 0)) {
+			regfree(&re);
+			(void)re_snprintf(why, wsz, "'%s' does not match /%s/",
+					  val, s);
+			return false;
+		}
+		regfree(&re);
+
+		if (cap) {
+			regmatch_t *g = mt[1].rm_so >= 0 ? &mt[1] : &mt[0];
+			struct pl v;
+
+			v.p = val + g->rm_so;
+			v.l = (size_t)(g->rm_eo - g->rm_so);
+			(void)engine_capture_set(e, yml_str(cap), &v);
+		}
+	}
+
+	return true;
+}
+
+
+static bool hdr_join(const struct sip_hdr *h, const struct sip_msg *msg,
+		     void *arg)
+{
+	struct mbuf *mb = arg;
+	(void)msg;
+
+	if (mb->end)
+		(void)mbuf_write_str(mb, ", ");
+	(void)mbuf_write_pl(mb, &h->val);
+
+	return false;
+}
+
+
+static bool http_hdr_join(const struct http_hdr *h, void *arg)
+{
+	struct mbuf *mb = arg;
+
+	if (mb->end)
+		(void)mbuf_write_str(mb, ", ");
+	(void)mbuf_write_pl(mb, &h->val);
+
+	return false;
+}
+
+
+/* All values of a header, joined as RFC 3261 7.3.1 allows. */
+static char *hdr_value(const struct lrec *r, const char *name)
+{
+	struct mbuf *mb = mbuf_alloc(128);
+	char *s = NULL;
+
+	if (!mb)
+		return NULL;
+
+	if (r->hmsg)
+		(void)http_msg_xhdr_apply(r->hmsg, true, name, http_hdr_join,
+					  mb);
+	else
+		(void)sip_msg_xhdr_apply(r->msg, true, name, hdr_join, mb);
+	if (mb->end) {
+		mb->pos = 0;
+		(void)mbuf_strdup(mb, &s, mb->end);
+	}
+	mem_deref(mb);
+
+	return s;
+}
+
+
+static bool basic_match(const struct yml *y, const yml_node *a,
+			const struct lrec *r)
+{
+	const char *from = yml_str(yml_get(y, a, "from"));
+	const char *to = yml_str(yml_get(y, a, "to"));
+	const char *met = yml_str(yml_get(y, a, "method"));
+	const char *st = yml_str(yml_get(y, a, "status"));
+	const char *cseq = yml_str(yml_get(y, a, "cseq"));
+	const char *tp = yml_str(yml_get(y, a, "transport"));
+
+	if (str_cmp(from, r->src) || str_cmp(to, r->dst))
+		return false;
+
+	if (tp && str_casecmp(tp, r->tp == SIP_TRANSP_TCP ? "tcp" : "udp"))
+		return false;
+
+	const char *proto = yml_str(yml_get(y, a, "proto"));
+	const struct pl *rmet;
+	bool req;
+	uint16_t scode;
+
+	if (proto && str_casecmp(proto, r->hmsg ? "http" : "sip"))
+		return false;
+
+	if (r->hmsg) {
+		req = pl_isset(&r->hmsg->met);
+		rmet = &r->hmsg->met;
+		scode = r->hmsg->scode;
+		if (cseq)
+			return false;
+	}
+	else {
+		req = r->msg->req;
+		rmet = &r->msg->met;
+		scode = r->msg->scode;
+		if (cseq && pl_strcmp(&r->msg->cseq.met, cseq))
+			return false;
+	}
+
+	if (met && (!req || pl_strcmp(rmet, met)))
+		return false;
+
+	if (st && (req || scode != atoi(st)))
+		return false;
+
+	return true;
+}
+
+
+static bool full_match(struct engine *e, const yml_node *a,
+		       const struct lrec *r, char *why, size_t wsz)
+{
+	const struct yml *y = e->y;
+	yml_node *hdrs = yml_get(y, a, "headers");
+	yml_node *body = yml_get(y, a, "body");
+	yml_node *path = yml_get(y, a, "path");
+	char w[768];
+	size_t i;
+
+	if (path) {
+		char *p = NULL;
+		bool ok;
+
+		if (r->hmsg)
+			(void)pl_strdup(&p, &r->hmsg->path);
+		ok = match_value(e, path, p, w, sizeof(w));
+		mem_deref(p);
+		if (!ok) {
+			(void)re_snprintf(why, wsz, "path: %s", w);
+			return false;
+		}
+	}
+
+	for (i = 0; i < yml_count(hdrs); i++) {
+		const char *name = yml_str(yml_key(y, hdrs, i));
+		char *v = hdr_value(r, name);
+		bool ok = match_value(e, yml_val(y, hdrs, i), v, w,
+				      sizeof(w));
+
+		mem_deref(v);
+		if (!ok) {
+			(void)re_snprintf(why, wsz, "header %s: %s", name, w);
+			return false;
+		}
+	}
+
+	if (body) {
+		char *b = NULL;
+		bool ok;
+
+		struct mbuf *bm = r->hmsg ? r->hmsg->mb : r->msg->mb;
+
+		if (bm)
+			(void)re_sdprintf(&b, "%b", mbuf_buf(bm),
+					  mbuf_get_left(bm));
+		ok = match_value(e, body, b ? b : "", w, sizeof(w));
+		mem_deref(b);
+		if (!ok) {
+			(void)re_snprintf(why, wsz, "body: %s", w);
+			return false;
+		}
+	}
+
+	return true;
+}
+
+
+static const char *arrow_str(char *buf, size_t sz, const struct yml *y,
+			     const yml_node *a)
+{
+	const char *met = yml_str(yml_get(y, a, "method"));
+
+	(void)re_snprintf(buf, sz, "%s -> %s %s",
+			  yml_str(yml_get(y, a, "from")),
+			  yml_str(yml_get(y, a, "to")),
+			  met ? met : yml_str(yml_get(y, a, "status")));
+
+	return buf;
+}
+
+
+static bool ordered(const struct yml *y, const yml_node *a,
+		    const yml_node *b, const struct lrec *ra,
+		    const struct lrec *rb)
+{
+	if (str_cmp(yml_str(yml_get(y, a, "from")),
+		    yml_str(yml_get(y, b, "from"))))
+		return false;
+
+	/* HTTP has no Call-ID: one sender's requests are in order. */
+	if (!ra->msg || !rb->msg)
+		return true;
+
+	return !pl_cmp(&ra->msg->callid, &rb->msg->callid);
+}
+
+
+/* An arrow's method (or status) and a message's agree. */
+static bool same_kind(const struct yml *y, const yml_node *a,
+		      const struct lrec *r)
+{
+	const char *met = yml_str(yml_get(y, a, "method"));
+	const char *st = yml_str(yml_get(y, a, "status"));
+
+	if (r->hmsg)
+		return met ? !pl_strcmp(&r->hmsg->met, met) :
+			r->hmsg->scode == atoi(st);
+
+	return met ? r->msg->req && !pl_strcmp(&r->msg->met, met) :
+		!r->msg->req && r->msg->scode == atoi(st);
+}
+
+
+/* No message matched an arrow even loosely: say that none was sent, and
+ * name the nearest ones the step did send, the same sender with the
+ * same method or status first, then those to the same receiver. */
+static void not_sent(struct engine *e, const yml_node *a, size_t i,
+		     char *fail, size_t fsz)
+{
+	const struct yml *y = e->y;
+	const char *from = yml_str(yml_get(y, a, "from"));
+	const char *to = yml_str(yml_get(y, a, "to"));
+	char ab[128], label[160];
+	size_t pass, shown = 0, total = 0;
+	struct mbuf *mb;
+	struct le *le;
+
+	for (le = e->window; le; le = le->next)
+		++total;
+
+	if (!total) {
+		(void)re_snprintf(fail, fsz, "arrow %zu: expected %s, no "
+				  "message came", i + 1,
+				  arrow_str(ab, sizeof(ab), y, a));
+		return;
+	}
+
+	mb = mbuf_alloc(256);
+	if (!mb)
+		return;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (le = e->window; le && shown < 3; le = le->next) {
+			const struct lrec *r = le->data;
+			bool kin = !str_cmp(r->src, from) &&
+				same_kind(y, a, r);
+
+			if (pass == 0 ? !kin : kin || str_cmp(r->dst, to))
+				continue;
+			(void)ladder_label(label, sizeof(label), r->msg,
+					   r->hmsg);
+			(void)mbuf_printf(mb, "%s#%zu %s -> %s %s",
+					  shown ? ", " : "", r->idx, r->src,
+					  r->dst, label);
+			++shown;
+		}
+	}
+
+	if (shown)
+		(void)re_snprintf(fail, fsz, "arrow %zu: expected %s: no such"
+				  " message was sent; nearest: %b", i + 1,
+				  arrow_str(ab, sizeof(ab), y, a), mb->buf,
+				  mb->end);
+	else
+		(void)re_snprintf(fail, fsz, "arrow %zu: expected %s: no such"
+				  " message was sent, and none of the step's "
+				  "%zu messages is from %s with it or to %s",
+				  i + 1, arrow_str(ab, sizeof(ab), y, a),
+				  total, from, to);
+	mem_deref(mb);
+}
+
+
+/* The latest message among the earlier arrows an arrow's 'after' names,
+ * and which arrow that is; NULL without 'after'. */
+static const struct lrec *after_of(const struct yml *y, const yml_node *a,
+				   struct lrec *const *pos, size_t *argp)
+{
+	const yml_node *n = yml_get(y, a, "after");
+	const struct lrec *last = NULL;
+	size_t j, cnt = yml_is_seq(n) ? yml_count(n) : n ? 1 : 0;
+
+	for (j = 0; j < cnt; j++) {
+		const yml_node *v = yml_is_seq(n) ? yml_item(y, n, j) : n;
+		size_t k = (size_t)atol(yml_str(v));
+
+		/* scen.c saw to it that k names an earlier arrow */
+		if (!last || pos[k - 1]->idx > last->idx) {
+			last = pos[k - 1];
+			*argp = k;
+		}
+	}
+
+	return last;
+}
+
+
+int expect_check(struct engine *e, const yml_node *arrows, bool strict,
+		 char *fail, size_t fsz)
+{
+	const struct yml *y = e->y;
+	struct lrec *pos[MAX_ARROWS];
+	size_t i, k, n = yml_count(arrows);
+	struct le *le;
+	char why[1024], ab[128], ab2[128];
+
+	if (n > MAX_ARROWS)
+		n = MAX_ARROWS;
+
+	for (le = e->window; le; le = le->next)
+		((struct lrec *)le->data)->used = false;
+
+	for (i = 0; i < n; i++) {
+		const yml_node *a = yml_item(y, arrows, i);
+		struct lrec *first_basic = NULL, *found = NULL, *early = NULL;
+		size_t after_arrow = 0;
+		const struct lrec *lim = after_of(y, a, pos, &after_arrow);
+
+		why[0] = '\0';
+		for (le = e->window; le; le = le->next) {
+			struct lrec *r = le->data;
+
+			if (r->used || !basic_match(y, a, r))
+				continue;
+			if (lim && r->idx <= lim->idx) {
+				if (!early && full_match(e, a, r, ab2,
+							 sizeof(ab2)))
+					early = r;
+				continue;
+			}
+			if (full_match(e, a, r, why, sizeof(why))) {
+				found = r;
+				break;
+			}
+			if (!first_basic)
+				first_basic = r;
+		}
+
+		if (!found && early) {
+			(void)re_snprintf(fail, fsz, "arrow %zu (%s): message "
+					  "#%zu came before #%zu of arrow %zu"
+					  " (%s), which it must follow "
+					  "(after: %zu)", i + 1,
+					  arrow_str(ab, sizeof(ab), y, a),
+					  early->idx, lim->idx, after_arrow,
+					  arrow_str(ab2, sizeof(ab2), y,
+						    yml_item(y, arrows,
+							     after_arrow - 1)),
+					  after_arrow);
+			return EPROTO;
+		}
+
+		if (!found && first_basic) {
+			(void)re_snprintf(fail, fsz, "arrow %zu (%s): message "
+					  "#%zu %s", i + 1,
+					  arrow_str(ab, sizeof(ab), y, a),
+					  first_basic->idx, why);
+			return EPROTO;
+		}
+
+		if (!found) {
+			not_sent(e, a, i, fail, fsz);
+			return EPROTO;
+		}
+
+		found->used = true;
+		pos[i] = found;
+	}
+
+	for (i = 0; i < n; i++) {
+		for (k = i + 1; k < n; k++) {
+			const yml_node *a = yml_item(y, arrows, i);
+			const yml_node *b = yml_item(y, arrows, k);
+
+			if (pos[k]->idx > pos[i]->idx ||
+			    !ordered(y, a, b, pos[i], pos[k]))
+				continue;
+
+			(void)re_snprintf(fail, fsz, "arrow %zu (%s) came"
+					  " before arrow %zu (%s)", k + 1,
+					  arrow_str(ab, sizeof(ab), y, b),
+					  i + 1,
+					  arrow_str(ab2, sizeof(ab2), y, a));
+			return EPROTO;
+		}
+	}
+
+	/* The arrows' notes go with their messages, for --step. */
+	for (i = 0; i < n; i++) {
+		const char *note = yml_str(yml_get(y, yml_item(y, arrows, i),
+						   "note"));
+
+		if (note)
+			pos[i]->note = note;
+	}
+
+	if (!strict)
+		return 0;
+
+	for (le = e->window; le; le = le->next) {
+		struct lrec *r = le->data;
+
+		if (r->used)
+			continue;
+
+		(void)re_snprintf(fail, fsz, "unexpected message #%zu %s",
+				  r->idx, r->line);
+		return EPROTO;
+	}
+
+	return 0;
+}
+
+
+int check_value(struct engine *e, const yml_node *m, const char *val,
+		char *why, size_t wsz)
+{
+	return match_value(e, m, val, why, wsz) ? 0 : EPROTO;
+}

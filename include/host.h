@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* host: what every node may use, the ground floor: the node registry and
+ * name resolution without DNS, logging by node and category, the loopback
+ * guard and the trust domain, message records and the engine's clock,
+ * random numbers, the timer wheel, and the answer to what libre's parser
+ * refuses. */
+
+#ifndef IMSBED_HOST_H
+#define IMSBED_HOST_H
+
+#include <re.h>
+
+struct node;
+
+/* ---- log.c: logging by node and category ---- */
+enum log_level {
+	LOG_ERR = 0,
+	LOG_WARN,
+	LOG_INFO,
+	LOG_DEBUG,
+};
+
+void elog(enum log_level lvl, const char *node, const char *cat,
+	  const char *fmt, ...);
+void log_set_level(enum log_level lvl);
+enum log_level log_level(void);
+
+/* ---- netguard.c: nothing leaves 127.0.0.0/8 ---- */
+bool     netguard_allowed(const struct sa *dst);
+uint32_t netguard_refused(void);
+void     netguard_bind_hint(const struct sa *laddr);
+uint16_t netguard_port(void);
+void     netguard_note_drop(void);
+uint32_t netguard_dropped(void);
+/* A TCP connection from local to remote that this process opened and
+ * has not closed: how a node's TCP peer is known to be a node. */
+bool     netguard_owned(const struct sa *local, const struct sa *remote);
+void     netguard_flush(void);
+
+/* ---- node.c: the node registry ---- */
+enum node_role {
+	ROLE_PCSCF = 0,
+	ROLE_ICSCF,
+	ROLE_SCSCF,
+	ROLE_AS,
+	ROLE_UE,
+	ROLE_HSS,
+};
+
+struct node;
+
+enum node_flags {
+	NODE_TCP  = 1 << 0,     /* peers reach it over TCP */
+	NODE_DOWN = 1 << 1,     /* in the topology, but not listening */
+	NODE_LEAN = 1 << 2,     /* UDP only: the benchmark's many UEs */
+};
+
+/* A role's hooks; 'impl' is the object the role allocated. */
+struct node_ops {
+	sip_msg_h *reqh;                /* every request: return true */
+	sip_msg_h *resph;               /* stray responses */
+	/* State query for scenario checks: prints the answer into pf. */
+	int (*query)(struct re_printf *pf, void *impl, const char *what,
+		     const char *arg);
+};
+
+int  node_alloc(struct node **np, const char *name, enum node_role role,
+		const struct sa *addr, const char *domain, unsigned flags);
+bool node_tcp(const struct node *n);
+void node_set_impl(struct node *n, void *impl, const struct node_ops *ops);
+const char *node_name(const struct node *n);
+const char *node_host(const struct node *n);   /* name.domain */
+enum node_role node_role(const struct node *n);
+const struct sa *node_addr(const struct node *n);
+struct sip *node_sip(const struct node *n);
+void *node_impl(const struct node *n);
+const char *node_role_name(enum node_role r);
+int  node_role_decode(enum node_role *rp, const char *s);
+int  node_query(struct re_printf *pf, const struct node *n, const char *what,
+		const char *arg);
+
+struct node *emul_node(const char *name);
+struct node *emul_node_by_addr(const struct sa *addr);
+
+/* ---- trust.c: the trust domain, and the peers outside the topology ---- */
+/* The node at addr by name, a declared peer's name, or EMUL_EXT for any
+ * other sender outside the topology: the name records and ladders give. */
+const char *emul_peer_name(const struct sa *addr);
+#define EMUL_EXT "ext"
+int  emul_peer_add(const char *name, const struct sa *addr, bool trusted);
+void emul_peer_flush(void);
+/* The node that really sent msg (UDP: its address and port; TCP: a
+ * connection a node opened), or NULL for a sender outside the topology. */
+struct node *emul_sender(const struct sip_msg *msg);
+struct node *emul_sender_at(enum sip_transp tp, const struct sa *src,
+			    const struct sa *dst);
+/* What a sender outside the topology is called: its peer name, or ext. */
+const char *emul_outside_name(const struct sa *addr);
+/* msg comes from inside the trust domain (RFC 3325): a node that is not
+ * a UE, or a peer the topology declares trusted. */
+bool emul_trusted(const struct sip_msg *msg);
+struct node *emul_node_by_role(enum node_role r);
+struct list *emul_nodes(void);
+void emul_flush(void);
+
+/* Resolves a SIP URI's host to an address of the topology: a node's
+ * name, its name.domain, the home domain (the I-CSCF), or a loopback
+ * literal of a node.  Never DNS.  ENOENT when outside the topology. */
+int  emul_resolve(struct sa *addr, struct node **np, const struct uri *uri);
+void emul_set_domain(const char *domain);
+const char *emul_domain(void);
+
+/* ---- msgrec.c: every message a node sends, to whoever listens ---- */
+struct msgrec {
+	double t;
+	const char *proto;              /* "sip" */
+	enum sip_transp tp;
+	const char *src;                /* node names, "" when unknown */
+	const char *dst;
+	struct sa src_addr;
+	struct sa dst_addr;
+	const uint8_t *raw;
+	size_t len;
+	const uint8_t *wire;            /* the bytes on the wire when they
+					 * differ from raw (SRTP), or NULL */
+	size_t wirelen;
+};
+
+typedef void (msgrec_h)(const struct msgrec *rec, void *arg);
+
+int    msgrec_listen(struct le *le, msgrec_h *h, void *arg);
+void   msgrec_unlisten(struct le *le);
+void   msgrec_emit(const struct msgrec *rec);
+double emul_time(void);
+uint64_t emul_rand_u64(void);
+void emul_seed(uint64_t n);
+bool emul_seeded(void);
+void emul_random(uint8_t *p, size_t n);
+void   emul_time_reset(void);
+
+/* ---- wheel.c: long per-user timers without libre's sorted list ---- */
+struct wheel;
+typedef void (wheel_h)(void *arg);
+
+struct wheel_ent {
+	struct le le;
+	struct wheel *w;
+	uint64_t slot;
+	wheel_h *h;
+	void *arg;
+};
+
+int  wheel_alloc(struct wheel **wp, uint32_t bsize);
+void wheel_start(struct wheel *w, struct wheel_ent *e, uint64_t delay_ms,
+		 wheel_h *h, void *arg);
+void wheel_cancel(struct wheel_ent *e);
+uint64_t wheel_left(const struct wheel_ent *e);
+
+/* ---- wire.c: what libre's parser refuses is answered, not dropped ---- */
+/* The UDP socket libre opens next is node n's SIP socket (NULL: none). */
+void wire_listen_hint(struct node *n);
+
+#endif

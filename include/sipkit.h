@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* sipkit: what the nodes share above the host: SIP helpers, the request
+ * checks, dialogs, the traced HTTP client, and the files' regexes. */
+
+#ifndef IMSBED_SIPKIT_H
+#define IMSBED_SIPKIT_H
+
+#include <regex.h>
+#include <re.h>
+#include "host.h"
+
+/* ---- sipx.c: SIP helpers shared by every node ---- */
+int  sipx_hdr_str(char **sp, const struct sip_msg *msg, enum sip_hdrid id);
+bool sipx_hdr_pl(struct pl *pl, const struct sip_msg *msg, const char *name);
+uint32_t sipx_expires(const struct sip_msg *msg, const struct pl *ctparams,
+		      uint32_t dflt);
+int  sipx_print_hdrs(struct mbuf *mb, const struct sip_msg *msg,
+		     const enum sip_hdrid *skipv, size_t skipc,
+		     bool skip_first_via, bool skip_first_route);
+int  sipx_auth_param(const struct pl *hval, const char *name, char *buf,
+		     size_t sz);
+int  sipx_hdr_lines(char **sp, const struct sip_msg *msg,
+		    enum sip_hdrid id, const char *as);
+bool sipx_uri_next(struct pl *rest, struct pl *uri);
+uint32_t sipx_hash_count(const struct hash *h);
+bool sipx_creates_dialog(const struct sip_msg *msg);
+int  sipx_asserted_id(char *buf, size_t sz, const struct sip_msg *msg);
+int  sipx_hexval(char c);
+int  sipx_uri_aor(char *buf, size_t sz, const struct pl *uri);
+const char *sipx_reason(uint16_t scode);
+
+/* ---- sipcheck.c: a malformed request, before any policy ---- */
+/* 400 with *reason naming the fault, or 0; ua adds what a user agent
+ * needs of a dialog-creating request (From tag, Contact). */
+uint16_t sipx_bad_request(const struct sip_msg *msg, bool ua,
+			  const char **reason);
+
+/* ---- regex.c: the files' regexes, compiled one way ---- */
+/* POSIX ERE with flags, refused (why says so) when too long or with a
+ * repetition of a repetition, which glibc takes exponential time on. */
+int emul_regcomp(regex_t *re, const char *pattern, int flags, char *why,
+		 size_t wsz);
+
+/* ---- dialog.c: a dialog's state and its requests (RFC 3261 12) ---- */
+struct dlg;
+
+int  dlg_uas(struct dlg **dp, struct node *n, const struct sip_msg *req,
+	     const char *lcontact);
+int  dlg_uac(struct dlg **dp, struct node *n, const struct sip_msg *msg,
+	     bool is_request, uint32_t lseq, const char *lcontact);
+bool dlg_match(const struct dlg *d, const struct sip_msg *msg);
+bool dlg_rseq_ok(struct dlg *d, const struct sip_msg *msg);
+const char *dlg_callid(const struct dlg *d);
+int  dlg_request(struct sip_request **reqp, struct dlg *d, const char *met,
+		 const char *hdrs, const char *ctype, const struct pl *body,
+		 sip_resp_h *resph, void *arg);
+
+/* ---- httpc.c: a small HTTP/1.1 client whose requests are traced ---- */
+struct http_msg;
+struct httpc;
+typedef void (httpc_resp_h)(int err, const struct http_msg *msg,
+			    void *arg);
+
+/* GET path from node 'from' to dst; auth is the Authorization value or
+ * NULL.  resph is called once; mem_deref(*reqp) cancels. */
+int httpc_get(struct httpc **reqp, struct node *from, const struct sa *dst,
+	      const char *host, const char *path, const char *auth,
+	      httpc_resp_h *resph, void *arg);
+/* Any method, with a body of Content-Type ctype when body is set. */
+int httpc_request(struct httpc **reqp, struct node *from,
+		  const struct sa *dst, const char *host, const char *method,
+		  const char *path, const char *auth, const char *ctype,
+		  const char *body, httpc_resp_h *resph, void *arg);
+
+#endif
