@@ -44,7 +44,8 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-LIB_SRCS := $(sort $(wildcard emul/*/*.c cscf/*.c hss/*.c as/*.c ue/*.c))
+LIB_SRCS := $(sort $(wildcard emul/*/*.c cscf/*.c hss/*.c as/*.c as/*/*.c \
+	    ue/*.c))
 MAIN_SRC := emul/cli/main.c
 CORE_SRCS:= $(filter-out $(MAIN_SRC),$(LIB_SRCS))
 TEST_SRCS:= $(sort $(wildcard tests/*.c))

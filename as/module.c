@@ -10,7 +10,7 @@
 #include "host.h"
 #include "sipkit.h"
 #include "as.h"
-#include "book.h"
+#include "appdb.h"
 #include "modroute.h"
 
 struct asmod {

@@ -7,6 +7,7 @@
 #define IMSBED_AS_H
 
 #include <re.h>
+#include "appdb.h"
 
 struct node;
 struct as;
@@ -26,34 +27,6 @@ int as_module_set(struct as *as, int kind, const struct sa *addr,
 		  bool down);
 void as_corrupt_notify(struct as *as, bool on);
 void as_ring_timeout(struct as *as, uint32_t ms);
-
-/* ---- appdb.c: the cloud database every AS shares (SQLite) ---- */
-struct yml;
-struct yaml_node_s;
-struct appdb;
-
-int  appdb_alloc(struct appdb **dbp, const char *path, char *err,
-		 size_t sz);
-int  appdb_load(struct appdb *db, const struct yml *y,
-		const struct yaml_node_s *appdata, char *err, size_t sz);
-/* JSON documents the modules serve, mem-allocated into *jsonp; ENOENT
- * when the user has no entry. */
-int  appdb_profile(struct appdb *db, const char *impu, char **jsonp);
-int  appdb_addressbook(struct appdb *db, const char *impu, char **jsonp);
-int  appdb_directory(struct appdb *db, char **jsonp);
-int  appdb_presence(struct appdb *db, const char *impu, char **jsonp);
-int  appdb_messages(struct appdb *db, const char *impu, char **jsonp);
-
-enum { APPDB_NUMBER = 24 };
-int  appdb_user_phone(struct appdb *db, const char *impu, char *buf,
-		      size_t sz);
-int  appdb_lookup_name(struct appdb *db, const char *owner,
-		       const char *name, char (*numv)[APPDB_NUMBER],
-		       size_t max, size_t *np);
-/* true when the user whose phone is callee_phone has the caller (by
- * IMPU or by phone number) in their blacklist group. */
-bool appdb_blacklisted(struct appdb *db, const char *callee_phone,
-		       const char *caller_impu, const char *caller_phone);
 
 /* ---- module.c: the GM, IM and PS modules, real HTTP servers ---- */
 enum asmod_kind {

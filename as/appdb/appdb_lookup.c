@@ -8,9 +8,8 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
-#include "as.h"
-#include "book.h"
 #include "appdb.h"
+#include "appdbint.h"
 
 
 /* The user's own phone, as the click-to-dial client is configured with

@@ -7,9 +7,8 @@
 #include <string.h>
 #include <sqlite3.h>
 #include <re.h>
-#include "as.h"
-#include "book.h"
 #include "appdb.h"
+#include "appdbint.h"
 
 enum {
 	DEPTH_MAX = 4,          /* an entry is an object holding a list */

@@ -6,9 +6,8 @@
 #include <string.h>
 #include <sqlite3.h>
 #include <re.h>
-#include "as.h"
-#include "book.h"
 #include "appdb.h"
+#include "appdbint.h"
 
 
 static const char *col(sqlite3_stmt *st, int i)

@@ -9,9 +9,8 @@
 #include <sqlite3.h>
 #include <openssl/crypto.h>
 #include <re.h>
-#include "as.h"
-#include "book.h"
 #include "appdb.h"
+#include "appdbint.h"
 
 enum {
 	SCHEMA_VERSION = 2,     /* the PRAGMA user_version schema[] sets */

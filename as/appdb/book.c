@@ -13,9 +13,8 @@
 #include <sqlite3.h>
 #include <openssl/crypto.h>
 #include <re.h>
-#include "as.h"
-#include "book.h"
 #include "appdb.h"
+#include "appdbint.h"
 
 enum write_op {
 	OP_ADD = 0,

@@ -11,9 +11,8 @@
 #include "yml.h"
 #include "host.h"
 #include "sipkit.h"
-#include "as.h"
-#include "book.h"
 #include "appdb.h"
+#include "appdbint.h"
 
 enum {
 	PATH_LEN   = 96,

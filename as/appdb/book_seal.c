@@ -30,9 +30,8 @@
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
 #include <re.h>
-#include "as.h"
-#include "book.h"
 #include "appdb.h"
+#include "appdbint.h"
 
 enum {
 	IV_LEN     = 12,

@@ -2,7 +2,7 @@
 /* appdb internals, shared by the store (appdb.c), its JSON documents
  * (appdb_doc.c), the loader of 'appdata' (appdb_load.c), the lookups at
  * call time (appdb_lookup.c) and the personal address book (book*.c);
- * no other file sees them.  Include book.h first. */
+ * no other file sees them.  Include appdb.h first. */
 
 enum {
 	APPDB_KEY_LEN = 32,     /* AES-256, HKDF-SHA256 output */
