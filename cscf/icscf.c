@@ -27,26 +27,6 @@ static void icscf_destructor(void *arg)
 }
 
 
-/* The IMPI: the Authorization username when the UE sent one (TS 24.229
- * 5.1.1.2.1 has it send one from the first REGISTER), else derived from
- * the IMPU as TS 23.003 13.3 derives it from the IMSI's realm. */
-static int impi_of(char *buf, size_t sz, const struct sip_msg *msg,
-		   const char *impu)
-{
-	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
-
-	if (h && !sipx_auth_param(&h->val, "username", buf, sz) && buf[0])
-		return 0;
-
-	if (!strncasecmp(impu, "sip:", 4))
-		impu += 4;
-
-	str_ncpy(buf, impu, sz);
-
-	return 0;
-}
-
-
 /* The S-CSCF a UAA leaves to the I-CSCF: the first one of the topology
  * (the Server-Capabilities would narrow the choice in a larger core). */
 static int select_scscf(char *buf, size_t sz)
@@ -85,7 +65,7 @@ static void handle_register(struct icscf *i, const struct sip_msg *msg)
 	int err;
 
 	if (sipx_uri_aor(impu, sizeof(impu), &msg->to.auri) ||
-	    impi_of(impi, sizeof(impi), msg, impu)) {
+	    sipx_impi(impi, sizeof(impi), msg, impu)) {
 		(void)proxy_reply(i->px, msg, 400, NULL);
 		return;
 	}
@@ -129,8 +109,7 @@ static void handle_register(struct icscf *i, const struct sip_msg *msg)
 		return;
 	}
 
-	memset(&fwd, 0, sizeof(fwd));
-	fwd.pop_route = proxy_route_is_mine(i->px, msg, NULL);
+	proxy_fwd_init(&fwd, i->px, msg);
 	fwd.target = target;
 	untrusted_skip(&fwd, msg);
 
@@ -166,8 +145,7 @@ static void handle_other(struct icscf *i, const struct sip_msg *msg)
 		return;
 	}
 
-	memset(&fwd, 0, sizeof(fwd));
-	fwd.pop_route = proxy_route_is_mine(i->px, msg, NULL);
+	proxy_fwd_init(&fwd, i->px, msg);
 	fwd.target = target;
 	untrusted_skip(&fwd, msg);
 
@@ -175,42 +153,19 @@ static void handle_other(struct icscf *i, const struct sip_msg *msg)
 }
 
 
-static bool request_handler(const struct sip_msg *msg, void *arg)
+static void request_handler(void *arg, const struct sip_msg *msg)
 {
 	struct icscf *i = arg;
-
-	if (!pl_strcmp(&msg->met, "ACK")) {
-		struct proxy_fwd fwd;
-
-		memset(&fwd, 0, sizeof(fwd));
-		fwd.pop_route = proxy_route_is_mine(i->px, msg, NULL);
-		(void)proxy_forward_ack(i->px, msg, &fwd);
-		return true;
-	}
-
-	if (proxy_validate(i->px, msg))
-		return true;
 
 	if (!pl_strcmp(&msg->met, "REGISTER"))
 		handle_register(i, msg);
 	else
 		handle_other(i, msg);
-
-	return true;
 }
 
 
-static bool response_handler(const struct sip_msg *msg, void *arg)
-{
-	struct icscf *i = arg;
-
-	return proxy_relay_stray(i->px, msg);
-}
-
-
-static const struct node_ops ops = {
-	.reqh  = request_handler,
-	.resph = response_handler,
+static const struct proxy_policy policy = {
+	.request = request_handler,
 };
 
 
@@ -228,13 +183,12 @@ int icscf_alloc(struct icscf **ip, struct node *node,
 		return ENOMEM;
 
 	i->node = node;
-	err = proxy_alloc(&i->px, node);
+	err = proxy_alloc(&i->px, node, &policy, i);
 	if (err) {
 		mem_deref(i);
 		return err;
 	}
 
-	node_set_impl(node, i, &ops);
 	*ip = i;
 
 	return 0;

@@ -30,7 +30,6 @@ struct pcscf {
 	struct hash *by_flow;
 	struct wheel *wheel;
 	char *vnet;
-	char *rr;               /* our Record-Route line */
 };
 
 /* What the REGISTER's response handler needs to know. */
@@ -63,7 +62,6 @@ static void pcscf_destructor(void *arg)
 	mem_deref(p->by_flow);
 	mem_deref(p->px);
 	mem_deref(p->vnet);
-	mem_deref(p->rr);
 	mem_deref(p->wheel);
 }
 
@@ -241,7 +239,8 @@ static void handle_register(struct pcscf *p, const struct sip_msg *msg)
 		goto out;
 	}
 
-	memset(&fwd, 0, sizeof(fwd));
+	proxy_fwd_init(&fwd, p->px, msg);
+	fwd.pop_route = false;          /* every Route goes: skip[] */
 	fwd.target = target;
 	fwd.addhdrs = hdrs;
 	fwd.skipv = skip;
@@ -322,10 +321,9 @@ static void handle_originating(struct pcscf *p, const struct sip_msg *msg)
 	if (charging_vector(icid, sizeof(icid), p))
 		return;
 
-	memset(&fwd, 0, sizeof(fwd));
+	proxy_fwd_init(&fwd, p->px, msg);
 
 	if (dialog) {
-		fwd.pop_route = proxy_route_is_mine(p->px, msg, NULL);
 		fwd.skipv = skip_dialog;
 		fwd.skipc = ARRAY_SIZE(skip_dialog);
 		if (re_sdprintf(&hdrs, "%s", icid) < 0)
@@ -338,13 +336,13 @@ static void handle_originating(struct pcscf *p, const struct sip_msg *msg)
 			return;
 		}
 		(void)pl_strcpy(&first, target, sizeof(target));
+		fwd.pop_route = false;  /* every Route goes: skip_initial */
 		fwd.target = target;
+		fwd.record_route = true;
 		fwd.skipv = skip_initial;
 		fwd.skipc = ARRAY_SIZE(skip_initial);
-		if (re_sdprintf(&hdrs, "%s%sP-Asserted-Identity: <%r>\r\n%s",
-				r->routes,
-				sipx_creates_dialog(msg) ? p->rr : "",
-				&id, icid) < 0)
+		if (re_sdprintf(&hdrs, "%sP-Asserted-Identity: <%r>\r\n%s",
+				r->routes, &id, icid) < 0)
 			return;
 	}
 
@@ -361,50 +359,25 @@ static void handle_terminating(struct pcscf *p, const struct sip_msg *msg)
 {
 	struct proxy_fwd fwd;
 
-	memset(&fwd, 0, sizeof(fwd));
-	fwd.pop_route = proxy_route_is_mine(p->px, msg, NULL);
-	if (!pl_isset(&msg->to.tag) && sipx_creates_dialog(msg))
-		fwd.addhdrs = p->rr;
+	proxy_fwd_init(&fwd, p->px, msg);
+	fwd.record_route = true;
 
 	(void)proxy_forward(p->px, msg, &fwd, NULL, NULL);
 }
 
 
-static bool request_handler(const struct sip_msg *msg, void *arg)
+static void request_handler(void *arg, const struct sip_msg *msg)
 {
 	struct pcscf *p = arg;
+
 	/* RFC 3325, TS 24.229 4.4: the core by the endpoint it really
 	 * sends from; anyone else is on the UE side. */
-	bool from_core = emul_trusted(msg);
-
-	if (!pl_strcmp(&msg->met, "ACK")) {
-		struct proxy_fwd fwd;
-
-		memset(&fwd, 0, sizeof(fwd));
-		fwd.pop_route = proxy_route_is_mine(p->px, msg, NULL);
-		(void)proxy_forward_ack(p->px, msg, &fwd);
-		return true;
-	}
-
-	if (proxy_validate(p->px, msg))
-		return true;
-
 	if (!pl_strcmp(&msg->met, "REGISTER"))
 		handle_register(p, msg);
-	else if (from_core)
+	else if (emul_trusted(msg))
 		handle_terminating(p, msg);
 	else
 		handle_originating(p, msg);
-
-	return true;
-}
-
-
-static bool response_handler(const struct sip_msg *msg, void *arg)
-{
-	struct pcscf *p = arg;
-
-	return proxy_relay_stray(p->px, msg);
 }
 
 
@@ -428,10 +401,9 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 }
 
 
-static const struct node_ops ops = {
-	.reqh  = request_handler,
-	.resph = response_handler,
-	.query = query,
+static const struct proxy_policy policy = {
+	.request = request_handler,
+	.query   = query,
 };
 
 
@@ -449,8 +421,7 @@ int pcscf_alloc(struct pcscf **pp, struct node *node,
 		return ENOMEM;
 
 	p->node = node;
-	err  = proxy_alloc(&p->px, node);
-	err |= hash_alloc(&p->by_impu, 256);
+	err  = hash_alloc(&p->by_impu, 256);
 	err |= hash_alloc(&p->by_flow, 256);
 	err |= wheel_alloc(&p->wheel, 4096);
 	if (err) {
@@ -463,12 +434,7 @@ int pcscf_alloc(struct pcscf **pp, struct node *node,
 	if (err)
 		goto out;
 
-	err = re_sdprintf(&p->rr, "Record-Route: <sip:%s;lr>\r\n",
-			  node_host(node));
-	if (err)
-		goto out;
-
-	node_set_impl(node, p, &ops);
+	err = proxy_alloc(&p->px, node, &policy, p);
 
  out:
 	if (err)

@@ -19,6 +19,9 @@ enum { UDP_SIZE_LIMIT = 1300 };
 struct proxy {
 	struct node *node;
 	struct list ptxl;
+	const struct proxy_policy *pol;
+	void *impl;
+	char *rr;               /* our Record-Route line */
 };
 
 /* A proxied transaction. */
@@ -50,14 +53,65 @@ static void proxy_destructor(void *arg)
 	struct proxy *px = arg;
 
 	list_flush(&px->ptxl);
+	mem_deref(px->rr);
 }
 
 
-int proxy_alloc(struct proxy **pxp, struct node *node)
+static bool request_handler(const struct sip_msg *msg, void *arg)
+{
+	struct proxy *px = arg;
+	bool ack = !pl_strcmp(&msg->met, "ACK");
+
+	/* RFC 3261 16.3: an ACK is never answered, so it is not checked. */
+	if (!ack && proxy_validate(px, msg))
+		return true;
+
+	if (px->pol->admit && px->pol->admit(px->impl, msg))
+		return true;
+
+	if (ack) {
+		struct proxy_fwd fwd;
+
+		proxy_fwd_init(&fwd, px, msg);
+		(void)proxy_forward_ack(px, msg, &fwd);
+		return true;
+	}
+
+	px->pol->request(px->impl, msg);
+
+	return true;
+}
+
+
+static bool stray_handler(const struct sip_msg *msg, void *arg)
+{
+	return proxy_relay_stray(arg, msg);
+}
+
+
+static int query_handler(struct re_printf *pf, void *arg, const char *what,
+			 const char *qarg)
+{
+	struct proxy *px = arg;
+
+	return px->pol->query ? px->pol->query(pf, px->impl, what, qarg) :
+		ENOTSUP;
+}
+
+
+static const struct node_ops ops = {
+	.reqh  = request_handler,
+	.resph = stray_handler,
+	.query = query_handler,
+};
+
+
+int proxy_alloc(struct proxy **pxp, struct node *node,
+		const struct proxy_policy *pol, void *impl)
 {
 	struct proxy *px;
 
-	if (!pxp || !node)
+	if (!pxp || !node || !pol || !pol->request)
 		return EINVAL;
 
 	px = mem_zalloc(sizeof(*px), proxy_destructor);
@@ -65,9 +119,26 @@ int proxy_alloc(struct proxy **pxp, struct node *node)
 		return ENOMEM;
 
 	px->node = node;
+	px->pol = pol;
+	px->impl = impl;
+	if (re_sdprintf(&px->rr, "Record-Route: <sip:%s;lr>\r\n",
+			node_host(node))) {
+		mem_deref(px);
+		return ENOMEM;
+	}
+
+	node_set_impl(node, px, &ops);
 	*pxp = px;
 
 	return 0;
+}
+
+
+void proxy_fwd_init(struct proxy_fwd *fwd, const struct proxy *px,
+		    const struct sip_msg *msg)
+{
+	memset(fwd, 0, sizeof(*fwd));
+	fwd->pop_route = proxy_route_is_mine(px, msg, NULL);
 }
 
 
@@ -196,10 +267,10 @@ static int nexthop(struct proxy *px, struct pl *route, char *buf, size_t sz,
 		   const char *target, size_t msglen)
 {
 	struct node *n = NULL;
-	struct uri uri;
+	struct uri uri, hop;
 	struct pl pl;
 	struct sa sa;
-	bool tcp;
+	int err;
 
 	pl_set_str(&pl, target);
 	if (uri_decode(&uri, &pl))
@@ -221,18 +292,37 @@ static int nexthop(struct proxy *px, struct pl *route, char *buf, size_t sz,
 		return ELOOP;
 	}
 
-	tcp = msglen > UDP_SIZE_LIMIT || node_tcp(n);
-	if (!msg_param_decode(&uri.params, "transport", &pl) &&
-	    !pl_strcasecmp(&pl, "tcp"))
-		tcp = true;
-
-	if (re_snprintf(buf, sz, "sip:%J%s", &sa,
-			tcp ? ";transport=tcp" : "") < 0)
-		return ENOMEM;
+	err = proxy_hop(&hop, buf, sz, &sa, n, msglen, &uri);
+	if (err)
+		return err;
 
 	pl_set_str(route, buf);
 
 	return 0;
+}
+
+
+int proxy_hop(struct uri *hop, char *buf, size_t sz, const struct sa *dst,
+	      const struct node *n, size_t msglen, const struct uri *uri)
+{
+	struct pl pl;
+	bool tcp;
+
+	if (!hop || !buf || !dst)
+		return EINVAL;
+
+	tcp = msglen > UDP_SIZE_LIMIT || (n && node_tcp(n));
+	if (uri && !msg_param_decode(&uri->params, "transport", &pl) &&
+	    !pl_strcasecmp(&pl, "tcp"))
+		tcp = true;
+
+	if (re_snprintf(buf, sz, "sip:%J%s", dst,
+			tcp ? ";transport=tcp" : "") < 0)
+		return ENOMEM;
+
+	pl_set_str(&pl, buf);
+
+	return uri_decode(hop, &pl);
 }
 
 
@@ -245,8 +335,8 @@ static bool print_via(const struct sip_hdr *hdr, const struct sip_msg *msg,
 }
 
 
-static int build(struct mbuf *mb, const struct sip_msg *msg,
-		 const struct proxy_fwd *fwd)
+static int build(struct mbuf *mb, const struct proxy *px,
+		 const struct sip_msg *msg, const struct proxy_fwd *fwd)
 {
 	enum sip_hdrid skip[16];
 	size_t skipc = 0, i;
@@ -260,6 +350,11 @@ static int build(struct mbuf *mb, const struct sip_msg *msg,
 
 	mf = pl_isset(&msg->maxfwd) ? pl_u32(&msg->maxfwd) : 71;
 	err |= mbuf_printf(mb, "Max-Forwards: %u\r\n", mf ? mf - 1 : 0);
+	/* RFC 3261 16.6 step 4, decided here once: a request that creates
+	 * a dialog, not one inside it. */
+	if (fwd->record_route && !pl_isset(&msg->to.tag) &&
+	    sipx_creates_dialog(msg))
+		err |= mbuf_write_str(mb, px->rr);
 	if (fwd->addhdrs)
 		err |= mbuf_write_str(mb, fwd->addhdrs);
 	if (err)
@@ -424,7 +519,7 @@ static int send_request(struct proxy *px, const struct sip_msg *msg,
 	if (!mb)
 		return ENOMEM;
 
-	err = build(mb, msg, fwd);
+	err = build(mb, px, msg, fwd);
 	if (err)
 		goto out;
 

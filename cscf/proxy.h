@@ -16,12 +16,36 @@ struct proxy_fwd {
 	const char *target;             /* next hop URI; NULL: the next
 					 * Route, else the R-URI */
 	bool pop_route;                 /* the top Route was ours */
+	bool record_route;              /* stay on the path of a dialog the
+					 * request creates (RFC 3261 16.6.4) */
 	const char *addhdrs;            /* "Name: value\r\n"... on top */
 	const enum sip_hdrid *skipv;    /* headers the policy removes */
 	size_t skipc;
 };
 
-int  proxy_alloc(struct proxy **pxp, struct node *node);
+/* A CSCF is a policy on the proxy core, which takes the node's messages:
+ * ACK is forwarded, a request is validated (RFC 3261 16.3), a stray
+ * response relayed, and the policy sees what is left. */
+struct proxy_policy {
+	/* Optional: 0 to go on, or the request was answered (or, an ACK,
+	 * dropped) and ends here; asked after validation. */
+	int  (*admit)(void *impl, const struct sip_msg *msg);
+	/* Every request but ACK that passed validation and admit. */
+	void (*request)(void *impl, const struct sip_msg *msg);
+	int  (*query)(struct re_printf *pf, void *impl, const char *what,
+		      const char *arg);
+};
+
+int  proxy_alloc(struct proxy **pxp, struct node *node,
+		 const struct proxy_policy *pol, void *impl);
+/* A forwarded request's settings zeroed, our own top Route popped. */
+void proxy_fwd_init(struct proxy_fwd *fwd, const struct proxy *px,
+		    const struct sip_msg *msg);
+/* RFC 3261 18.1.1 and the topology: TCP for a node that wants it, for a
+ * request of msglen bytes near the path MTU, or when the URI says so;
+ * the next hop's URI printed into buf. */
+int  proxy_hop(struct uri *hop, char *buf, size_t sz, const struct sa *dst,
+	       const struct node *n, size_t msglen, const struct uri *uri);
 /* arg, when set, is a mem object the transaction keeps a reference to
  * until it ends. */
 int  proxy_forward(struct proxy *px, const struct sip_msg *msg,

@@ -28,59 +28,40 @@ static void scscf_destructor(void *arg)
 	mem_deref(s->odis);
 	mem_deref(s->px);
 	mem_deref(s->uri);
-	mem_deref(s->rr);
 	mem_deref(s->wheel);
 }
 
 
-/* A request for a registered user of ours: to the contact, through the
- * P-CSCF that the Path names (RFC 3327). */
-static bool request_handler(const struct sip_msg *msg, void *arg)
+/* TS 24.229 4.4: the S-CSCF's ports face the core only; what a sender
+ * outside the trust domain asserts is worth nothing. */
+static int admit(void *arg, const struct sip_msg *msg)
 {
 	struct scscf *s = arg;
 
-	/* TS 24.229 4.4: the S-CSCF's ports face the core only; what a
-	 * sender outside the trust domain asserts is worth nothing. */
-	bool trusted = emul_trusted(msg);
+	if (emul_trusted(msg))
+		return 0;
 
-	if (!pl_strcmp(&msg->met, "ACK")) {
-		struct proxy_fwd fwd;
-
-		if (!trusted)
-			return true;
-		memset(&fwd, 0, sizeof(fwd));
-		fwd.pop_route = proxy_route_is_mine(s->px, msg, NULL);
-		(void)proxy_forward_ack(s->px, msg, &fwd);
-		return true;
-	}
-
-	if (proxy_validate(s->px, msg))
-		return true;
-
-	if (!trusted) {
+	if (pl_strcmp(&msg->met, "ACK")) {
 		elog(LOG_INFO, node_name(s->node), "trust", "%r from %J, "
 		     "outside the trust domain: 403", &msg->met, &msg->src);
 		(void)proxy_reply_reason(s->px, msg, 403,
 					 "Outside the Trust Domain");
-		return true;
 	}
 
-	if (!pl_strcmp(&msg->met, "REGISTER")) {
-		(void)scscf_register(s, msg);
-		return true;
-	}
-
-	scscf_route(s, msg);
-
-	return true;
+	return EPERM;
 }
 
 
-static bool response_handler(const struct sip_msg *msg, void *arg)
+/* REGISTER to the registrar; the rest to the served user's iFCs, or to
+ * the registered contact along the stored Path (RFC 3327). */
+static void request_handler(void *arg, const struct sip_msg *msg)
 {
 	struct scscf *s = arg;
 
-	return proxy_relay_stray(s->px, msg);
+	if (!pl_strcmp(&msg->met, "REGISTER"))
+		(void)scscf_register(s, msg);
+	else
+		scscf_route(s, msg);
 }
 
 
@@ -110,10 +91,10 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 }
 
 
-static const struct node_ops ops = {
-	.reqh  = request_handler,
-	.resph = response_handler,
-	.query = query,
+static const struct proxy_policy policy = {
+	.admit   = admit,
+	.request = request_handler,
+	.query   = query,
 };
 
 
@@ -139,8 +120,7 @@ int scscf_alloc(struct scscf **sp, struct node *node,
 	if (!s->cfg.nonce_lifetime)
 		s->cfg.nonce_lifetime = 60;
 
-	err  = proxy_alloc(&s->px, node);
-	err |= hash_alloc(&s->bindings, 4096);
+	err  = hash_alloc(&s->bindings, 4096);
 	err |= hash_alloc(&s->aliases, 8192);
 	err |= hash_alloc(&s->nonces, 4096);
 	err |= wheel_alloc(&s->wheel, 4096);
@@ -154,12 +134,7 @@ int scscf_alloc(struct scscf **sp, struct node *node,
 	if (err)
 		goto out;
 
-	err = re_sdprintf(&s->rr, "Record-Route: <sip:%s;lr>\r\n",
-			  node_host(node));
-	if (err)
-		goto out;
-
-	node_set_impl(node, s, &ops);
+	err = proxy_alloc(&s->px, node, &policy, s);
 
  out:
 	if (err)

@@ -12,7 +12,6 @@ struct scscf {
 	struct tmr tmr_nonce;           /* drops the oldest when due */
 	struct wheel *wheel;            /* binding expiry, ODIs */
 	struct hash *odis;              /* struct odi, by token */
-	char *rr;                       /* our Record-Route line */
 	struct list tpregs;             /* third-party REGISTERs pending */
 	struct cscf_cfg cfg;
 	char *uri;                      /* sip:scscf.<domain> */

@@ -72,7 +72,7 @@ static void tpreg_resp(int err, const struct sip_msg *msg, void *arg)
 
 /* RFC 3261 18.1.1: a request within 200 bytes of a 1500-byte MTU goes
  * over TCP; the request line and our Via add at most this much. */
-enum { UDP_SIZE_LIMIT = 1300, LINE_AND_VIA = 200 };
+enum { LINE_AND_VIA = 200 };
 
 
 static int build(struct mbuf *mb, const struct scscf *s,
@@ -124,7 +124,6 @@ static int send_one(struct scscf *s, struct binding *b, const struct ifc *f,
 	struct pl pl;
 	struct sa dst;
 	char routebuf[96];
-	bool tcp;
 	int err;
 
 	pl_set_str(&pl, ifc_as(f));
@@ -153,11 +152,8 @@ static int send_one(struct scscf *s, struct binding *b, const struct ifc *f,
 	if (err)
 		goto out;
 
-	tcp = node_tcp(asn) || mb->end + LINE_AND_VIA > UDP_SIZE_LIMIT;
-	(void)re_snprintf(routebuf, sizeof(routebuf), "sip:%J%s", &dst,
-			  tcp ? ";transport=tcp" : "");
-	pl_set_str(&pl, routebuf);
-	err = uri_decode(&route, &pl);
+	err = proxy_hop(&route, routebuf, sizeof(routebuf), &dst, asn,
+			mb->end + LINE_AND_VIA, NULL);
 	if (err)
 		goto out;
 

@@ -289,7 +289,6 @@ int scscf_register(struct scscf *s, const struct sip_msg *msg)
 	uint32_t expires;
 	bool star = false;
 	enum auth_verdict v;
-	const struct sip_hdr *ah;
 
 	if (sipx_uri_aor(impu, sizeof(impu), &msg->to.auri))
 		return proxy_reply(s->px, msg, 400, NULL);
@@ -317,14 +316,7 @@ int scscf_register(struct scscf *s, const struct sip_msg *msg)
 	if (expires > s->cfg.reg_max_expires)
 		expires = s->cfg.reg_max_expires;
 
-	ah = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
-	if (!ah || sipx_auth_param(&ah->val, "username", impi, sizeof(impi)) ||
-	    !impi[0]) {
-		if (!strncasecmp(impu, "sip:", 4))
-			str_ncpy(impi, impu + 4, sizeof(impi));
-		else
-			str_ncpy(impi, impu, sizeof(impi));
-	}
+	(void)sipx_impi(impi, sizeof(impi), msg, impu);
 
 	hss = slf_locate(impu);
 	if (!hss)

@@ -137,8 +137,8 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 	struct mbuf *mb;
 	int err;
 
-	memset(&fwd, 0, sizeof(fwd));
-	fwd.pop_route = proxy_route_is_mine(s->px, msg, NULL);
+	proxy_fwd_init(&fwd, s->px, msg);
+	fwd.record_route = first_pass;
 
 	if (sc == IFC_ORIG || sc == IFC_ORIG_UNREG) {
 		struct uri u;
@@ -171,8 +171,6 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 		(void)re_snprintf(target, sizeof(target), "sip:%s",
 				  emul_domain());
 		fwd.target = target;
-		if (first_pass && sipx_creates_dialog(msg))
-			fwd.addhdrs = s->rr;
 
 		return send_fwd(s, msg, t, &fwd, NULL, NULL);
 	}
@@ -189,8 +187,6 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 	if (!mb)
 		return ENOMEM;
 	err = 0;
-	if (first_pass && sipx_creates_dialog(msg))
-		err = mbuf_write_str(mb, s->rr);
 	if (sipx_uri_next(&rest, &path)) {
 		(void)pl_strcpy(&path, target, sizeof(target));
 		fwd.target = target;
@@ -257,14 +253,13 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 	/* TS 24.229 5.4.3.2 step 4: the AS first, then ourselves with the
 	 * ODI, so that what the AS sends on returns to this point. */
 	err = re_sdprintf(&hdrs, "Route: <%s;lr>\r\n"
-			  "Route: <sip:%s;lr;odi=%s>\r\n%s",
-			  ifc_as(f), node_host(s->node), o->token,
-			  first_pass && sipx_creates_dialog(msg) ? s->rr : "");
+			  "Route: <sip:%s;lr;odi=%s>\r\n",
+			  ifc_as(f), node_host(s->node), o->token);
 	if (err)
 		goto out;
 
-	memset(&fwd, 0, sizeof(fwd));
-	fwd.pop_route = proxy_route_is_mine(s->px, msg, NULL);
+	proxy_fwd_init(&fwd, s->px, msg);
+	fwd.record_route = first_pass;
 	fwd.target = ifc_as(f);
 	fwd.addhdrs = hdrs;
 
@@ -307,8 +302,7 @@ void scscf_route(struct scscf *s, const struct sip_msg *msg)
 
 	/* Inside a dialog: along its route set (RFC 3261 16.12). */
 	if (pl_isset(&msg->to.tag)) {
-		memset(&fwd, 0, sizeof(fwd));
-		fwd.pop_route = mine;
+		proxy_fwd_init(&fwd, s->px, msg);
 		(void)proxy_forward(s->px, msg, &fwd, NULL, NULL);
 		return;
 	}

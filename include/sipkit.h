@@ -28,6 +28,10 @@ int  sipx_asserted_id(char *buf, size_t sz, const struct sip_msg *msg);
 int  sipx_hexval(char c);
 int  sipx_uri_aor(char *buf, size_t sz, const struct pl *uri);
 const char *sipx_reason(uint16_t scode);
+/* The IMPI a REGISTER speaks for: its Authorization username, else the
+ * IMPU without its scheme (TS 23.003 13.3). */
+int  sipx_impi(char *buf, size_t sz, const struct sip_msg *msg,
+	       const char *impu);
 
 /* ---- sipcheck.c: a malformed request, before any policy ---- */
 /* 400 with *reason naming the fault, or 0; ua adds what a user agent

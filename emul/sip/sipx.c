@@ -352,3 +352,26 @@ int sipx_hexval(char c)
 
 	return -1;
 }
+
+
+/* The IMPI of a REGISTER: the Authorization username when the UE sent
+ * one (TS 24.229 5.1.1.2.1 has it send one from the first REGISTER),
+ * else derived from the IMPU as TS 23.003 13.3 derives it from the
+ * IMSI's realm. */
+int sipx_impi(char *buf, size_t sz, const struct sip_msg *msg,
+	      const char *impu)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
+
+	if (!buf || !sz || !impu)
+		return EINVAL;
+
+	if (h && !sipx_auth_param(&h->val, "username", buf, sz) && buf[0])
+		return 0;
+
+	if (!strncasecmp(impu, "sip:", 4))
+		impu += 4;
+	str_ncpy(buf, impu, sz);
+
+	return 0;
+}
