@@ -12,6 +12,40 @@
 
 struct node;
 
+/* ---- fsm.c: protocol state as tables (libosmocore's osmo_fsm) ---- */
+#define FSM_BIT(x) (1u << (x))
+
+struct fsm_state {
+	const char *name;
+	uint32_t in_events;             /* FSM_BIT of each permitted event */
+	uint32_t out_states;            /* FSM_BIT of each state to go to */
+};
+
+struct fsm_def {
+	const char *name;               /* the log category: "ue-reg" */
+	const struct fsm_state *states;
+	size_t nstates;
+	const char *const *events;      /* names, by event number (< 32) */
+	size_t nevents;
+};
+
+/* An instance, embedded in the object whose state it is. */
+struct fsm {
+	const struct fsm_def *def;
+	const char *id;                 /* who, in the log: the node name */
+	unsigned state;
+};
+
+void fsm_init(struct fsm *f, const struct fsm_def *def, const char *id,
+	      unsigned state);
+bool fsm_permits(const struct fsm *f, unsigned ev);
+/* Logs that ev is not permitted where f is; returns EPERM. */
+int  fsm_refuse(const struct fsm *f, unsigned ev);
+/* ev moves f to state to: EPERM (logged) when the state does not permit
+ * ev or may not go there. */
+int  fsm_event(struct fsm *f, unsigned ev, unsigned to);
+const char *fsm_state_name(const struct fsm *f);
+
 /* ---- log.c: logging by node and category ---- */
 enum log_level {
 	LOG_ERR = 0,
@@ -23,6 +57,7 @@ enum log_level {
 void elog(enum log_level lvl, const char *node, const char *cat,
 	  const char *fmt, ...);
 void log_set_level(enum log_level lvl);
+void log_capture(struct mbuf *mb);
 enum log_level log_level(void);
 
 /* ---- netguard.c: nothing leaves 127.0.0.0/8 ---- */

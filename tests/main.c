@@ -23,6 +23,7 @@ static int (*const suites[])(void) = {
 	test_torture_suite,
 	test_trust_suite,
 	test_media_suite,
+	test_fsm_suite,
 	test_appdb_suite,
 	test_http_suite,
 	test_book_suite,

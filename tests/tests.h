@@ -16,6 +16,7 @@ int test_sipx_suite(void);
 int test_torture_suite(void);
 int test_trust_suite(void);
 int test_media_suite(void);
+int test_fsm_suite(void);
 int test_appdb_suite(void);
 int test_http_suite(void);
 int test_book_suite(void);

@@ -36,6 +36,7 @@ fi
 # The unit suites from a folder with nothing beside it.
 mkdir -p "$dir/alone/clone"
 ln -s "$top/scenarios" "$dir/alone/clone/scenarios"
+ln -s "$top/tests" "$dir/alone/clone/tests"
 case "$UNIT" in /*) u=$UNIT ;; *) u=$top/$UNIT ;; esac
 (cd "$dir/alone/clone" && tools_netns="$top/tools/netns.sh" &&
 	"$tools_netns" "$u") >"$dir/out" 2>&1

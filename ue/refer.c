@@ -62,10 +62,10 @@ int ue_refer(struct ue *ue, const char *target, const char *refer_to,
 	if (!ue || !target || !refer_to)
 		return EINVAL;
 
-	if (ue->state != UE_REGISTERED) {
+	if (ue_state(ue) != UE_REGISTERED) {
 		elog(LOG_WARN, node_name(ue->node), "fsm",
 		     "ue(%s){%s}: refer needs a registration", ue->impu,
-		     ue_state_name(ue->state));
+		     ue_state_name(ue_state(ue)));
 		return EALREADY;
 	}
 

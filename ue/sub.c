@@ -113,10 +113,10 @@ int ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
 	if (!ue || !event)
 		return EINVAL;
 
-	if (ue->state != UE_REGISTERED) {
+	if (ue_state(ue) != UE_REGISTERED) {
 		elog(LOG_WARN, node_name(ue->node), "fsm",
 		     "ue(%s){%s}: subscribe needs a registration", ue->impu,
-		     ue_state_name(ue->state));
+		     ue_state_name(ue_state(ue)));
 		return EALREADY;
 	}
 

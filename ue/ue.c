@@ -17,24 +17,58 @@
 
 
 
-static const char *const state_names[] = {
-	"IDLE", "REGISTERING", "AUTHENTICATING", "REGISTERED",
-	"DEREGISTERING", "FAILED",
+/* TS 24.229 5.1.1: the UE's registration, as a table. */
+enum reg_event {
+	EV_REGISTER = 0, EV_REFRESH, EV_401, EV_200, EV_FAILURE, EV_TIMEOUT,
+	EV_DEREGISTER, EV_SEND_ERROR,
+};
+
+static const char *const reg_events[] = {
+	[EV_REGISTER] = "register", [EV_REFRESH] = "refresh",
+	[EV_401] = "401", [EV_200] = "200", [EV_FAILURE] = "failure",
+	[EV_TIMEOUT] = "timeout", [EV_DEREGISTER] = "deregister",
+	[EV_SEND_ERROR] = "send-error",
+};
+
+#define ANSWERS (FSM_BIT(EV_401) | FSM_BIT(EV_200) | FSM_BIT(EV_FAILURE) | \
+		 FSM_BIT(EV_TIMEOUT) | FSM_BIT(EV_SEND_ERROR))
+
+static const struct fsm_state reg_states[] = {
+	[UE_IDLE] = {"IDLE", FSM_BIT(EV_REGISTER),
+		     FSM_BIT(UE_REGISTERING)},
+	[UE_REGISTERING] = {"REGISTERING", ANSWERS,
+			    FSM_BIT(UE_AUTHENTICATING) |
+			    FSM_BIT(UE_REGISTERED) | FSM_BIT(UE_FAILED)},
+	[UE_AUTHENTICATING] = {"AUTHENTICATING", ANSWERS,
+			       FSM_BIT(UE_AUTHENTICATING) |
+			       FSM_BIT(UE_REGISTERED) | FSM_BIT(UE_FAILED)},
+	[UE_REGISTERED] = {"REGISTERED", FSM_BIT(EV_REGISTER) |
+			   FSM_BIT(EV_REFRESH) | FSM_BIT(EV_DEREGISTER),
+			   FSM_BIT(UE_REGISTERING) |
+			   FSM_BIT(UE_DEREGISTERING)},
+	[UE_DEREGISTERING] = {"DEREGISTERING", ANSWERS,
+			      FSM_BIT(UE_DEREGISTERING) | FSM_BIT(UE_IDLE) |
+			      FSM_BIT(UE_FAILED)},
+	[UE_FAILED] = {"FAILED", FSM_BIT(EV_REGISTER),
+		       FSM_BIT(UE_REGISTERING)},
+};
+
+static const struct fsm_def reg_fsm = {
+	"ue-reg", reg_states, ARRAY_SIZE(reg_states), reg_events,
+	ARRAY_SIZE(reg_events),
 };
 
 
 const char *ue_state_name(enum ue_state st)
 {
-	return (size_t)st < ARRAY_SIZE(state_names) ?
-		state_names[st] : "?";
+	return (size_t)st < ARRAY_SIZE(reg_states) ?
+		reg_states[st].name : "?";
 }
 
 
-static void set_state(struct ue *ue, enum ue_state st, const char *event)
+static void set_state(struct ue *ue, enum ue_state st, enum reg_event ev)
 {
-	elog(LOG_DEBUG, node_name(ue->node), "fsm", "ue(%s){%s}: %s -> %s",
-	     ue->impu, ue_state_name(ue->state), event, ue_state_name(st));
-	ue->state = st;
+	(void)fsm_event(&ue->reg, ev, st);
 }
 
 
@@ -77,11 +111,11 @@ static void refresh_handler(void *arg)
 {
 	struct ue *ue = arg;
 
-	if (ue->state != UE_REGISTERED)
+	if (!fsm_permits(&ue->reg, EV_REFRESH))
 		return;
 
 	ue->auth_tries = 0;
-	set_state(ue, UE_REGISTERING, "refresh");
+	set_state(ue, UE_REGISTERING, EV_REFRESH);
 	(void)send_register(ue, ue->expires);
 }
 
@@ -102,7 +136,7 @@ static void registered(struct ue *ue, const struct sip_msg *msg)
 	(void)sipx_hdr_lines(&ue->routes, msg, SIP_HDR_SERVICE_ROUTE,
 			     "Route");
 
-	set_state(ue, UE_REGISTERED, "200");
+	set_state(ue, UE_REGISTERED, EV_200);
 
 	/* TS 24.229 5.1.1.4: refresh before the registration runs out. */
 	if (ue->refresh && ue->granted)
@@ -150,7 +184,7 @@ static bool stale_true(const struct sip_msg *msg)
 static void response_handler(int err, const struct sip_msg *msg, void *arg)
 {
 	struct ue *ue = arg;
-	bool dereg = ue->state == UE_DEREGISTERING;
+	bool dereg = ue_state(ue) == UE_DEREGISTERING;
 
 	if (!err && msg && msg->scode < 200)
 		return;
@@ -160,7 +194,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 	if (err || !msg) {
 		elog(LOG_WARN, node_name(ue->node), "reg",
 		     "REGISTER of %s: no answer (%m)", ue->impu, err);
-		set_state(ue, UE_FAILED, "timeout");
+		set_state(ue, UE_FAILED, EV_TIMEOUT);
 		done(ue, err ? err : ETIMEDOUT, 0);
 		return;
 	}
@@ -171,7 +205,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 
 	case 200:
 		if (dereg) {
-			set_state(ue, UE_IDLE, "200");
+			set_state(ue, UE_IDLE, EV_200);
 			tmr_cancel(&ue->tmr_refresh);
 		}
 		else {
@@ -190,7 +224,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 			break;
 
 		if (!dereg)
-			set_state(ue, UE_AUTHENTICATING, "401");
+			set_state(ue, UE_AUTHENTICATING, EV_401);
 		if (!send_register(ue, dereg ? 0 : ue->expires))
 			return;
 		break;
@@ -201,7 +235,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 
 	elog(LOG_INFO, node_name(ue->node), "reg", "REGISTER of %s: %u %r",
 	     ue->impu, msg->scode, &msg->reason);
-	set_state(ue, UE_FAILED, "failure");
+	set_state(ue, UE_FAILED, EV_FAILURE);
 	tmr_cancel(&ue->tmr_refresh);
 	done(ue, 0, msg->scode);
 }
@@ -296,11 +330,8 @@ int ue_register(struct ue *ue, uint32_t expires, bool refresh,
 	if (!ue)
 		return EINVAL;
 
-	if (ue->state != UE_IDLE && ue->state != UE_FAILED &&
-	    ue->state != UE_REGISTERED) {
-		elog(LOG_WARN, node_name(ue->node), "fsm",
-		     "ue(%s){%s}: register refused in this state", ue->impu,
-		     ue_state_name(ue->state));
+	if (!fsm_permits(&ue->reg, EV_REGISTER)) {
+		(void)fsm_refuse(&ue->reg, EV_REGISTER);
 		return EALREADY;
 	}
 
@@ -319,11 +350,11 @@ int ue_register(struct ue *ue, uint32_t expires, bool refresh,
 	ue->doneh = doneh;
 	ue->arg = arg;
 	tmr_cancel(&ue->tmr_refresh);
-	set_state(ue, UE_REGISTERING, "register");
+	set_state(ue, UE_REGISTERING, EV_REGISTER);
 
 	err = send_register(ue, expires);
 	if (err)
-		set_state(ue, UE_FAILED, "send error");
+		set_state(ue, UE_FAILED, EV_SEND_ERROR);
 
 	return err;
 }
@@ -336,10 +367,8 @@ int ue_deregister(struct ue *ue, ue_done_h *doneh, void *arg)
 	if (!ue)
 		return EINVAL;
 
-	if (ue->state != UE_REGISTERED) {
-		elog(LOG_WARN, node_name(ue->node), "fsm",
-		     "ue(%s){%s}: deregister refused in this state",
-		     ue->impu, ue_state_name(ue->state));
+	if (!fsm_permits(&ue->reg, EV_DEREGISTER)) {
+		(void)fsm_refuse(&ue->reg, EV_DEREGISTER);
 		return EALREADY;
 	}
 
@@ -347,11 +376,11 @@ int ue_deregister(struct ue *ue, ue_done_h *doneh, void *arg)
 	ue->arg = arg;
 	ue->auth_tries = 0;
 	tmr_cancel(&ue->tmr_refresh);
-	set_state(ue, UE_DEREGISTERING, "deregister");
+	set_state(ue, UE_DEREGISTERING, EV_DEREGISTER);
 
 	err = send_register(ue, 0);
 	if (err)
-		set_state(ue, UE_FAILED, "send error");
+		set_state(ue, UE_FAILED, EV_SEND_ERROR);
 
 	return err;
 }
@@ -359,7 +388,7 @@ int ue_deregister(struct ue *ue, ue_done_h *doneh, void *arg)
 
 enum ue_state ue_state(const struct ue *ue)
 {
-	return ue ? ue->state : UE_IDLE;
+	return ue ? (enum ue_state)ue->reg.state : UE_IDLE;
 }
 
 
@@ -375,7 +404,7 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 	struct ue *ue = impl;
 
 	if (!str_casecmp(what, "state"))
-		return re_hprintf(pf, "%s", ue_state_name(ue->state));
+		return re_hprintf(pf, "%s", ue_state_name(ue_state(ue)));
 	if (!str_casecmp(what, "service_route"))
 		return re_hprintf(pf, "%s", ue->routes ? ue->routes : "");
 	if (!str_casecmp(what, "assoc"))
@@ -468,6 +497,7 @@ int ue_alloc(struct ue **up, struct node *node, struct node *pcscf,
 		return ENOMEM;
 
 	ue->node = node;
+	fsm_init(&ue->reg, &reg_fsm, node_name(node), UE_IDLE);
 	ue->pcscf = pcscf;
 	ue->ftag = (uint32_t)emul_rand_u64();
 	err  = str_dup(&ue->impu, impu);

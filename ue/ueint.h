@@ -48,7 +48,7 @@ struct ue {
 	struct node *pcscf;
 	struct sip_request *req;
 	struct tmr tmr_refresh;
-	enum ue_state state;
+	struct fsm reg;                 /* registration: enum ue_state */
 	char *impu;
 	char *impi;
 	char *password;         /* as configured */

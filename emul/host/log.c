@@ -8,6 +8,14 @@
 #include "host.h"
 
 static enum log_level level = LOG_WARN;
+static struct mbuf *capture;
+
+
+/* Lines go to mb instead of stderr while it is set (a test's golden log). */
+void log_capture(struct mbuf *mb)
+{
+	capture = mb;
+}
 
 
 void log_set_level(enum log_level lvl)
@@ -37,6 +45,11 @@ void elog(enum log_level lvl, const char *node, const char *cat,
 	(void)re_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 
-	(void)re_fprintf(stderr, "imsbed: %s: %s/%s: %s\n", names[lvl],
-			 node ? node : "-", cat ? cat : "-", msg);
+	if (capture)
+		(void)mbuf_printf(capture, "%s: %s/%s: %s\n", names[lvl],
+				  node ? node : "-", cat ? cat : "-", msg);
+	else
+		(void)re_fprintf(stderr, "imsbed: %s: %s/%s: %s\n",
+				 names[lvl], node ? node : "-",
+				 cat ? cat : "-", msg);
 }
