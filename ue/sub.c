@@ -29,6 +29,53 @@ static void sub_done(struct ue *ue, int err, uint16_t scode)
 
 static void refresh_handler(void *arg);
 
+/* RFC 6665 from the subscriber's side, as a table; the state names are
+ * what a scenario's check reads. */
+enum sub_state { SUB_NONE = 0, SUB_PENDING, SUB_ACTIVE, SUB_TERMINATED,
+		 SUB_FAILED };
+enum sub_event { EV_SUBSCRIBE = 0, EV_OK, EV_FAILED, EV_NOTIFY_ACTIVE,
+		 EV_NOTIFY_TERMINATED };
+
+static const char *const sub_events[] = {
+	[EV_SUBSCRIBE] = "subscribe", [EV_OK] = "2xx",
+	[EV_FAILED] = "failure", [EV_NOTIFY_ACTIVE] = "notify-active",
+	[EV_NOTIFY_TERMINATED] = "notify-terminated",
+};
+
+#define LIVE (FSM_BIT(EV_OK) | FSM_BIT(EV_FAILED) | \
+	      FSM_BIT(EV_NOTIFY_ACTIVE) | FSM_BIT(EV_NOTIFY_TERMINATED))
+#define AFTER_LIVE (FSM_BIT(SUB_PENDING) | FSM_BIT(SUB_ACTIVE) | \
+		    FSM_BIT(SUB_TERMINATED) | FSM_BIT(SUB_FAILED))
+
+static const struct fsm_state sub_states[] = {
+	[SUB_NONE] = {"none", FSM_BIT(EV_SUBSCRIBE), FSM_BIT(SUB_PENDING)},
+	[SUB_PENDING] = {"pending", LIVE, AFTER_LIVE},
+	[SUB_ACTIVE] = {"active", LIVE | FSM_BIT(EV_SUBSCRIBE), AFTER_LIVE},
+	[SUB_TERMINATED] = {"terminated", FSM_BIT(EV_SUBSCRIBE),
+			    FSM_BIT(SUB_PENDING)},
+	[SUB_FAILED] = {"failed", FSM_BIT(EV_SUBSCRIBE),
+			FSM_BIT(SUB_PENDING)},
+};
+
+static const struct fsm_def sub_fsm = {
+	"ue-sub", sub_states, ARRAY_SIZE(sub_states), sub_events,
+	ARRAY_SIZE(sub_events),
+};
+
+
+void ue_sub_init(struct ue *ue)
+{
+	fsm_init(&ue->sub, &sub_fsm, node_name(ue->node), SUB_NONE);
+}
+
+
+/* An answer or a NOTIFY moves the subscription; a 2xx keeps where it
+ * is (a NOTIFY may have come before it). */
+static void sub_to(struct ue *ue, enum sub_event ev, enum sub_state to)
+{
+	(void)fsm_event(&ue->sub, ev, to);
+}
+
 
 static void sub_resp(int err, const struct sip_msg *msg, void *arg)
 {
@@ -41,7 +88,7 @@ static void sub_resp(int err, const struct sip_msg *msg, void *arg)
 	ue->sreq = NULL;
 
 	if (err || !msg) {
-		str_ncpy(ue->sstate, "failed", sizeof(ue->sstate));
+		sub_to(ue, EV_FAILED, SUB_FAILED);
 		sub_done(ue, err ? err : ETIMEDOUT, 0);
 		return;
 	}
@@ -57,10 +104,12 @@ static void sub_resp(int err, const struct sip_msg *msg, void *arg)
 			ue->sdlg = mem_deref(ue->sdlg);
 			tmr_cancel(&ue->tmr_sub);
 		}
-		str_ncpy(ue->sstate, "failed", sizeof(ue->sstate));
+		sub_to(ue, EV_FAILED, SUB_FAILED);
 		sub_done(ue, 0, msg->scode);
 		return;
 	}
+
+	sub_to(ue, EV_OK, (enum sub_state)ue->sub.state);
 
 	/* The NOTIFY may have come first and made the dialog already. */
 	if (!ue->sdlg && ue->sexpires) {
@@ -129,6 +178,9 @@ int ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
 	if (ue->sdlg)
 		return send_in_dialog(ue, expires);
 
+	if (!fsm_permits(&ue->sub, EV_SUBSCRIBE))
+		return fsm_refuse(&ue->sub, EV_SUBSCRIBE);
+
 	ue->scallid = mem_deref(ue->scallid);
 	err = re_sdprintf(&ue->scallid, "%016llx@%s", emul_rand_u64(),
 			  node_name(ue->node));
@@ -144,7 +196,7 @@ int ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
 			return ENOMEM;
 	}
 	memset(ue->si, 0, sizeof(*ue->si));
-	str_ncpy(ue->sstate, "pending", sizeof(ue->sstate));
+	sub_to(ue, EV_SUBSCRIBE, SUB_PENDING);
 
 	err = ue_pcscf_route(&rt, route, sizeof(route), ue);
 	if (err)
@@ -336,8 +388,8 @@ static void handle_notify(struct ue *ue, const struct sip_msg *msg)
 	++ue->si->notifies;
 	terminated = ss->val.l >= 10 &&
 		!strncasecmp(ss->val.p, "terminated", 10);
-	str_ncpy(ue->sstate, terminated ? "terminated" : "active",
-		 sizeof(ue->sstate));
+	sub_to(ue, terminated ? EV_NOTIFY_TERMINATED : EV_NOTIFY_ACTIVE,
+	       terminated ? SUB_TERMINATED : SUB_ACTIVE);
 
 	if (parse_body(ue, msg)) {
 		(void)sip_treply(NULL, node_sip(ue->node), msg, 400,
@@ -391,8 +443,7 @@ int ue_sub_query(struct re_printf *pf, const struct ue *ue,
 	(void)arg;
 
 	if (!str_casecmp(what, "subscription"))
-		return re_hprintf(pf, "%s", ue->sstate[0] ? ue->sstate :
-				  "none");
+		return re_hprintf(pf, "%s", fsm_state_name(&ue->sub));
 
 	if (!str_casecmp(what, "sysinfo")) {
 		if (!ue->si)

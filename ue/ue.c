@@ -498,6 +498,7 @@ int ue_alloc(struct ue **up, struct node *node, struct node *pcscf,
 
 	ue->node = node;
 	fsm_init(&ue->reg, &reg_fsm, node_name(node), UE_IDLE);
+	ue_sub_init(ue);
 	ue->pcscf = pcscf;
 	ue->ftag = (uint32_t)emul_rand_u64();
 	err  = str_dup(&ue->impu, impu);

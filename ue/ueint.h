@@ -81,7 +81,7 @@ struct ue {
 	uint32_t scseq;
 	uint32_t sexpires;
 	bool srefresh;
-	char sstate[32];                /* active, terminated, ... */
+	struct fsm sub;                 /* the subscription, sub.c */
 	uint16_t sub_status;
 	ue_done_h *sdoneh;
 	void *sarg;
@@ -129,6 +129,7 @@ int ue_pcscf_route(struct uri *rt, char *buf, size_t sz,
 
 /* sub.c */
 bool ue_sub_request(struct ue *ue, const struct sip_msg *msg);
+void ue_sub_init(struct ue *ue);
 void ue_sub_close(struct ue *ue);
 int  ue_sub_query(struct re_printf *pf, const struct ue *ue,
 		  const char *what, const char *arg);
