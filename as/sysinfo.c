@@ -34,8 +34,45 @@ struct sub {
 	char token[2 * TOKEN_BYTES + 1];
 	uint32_t expires;
 	uint32_t version;
-	bool terminated;
+	struct fsm fsm;                 /* the notifier's state */
 };
+
+/* RFC 6665 4.2 from the notifier's side: active until the subscription
+ * ends (expiry, un-SUBSCRIBE, the user's de-registration), then
+ * terminated, its final NOTIFY out, until that NOTIFY is answered. */
+enum notifier_state { NS_ACTIVE = 0, NS_TERMINATED };
+enum notifier_event { EV_REFRESH = 0, EV_EXPIRE, EV_UNSUBSCRIBE,
+		      EV_USER_GONE };
+
+static const char *const notifier_events[] = {
+	[EV_REFRESH] = "refresh", [EV_EXPIRE] = "expire",
+	[EV_UNSUBSCRIBE] = "unsubscribe", [EV_USER_GONE] = "user-gone",
+};
+
+static const struct fsm_state notifier_states[] = {
+	[NS_ACTIVE] = {"ACTIVE", FSM_BIT(EV_REFRESH) | FSM_BIT(EV_EXPIRE) |
+		       FSM_BIT(EV_UNSUBSCRIBE) | FSM_BIT(EV_USER_GONE),
+		       FSM_BIT(NS_ACTIVE) | FSM_BIT(NS_TERMINATED)},
+	[NS_TERMINATED] = {"TERMINATED", 0, 0},
+};
+
+static const struct fsm_def notifier_fsm = {
+	"as-sysinfo", notifier_states, ARRAY_SIZE(notifier_states),
+	notifier_events, ARRAY_SIZE(notifier_events),
+};
+
+
+static bool terminated(const struct sub *s)
+{
+	return s->fsm.state == NS_TERMINATED;
+}
+
+
+/* The subscription ends: false when its state does not permit ev. */
+static bool end_sub(struct sub *s, enum notifier_event ev)
+{
+	return 0 == fsm_event(&s->fsm, ev, NS_TERMINATED);
+}
 
 
 static void sub_destructor(void *arg)
@@ -70,7 +107,7 @@ const char *sysinfo_token_user(const char *token, void *arg)
 	s = list_ledata(hash_lookup(as->tokens, hash_joaat_str(token),
 				    tok_cmp, (void *)token));
 
-	return s && !s->terminated ? s->user : NULL;
+	return s && !terminated(s) ? s->user : NULL;
 }
 
 
@@ -120,7 +157,7 @@ static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 	s->req = NULL;
 
 	/* RFC 6665 4.2.2: a 481 (or no answer) ends the subscription. */
-	if (err || msg->scode == 481 || msg->scode == 408 || s->terminated) {
+	if (err || msg->scode == 481 || msg->scode == 408 || terminated(s)) {
 		if (err || msg->scode >= 300)
 			elog(LOG_INFO, node_name(s->as->node), "sysinfo",
 			     "subscription of %s ends: %s", s->user,
@@ -175,7 +212,8 @@ static void expired(void *arg)
 	struct sub *s = arg;
 
 	/* RFC 6665 4.2.2: the final NOTIFY says why it ended. */
-	s->terminated = true;
+	if (!end_sub(s, EV_EXPIRE))
+		return;
 	if (notify(s, "timeout"))
 		mem_deref(s);
 }
@@ -230,6 +268,7 @@ static void subscribe_initial(struct as *as, const struct sip_msg *msg)
 		goto fail;
 
 	s->as = as;
+	fsm_init(&s->fsm, &notifier_fsm, node_name(as->node), NS_ACTIVE);
 	if (sipx_asserted_id(s->user, sizeof(s->user), msg)) {
 		mem_deref(s);
 		(void)sip_treply(NULL, node_sip(as->node), msg, 403,
@@ -266,7 +305,7 @@ static void subscribe_initial(struct as *as, const struct sip_msg *msg)
 		(void)notify(s, NULL);
 	}
 	else {
-		s->terminated = true;
+		(void)end_sub(s, EV_UNSUBSCRIBE);
 		if (notify(s, "timeout"))
 			mem_deref(s);
 	}
@@ -284,7 +323,7 @@ static void subscribe_in_dialog(struct as *as, const struct sip_msg *msg)
 	struct sub *s = sub_find(as, msg);
 	uint32_t expires = expires_of(msg);
 
-	if (!s || s->terminated) {
+	if (!s || terminated(s)) {
 		(void)sip_treply(NULL, node_sip(as->node), msg, 481,
 				 "Call/Transaction Does Not Exist");
 		return;
@@ -301,12 +340,13 @@ static void subscribe_in_dialog(struct as *as, const struct sip_msg *msg)
 	if (!expires) {
 		/* RFC 6665 4.1.2.3: un-subscribing gets a last NOTIFY. */
 		wheel_cancel(&s->went);
-		s->terminated = true;
+		(void)end_sub(s, EV_UNSUBSCRIBE);
 		if (notify(s, "timeout"))
 			mem_deref(s);
 		return;
 	}
 
+	(void)fsm_event(&s->fsm, EV_REFRESH, NS_ACTIVE);
 	s->expires = expires;
 	wheel_start(as->wheel, &s->went, expires * 1000ULL, expired, s);
 	(void)notify(s, NULL);
@@ -347,7 +387,7 @@ void sysinfo_notify_all(struct as *as)
 		struct sub *s = le->data;
 
 		le = le->next;
-		if (!s->terminated)
+		if (!terminated(s))
 			(void)notify(s, NULL);
 	}
 }
@@ -365,13 +405,13 @@ void sysinfo_user_gone(struct as *as, const char *impu)
 		struct sub *s = le->data;
 
 		le = le->next;
-		if (s->terminated || str_casecmp(s->user, impu))
+		if (terminated(s) || str_casecmp(s->user, impu))
 			continue;
 
 		elog(LOG_INFO, node_name(as->node), "sysinfo", "%s is no "
 		     "longer registered: token revoked", s->user);
 		wheel_cancel(&s->went);
-		s->terminated = true;
+		(void)end_sub(s, EV_USER_GONE);
 		if (notify(s, "noresource"))
 			mem_deref(s);
 	}
