@@ -16,17 +16,46 @@
 #include "as.h"
 #include "asint.h"
 
+/* CN102916966A with RFC 3725 flow I, as a table: the name is looked up,
+ * the caller's phone called, then the callee; connected, or done with
+ * an outcome at any point. */
 enum c2d_state {
+	C2D_LOOKUP = 0,         /* the REFER taken, the name looked up */
 	C2D_CALLING_A,          /* INVITE to the caller's phone */
 	C2D_CALLING_B,          /* INVITE to the callee */
 	C2D_CONNECTED,
 	C2D_DONE,
 };
 
+enum c2d_event { EV_CALL_A = 0, EV_A_ANSWERED, EV_B_ANSWERED, EV_END };
+
+static const char *const c2d_events[] = {
+	[EV_CALL_A] = "call-caller", [EV_A_ANSWERED] = "caller-answered",
+	[EV_B_ANSWERED] = "callee-answered", [EV_END] = "end",
+};
+
+static const struct fsm_state c2d_states[] = {
+	[C2D_LOOKUP] = {"LOOKUP", FSM_BIT(EV_CALL_A) | FSM_BIT(EV_END),
+			FSM_BIT(C2D_CALLING_A) | FSM_BIT(C2D_DONE)},
+	[C2D_CALLING_A] = {"CALLING_A", FSM_BIT(EV_A_ANSWERED) |
+			   FSM_BIT(EV_END),
+			   FSM_BIT(C2D_CALLING_B) | FSM_BIT(C2D_DONE)},
+	[C2D_CALLING_B] = {"CALLING_B", FSM_BIT(EV_B_ANSWERED) |
+			   FSM_BIT(EV_END),
+			   FSM_BIT(C2D_CONNECTED) | FSM_BIT(C2D_DONE)},
+	[C2D_CONNECTED] = {"CONNECTED", FSM_BIT(EV_END), FSM_BIT(C2D_DONE)},
+	[C2D_DONE] = {"DONE", FSM_BIT(EV_END), FSM_BIT(C2D_DONE)},
+};
+
+static const struct fsm_def c2d_fsm = {
+	"as-c2d", c2d_states, ARRAY_SIZE(c2d_states), c2d_events,
+	ARRAY_SIZE(c2d_events),
+};
+
 struct c2d {
 	struct le le;
 	struct as *as;
-	enum c2d_state state;
+	struct fsm fsm;                 /* enum c2d_state */
 	struct dlg *rdlg;               /* the REFER's subscription */
 	struct sip_request *nreq;
 	struct sip_request *req_a;
@@ -74,7 +103,7 @@ static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 	c->nreq = NULL;
 
 	/* The final NOTIFY answered: a finished call can go now. */
-	if (c->state == C2D_DONE)
+	if (c->fsm.state == C2D_DONE)
 		c2d_end(c);
 }
 
@@ -184,9 +213,9 @@ static void ring_timeout(void *arg)
 	struct c2d *c = arg;
 
 	c->timed_out = true;
-	if (c->state == C2D_CALLING_A)
+	if (c->fsm.state == C2D_CALLING_A)
 		sip_request_cancel(c->req_a);
-	else if (c->state == C2D_CALLING_B)
+	else if (c->fsm.state == C2D_CALLING_B)
 		sip_request_cancel(c->req_b);
 }
 
@@ -243,7 +272,7 @@ static void resp_b(int err, const struct sip_msg *msg, void *arg)
 	(void)dlg_request(NULL, c->dlg_a, "ACK", NULL, "application/sdp",
 			  &body, NULL, NULL);
 
-	c->state = C2D_CONNECTED;
+	(void)fsm_event(&c->fsm, EV_B_ANSWERED, C2D_CONNECTED);
 	elog(LOG_INFO, node_name(c->as->node), "c2d", "%s connected to %s",
 	     c->caller, c->name);
 	notify(c, 200, "OK", true);
@@ -281,7 +310,7 @@ static void resp_a(int err, const struct sip_msg *msg, void *arg)
 		return;
 	}
 
-	c->state = C2D_CALLING_B;
+	(void)fsm_event(&c->fsm, EV_A_ANSWERED, C2D_CALLING_B);
 	c->timed_out = false;
 	tmr_start(&c->tmr, c->as->ring_ms, ring_timeout, c);
 	if (invite(c, &c->req_b, c->phone_b, c->offer, resp_b, c->callid_b,
@@ -295,7 +324,7 @@ static void resp_a(int err, const struct sip_msg *msg, void *arg)
 
 static void c2d_end(struct c2d *c)
 {
-	c->state = C2D_DONE;
+	(void)fsm_event(&c->fsm, EV_END, C2D_DONE);
 	if (!c->dlg_a && !c->dlg_b && !c->nreq)
 		mem_deref(c);
 }
@@ -323,6 +352,7 @@ static void refer(struct as *as, const struct sip_msg *msg)
 	if (!c)
 		return;
 	c->as = as;
+	fsm_init(&c->fsm, &c2d_fsm, node_name(as->node), C2D_LOOKUP);
 	list_append(&as->calls, &c->le, c);
 
 	/* The caller is who the core asserted; the client has no say. */
@@ -385,7 +415,7 @@ static void refer(struct as *as, const struct sip_msg *msg)
 		return;
 	}
 
-	c->state = C2D_CALLING_A;
+	(void)fsm_event(&c->fsm, EV_CALL_A, C2D_CALLING_A);
 	tmr_start(&c->tmr, as->ring_ms, ring_timeout, c);
 	if (invite(c, &c->req_a, c->phone_a, NULL, resp_a, c->callid_a,
 		   sizeof(c->callid_a))) {
