@@ -58,6 +58,11 @@ void elog(enum log_level lvl, const char *node, const char *cat,
 	  const char *fmt, ...);
 void log_set_level(enum log_level lvl);
 void log_capture(struct mbuf *mb);
+/* -v CATEGORY=LEVEL: ENOENT for an unknown category, EINVAL for a bad
+ * spec; log_categories prints the table. */
+int  log_set_category(const char *spec);
+int  log_categories(struct re_printf *pf);
+void log_set_node(const char *node);
 enum log_level log_level(void);
 
 /* ---- netguard.c: nothing leaves 127.0.0.0/8 ---- */

@@ -122,5 +122,24 @@ else
 	head -3 "$dir/slash.txt"
 fi
 
+# Logging by category and node: one machine of one node, nothing else.
+"$BIN" test -v ue-reg=info --node ue2 scenarios/register.yaml \
+	>"$dir/log.txt" 2>&1
+if grep -q "^PASS" "$dir/log.txt" &&
+   grep -q "ue2/ue-reg: ue2{AUTHENTICATING}: event 200 -> REGISTERED" \
+	"$dir/log.txt" &&
+   ! grep -q "ue1/\|info: [a-z0-9]*/[^u]" "$dir/log.txt"; then
+	ok
+else
+	ko "-v ue-reg=info --node ue2: other lines, or not these"
+	head -5 "$dir/log.txt"
+fi
+"$BIN" -v nope=debug run scenarios/register.yaml >"$dir/bad.txt" 2>&1
+if [ $? -eq 2 ] && grep -q "no such log category" "$dir/bad.txt"; then
+	ok
+else
+	ko "-v nope=debug: no precise error"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -57,6 +57,9 @@ static const char usage[] =
 "  --ladder columns|lines  the live ladder as a sequence diagram (default\n"
 "                       on a terminal) or one line per message\n"
 "  -v, --verbose        more log lines (twice for debug)\n"
+"  -v CATEGORY=LEVEL    one category's lines at error, warn, info or\n"
+"                       debug (imsbed -v list names the categories)\n"
+"  --node NAME          only that node's log lines (errors always show)\n"
 "  -h, --help           this text\n"
 "  --version            the version\n"
 "\n"
@@ -338,6 +341,48 @@ static int cmd_bench(int argc, char *argv[])
 }
 
 
+/* -v CATEGORY=LEVEL and --node NAME, wherever they stand, taken out of
+ * argv before the options are read; 2 for a bad one, 1 after listing
+ * the categories (-v list). */
+static int log_opts(int *argcp, char *argv[])
+{
+	struct re_printf pf = {NULL, NULL};
+	int i, n = 0, err;
+
+	for (i = 0; i < *argcp; i++) {
+		if (!strcmp(argv[i], "-v") && i + 1 < *argcp &&
+		    !strcmp(argv[i + 1], "list")) {
+			(void)re_printf("log categories, for -v "
+					"CATEGORY=LEVEL:\n");
+			(void)re_fprintf(stdout, "%H", log_categories, &pf);
+			return 1;
+		}
+		if (!strcmp(argv[i], "-v") && i + 1 < *argcp &&
+		    strchr(argv[i + 1], '=')) {
+			err = log_set_category(argv[++i]);
+			if (err) {
+				(void)re_fprintf(stderr, "imsbed: -v %s: %s "
+						 "(imsbed -v list names them)"
+						 "\n", argv[i], err == ENOENT ?
+						 "no such log category" :
+						 "want CATEGORY=error|warn|"
+						 "info|debug");
+				return 2;
+			}
+			continue;
+		}
+		if (!strcmp(argv[i], "--node") && i + 1 < *argcp) {
+			log_set_node(argv[++i]);
+			continue;
+		}
+		argv[n++] = argv[i];
+	}
+	*argcp = n;
+
+	return 0;
+}
+
+
 int main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
@@ -358,6 +403,10 @@ int main(int argc, char *argv[])
 	 * comes, not all at the end: a job killed by its timeout would
 	 * show nothing, and warnings on stderr would come first. */
 	(void)setvbuf(stdout, NULL, _IOLBF, 0);
+
+	rc = log_opts(&argc, argv);
+	if (rc)
+		return rc == 1 ? EXIT_PASS : EXIT_USAGE;
 
 	/* Options may come before or after the command. */
 	while ((c = getopt_long(argc, argv, "+qvh", longopts, NULL)) != -1) {
