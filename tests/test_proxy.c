@@ -18,6 +18,7 @@ struct agent {
 	struct sa addr;
 	uint32_t req[8];        /* INVITE, ACK, CANCEL, other */
 	uint16_t last;          /* the last final status received */
+	uint32_t ack_answers;   /* responses to an ACK: there must be none */
 	char reason[64];
 	struct mbuf *invite;    /* the INVITE the callee got */
 };
@@ -78,14 +79,9 @@ static void agent_recv(const struct sa *src, struct mbuf *mb, void *arg)
 	msg->src = *src;
 
 	if (!msg->req) {
-		if (msg->scode >= 200 && !pl_strcmp(&msg->cseq.met,
-						    "INVITE") &&
-		    pl_strcmp(&msg->met, "ACK")) {
-			a->last = msg->scode;
-			(void)pl_strcpy(&msg->reason, a->reason,
-					sizeof(a->reason));
-		}
-		else if (msg->scode >= 200) {
+		if (!pl_strcmp(&msg->cseq.met, "ACK"))
+			++a->ack_answers;
+		if (msg->scode >= 200) {
 			a->last = msg->scode;
 			(void)pl_strcpy(&msg->reason, a->reason,
 					sizeof(a->reason));
@@ -179,42 +175,42 @@ static void test_proxy_core(void)
 
 	/* RFC 3261 16.3: Max-Forwards 0 ends at the proxy. */
 	send_req("OPTIONS", "OPTIONS", 0, "mf0", NULL, &addr);
-	test_run_for(100);
+	test_run_for(300);
 	CU_ASSERT_EQUAL(caller.last, 483);
 	CU_ASSERT_EQUAL(callee.req[R_OTHER], 0);
 
 	/* Proxy-Require names what this proxy does not do. */
 	send_req("OPTIONS", "OPTIONS", 70, "preq", "Proxy-Require: foo\r\n",
 		 &addr);
-	test_run_for(100);
+	test_run_for(300);
 	CU_ASSERT_EQUAL(caller.last, 420);
 	CU_ASSERT_EQUAL(callee.req[R_OTHER], 0);
 
 	/* A request the core takes goes through and its answer back. */
 	send_req("OPTIONS", "OPTIONS", 70, "opt", NULL, &addr);
-	test_run_for(100);
+	test_run_for(300);
 	CU_ASSERT_EQUAL(callee.req[R_OTHER], 1);
 	CU_ASSERT_EQUAL(caller.last, 200);
 
 	/* INVITE, 180, CANCEL: the CANCEL follows it, the INVITE ends 487,
 	 * and the caller's ACK for the 487 is the proxy's own business. */
 	send_req("INVITE", "INVITE", 70, "inv", NULL, &addr);
-	test_run_for(100);
+	test_run_for(300);
 	CU_ASSERT_EQUAL(callee.req[R_INVITE], 1);
 	send_req("CANCEL", "CANCEL", 70, "inv", NULL, &addr);
-	test_run_for(200);
+	test_run_for(400);
 	CU_ASSERT_EQUAL(callee.req[R_CANCEL], 1);
 	CU_ASSERT_EQUAL(caller.last, 487);
 	/* RFC 3261 17.1.1.3: the proxy's client transaction ACKs the 487
 	 * itself, hop by hop. */
 	CU_ASSERT_EQUAL(callee.req[R_ACK], 1);
 
-	/* An ACK (of a 2xx, in a dialog) is forwarded, never answered. */
-	caller.last = 0;
+	/* An ACK (of a 2xx, in a dialog) is forwarded, never answered
+	 * (the 487 may come again meanwhile: the caller never ACKed it). */
 	send_req("ACK", "ACK", 70, "ack2xx", NULL, &addr);
-	test_run_for(100);
+	test_run_for(300);
 	CU_ASSERT_EQUAL(callee.req[R_ACK], 2);
-	CU_ASSERT_EQUAL(caller.last, 0);
+	CU_ASSERT_EQUAL(caller.ack_answers, 0);
 
 	px = mem_deref(px);
 	caller.us = mem_deref(caller.us);
