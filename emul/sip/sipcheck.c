@@ -11,17 +11,20 @@
 #include "host.h"
 #include "sipkit.h"
 
+/* The headers a request carries once at most, and those it must carry
+ * (RFC 3261 8.1.1; Via is checked apart, it may repeat). */
 static const struct {
 	enum sip_hdrid id;
 	const char *name;
+	bool mandatory;
 } single[] = {
-	{SIP_HDR_TO,             "To"},
-	{SIP_HDR_FROM,           "From"},
-	{SIP_HDR_CALL_ID,        "Call-ID"},
-	{SIP_HDR_CSEQ,           "CSeq"},
-	{SIP_HDR_MAX_FORWARDS,   "Max-Forwards"},
-	{SIP_HDR_CONTENT_LENGTH, "Content-Length"},
-	{SIP_HDR_CONTENT_TYPE,   "Content-Type"},
+	{SIP_HDR_TO,             "To",             true},
+	{SIP_HDR_FROM,           "From",           true},
+	{SIP_HDR_CALL_ID,        "Call-ID",        true},
+	{SIP_HDR_CSEQ,           "CSeq",           true},
+	{SIP_HDR_MAX_FORWARDS,   "Max-Forwards",   false},
+	{SIP_HDR_CONTENT_LENGTH, "Content-Length", false},
+	{SIP_HDR_CONTENT_TYPE,   "Content-Type",   false},
 };
 
 
@@ -77,7 +80,7 @@ uint16_t sipx_bad_request(const struct sip_msg *msg, bool ua,
 					  "Headers", single[i].name);
 			goto bad;
 		}
-		if (!n && i < 4) {
+		if (!n && single[i].mandatory) {
 			(void)re_snprintf(why, sizeof(why), "Missing %s "
 					  "Header", single[i].name);
 			goto bad;

@@ -83,6 +83,17 @@ static int depth_check(const char *name, const char *text, size_t len,
 }
 
 
+static int syntax_err(const char *name, const yaml_parser_t *p, char *err,
+		      size_t sz)
+{
+	(void)re_snprintf(err, sz, "%s:%zu:%zu: YAML syntax: %s", name,
+			  p->problem_mark.line + 1, p->problem_mark.column + 1,
+			  p->problem ? p->problem : "error");
+
+	return EINVAL;
+}
+
+
 static int load(struct yml **yp, const char *name, yaml_parser_t *p,
 		char *err, size_t sz)
 {
@@ -99,11 +110,7 @@ static int load(struct yml **yp, const char *name, yaml_parser_t *p,
 		goto out;
 
 	if (!yaml_parser_load(p, &y->doc)) {
-		(void)re_snprintf(err, sz, "%s:%zu:%zu: YAML syntax: %s",
-				  name, p->problem_mark.line + 1,
-				  p->problem_mark.column + 1,
-				  p->problem ? p->problem : "error");
-		e = EINVAL;
+		e = syntax_err(name, p, err, sz);
 		goto out;
 	}
 	y->loaded = true;
@@ -117,11 +124,7 @@ static int load(struct yml **yp, const char *name, yaml_parser_t *p,
 	/* A file is one document; a second after '---' would be ignored
 	 * without a word, steps and all. */
 	if (!yaml_parser_load(p, &extra)) {
-		(void)re_snprintf(err, sz, "%s:%zu:%zu: YAML syntax: %s",
-				  name, p->problem_mark.line + 1,
-				  p->problem_mark.column + 1,
-				  p->problem ? p->problem : "error");
-		e = EINVAL;
+		e = syntax_err(name, p, err, sz);
 		goto out;
 	}
 	if (yaml_document_get_root_node(&extra)) {
