@@ -12,33 +12,65 @@
 #include "ueint.h"
 
 
+struct ue_book {
+	struct ue *ue;
+	struct httpc *req;
+	uint16_t status;
+	char *body;
+	ue_done_h *doneh;
+	void *arg;
+};
+
+
+static void destructor(void *arg)
+{
+	struct ue_book *b = arg;
+
+	mem_deref(b->req);
+	mem_deref(b->body);
+}
+
+
+static int book_alloc(void **partp, struct ue *ue)
+{
+	struct ue_book *b = mem_zalloc(sizeof(*b), destructor);
+
+	if (!b)
+		return ENOMEM;
+
+	b->ue = ue;
+	*partp = b;
+
+	return 0;
+}
+
+
 static void resp_handler(int err, const struct http_msg *msg, void *arg)
 {
-	struct ue *ue = arg;
-	ue_done_h *h = ue->bdoneh;
+	struct ue_book *b = arg;
 
-	ue->breq = NULL;
-	ue->bstatus = msg ? msg->scode : 0;
-	ue->bbody = mem_deref(ue->bbody);
+	b->req = NULL;
+	b->status = msg ? msg->scode : 0;
+	b->body = mem_deref(b->body);
 	if (msg && msg->mb)
-		(void)re_sdprintf(&ue->bbody, "%b", mbuf_buf(msg->mb),
+		(void)re_sdprintf(&b->body, "%b", mbuf_buf(msg->mb),
 				  mbuf_get_left(msg->mb));
 
-	ue->bdoneh = NULL;
-	if (h)
-		h(err, ue->bstatus, ue->barg);
+	ue_done(&b->doneh, b->arg, err, b->status);
 }
 
 
 int ue_book(struct ue *ue, const char *method, const char *suffix,
 	    const char *body, ue_done_h *doneh, void *arg)
 {
+	struct ue_book *b = ue_part(ue, UE_PART_BOOK);
+	const struct sysinfo *si = ue_sysinfo(ue);
 	char path[384], host[160], auth[128];
 
-	if (!ue || !method)
+	if (!b || !method)
 		return EINVAL;
 
-	if (!ue->si || !ue->si->valid) {
+	if (!si) {
 		elog(LOG_WARN, node_name(ue->node), "http",
 		     "ue(%s): no GM module known yet: subscribe first",
 		     ue->impu);
@@ -48,36 +80,35 @@ int ue_book(struct ue *ue, const char *method, const char *suffix,
 	(void)re_snprintf(path, sizeof(path),
 			  "/gm/v1/users/%s/addressbook%s", ue->impu,
 			  suffix ? suffix : "");
-	(void)re_snprintf(host, sizeof(host), "%s:%u", ue->si->domain[0],
-			  sa_port(&ue->si->addr[0]));
-	(void)re_snprintf(auth, sizeof(auth), "Bearer %s", ue->si->token);
+	(void)re_snprintf(host, sizeof(host), "%s:%u", si->domain[0],
+			  sa_port(&si->addr[0]));
+	(void)re_snprintf(auth, sizeof(auth), "Bearer %s", si->token);
 
-	ue->breq = mem_deref(ue->breq);
-	ue->bdoneh = doneh;
-	ue->barg = arg;
+	b->req = mem_deref(b->req);
+	b->doneh = doneh;
+	b->arg = arg;
 
-	return httpc_request(&ue->breq, ue->node, &ue->si->addr[0], host,
+	return httpc_request(&b->req, ue->node, &si->addr[0], host,
 			     method, path, auth,
 			     body ? "application/json" : NULL, body,
-			     resp_handler, ue);
+			     resp_handler, b);
 }
 
 
-void ue_book_close(struct ue *ue)
+static int book_query(struct re_printf *pf, const void *part,
+		      const char *what, const char *arg)
 {
-	ue->breq = mem_deref(ue->breq);
-	ue->bbody = mem_deref(ue->bbody);
-}
-
-
-int ue_book_query(struct re_printf *pf, const struct ue *ue,
-		  const char *what, const char *arg)
-{
+	const struct ue_book *b = part;
 	(void)arg;
 
 	if (!str_casecmp(what, "book"))
-		return re_hprintf(pf, "%u %s", ue->bstatus,
-				  ue->bbody ? ue->bbody : "");
+		return re_hprintf(pf, "%u %s", b->status,
+				  b->body ? b->body : "");
 
 	return ENOTSUP;
 }
+
+
+const struct ue_part ue_part_book = {
+	"book", book_alloc, NULL, book_query,
+};

@@ -13,6 +13,25 @@
 #include "ueint.h"
 #include "media.h"
 
+struct ue_call {
+	struct ue *ue;
+	enum ue_call_state state;
+	struct dlg *dlg;
+	struct sip_strans *st;          /* the INVITE being answered */
+	struct sip_msg *inv;
+	struct sip_request *req;        /* our BYE */
+	struct media *media;
+	struct tmr tmr;                 /* answer delay */
+	struct sa peer;                 /* where the other side's RTP goes */
+	char peer_key[64];
+	bool offer_in_invite;
+	uint32_t calls;
+	enum ue_answer answer;          /* what to do with the next INVITE */
+	uint32_t answer_delay;
+	ue_done_h *doneh;
+	void *arg;
+};
+
 static const char *const call_states[] = {
 	"idle", "ringing", "answered", "established", "ended",
 };
@@ -24,20 +43,18 @@ const char *ue_call_state_name(enum ue_call_state st)
 }
 
 
-static void call_state(struct ue *ue, enum ue_call_state st,
+static void call_state(struct ue_call *c, enum ue_call_state st,
 		       const char *event)
 {
-	elog(LOG_DEBUG, node_name(ue->node), "fsm", "call(%s){%s}: %s -> %s",
-	     ue->impu, ue_call_state_name(ue->call.state), event,
-	     ue_call_state_name(st));
-	ue->call.state = st;
+	elog(LOG_DEBUG, node_name(c->ue->node), "fsm",
+	     "call(%s){%s}: %s -> %s", c->ue->impu,
+	     ue_call_state_name(c->state), event, ue_call_state_name(st));
+	c->state = st;
 }
 
 
-static void call_clear(struct ue *ue)
+static void call_clear(struct ue_call *c)
 {
-	struct call *c = &ue->call;
-
 	tmr_cancel(&c->tmr);
 	media_stop(c->media);
 	c->st = mem_deref(c->st);
@@ -47,15 +64,37 @@ static void call_clear(struct ue *ue)
 }
 
 
+static void destructor(void *arg)
+{
+	struct ue_call *c = arg;
+
+	call_clear(c);
+	mem_deref(c->media);
+}
+
+
+static int call_alloc(void **partp, struct ue *ue)
+{
+	struct ue_call *c = mem_zalloc(sizeof(*c), destructor);
+
+	if (!c)
+		return ENOMEM;
+
+	c->ue = ue;
+	*partp = c;
+
+	return 0;
+}
+
+
 /* Our SDP: an answer to the peer's offer, or the offer of a 200 to an
  * INVITE without one (RFC 3725 flow I). */
-static int sdp_ours(struct ue *ue, char *buf, size_t sz)
+static int sdp_ours(struct ue_call *c, char *buf, size_t sz)
 {
-	struct call *c = &ue->call;
 	int err;
 
 	if (!c->media) {
-		err = media_alloc(&c->media, ue->node);
+		err = media_alloc(&c->media, c->ue->node);
 		if (err)
 			return err;
 	}
@@ -65,21 +104,28 @@ static int sdp_ours(struct ue *ue, char *buf, size_t sz)
 }
 
 
+/* The final answer of an INVITE being answered, and its end. */
+static void refuse_invite(struct ue_call *c, uint16_t scode,
+			  const char *reason)
+{
+	(void)sip_treply(&c->st, node_sip(c->ue->node), c->inv, scode,
+			 reason);
+	call_clear(c);
+}
+
+
 static void answer(void *arg)
 {
-	struct ue *ue = arg;
-	struct call *c = &ue->call;
+	struct ue_call *c = arg;
 	char sdp[512], contact[256];
 	struct pl body;
 
 	if (c->state != UE_CALL_RINGING || !c->inv)
 		return;
 
-	if (sdp_ours(ue, sdp, sizeof(sdp))) {
-		(void)sip_treply(&c->st, node_sip(ue->node), c->inv, 500,
-				 "Server Internal Error");
-		call_clear(ue);
-		call_state(ue, UE_CALL_ENDED, "error");
+	if (sdp_ours(c, sdp, sizeof(sdp))) {
+		refuse_invite(c, 500, "Server Internal Error");
+		call_state(c, UE_CALL_ENDED, "error");
 		return;
 	}
 
@@ -90,58 +136,52 @@ static void answer(void *arg)
 	c->offer_in_invite = body.l > 0;
 	if (c->offer_in_invite &&
 	    sdp_parse(&body, &c->peer, c->peer_key, sizeof(c->peer_key))) {
-		(void)sip_treply(&c->st, node_sip(ue->node), c->inv, 488,
-				 "Not Acceptable Here");
-		call_clear(ue);
-		call_state(ue, UE_CALL_ENDED, "488");
+		refuse_invite(c, 488, "Not Acceptable Here");
+		call_state(c, UE_CALL_ENDED, "488");
 		return;
 	}
 
-	(void)ue_contact(contact, sizeof(contact), ue);
-	(void)sip_treplyf(&c->st, NULL, node_sip(ue->node), c->inv, true,
+	(void)ue_contact(contact, sizeof(contact), c->ue);
+	(void)sip_treplyf(&c->st, NULL, node_sip(c->ue->node), c->inv, true,
 			  200, "OK", "Contact: <%s>\r\n"
 			  "Content-Type: application/sdp\r\n"
 			  "Content-Length: %zu\r\n\r\n%s", contact,
 			  strlen(sdp), sdp);
-	call_state(ue, UE_CALL_ANSWERED, "answer");
+	call_state(c, UE_CALL_ANSWERED, "answer");
 }
 
 
 static void cancel_handler(void *arg)
 {
-	struct ue *ue = arg;
-	struct call *c = &ue->call;
+	struct ue_call *c = arg;
 
 	/* RFC 3261 9.2: the INVITE ends with 487. */
-	(void)sip_treply(&c->st, node_sip(ue->node), c->inv, 487,
-			 "Request Terminated");
-	call_clear(ue);
-	call_state(ue, UE_CALL_ENDED, "CANCEL");
+	refuse_invite(c, 487, "Request Terminated");
+	call_state(c, UE_CALL_ENDED, "CANCEL");
 }
 
 
-static void invite(struct ue *ue, const struct sip_msg *msg)
+static void invite(struct ue_call *c, const struct sip_msg *msg)
 {
-	struct call *c = &ue->call;
-	struct sip *sip = node_sip(ue->node);
+	struct sip *sip = node_sip(c->ue->node);
 	char contact[256];
 
 	if (c->state == UE_CALL_RINGING || c->state == UE_CALL_ANSWERED ||
-	    c->state == UE_CALL_ESTABLISHED || ue->answer == UE_BUSY) {
+	    c->state == UE_CALL_ESTABLISHED || c->answer == UE_BUSY) {
 		(void)sip_treply(NULL, sip, msg, 486, "Busy Here");
 		return;
 	}
 
-	if (ue->answer == UE_DECLINE) {
+	if (c->answer == UE_DECLINE) {
 		(void)sip_treply(NULL, sip, msg, 603, "Decline");
 		return;
 	}
 
-	call_clear(ue);
-	(void)ue_contact(contact, sizeof(contact), ue);
-	if (sip_strans_alloc(&c->st, sip, msg, cancel_handler, ue) ||
-	    dlg_uas(&c->dlg, ue->node, msg, contact)) {
-		call_clear(ue);
+	call_clear(c);
+	(void)ue_contact(contact, sizeof(contact), c->ue);
+	if (sip_strans_alloc(&c->st, sip, msg, cancel_handler, c) ||
+	    dlg_uas(&c->dlg, c->ue->node, msg, contact)) {
+		call_clear(c);
 		(void)sip_treply(NULL, sip, msg, 500, "Server Internal Error");
 		return;
 	}
@@ -151,16 +191,16 @@ static void invite(struct ue *ue, const struct sip_msg *msg)
 	(void)sip_treplyf(&c->st, NULL, sip, msg, true, 180, "Ringing",
 			  "Contact: <%s>\r\nContent-Length: 0\r\n\r\n",
 			  contact);
-	call_state(ue, UE_CALL_RINGING, "INVITE");
+	call_state(c, UE_CALL_RINGING, "INVITE");
 
-	if (ue->answer == UE_ANSWER)
-		tmr_start(&c->tmr, ue->answer_delay, answer, ue);
+	if (c->answer == UE_ANSWER)
+		tmr_start(&c->tmr, c->answer_delay, answer, c);
 }
 
 
-static void ack(struct ue *ue, const struct sip_msg *msg)
+static void ack(struct ue_call *c, const struct sip_msg *msg)
 {
-	struct call *c = &ue->call;
+	const char *node = node_name(c->ue->node);
 	struct pl body;
 	int err;
 
@@ -176,61 +216,60 @@ static void ack(struct ue *ue, const struct sip_msg *msg)
 		body.l = mbuf_get_left(msg->mb);
 		if (sdp_parse(&body, &c->peer, c->peer_key,
 			      sizeof(c->peer_key))) {
-			elog(LOG_INFO, node_name(ue->node), "call",
+			elog(LOG_INFO, node, "call",
 			     "ACK declines the stream: no media");
-			call_state(ue, UE_CALL_ESTABLISHED, "ACK (no media)");
+			call_state(c, UE_CALL_ESTABLISHED, "ACK (no media)");
 			return;
 		}
 	}
 
 	/* A port of 0 or no address is a stream declined or on hold. */
 	if (!sa_port(&c->peer) || !sa_isset(&c->peer, SA_ADDR)) {
-		call_state(ue, UE_CALL_ESTABLISHED, "ACK (no media)");
+		call_state(c, UE_CALL_ESTABLISHED, "ACK (no media)");
 		return;
 	}
 
 	err = media_start(c->media, &c->peer, c->peer_key);
 	if (err)
-		elog(LOG_WARN, node_name(ue->node), "media",
-		     "cannot start: %m", err);
-	call_state(ue, UE_CALL_ESTABLISHED, "ACK");
+		elog(LOG_WARN, node, "media", "cannot start: %m", err);
+	call_state(c, UE_CALL_ESTABLISHED, "ACK");
 }
 
 
-static void bye(struct ue *ue, const struct sip_msg *msg)
+static void bye(struct ue_call *c, const struct sip_msg *msg)
 {
-	(void)sip_treply(NULL, node_sip(ue->node), msg, 200, "OK");
-	call_clear(ue);
-	call_state(ue, UE_CALL_ENDED, "BYE");
+	(void)sip_treply(NULL, node_sip(c->ue->node), msg, 200, "OK");
+	call_clear(c);
+	call_state(c, UE_CALL_ENDED, "BYE");
 }
 
 
-bool ue_call_request(struct ue *ue, const struct sip_msg *msg)
+static bool call_request(void *part, const struct sip_msg *msg)
 {
-	struct call *c = &ue->call;
+	struct ue_call *c = part;
+	struct sip *sip = node_sip(c->ue->node);
 	bool in_dialog = c->dlg && dlg_match(c->dlg, msg);
 
 	if (!pl_strcmp(&msg->met, "INVITE")) {
-		if (pl_isset(&msg->to.tag)) {
-			(void)sip_treply(NULL, node_sip(ue->node), msg, 488,
+		if (pl_isset(&msg->to.tag))
+			(void)sip_treply(NULL, sip, msg, 488,
 					 "Not Acceptable Here");
-			return true;
-		}
-		invite(ue, msg);
+		else
+			invite(c, msg);
 		return true;
 	}
 
 	if (!pl_strcmp(&msg->met, "ACK")) {
 		if (in_dialog)
-			ack(ue, msg);
+			ack(c, msg);
 		return true;
 	}
 
 	if (!pl_strcmp(&msg->met, "BYE")) {
 		if (in_dialog)
-			bye(ue, msg);
+			bye(c, msg);
 		else
-			(void)sip_treply(NULL, node_sip(ue->node), msg, 481,
+			(void)sip_treply(NULL, sip, msg, 481,
 					 "Call/Transaction Does Not Exist");
 		return true;
 	}
@@ -241,28 +280,24 @@ bool ue_call_request(struct ue *ue, const struct sip_msg *msg)
 
 static void bye_resp(int err, const struct sip_msg *msg, void *arg)
 {
-	struct ue *ue = arg;
-	ue_done_h *h = ue->cdoneh;
+	struct ue_call *c = arg;
 
 	if (!err && msg && msg->scode < 200)
 		return;
 
-	ue->call.req = NULL;
-	ue->cdoneh = NULL;
-	if (h)
-		h(err, msg ? msg->scode : 0, ue->carg);
+	c->req = NULL;
+	ue_done(&c->doneh, c->arg, err, msg ? msg->scode : 0);
 }
 
 
 int ue_hangup(struct ue *ue, ue_done_h *doneh, void *arg)
 {
-	struct call *c;
+	struct ue_call *c = ue_part(ue, UE_PART_CALL);
 	int err;
 
-	if (!ue)
+	if (!c)
 		return EINVAL;
 
-	c = &ue->call;
 	if (c->state != UE_CALL_ESTABLISHED || !c->dlg) {
 		elog(LOG_WARN, node_name(ue->node), "fsm",
 		     "call(%s){%s}: hangup refused in this state", ue->impu,
@@ -271,16 +306,16 @@ int ue_hangup(struct ue *ue, ue_done_h *doneh, void *arg)
 	}
 
 	media_stop(c->media);
-	ue->cdoneh = doneh;
-	ue->carg = arg;
+	c->doneh = doneh;
+	c->arg = arg;
 
 	err = dlg_request(&c->req, c->dlg, "BYE", NULL, NULL, NULL,
-			  bye_resp, ue);
+			  bye_resp, c);
 	if (err)
 		return err;
 
 	c->dlg = mem_deref(c->dlg);
-	call_state(ue, UE_CALL_ENDED, "hangup");
+	call_state(c, UE_CALL_ENDED, "hangup");
 
 	return 0;
 }
@@ -288,34 +323,29 @@ int ue_hangup(struct ue *ue, ue_done_h *doneh, void *arg)
 
 void ue_set_answer(struct ue *ue, enum ue_answer mode, uint32_t delay_ms)
 {
-	if (!ue)
+	struct ue_call *c = ue_part(ue, UE_PART_CALL);
+
+	if (!c)
 		return;
 
-	ue->answer = mode;
-	ue->answer_delay = delay_ms;
+	c->answer = mode;
+	c->answer_delay = delay_ms;
 }
 
 
-void ue_call_close(struct ue *ue)
+static int call_query(struct re_printf *pf, const void *part,
+		      const char *what, const char *arg)
 {
-	call_clear(ue);
-	ue->call.media = mem_deref(ue->call.media);
-}
-
-
-int ue_call_query(struct re_printf *pf, const struct ue *ue,
-		  const char *what, const char *arg)
-{
+	const struct ue_call *c = part;
 	uint32_t sent, rcvd, fail;
 	(void)arg;
 
-	media_counts(ue->call.media, &sent, &rcvd, &fail);
+	media_counts(c->media, &sent, &rcvd, &fail);
 
 	if (!str_casecmp(what, "call"))
-		return re_hprintf(pf, "%s",
-				  ue_call_state_name(ue->call.state));
+		return re_hprintf(pf, "%s", ue_call_state_name(c->state));
 	if (!str_casecmp(what, "calls"))
-		return re_hprintf(pf, "%u", ue->call.calls);
+		return re_hprintf(pf, "%u", c->calls);
 	if (!str_casecmp(what, "media_sent"))
 		return re_hprintf(pf, "%u", sent);
 	if (!str_casecmp(what, "media_received"))
@@ -323,7 +353,12 @@ int ue_call_query(struct re_printf *pf, const struct ue *ue,
 	if (!str_casecmp(what, "media_auth_failures"))
 		return re_hprintf(pf, "%u", fail);
 	if (!str_casecmp(what, "media_replays"))
-		return re_hprintf(pf, "%u", media_replays(ue->call.media));
+		return re_hprintf(pf, "%u", media_replays(c->media));
 
 	return ENOTSUP;
 }
+
+
+const struct ue_part ue_part_call = {
+	"call", call_alloc, call_request, call_query,
+};

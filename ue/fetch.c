@@ -11,6 +11,8 @@
 #include "ue.h"
 #include "ueint.h"
 
+enum { FETCH_COUNT = 5 };
+
 static const struct {
 	const char *name;
 	int mod;                /* 0 GM, 1 IM, 2 PS */
@@ -22,6 +24,52 @@ static const struct {
 	{"presence",    2, "/ps/v1/users/%s/friends"},
 	{"messages",    1, "/im/v1/users/%s/messages"},
 };
+
+
+/* One resource fetched from a module. */
+struct fetched {
+	uint16_t status;
+	char *body;
+	char error[128];
+};
+
+struct ue_fetch {
+	struct ue *ue;
+	struct httpc *req;
+	const struct sysinfo *si;       /* where, while fetching */
+	struct fetched fetched[FETCH_COUNT];
+	uint32_t mask;                  /* what the action asked for */
+	int next;
+	char user[128];                 /* whose data, default our own */
+	char auth[96];                  /* Authorization value to send */
+	ue_done_h *doneh;
+	void *arg;
+};
+
+
+static void destructor(void *arg)
+{
+	struct ue_fetch *f = arg;
+	int i;
+
+	mem_deref(f->req);
+	for (i = 0; i < FETCH_COUNT; i++)
+		mem_deref(f->fetched[i].body);
+}
+
+
+static int fetch_alloc(void **partp, struct ue *ue)
+{
+	struct ue_fetch *f = mem_zalloc(sizeof(*f), destructor);
+
+	if (!f)
+		return ENOMEM;
+
+	f->ue = ue;
+	*partp = f;
+
+	return 0;
+}
 
 
 int ue_fetch_bit(const char *name)
@@ -37,82 +85,67 @@ int ue_fetch_bit(const char *name)
 }
 
 
-const char *ue_fetch_name(int i)
-{
-	return i >= 0 && i < FETCH_COUNT ? res[i].name : "?";
-}
-
-
-static void fetch_next(struct ue *ue);
-
-
-static void fetch_done(struct ue *ue, int err, uint16_t scode)
-{
-	ue_done_h *h = ue->fdoneh;
-
-	ue->fdoneh = NULL;
-	if (h)
-		h(err, scode, ue->farg);
-}
+static void fetch_next(struct ue_fetch *f);
 
 
 static void resp_handler(int err, const struct http_msg *msg, void *arg)
 {
-	struct ue *ue = arg;
-	struct fetched *f = &ue->fetched[ue->fetch_next];
+	struct ue_fetch *f = arg;
+	struct fetched *r = &f->fetched[f->next];
 
-	ue->hreq = NULL;
+	f->req = NULL;
 
 	if (err || !msg) {
-		(void)re_snprintf(f->error, sizeof(f->error), "%m", err);
-		elog(LOG_WARN, node_name(ue->node), "http", "%s: %s",
-		     res[ue->fetch_next].name, f->error);
-		fetch_done(ue, err ? err : EPROTO, 0);
+		(void)re_snprintf(r->error, sizeof(r->error), "%m", err);
+		elog(LOG_WARN, node_name(f->ue->node), "http", "%s: %s",
+		     res[f->next].name, r->error);
+		ue_done(&f->doneh, f->arg, err ? err : EPROTO, 0);
 		return;
 	}
 
-	f->status = msg->scode;
-	f->body = mem_deref(f->body);
+	r->status = msg->scode;
+	r->body = mem_deref(r->body);
 	if (msg->mb)
-		(void)re_sdprintf(&f->body, "%b", mbuf_buf(msg->mb),
+		(void)re_sdprintf(&r->body, "%b", mbuf_buf(msg->mb),
 				  mbuf_get_left(msg->mb));
 
-	ue->fetch_mask &= ~(1u << ue->fetch_next);
-	fetch_next(ue);
+	f->mask &= ~(1u << f->next);
+	fetch_next(f);
 }
 
 
-static void fetch_next(struct ue *ue)
+static void fetch_next(struct ue_fetch *f)
 {
+	const struct sysinfo *si = f->si;
+	struct fetched *r;
 	char path[320], host[160];
 	int i, err;
 
 	for (i = 0; i < FETCH_COUNT; i++) {
-		if (ue->fetch_mask & (1u << i))
+		if (f->mask & (1u << i))
 			break;
 	}
 
 	if (i == FETCH_COUNT) {
-		fetch_done(ue, 0, ue->fetched[ue->fetch_next].status);
+		ue_done(&f->doneh, f->arg, 0, f->fetched[f->next].status);
 		return;
 	}
 
-	ue->fetch_next = i;
-	memset(ue->fetched[i].error, 0, sizeof(ue->fetched[i].error));
-	ue->fetched[i].status = 0;
+	f->next = i;
+	r = &f->fetched[i];
+	memset(r->error, 0, sizeof(r->error));
+	r->status = 0;
 
-	(void)re_snprintf(path, sizeof(path), res[i].fmt, ue->fetch_user);
+	(void)re_snprintf(path, sizeof(path), res[i].fmt, f->user);
 	(void)re_snprintf(host, sizeof(host), "%s:%u",
-			  ue->si->domain[res[i].mod],
-			  sa_port(&ue->si->addr[res[i].mod]));
+			  si->domain[res[i].mod],
+			  sa_port(&si->addr[res[i].mod]));
 
-	err = httpc_get(&ue->hreq, ue->node, &ue->si->addr[res[i].mod], host,
-			path, ue->fetch_auth[0] ? ue->fetch_auth : NULL,
-			resp_handler, ue);
+	err = httpc_get(&f->req, f->ue->node, &si->addr[res[i].mod], host,
+			path, f->auth[0] ? f->auth : NULL, resp_handler, f);
 	if (err) {
-		(void)re_snprintf(ue->fetched[i].error,
-				  sizeof(ue->fetched[i].error), "%m", err);
-		fetch_done(ue, err, 0);
+		(void)re_snprintf(r->error, sizeof(r->error), "%m", err);
+		ue_done(&f->doneh, f->arg, err, 0);
 	}
 }
 
@@ -120,67 +153,65 @@ static void fetch_next(struct ue *ue)
 int ue_fetch(struct ue *ue, uint32_t mask, const char *user,
 	     const char *auth, ue_done_h *doneh, void *arg)
 {
-	if (!ue || !mask)
+	struct ue_fetch *f = ue_part(ue, UE_PART_FETCH);
+	const struct sysinfo *si = ue_sysinfo(ue);
+
+	if (!f || !mask)
 		return EINVAL;
 
-	if (!ue->si || !ue->si->valid) {
+	if (!si) {
 		elog(LOG_WARN, node_name(ue->node), "http",
 		     "ue(%s): no module addresses yet: subscribe first",
 		     ue->impu);
 		return ENOENT;
 	}
 
-	ue->hreq = mem_deref(ue->hreq);
-	ue->fetch_mask = mask & ((1u << FETCH_COUNT) - 1);
-	ue->fdoneh = doneh;
-	ue->farg = arg;
-	str_ncpy(ue->fetch_user, user ? user : ue->impu,
-		 sizeof(ue->fetch_user));
+	f->req = mem_deref(f->req);
+	f->si = si;
+	f->mask = mask & ((1u << FETCH_COUNT) - 1);
+	f->doneh = doneh;
+	f->arg = arg;
+	str_ncpy(f->user, user ? user : ue->impu, sizeof(f->user));
 
 	/* NULL: the token sysinfo gave; anything else as written, "" for
 	 * none (how a scenario shows what the modules refuse). */
 	if (!auth)
-		(void)re_snprintf(ue->fetch_auth, sizeof(ue->fetch_auth),
-				  "Bearer %s", ue->si->token);
+		(void)re_snprintf(f->auth, sizeof(f->auth), "Bearer %s",
+				  si->token);
 	else
-		str_ncpy(ue->fetch_auth, auth, sizeof(ue->fetch_auth));
+		str_ncpy(f->auth, auth, sizeof(f->auth));
 
-	fetch_next(ue);
+	fetch_next(f);
 
 	return 0;
 }
 
 
-void ue_fetch_close(struct ue *ue)
+static int fetch_query(struct re_printf *pf, const void *part,
+		       const char *what, const char *arg)
 {
+	const struct ue_fetch *f = part;
+	const struct fetched *r;
 	int i;
 
-	ue->hreq = mem_deref(ue->hreq);
-	for (i = 0; i < FETCH_COUNT; i++)
-		ue->fetched[i].body = mem_deref(ue->fetched[i].body);
-}
-
-
-int ue_fetch_query(struct re_printf *pf, const struct ue *ue,
-		   const char *what, const char *arg)
-{
-	int i;
+	if (str_casecmp(what, "fetched"))
+		return ENOTSUP;
 
 	for (i = 0; i < FETCH_COUNT; i++) {
 		if (!str_casecmp(arg, res[i].name))
 			break;
 	}
+	if (i == FETCH_COUNT)
+		return EINVAL;
 
-	if (!str_casecmp(what, "fetched")) {
-		if (i == FETCH_COUNT)
-			return EINVAL;
-		if (ue->fetched[i].error[0])
-			return re_hprintf(pf, "error: %s",
-					  ue->fetched[i].error);
-		return re_hprintf(pf, "%u %s", ue->fetched[i].status,
-				  ue->fetched[i].body ? ue->fetched[i].body :
-				  "");
-	}
+	r = &f->fetched[i];
+	if (r->error[0])
+		return re_hprintf(pf, "error: %s", r->error);
 
-	return ENOTSUP;
+	return re_hprintf(pf, "%u %s", r->status, r->body ? r->body : "");
 }
+
+
+const struct ue_part ue_part_fetch = {
+	"fetch", fetch_alloc, NULL, fetch_query,
+};

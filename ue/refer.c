@@ -13,73 +13,108 @@
 #include "ueint.h"
 
 
-static void refer_done(struct ue *ue, int err, uint16_t scode)
-{
-	ue_done_h *h = ue->rdoneh;
+struct ue_refer {
+	struct ue *ue;
+	struct sip_request *req;
+	struct dlg *dlg;                /* the implicit subscription's */
+	char *callid;
+	char tag[17];
+	char status[64];                /* last sipfrag status line */
+	uint32_t notifies;
+	ue_done_h *doneh;
+	void *arg;
+};
 
-	ue->rdoneh = NULL;
-	if (h)
-		h(err, scode, ue->rarg);
+
+static void refer_done(struct ue_refer *r, int err, uint16_t scode)
+{
+	ue_done(&r->doneh, r->arg, err, scode);
+}
+
+
+static void refer_clear(struct ue_refer *r)
+{
+	r->req = mem_deref(r->req);
+	r->dlg = mem_deref(r->dlg);
+	r->callid = mem_deref(r->callid);
+}
+
+
+static void destructor(void *arg)
+{
+	refer_clear(arg);
+}
+
+
+static int refer_alloc(void **partp, struct ue *ue)
+{
+	struct ue_refer *r = mem_zalloc(sizeof(*r), destructor);
+
+	if (!r)
+		return ENOMEM;
+
+	r->ue = ue;
+	*partp = r;
+
+	return 0;
 }
 
 
 static void refer_resp(int err, const struct sip_msg *msg, void *arg)
 {
-	struct ue *ue = arg;
+	struct ue_refer *r = arg;
+	struct ue *ue = r->ue;
 	char contact[256];
 
 	if (!err && msg && msg->scode < 200)
 		return;
 
-	ue->rreq = NULL;
+	r->req = NULL;
 
 	if (err || !msg) {
-		refer_done(ue, err ? err : ETIMEDOUT, 0);
+		refer_done(r, err ? err : ETIMEDOUT, 0);
 		return;
 	}
 
-	(void)re_snprintf(ue->rstatus, sizeof(ue->rstatus), "SIP/2.0 %u %r",
+	(void)re_snprintf(r->status, sizeof(r->status), "SIP/2.0 %u %r",
 			  msg->scode, &msg->reason);
 
 	/* RFC 3515 2.4.4: a 2xx creates the implicit subscription's
 	 * dialog (unless its first NOTIFY did already). */
-	if (msg->scode < 300 && !ue->rdlg) {
+	if (msg->scode < 300 && !r->dlg) {
 		(void)ue_contact(contact, sizeof(contact), ue);
-		(void)dlg_uac(&ue->rdlg, ue->node, msg, false, 1, contact);
+		(void)dlg_uac(&r->dlg, ue->node, msg, false, 1, contact);
 	}
 
-	refer_done(ue, 0, msg->scode);
+	refer_done(r, 0, msg->scode);
 }
 
 
 int ue_refer(struct ue *ue, const char *target, const char *refer_to,
 	     const char *hdrs, ue_done_h *doneh, void *arg)
 {
+	struct ue_refer *r = ue_part(ue, UE_PART_REFER);
 	char route[96], contact[256];
 	struct uri rt;
 	int err;
 
-	if (!ue || !target || !refer_to)
+	if (!r || !target || !refer_to)
 		return EINVAL;
 
-	if (ue_state(ue) != UE_REGISTERED) {
-		elog(LOG_WARN, node_name(ue->node), "fsm",
-		     "ue(%s){%s}: refer needs a registration", ue->impu,
-		     ue_state_name(ue_state(ue)));
+	if (!ue_registered_for(ue, "refer"))
 		return EALREADY;
-	}
 
-	ue_refer_close(ue);
-	ue->rdoneh = doneh;
-	ue->rarg = arg;
-	ue->rnotifies = 0;
-	ue->rstatus[0] = '\0';
+	refer_clear(r);
+	r->doneh = doneh;
+	r->arg = arg;
+	r->notifies = 0;
+	r->status[0] = '\0';
 
-	err = re_sdprintf(&ue->rcallid, "%016llx@%s", emul_rand_u64(),
+	err = re_sdprintf(&r->callid, "%016llx@%s", emul_rand_u64(),
 			  node_name(ue->node));
 	if (err)
 		return err;
-	(void)re_snprintf(ue->rtag, sizeof(ue->rtag), "%016llx",
+	(void)re_snprintf(r->tag, sizeof(r->tag), "%016llx",
 			  emul_rand_u64());
 
 	err = ue_pcscf_route(&rt, route, sizeof(route), ue);
@@ -88,8 +123,8 @@ int ue_refer(struct ue *ue, const char *target, const char *refer_to,
 	(void)ue_contact(contact, sizeof(contact), ue);
 
 	netguard_bind_hint(node_addr(ue->node));
-	err = sip_requestf(&ue->rreq, node_sip(ue->node), true, "REFER",
-			   target, &rt, NULL, NULL, refer_resp, ue,
+	err = sip_requestf(&r->req, node_sip(ue->node), true, "REFER",
+			   target, &rt, NULL, NULL, refer_resp, r,
 			   "Route: <sip:%s;lr>\r\n"
 			   "%s"
 			   "From: <%s>;tag=%s\r\n"
@@ -103,7 +138,7 @@ int ue_refer(struct ue *ue, const char *target, const char *refer_to,
 			   "Content-Length: 0\r\n"
 			   "\r\n",
 			   node_host(ue->pcscf), ue->routes ? ue->routes : "",
-			   ue->impu, ue->rtag, target, ue->rcallid, contact,
+			   ue->impu, r->tag, target, r->callid, contact,
 			   refer_to, ue->impu, hdrs ? hdrs : "");
 	netguard_bind_hint(NULL);
 
@@ -131,28 +166,29 @@ int sipfrag_status(char *buf, size_t sz, const struct pl *body)
 }
 
 
-static void notify(struct ue *ue, const struct sip_msg *msg)
+static void notify(struct ue_refer *r, const struct sip_msg *msg)
 {
+	struct ue *ue = r->ue;
 	const struct sip_hdr *ss = sip_msg_hdr(msg,
 					       SIP_HDR_SUBSCRIPTION_STATE);
 	char contact[256];
 	struct pl body;
 
-	if (!ue->rdlg) {
-		if (!ue->rcallid || pl_strcmp(&msg->callid, ue->rcallid) ||
-		    pl_strcmp(&msg->to.tag, ue->rtag)) {
+	if (!r->dlg) {
+		if (!r->callid || pl_strcmp(&msg->callid, r->callid) ||
+		    pl_strcmp(&msg->to.tag, r->tag)) {
 			(void)sip_treply(NULL, node_sip(ue->node), msg, 481,
 					 "Subscription Does Not Exist");
 			return;
 		}
 		(void)ue_contact(contact, sizeof(contact), ue);
-		if (dlg_uac(&ue->rdlg, ue->node, msg, true, 1, contact)) {
+		if (dlg_uac(&r->dlg, ue->node, msg, true, 1, contact)) {
 			(void)sip_treply(NULL, node_sip(ue->node), msg, 500,
 					 "Server Internal Error");
 			return;
 		}
 	}
-	else if (!dlg_match(ue->rdlg, msg) || !dlg_rseq_ok(ue->rdlg, msg)) {
+	else if (!dlg_match(r->dlg, msg) || !dlg_rseq_ok(r->dlg, msg)) {
 		(void)sip_treply(NULL, node_sip(ue->node), msg, 481,
 				 "Subscription Does Not Exist");
 		return;
@@ -161,22 +197,22 @@ static void notify(struct ue *ue, const struct sip_msg *msg)
 	body.p = (const char *)mbuf_buf(msg->mb);
 	body.l = mbuf_get_left(msg->mb);
 	if (!msg_ctype_cmp(&msg->ctyp, "message", "sipfrag") ||
-	    sipfrag_status(ue->rstatus, sizeof(ue->rstatus), &body)) {
+	    sipfrag_status(r->status, sizeof(r->status), &body)) {
 		(void)sip_treply(NULL, node_sip(ue->node), msg, 400,
 				 "Bad Request");
 		return;
 	}
-	++ue->rnotifies;
+	++r->notifies;
 
 	(void)sip_treply(NULL, node_sip(ue->node), msg, 200, "OK");
 
 	if (ss && ss->val.l >= 10 && !strncasecmp(ss->val.p, "terminated",
 						  10))
-		ue->rdlg = mem_deref(ue->rdlg);
+		r->dlg = mem_deref(r->dlg);
 }
 
 
-bool ue_refer_request(struct ue *ue, const struct sip_msg *msg)
+static bool refer_request(void *part, const struct sip_msg *msg)
 {
 	const struct sip_hdr *ev = sip_msg_hdr(msg, SIP_HDR_EVENT);
 
@@ -185,30 +221,28 @@ bool ue_refer_request(struct ue *ue, const struct sip_msg *msg)
 	    strncasecmp(ev->val.p, "refer", 5))
 		return false;
 
-	notify(ue, msg);
+	notify(part, msg);
 
 	return true;
 }
 
 
-void ue_refer_close(struct ue *ue)
+static int refer_query(struct re_printf *pf, const void *part,
+		       const char *what, const char *arg)
 {
-	ue->rreq = mem_deref(ue->rreq);
-	ue->rdlg = mem_deref(ue->rdlg);
-	ue->rcallid = mem_deref(ue->rcallid);
-}
-
-
-int ue_refer_query(struct re_printf *pf, const struct ue *ue,
-		   const char *what, const char *arg)
-{
+	const struct ue_refer *r = part;
 	(void)arg;
 
 	if (!str_casecmp(what, "refer"))
-		return re_hprintf(pf, "%s", ue->rstatus[0] ? ue->rstatus :
+		return re_hprintf(pf, "%s", r->status[0] ? r->status :
 				  "none");
 	if (!str_casecmp(what, "refer_notifies"))
-		return re_hprintf(pf, "%u", ue->rnotifies);
+		return re_hprintf(pf, "%u", r->notifies);
 
 	return ENOTSUP;
 }
+
+
+const struct ue_part ue_part_refer = {
+	"refer", refer_alloc, refer_request, refer_query,
+};

@@ -16,14 +16,27 @@
 static const char ctype[] = "application/vnd.imsbed.sysinfo+json";
 static const char *const modnames[3] = {"gm", "im", "ps"};
 
+struct ue_sub {
+	struct ue *ue;
+	struct sip_request *req;
+	struct dlg *dlg;
+	struct tmr tmr;                 /* refresh */
+	char *callid;
+	char tag[17];
+	uint32_t cseq;
+	uint32_t expires;
+	bool refresh;
+	struct fsm fsm;
+	uint16_t status;
+	struct sysinfo *si;             /* from the first subscription on */
+	ue_done_h *doneh;
+	void *arg;
+};
 
-static void sub_done(struct ue *ue, int err, uint16_t scode)
+
+static void sub_done(struct ue_sub *s, int err, uint16_t scode)
 {
-	ue_done_h *h = ue->sdoneh;
-
-	ue->sdoneh = NULL;
-	if (h)
-		h(err, scode, ue->sarg);
+	ue_done(&s->doneh, s->arg, err, scode);
 }
 
 
@@ -63,155 +76,187 @@ static const struct fsm_def sub_fsm = {
 };
 
 
-void ue_sub_init(struct ue *ue)
+static void destructor(void *arg)
 {
-	fsm_init(&ue->sub, &sub_fsm, node_name(ue->node), SUB_NONE);
+	struct ue_sub *s = arg;
+
+	tmr_cancel(&s->tmr);
+	mem_deref(s->req);
+	mem_deref(s->dlg);
+	mem_deref(s->callid);
+	mem_deref(s->si);
+}
+
+
+static int sub_alloc(void **partp, struct ue *ue)
+{
+	struct ue_sub *s = mem_zalloc(sizeof(*s), destructor);
+
+	if (!s)
+		return ENOMEM;
+
+	s->ue = ue;
+	fsm_init(&s->fsm, &sub_fsm, node_name(ue->node), SUB_NONE);
+	*partp = s;
+
+	return 0;
 }
 
 
 /* An answer or a NOTIFY moves the subscription; a 2xx keeps where it
  * is (a NOTIFY may have come before it). */
-static void sub_to(struct ue *ue, enum sub_event ev, enum sub_state to)
+static void sub_to(struct ue_sub *s, enum sub_event ev, enum sub_state to)
 {
-	(void)fsm_event(&ue->sub, ev, to);
+	(void)fsm_event(&s->fsm, ev, to);
 }
 
 
 static void sub_resp(int err, const struct sip_msg *msg, void *arg)
 {
-	struct ue *ue = arg;
+	struct ue_sub *s = arg;
+	struct ue *ue = s->ue;
 	char contact[256];
 
 	if (!err && msg && msg->scode < 200)
 		return;
 
-	ue->sreq = NULL;
+	s->req = NULL;
 
 	if (err || !msg) {
-		sub_to(ue, EV_FAILED, SUB_FAILED);
-		sub_done(ue, err ? err : ETIMEDOUT, 0);
+		sub_to(s, EV_FAILED, SUB_FAILED);
+		sub_done(s, err ? err : ETIMEDOUT, 0);
 		return;
 	}
 
-	ue->sub_status = msg->scode;
+	s->status = msg->scode;
 
 	if (msg->scode >= 300) {
 		elog(LOG_INFO, node_name(ue->node), "sub",
 		     "SUBSCRIBE of %s: %u %r", ue->impu, msg->scode,
 		     &msg->reason);
 		/* RFC 6665 4.1.2.2: a refresh refused ends it. */
-		if (ue->sdlg) {
-			ue->sdlg = mem_deref(ue->sdlg);
-			tmr_cancel(&ue->tmr_sub);
+		if (s->dlg) {
+			s->dlg = mem_deref(s->dlg);
+			tmr_cancel(&s->tmr);
 		}
-		sub_to(ue, EV_FAILED, SUB_FAILED);
-		sub_done(ue, 0, msg->scode);
+		sub_to(s, EV_FAILED, SUB_FAILED);
+		sub_done(s, 0, msg->scode);
 		return;
 	}
 
-	sub_to(ue, EV_OK, (enum sub_state)ue->sub.state);
+	sub_to(s, EV_OK, (enum sub_state)s->fsm.state);
 
 	/* The NOTIFY may have come first and made the dialog already. */
-	if (!ue->sdlg && ue->sexpires) {
+	if (!s->dlg && s->expires) {
 		(void)ue_contact(contact, sizeof(contact), ue);
-		(void)dlg_uac(&ue->sdlg, ue->node, msg, false, ue->scseq,
+		(void)dlg_uac(&s->dlg, ue->node, msg, false, s->cseq,
 			      contact);
 	}
 
 	/* RFC 6665 4.1.2.1: refresh before the granted time runs out. */
-	if (ue->sexpires && ue->srefresh) {
-		uint32_t e = sipx_expires(msg, NULL, ue->sexpires);
+	if (s->expires && s->refresh) {
+		uint32_t e = sipx_expires(msg, NULL, s->expires);
 
-		tmr_start(&ue->tmr_sub, e * 500ULL, refresh_handler, ue);
+		tmr_start(&s->tmr, e * 500ULL, refresh_handler, s);
 	}
 
-	sub_done(ue, 0, msg->scode);
+	sub_done(s, 0, msg->scode);
 }
 
 
-static int send_in_dialog(struct ue *ue, uint32_t expires)
+static int send_in_dialog(struct ue_sub *s, uint32_t expires)
 {
 	char hdrs[160];
 
 	(void)re_snprintf(hdrs, sizeof(hdrs), "Event: sysinfo\r\n"
 			  "Expires: %u\r\nAccept: %s\r\n", expires, ctype);
 
-	ue->sreq = mem_deref(ue->sreq);
+	s->req = mem_deref(s->req);
 
-	return dlg_request(&ue->sreq, ue->sdlg, "SUBSCRIBE", hdrs, NULL,
-			   NULL, sub_resp, ue);
+	return dlg_request(&s->req, s->dlg, "SUBSCRIBE", hdrs, NULL,
+			   NULL, sub_resp, s);
 }
 
 
 static void refresh_handler(void *arg)
 {
-	struct ue *ue = arg;
+	struct ue_sub *s = arg;
 
-	if (ue->sdlg && ue->sexpires)
-		(void)send_in_dialog(ue, ue->sexpires);
+	if (s->dlg && s->expires)
+		(void)send_in_dialog(s, s->expires);
+}
+
+
+/* A new subscription: a new Call-ID and tag, and what sysinfo tells
+ * kept apart, allocated by the first one: most UEs of a benchmark never
+ * subscribe. */
+static int sub_start(struct ue_sub *s)
+{
+	int err;
+
+	s->callid = mem_deref(s->callid);
+	err = re_sdprintf(&s->callid, "%016llx@%s", emul_rand_u64(),
+			  node_name(s->ue->node));
+	if (err)
+		return err;
+	(void)re_snprintf(s->tag, sizeof(s->tag), "%016llx",
+			  emul_rand_u64());
+	if (!s->si) {
+		s->si = mem_zalloc(sizeof(*s->si), NULL);
+		if (!s->si)
+			return ENOMEM;
+	}
+	memset(s->si, 0, sizeof(*s->si));
+	s->cseq = 1;
+	sub_to(s, EV_SUBSCRIBE, SUB_PENDING);
+
+	return 0;
 }
 
 
 int ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
 		 bool refresh, const char *hdrs, ue_done_h *doneh, void *arg)
 {
+	struct ue_sub *s = ue_part(ue, UE_PART_SUB);
 	char route[96], contact[256];
 	struct uri rt;
 	int err;
 
-	if (!ue || !event)
+	if (!s || !event)
 		return EINVAL;
 
-	if (ue_state(ue) != UE_REGISTERED) {
-		elog(LOG_WARN, node_name(ue->node), "fsm",
-		     "ue(%s){%s}: subscribe needs a registration", ue->impu,
-		     ue_state_name(ue_state(ue)));
+	if (!ue_registered_for(ue, "subscribe"))
 		return EALREADY;
-	}
 
-	ue->sdoneh = doneh;
-	ue->sarg = arg;
-	ue->sexpires = expires;
-	ue->srefresh = refresh;
+	s->doneh = doneh;
+	s->arg = arg;
+	s->expires = expires;
+	s->refresh = refresh;
 
 	/* A live subscription is refreshed in its dialog. */
-	if (ue->sdlg)
-		return send_in_dialog(ue, expires);
+	if (s->dlg)
+		return send_in_dialog(s, expires);
 
-	if (!fsm_permits(&ue->sub, EV_SUBSCRIBE))
-		return fsm_refuse(&ue->sub, EV_SUBSCRIBE);
+	if (!fsm_permits(&s->fsm, EV_SUBSCRIBE))
+		return fsm_refuse(&s->fsm, EV_SUBSCRIBE);
 
-	ue->scallid = mem_deref(ue->scallid);
-	err = re_sdprintf(&ue->scallid, "%016llx@%s", emul_rand_u64(),
-			  node_name(ue->node));
+	err = sub_start(s);
 	if (err)
 		return err;
-	(void)re_snprintf(ue->stag, sizeof(ue->stag), "%016llx",
-			  emul_rand_u64());
-	/* What sysinfo tells is kept apart, allocated by the first
-	 * subscription: most UEs of a benchmark never subscribe. */
-	if (!ue->si) {
-		ue->si = mem_zalloc(sizeof(*ue->si), NULL);
-		if (!ue->si)
-			return ENOMEM;
-	}
-	memset(ue->si, 0, sizeof(*ue->si));
-	sub_to(ue, EV_SUBSCRIBE, SUB_PENDING);
 
 	err = ue_pcscf_route(&rt, route, sizeof(route), ue);
 	if (err)
 		return err;
 
 	(void)ue_contact(contact, sizeof(contact), ue);
-	ue->scseq = 1;
 
 	/* TS 24.229 5.1.2A.1.1: the P-CSCF first, then the Service-Route
 	 * the registration returned; the subscription is to our own
 	 * identity, and the iFCs in the HSS decide which AS takes it. */
-	ue->sreq = mem_deref(ue->sreq);
+	s->req = mem_deref(s->req);
 	netguard_bind_hint(node_addr(ue->node));
-	err = sip_requestf(&ue->sreq, node_sip(ue->node), true, "SUBSCRIBE",
-			   ue->impu, &rt, NULL, NULL, sub_resp, ue,
+	err = sip_requestf(&s->req, node_sip(ue->node), true, "SUBSCRIBE",
+			   ue->impu, &rt, NULL, NULL, sub_resp, s,
 			   "Route: <sip:%s;lr>\r\n"
 			   "%s"
 			   "From: <%s>;tag=%s\r\n"
@@ -226,8 +271,8 @@ int ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
 			   "Content-Length: 0\r\n"
 			   "\r\n",
 			   node_host(ue->pcscf), ue->routes ? ue->routes : "",
-			   ue->impu, ue->stag, ue->impu, ue->scallid,
-			   ue->scseq, contact, event, expires, ctype,
+			   ue->impu, s->tag, ue->impu, s->callid,
+			   s->cseq, contact, event, expires, ctype,
 			   hdrs ? hdrs : "");
 	netguard_bind_hint(NULL);
 
@@ -237,30 +282,40 @@ int ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
 
 int ue_unsubscribe(struct ue *ue, ue_done_h *doneh, void *arg)
 {
-	if (!ue)
+	struct ue_sub *s = ue_part(ue, UE_PART_SUB);
+
+	if (!s)
 		return EINVAL;
 
-	if (!ue->sdlg) {
+	if (!s->dlg) {
 		elog(LOG_WARN, node_name(ue->node), "fsm",
 		     "ue(%s): no subscription to end", ue->impu);
 		return ENOENT;
 	}
 
-	tmr_cancel(&ue->tmr_sub);
-	ue->sdoneh = doneh;
-	ue->sarg = arg;
-	ue->sexpires = 0;
+	tmr_cancel(&s->tmr);
+	s->doneh = doneh;
+	s->arg = arg;
+	s->expires = 0;
 
-	return send_in_dialog(ue, 0);
+	return send_in_dialog(s, 0);
 }
 
 
-static int body_error(struct ue *ue, const char *fmt, const char *what)
+const struct sysinfo *ue_sysinfo(const struct ue *ue)
 {
-	(void)re_snprintf(ue->si->error, sizeof(ue->si->error), fmt, what);
-	ue->si->valid = false;
-	elog(LOG_WARN, node_name(ue->node), "sysinfo", "%s",
-	     ue->si->error);
+	const struct ue_sub *s = ue_part(ue, UE_PART_SUB);
+
+	return s && s->si && s->si->valid ? s->si : NULL;
+}
+
+
+static int body_error(struct ue_sub *s, const char *fmt, const char *what)
+{
+	(void)re_snprintf(s->si->error, sizeof(s->si->error), fmt, what);
+	s->si->valid = false;
+	elog(LOG_WARN, node_name(s->ue->node), "sysinfo", "%s",
+	     s->si->error);
 
 	return EBADMSG;
 }
@@ -327,29 +382,30 @@ int sysinfo_decode(struct sysinfo *si, const char *body, size_t len,
 }
 
 
-static int parse_body(struct ue *ue, const struct sip_msg *msg)
+static int parse_body(struct ue_sub *s, const struct sip_msg *msg)
 {
 	const char *why, *what;
 	struct sysinfo si;
 
 	if (!msg_ctype_cmp(&msg->ctyp, "application",
 			   "vnd.imsbed.sysinfo+json"))
-		return body_error(ue, "sysinfo body: Content-Type is not %s",
+		return body_error(s, "sysinfo body: Content-Type is not %s",
 				  ctype);
 
 	if (sysinfo_decode(&si, (const char *)mbuf_buf(msg->mb),
 			   mbuf_get_left(msg->mb), &why, &what))
-		return body_error(ue, why, what);
+		return body_error(s, why, what);
 
-	si.notifies = ue->si->notifies;
-	*ue->si = si;
+	si.notifies = s->si->notifies;
+	*s->si = si;
 
 	return 0;
 }
 
 
-static void handle_notify(struct ue *ue, const struct sip_msg *msg)
+static void handle_notify(struct ue_sub *s, const struct sip_msg *msg)
 {
+	struct ue *ue = s->ue;
 	const struct sip_hdr *ss = sip_msg_hdr(msg,
 					       SIP_HDR_SUBSCRIPTION_STATE);
 	const struct sip_hdr *ev = sip_msg_hdr(msg, SIP_HDR_EVENT);
@@ -364,60 +420,62 @@ static void handle_notify(struct ue *ue, const struct sip_msg *msg)
 
 	/* RFC 6665 4.1.2.4: a NOTIFY may arrive before the 200 to the
 	 * SUBSCRIBE; it then creates the dialog. */
-	if (!ue->sdlg) {
-		if (!ue->scallid || pl_strcmp(&msg->callid, ue->scallid) ||
-		    pl_strcmp(&msg->to.tag, ue->stag)) {
+	if (!s->dlg) {
+		if (!s->callid || pl_strcmp(&msg->callid, s->callid) ||
+		    pl_strcmp(&msg->to.tag, s->tag)) {
 			(void)sip_treply(NULL, node_sip(ue->node), msg, 481,
 					 "Subscription Does Not Exist");
 			return;
 		}
 		(void)ue_contact(contact, sizeof(contact), ue);
-		if (dlg_uac(&ue->sdlg, ue->node, msg, true, ue->scseq,
+		if (dlg_uac(&s->dlg, ue->node, msg, true, s->cseq,
 			    contact)) {
 			(void)sip_treply(NULL, node_sip(ue->node), msg, 500,
 					 "Server Internal Error");
 			return;
 		}
 	}
-	else if (!dlg_match(ue->sdlg, msg) || !dlg_rseq_ok(ue->sdlg, msg)) {
+	else if (!dlg_match(s->dlg, msg) || !dlg_rseq_ok(s->dlg, msg)) {
 		(void)sip_treply(NULL, node_sip(ue->node), msg, 481,
 				 "Subscription Does Not Exist");
 		return;
 	}
 
-	++ue->si->notifies;
+	++s->si->notifies;
 	terminated = ss->val.l >= 10 &&
 		!strncasecmp(ss->val.p, "terminated", 10);
-	sub_to(ue, terminated ? EV_NOTIFY_TERMINATED : EV_NOTIFY_ACTIVE,
+	sub_to(s, terminated ? EV_NOTIFY_TERMINATED : EV_NOTIFY_ACTIVE,
 	       terminated ? SUB_TERMINATED : SUB_ACTIVE);
 
-	if (parse_body(ue, msg)) {
+	if (parse_body(s, msg)) {
 		(void)sip_treply(NULL, node_sip(ue->node), msg, 400,
 				 "Bad Request");
 	}
 	else {
-		ue->si->error[0] = '\0';
+		s->si->error[0] = '\0';
 		(void)sip_treply(NULL, node_sip(ue->node), msg, 200, "OK");
 	}
 
 	if (terminated) {
-		ue->sdlg = mem_deref(ue->sdlg);
-		tmr_cancel(&ue->tmr_sub);
+		s->dlg = mem_deref(s->dlg);
+		tmr_cancel(&s->tmr);
 	}
 }
 
 
-bool ue_sub_request(struct ue *ue, const struct sip_msg *msg)
+static bool sub_request(void *part, const struct sip_msg *msg)
 {
+	struct ue_sub *s = part;
+
 	if (!pl_strcmp(&msg->met, "NOTIFY")) {
-		handle_notify(ue, msg);
+		handle_notify(s, msg);
 		return true;
 	}
 
 	/* A UE is no notifier: a SUBSCRIBE routed to it (a user without a
 	 * sysinfo trigger subscribing to itself) is a Bad Event. */
 	if (!pl_strcmp(&msg->met, "SUBSCRIBE")) {
-		(void)sip_treply(NULL, node_sip(ue->node), msg, 489,
+		(void)sip_treply(NULL, node_sip(s->ue->node), msg, 489,
 				 "Bad Event");
 		return true;
 	}
@@ -426,41 +484,38 @@ bool ue_sub_request(struct ue *ue, const struct sip_msg *msg)
 }
 
 
-void ue_sub_close(struct ue *ue)
+static int sub_query(struct re_printf *pf, const void *part,
+		     const char *what, const char *arg)
 {
-	tmr_cancel(&ue->tmr_sub);
-	ue->sreq = mem_deref(ue->sreq);
-	ue->sdlg = mem_deref(ue->sdlg);
-	ue->scallid = mem_deref(ue->scallid);
-	ue->si = mem_deref(ue->si);
-}
-
-
-int ue_sub_query(struct re_printf *pf, const struct ue *ue,
-		 const char *what, const char *arg)
-{
+	const struct ue_sub *s = part;
+	const struct sysinfo *si = s->si;
 	int i, err = 0;
 	(void)arg;
 
 	if (!str_casecmp(what, "subscription"))
-		return re_hprintf(pf, "%s", fsm_state_name(&ue->sub));
+		return re_hprintf(pf, "%s", fsm_state_name(&s->fsm));
 
 	if (!str_casecmp(what, "sysinfo")) {
-		if (!ue->si)
+		if (!si)
 			return re_hprintf(pf, "none");
-		if (ue->si->error[0])
-			return re_hprintf(pf, "error: %s", ue->si->error);
-		if (!ue->si->valid)
+		if (si->error[0])
+			return re_hprintf(pf, "error: %s", si->error);
+		if (!si->valid)
 			return re_hprintf(pf, "none");
-		err = re_hprintf(pf, "as=%s", ue->si->as);
+		err = re_hprintf(pf, "as=%s", si->as);
 		for (i = 0; i < 3; i++)
 			err |= re_hprintf(pf, " %s=%s@%J", modnames[i],
-					  ue->si->domain[i], &ue->si->addr[i]);
+					  si->domain[i], &si->addr[i]);
 		return err;
 	}
 
 	if (!str_casecmp(what, "notifies"))
-		return re_hprintf(pf, "%u", ue->si ? ue->si->notifies : 0);
+		return re_hprintf(pf, "%u", si ? si->notifies : 0);
 
 	return ENOTSUP;
 }
+
+
+const struct ue_part ue_part_sub = {
+	"subscription", sub_alloc, sub_request, sub_query,
+};

@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The UE's registration (TS 24.229 5.1.1): REGISTER with an empty
+ * Authorization naming its IMPI, the digest answer to the 401,
+ * Service-Route and P-Associated-URI kept from the 200 OK, refresh at
+ * half the granted time, and de-registration.  A state table refuses
+ * events that do not belong to a state.  The registration is the UE's
+ * core rather than a part: every part's request needs it. */
+
+#include <string.h>
+#include <strings.h>
+#include <re.h>
+#include "digest.h"
+#include "host.h"
+#include "sipkit.h"
+#include "ue.h"
+#include "ueint.h"
+
+
+
+/* TS 24.229 5.1.1: the UE's registration, as a table. */
+enum reg_event {
+	EV_REGISTER = 0, EV_REFRESH, EV_401, EV_200, EV_FAILURE, EV_TIMEOUT,
+	EV_DEREGISTER, EV_SEND_ERROR,
+};
+
+static const char *const reg_events[] = {
+	[EV_REGISTER] = "register", [EV_REFRESH] = "refresh",
+	[EV_401] = "401", [EV_200] = "200", [EV_FAILURE] = "failure",
+	[EV_TIMEOUT] = "timeout", [EV_DEREGISTER] = "deregister",
+	[EV_SEND_ERROR] = "send-error",
+};
+
+#define ANSWERS (FSM_BIT(EV_401) | FSM_BIT(EV_200) | FSM_BIT(EV_FAILURE) | \
+		 FSM_BIT(EV_TIMEOUT) | FSM_BIT(EV_SEND_ERROR))
+
+static const struct fsm_state reg_states[] = {
+	[UE_IDLE] = {"IDLE", FSM_BIT(EV_REGISTER),
+		     FSM_BIT(UE_REGISTERING)},
+	[UE_REGISTERING] = {"REGISTERING", ANSWERS,
+			    FSM_BIT(UE_AUTHENTICATING) |
+			    FSM_BIT(UE_REGISTERED) | FSM_BIT(UE_FAILED)},
+	[UE_AUTHENTICATING] = {"AUTHENTICATING", ANSWERS,
+			       FSM_BIT(UE_AUTHENTICATING) |
+			       FSM_BIT(UE_REGISTERED) | FSM_BIT(UE_FAILED)},
+	[UE_REGISTERED] = {"REGISTERED", FSM_BIT(EV_REGISTER) |
+			   FSM_BIT(EV_REFRESH) | FSM_BIT(EV_DEREGISTER),
+			   FSM_BIT(UE_REGISTERING) |
+			   FSM_BIT(UE_DEREGISTERING)},
+	[UE_DEREGISTERING] = {"DEREGISTERING", ANSWERS,
+			      FSM_BIT(UE_DEREGISTERING) | FSM_BIT(UE_IDLE) |
+			      FSM_BIT(UE_FAILED)},
+	[UE_FAILED] = {"FAILED", FSM_BIT(EV_REGISTER),
+		       FSM_BIT(UE_REGISTERING)},
+};
+
+static const struct fsm_def reg_fsm = {
+	"ue-reg", reg_states, ARRAY_SIZE(reg_states), reg_events,
+	ARRAY_SIZE(reg_events),
+};
+
+
+const char *ue_state_name(enum ue_state st)
+{
+	return (size_t)st < ARRAY_SIZE(reg_states) ?
+		reg_states[st].name : "?";
+}
+
+
+static void set_state(struct ue *ue, enum ue_state st, enum reg_event ev)
+{
+	(void)fsm_event(&ue->reg, ev, st);
+}
+
+
+static void done(struct ue *ue, int err, uint16_t scode)
+{
+	ue_done(&ue->doneh, ue->arg, err, scode);
+}
+
+
+static int send_register(struct ue *ue, uint32_t expires);
+
+
+static void refresh_handler(void *arg)
+{
+	struct ue *ue = arg;
+
+	if (!fsm_permits(&ue->reg, EV_REFRESH))
+		return;
+
+	ue->auth_tries = 0;
+	set_state(ue, UE_REGISTERING, EV_REFRESH);
+	(void)send_register(ue, ue->expires);
+}
+
+
+static void registered(struct ue *ue, const struct sip_msg *msg)
+{
+	const struct sip_hdr *h;
+	struct sip_addr ct;
+
+	ue->granted = ue->expires;
+	h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	if (h && !sip_addr_decode(&ct, &h->val))
+		ue->granted = sipx_expires(msg, &ct.params, ue->expires);
+
+	ue->assoc = mem_deref(ue->assoc);
+	(void)sipx_hdr_str(&ue->assoc, msg, SIP_HDR_P_ASSOCIATED_URI);
+	ue->routes = mem_deref(ue->routes);
+	(void)sipx_hdr_lines(&ue->routes, msg, SIP_HDR_SERVICE_ROUTE,
+			     "Route");
+
+	set_state(ue, UE_REGISTERED, EV_200);
+
+	/* TS 24.229 5.1.1.4: refresh before the registration runs out. */
+	if (ue->refresh && ue->granted)
+		tmr_start(&ue->tmr_refresh, ue->granted * 500ULL,
+			  refresh_handler, ue);
+}
+
+
+static int parse_challenge(struct ue *ue, const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_WWW_AUTHENTICATE);
+	char qop[32] = "";
+
+	if (!h || h->val.l < 6 || strncasecmp(h->val.p, "Digest", 6))
+		return EPROTO;
+
+	if (sipx_auth_param(&h->val, "realm", ue->realm, sizeof(ue->realm)) ||
+	    sipx_auth_param(&h->val, "nonce", ue->nonce, sizeof(ue->nonce)))
+		return EPROTO;
+
+	/* imsbed's UE speaks qop=auth only, as the S-CSCF offers. */
+	(void)sipx_auth_param(&h->val, "qop", qop, sizeof(qop));
+	if (qop[0] && !strstr(qop, "auth"))
+		return EPROTO;
+
+	ue->nc = 0;
+	ue->challenged = true;
+
+	return 0;
+}
+
+
+static bool stale_true(const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_WWW_AUTHENTICATE);
+	char stale[8] = "";
+
+	if (h)
+		(void)sipx_auth_param(&h->val, "stale", stale, sizeof(stale));
+
+	return 0 == str_casecmp(stale, "true");
+}
+
+
+static void response_handler(int err, const struct sip_msg *msg, void *arg)
+{
+	struct ue *ue = arg;
+	bool dereg = ue_state(ue) == UE_DEREGISTERING;
+
+	if (!err && msg && msg->scode < 200)
+		return;
+
+	ue->req = NULL;
+
+	if (err || !msg) {
+		elog(LOG_WARN, node_name(ue->node), "reg",
+		     "REGISTER of %s: no answer (%m)", ue->impu, err);
+		set_state(ue, UE_FAILED, EV_TIMEOUT);
+		done(ue, err ? err : ETIMEDOUT, 0);
+		return;
+	}
+
+	ue->last_status = msg->scode;
+
+	switch (msg->scode) {
+
+	case 200:
+		if (dereg) {
+			set_state(ue, UE_IDLE, EV_200);
+			tmr_cancel(&ue->tmr_refresh);
+		}
+		else {
+			registered(ue, msg);
+		}
+		done(ue, 0, 200);
+		return;
+
+	case 401:
+		/* RFC 2617 3.2.1: a 401 to our answer without stale=true
+		 * means the credentials are wrong; stop there. */
+		if (ue->auth_tries++ && !stale_true(msg))
+			break;
+
+		if (parse_challenge(ue, msg))
+			break;
+
+		if (!dereg)
+			set_state(ue, UE_AUTHENTICATING, EV_401);
+		if (!send_register(ue, dereg ? 0 : ue->expires))
+			return;
+		break;
+
+	default:
+		break;
+	}
+
+	elog(LOG_INFO, node_name(ue->node), "reg", "REGISTER of %s: %u %r",
+	     ue->impu, msg->scode, &msg->reason);
+	set_state(ue, UE_FAILED, EV_FAILURE);
+	tmr_cancel(&ue->tmr_refresh);
+	done(ue, 0, msg->scode);
+}
+
+
+static int auth_header(struct ue *ue, char *buf, size_t sz, const char *uri)
+{
+	char ha1[DIGEST_HEX], resp[DIGEST_HEX], nc[9], cnonce[17];
+	uint8_t rnd[8];
+	size_t i;
+	int err;
+
+	/* TS 24.229 5.1.1.2.1: the first REGISTER already names the IMPI
+	 * in an Authorization header with empty nonce and response. */
+	if (!ue->challenged)
+		return re_snprintf(buf, sz,
+				   "Authorization: Digest username=\"%s\","
+				   " realm=\"%s\", nonce=\"\", uri=\"%s\","
+				   " response=\"\"\r\n", ue->impi,
+				   emul_domain(), uri) < 0 ? ENOMEM : 0;
+
+	emul_random(rnd, sizeof(rnd));
+	for (i = 0; i < sizeof(rnd); i++)
+		(void)re_snprintf(&cnonce[2 * i], 3, "%02x", rnd[i]);
+
+	(void)re_snprintf(nc, sizeof(nc), "%08x", ++ue->nc);
+
+	err  = digest_ha1(ha1, ue->impi, ue->realm, ue->pw_used);
+	err |= digest_response(resp, ha1, ue->nonce, nc, cnonce, "auth",
+			       "REGISTER", uri);
+	if (err)
+		return EINVAL;
+
+	return re_snprintf(buf, sz,
+			   "Authorization: Digest username=\"%s\","
+			   " realm=\"%s\", nonce=\"%s\", uri=\"%s\","
+			   " response=\"%s\", algorithm=MD5, cnonce=\"%s\","
+			   " qop=auth, nc=%s\r\n", ue->impi, ue->realm,
+			   ue->nonce, uri, resp, cnonce, nc) < 0 ?
+		ENOMEM : 0;
+}
+
+
+static int send_register(struct ue *ue, uint32_t expires)
+{
+	char ruri[160], auth[768], route[96];
+	struct uri rt;
+	int err;
+
+	(void)re_snprintf(ruri, sizeof(ruri), "sip:%s", emul_domain());
+	err = ue_pcscf_route(&rt, route, sizeof(route), ue);
+	if (err)
+		return err;
+
+	err = auth_header(ue, auth, sizeof(auth), ruri);
+	if (err)
+		return err;
+
+	ue->req = mem_deref(ue->req);
+
+	netguard_bind_hint(node_addr(ue->node));
+	err = sip_requestf(&ue->req, node_sip(ue->node), true, "REGISTER",
+			    ruri, &rt, NULL, NULL, response_handler, ue,
+			    "Route: <sip:%s;lr>\r\n"
+			    "From: <%s>;tag=%08x\r\n"
+			    "To: <%s>\r\n"
+			    "Call-ID: %s\r\n"
+			    "CSeq: %u REGISTER\r\n"
+			    "Contact: <sip:%s@%J%s>;expires=%u\r\n"
+			    "Expires: %u\r\n"
+			    "%s"
+			    "Supported: path\r\n"
+			    "Content-Length: 0\r\n"
+			    "\r\n",
+			    node_host(ue->pcscf), ue->impu, ue->ftag,
+			    ue->impu, ue->callid, ++ue->cseq,
+			    ue->cuser, node_addr(ue->node),
+			    node_tcp(ue->node) ? ";transport=tcp" : "",
+			    expires,
+			    expires, auth);
+	netguard_bind_hint(NULL);
+
+	return err;
+}
+
+
+int ue_register(struct ue *ue, uint32_t expires, bool refresh,
+		const char *password, ue_done_h *doneh, void *arg)
+{
+	int err;
+
+	if (!ue)
+		return EINVAL;
+
+	if (!fsm_permits(&ue->reg, EV_REGISTER)) {
+		(void)fsm_refuse(&ue->reg, EV_REGISTER);
+		return EALREADY;
+	}
+
+	ue->pw_used = mem_deref(ue->pw_used);
+	err = str_dup(&ue->pw_used, password ? password : ue->password);
+	if (err)
+		return err;
+
+	/* A new password is a new start: forget the old challenge. */
+	if (password)
+		ue->challenged = false;
+
+	ue->expires = expires;
+	ue->refresh = refresh;
+	ue->auth_tries = 0;
+	ue->doneh = doneh;
+	ue->arg = arg;
+	tmr_cancel(&ue->tmr_refresh);
+	set_state(ue, UE_REGISTERING, EV_REGISTER);
+
+	err = send_register(ue, expires);
+	if (err)
+		set_state(ue, UE_FAILED, EV_SEND_ERROR);
+
+	return err;
+}
+
+
+int ue_deregister(struct ue *ue, ue_done_h *doneh, void *arg)
+{
+	int err;
+
+	if (!ue)
+		return EINVAL;
+
+	if (!fsm_permits(&ue->reg, EV_DEREGISTER)) {
+		(void)fsm_refuse(&ue->reg, EV_DEREGISTER);
+		return EALREADY;
+	}
+
+	ue->doneh = doneh;
+	ue->arg = arg;
+	ue->auth_tries = 0;
+	tmr_cancel(&ue->tmr_refresh);
+	set_state(ue, UE_DEREGISTERING, EV_DEREGISTER);
+
+	err = send_register(ue, 0);
+	if (err)
+		set_state(ue, UE_FAILED, EV_SEND_ERROR);
+
+	return err;
+}
+
+
+enum ue_state ue_state(const struct ue *ue)
+{
+	return ue ? (enum ue_state)ue->reg.state : UE_IDLE;
+}
+
+
+void ue_reg_init(struct ue *ue)
+{
+	fsm_init(&ue->reg, &reg_fsm, node_name(ue->node), UE_IDLE);
+}
+
+
+void ue_reg_close(struct ue *ue)
+{
+	tmr_cancel(&ue->tmr_refresh);
+	ue->req = mem_deref(ue->req);
+	mem_deref(ue->password);
+	mem_deref(ue->pw_used);
+	mem_deref(ue->callid);
+}
+
+
+int ue_reg_query(struct re_printf *pf, const struct ue *ue, const char *what)
+{
+	if (!str_casecmp(what, "state"))
+		return re_hprintf(pf, "%s", ue_state_name(ue_state(ue)));
+	if (!str_casecmp(what, "service_route"))
+		return re_hprintf(pf, "%s", ue->routes ? ue->routes : "");
+	if (!str_casecmp(what, "assoc"))
+		return re_hprintf(pf, "%s", ue->assoc ? ue->assoc : "");
+	if (!str_casecmp(what, "expires"))
+		return re_hprintf(pf, "%u", ue->granted);
+	if (!str_casecmp(what, "last_status"))
+		return re_hprintf(pf, "%u", ue->last_status);
+
+	return ENOTSUP;
+}
