@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The AS host: a SIP UAS on the ISC interface.  It accepts third-party
- * REGISTERs (TS 24.229 5.7.1.1) and keeps, per served IMPU, whether the
- * user is registered and for how long, which scenarios check. */
+/* The AS host: a SIP UAS on the ISC interface that takes requests from
+ * the S-CSCF only and offers them to its services in the order of the
+ * table below (third-party registration, sysinfo, click-to-dial), and
+ * the GM, IM and PS modules those services point users to. */
 
 #include <string.h>
 #include <re.h>
@@ -10,115 +11,43 @@
 #include "as.h"
 #include "asint.h"
 
-struct asreg {
-	struct le he;
-	struct as *as;
-	char *impu;
-	uint32_t expires;
-	uint32_t count;         /* third-party REGISTERs received */
-	bool registered;
-	struct wheel_ent went;
+static const struct as_service *const svcv[AS_SVC_COUNT] = {
+	[AS_SVC_REGISTRAR] = &as_registrar,
+	[AS_SVC_SYSINFO]   = &as_sysinfo,
+	[AS_SVC_C2D]       = &as_c2d,
 };
-
-static void asreg_destructor(void *arg)
-{
-	struct asreg *r = arg;
-
-	hash_unlink(&r->he);
-	wheel_cancel(&r->went);
-	mem_deref(r->impu);
-}
 
 
 static void as_destructor(void *arg)
 {
 	struct as *as = arg;
-
 	size_t i;
 
-	c2d_flush(as);
-	sysinfo_flush(as);
+	/* Services before the wheel their timers are on. */
+	for (i = 0; i < ARRAY_SIZE(svcv); i++)
+		as->svcv[i] = mem_deref(as->svcv[i]);
 	for (i = 0; i < ASMOD_COUNT; i++)
 		mem_deref(as->mods[i]);
-	mem_deref(as->tokens);
-	mem_deref(as->by_callid);
-	hash_flush(as->regs);
-	mem_deref(as->regs);
 	mem_deref(as->wheel);
 }
 
 
-static bool reg_cmp(struct le *le, void *arg)
+void *as_service(const struct as *as, enum as_svc_id id)
 {
-	const struct asreg *r = le->data;
-
-	return 0 == str_casecmp(r->impu, arg);
+	return as && (size_t)id < ARRAY_SIZE(svcv) ? as->svcv[id] : NULL;
 }
 
 
-static struct asreg *reg_find(const struct as *as, const char *impu)
+/* A served user's registration ended: every service lets go of what
+ * the user held by being registered. */
+void as_user_gone(struct as *as, const char *impu)
 {
-	return list_ledata(hash_lookup(as->regs, hash_joaat_str_ci(impu),
-				       reg_cmp, (void *)impu));
-}
+	size_t i;
 
-
-static void reg_expired(void *arg)
-{
-	struct asreg *r = arg;
-
-	r->registered = false;
-	sysinfo_user_gone(r->as, r->impu);
-}
-
-
-static void handle_register(struct as *as, const struct sip_msg *msg)
-{
-	char impu[256];
-	struct asreg *r;
-	uint32_t expires;
-
-	if (sipx_uri_aor(impu, sizeof(impu), &msg->to.auri)) {
-		(void)sip_treply(NULL, node_sip(as->node), msg, 400,
-				 "Bad Request");
-		return;
+	for (i = 0; i < ARRAY_SIZE(svcv); i++) {
+		if (svcv[i]->user_gone)
+			svcv[i]->user_gone(as->svcv[i], impu);
 	}
-
-	expires = sipx_expires(msg, NULL, 3600);
-
-	r = reg_find(as, impu);
-	if (!r) {
-		r = mem_zalloc(sizeof(*r), asreg_destructor);
-		if (!r || str_dup(&r->impu, impu)) {
-			mem_deref(r);
-			(void)sip_treply(NULL, node_sip(as->node), msg, 500,
-					 "Server Internal Error");
-			return;
-		}
-		hash_append(as->regs, hash_joaat_str_ci(r->impu), &r->he, r);
-	}
-
-	r->as = as;
-	r->count++;
-	r->expires = expires;
-	r->registered = expires > 0;
-	if (expires)
-		wheel_start(as->wheel, &r->went, expires * 1000ULL,
-			    reg_expired, r);
-	else
-		wheel_cancel(&r->went);
-
-	elog(LOG_INFO, node_name(as->node), "isc", "%s %s (%us)", impu,
-	     expires ? "registered" : "de-registered", expires);
-
-	(void)sip_treplyf(NULL, NULL, node_sip(as->node), msg, false, 200,
-			  "OK", "Contact: <sip:%s>;expires=%u\r\n"
-			  "Content-Length: 0\r\n\r\n",
-			  node_host(as->node), expires);
-
-	/* What the user held by being registered goes with it. */
-	if (!expires)
-		sysinfo_user_gone(as, impu);
 }
 
 
@@ -140,6 +69,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	struct as *as = arg;
 	const char *why = NULL;
+	size_t i;
 
 	if (pl_strcmp(&msg->met, "ACK") && sipx_bad_request(msg, true, &why)) {
 		(void)sip_treply(NULL, node_sip(as->node), msg, 400, why);
@@ -157,13 +87,10 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 		return true;
 	}
 
-	if (!pl_strcmp(&msg->met, "REGISTER")) {
-		handle_register(as, msg);
-		return true;
+	for (i = 0; i < ARRAY_SIZE(svcv); i++) {
+		if (svcv[i]->reqh(as->svcv[i], msg))
+			return true;
 	}
-
-	if (sysinfo_request(as, msg) || c2d_request(as, msg))
-		return true;
 
 	if (!pl_strcmp(&msg->met, "ACK"))
 		return true;
@@ -180,33 +107,20 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 		 const char *arg)
 {
 	struct as *as = impl;
-	struct asreg *r;
+	uint32_t n = 0;
+	size_t i;
+	int err = ENOTSUP;
 
-	if (!str_casecmp(what, "subscriptions"))
-		return re_hprintf(pf, "%u", sysinfo_count(as));
+	for (i = 0; err == ENOTSUP && i < ARRAY_SIZE(svcv); i++)
+		err = svcv[i]->query(pf, as->svcv[i], what, arg);
 
-	if (!str_casecmp(what, "calls"))
-		return re_hprintf(pf, "%u", c2d_count(as));
+	if (err != ENOTSUP || str_casecmp(what, "http_requests"))
+		return err;
 
-	if (!str_casecmp(what, "http_requests")) {
-		uint32_t n = 0;
-		size_t i;
+	for (i = 0; i < ASMOD_COUNT; i++)
+		n += asmod_requests(as->mods[i]);
 
-		for (i = 0; i < ASMOD_COUNT; i++)
-			n += asmod_requests(as->mods[i]);
-		return re_hprintf(pf, "%u", n);
-	}
-
-	if (!str_casecmp(what, "third_party")) {
-		r = reg_find(as, arg);
-		if (!r)
-			return re_hprintf(pf, "none");
-		return re_hprintf(pf, "%s expires=%u count=%u",
-				  r->registered ? "registered" :
-				  "deregistered", r->expires, r->count);
-	}
-
-	return ENOTSUP;
+	return re_hprintf(pf, "%u", n);
 }
 
 
@@ -243,14 +157,11 @@ int as_alloc(struct as **ap, struct node *node, const struct as_cfg *cfg)
 	as->node = node;
 	as->db = cfg->db;
 	as->ring_ms = cfg->ring_ms ? cfg->ring_ms : 30000;
-	err  = hash_alloc(&as->regs, 1024);
-	err |= hash_alloc(&as->tokens, 64);
-	err |= hash_alloc(&as->by_callid, 256);
-	err |= wheel_alloc(&as->wheel, 4096);
-	if (err) {
-		err = ENOMEM;
+	err = wheel_alloc(&as->wheel, 4096);
+	for (i = 0; !err && i < ARRAY_SIZE(svcv); i++)
+		err = svcv[i]->alloc(&as->svcv[i], as);
+	if (err)
 		goto out;
-	}
 
 	node_set_impl(node, as, &ops);
 

@@ -52,6 +52,11 @@ static const struct fsm_def c2d_fsm = {
 	ARRAY_SIZE(c2d_events),
 };
 
+struct c2d_svc {
+	struct as *as;
+	struct list calls;
+};
+
 struct c2d {
 	struct le le;
 	struct as *as;
@@ -130,6 +135,14 @@ static void notify(struct c2d *c, uint16_t scode, const char *reason,
 	(void)dlg_request(&c->nreq, c->rdlg, "NOTIFY", hdrs,
 			  "message/sipfrag;version=2.0", &body, notify_resp,
 			  c);
+}
+
+
+/* The call's outcome, told to the client in the final NOTIFY. */
+static void finish(struct c2d *c, uint16_t scode, const char *reason)
+{
+	notify(c, scode, reason, true);
+	c2d_end(c);
 }
 
 
@@ -249,8 +262,7 @@ static void resp_b(int err, const struct sip_msg *msg, void *arg)
 		     "%s (+%s) did not take the call: %u", c->name,
 		     c->phone_b, sc);
 		release_a(c);
-		notify(c, sc, sipx_reason(sc), true);
-		c2d_end(c);
+		finish(c, sc, sipx_reason(sc));
 		return;
 	}
 
@@ -258,8 +270,7 @@ static void resp_b(int err, const struct sip_msg *msg, void *arg)
 			  node_host(c->as->node));
 	if (dlg_uac(&c->dlg_b, c->as->node, msg, false, 1, contact)) {
 		release_a(c);
-		notify(c, 500, "Server Internal Error", true);
-		c2d_end(c);
+		finish(c, 500, "Server Internal Error");
 		return;
 	}
 
@@ -295,8 +306,7 @@ static void resp_a(int err, const struct sip_msg *msg, void *arg)
 	if (err || msg->scode >= 300) {
 		uint16_t sc = outcome(c, err, msg);
 
-		notify(c, sc, sipx_reason(sc), true);
-		c2d_end(c);
+		finish(c, sc, sipx_reason(sc));
 		return;
 	}
 
@@ -305,8 +315,7 @@ static void resp_a(int err, const struct sip_msg *msg, void *arg)
 	if (dlg_uac(&c->dlg_a, c->as->node, msg, false, 1, contact) ||
 	    re_sdprintf(&c->offer, "%b", mbuf_buf(msg->mb),
 			mbuf_get_left(msg->mb))) {
-		notify(c, 500, "Server Internal Error", true);
-		c2d_end(c);
+		finish(c, 500, "Server Internal Error");
 		return;
 	}
 
@@ -316,8 +325,7 @@ static void resp_a(int err, const struct sip_msg *msg, void *arg)
 	if (invite(c, &c->req_b, c->phone_b, c->offer, resp_b, c->callid_b,
 		   sizeof(c->callid_b))) {
 		release_a(c);
-		notify(c, 500, "Server Internal Error", true);
-		c2d_end(c);
+		finish(c, 500, "Server Internal Error");
 	}
 }
 
@@ -330,39 +338,38 @@ static void c2d_end(struct c2d *c)
 }
 
 
-/* RFC 3515: the REFER of CN102916966A step 1. */
-static void refer(struct as *as, const struct sip_msg *msg)
+/* RFC 3515: the REFER of CN102916966A step 1, taken: the caller is
+ * who the core asserted (the client has no say), the callee the user
+ * part of Refer-To; 202 and the first NOTIFY.  NULL when it was
+ * answered otherwise. */
+static struct c2d *refer_accept(struct c2d_svc *sv, const struct sip_msg *msg)
 {
 	const struct sip_hdr *rt = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
-	char numv[4][APPDB_NUMBER], contact[128];
+	struct as *as = sv->as;
 	struct node *from = emul_node_by_addr(&msg->src);
+	struct sip *sip = node_sip(as->node);
+	char contact[128];
 	struct sip_addr to;
 	struct c2d *c;
-	size_t n = 0, i;
-	int err;
 
 	if (!rt || sip_addr_decode(&to, &rt->val) ||
 	    !pl_isset(&to.uri.user)) {
-		(void)sip_treply(NULL, node_sip(as->node), msg, 400,
-				 "Bad Request");
-		return;
+		(void)sip_treply(NULL, sip, msg, 400, "Bad Request");
+		return NULL;
 	}
 
 	c = mem_zalloc(sizeof(*c), c2d_destructor);
 	if (!c)
-		return;
+		return NULL;
 	c->as = as;
 	fsm_init(&c->fsm, &c2d_fsm, node_name(as->node), C2D_LOOKUP);
-	list_append(&as->calls, &c->le, c);
+	list_append(&sv->calls, &c->le, c);
 
-	/* The caller is who the core asserted; the client has no say. */
 	if (sipx_asserted_id(c->caller, sizeof(c->caller), msg) ||
 	    appdb_user_phone(as->db, c->caller, c->phone_a,
 			     sizeof(c->phone_a))) {
-		(void)sip_treply(NULL, node_sip(as->node), msg, 403,
-				 "Forbidden");
-		mem_deref(c);
-		return;
+		(void)sip_treply(NULL, sip, msg, 403, "Forbidden");
+		return mem_deref(c);
 	}
 
 	(void)pl_strcpy(&to.uri.user, c->name, sizeof(c->name));
@@ -370,67 +377,80 @@ static void refer(struct as *as, const struct sip_msg *msg)
 
 	(void)re_snprintf(contact, sizeof(contact), "sip:%s",
 			  node_host(as->node));
-	err = dlg_uas(&c->rdlg, as->node, msg, contact);
-	if (err) {
-		(void)sip_treply(NULL, node_sip(as->node), msg, 500,
+	if (dlg_uas(&c->rdlg, as->node, msg, contact)) {
+		(void)sip_treply(NULL, sip, msg, 500,
 				 "Server Internal Error");
-		mem_deref(c);
-		return;
+		return mem_deref(c);
 	}
 
-	(void)sip_treplyf(NULL, NULL, node_sip(as->node), msg, true, 202,
-			  "Accepted", "Contact: <%s>\r\n"
-			  "Content-Length: 0\r\n\r\n", contact);
+	(void)sip_treplyf(NULL, NULL, sip, msg, true, 202, "Accepted",
+			  "Contact: <%s>\r\nContent-Length: 0\r\n\r\n",
+			  contact);
 	notify(c, 100, "Trying", false);
 
-	/* CN102916966A step 3, done first so that a name nobody has does
-	 * not ring the caller's phone for nothing. */
-	err = appdb_lookup_name(as->db, c->caller, c->name, numv,
-				ARRAY_SIZE(numv), &n);
-	if (err) {
-		notify(c, 404, "Not Found", true);
-		c2d_end(c);
-		return;
-	}
-	if (n > 1) {
-		char line[64];
+	return c;
+}
 
-		/* RFC 3261 21.3.1: several candidates, none chosen. */
+
+/* CN102916966A step 3, done first so that a name nobody has does not
+ * ring the caller's phone for nothing: the callee's one number, or the
+ * call finished with why not. */
+static int lookup(struct c2d *c)
+{
+	const char *node = node_name(c->as->node);
+	char numv[4][APPDB_NUMBER];
+	size_t n = 0, i;
+
+	if (appdb_lookup_name(c->as->db, c->caller, c->name, numv,
+			      ARRAY_SIZE(numv), &n)) {
+		finish(c, 404, "Not Found");
+		return ENOENT;
+	}
+
+	/* RFC 3261 21.3.1: several candidates, none chosen. */
+	if (n > 1) {
 		for (i = 0; i < n; i++)
-			elog(LOG_INFO, node_name(as->node), "c2d",
-			     "%s: candidate %s", c->name, numv[i]);
-		(void)re_snprintf(line, sizeof(line), "Multiple Choices");
-		notify(c, 300, line, true);
-		c2d_end(c);
-		return;
+			elog(LOG_INFO, node, "c2d", "%s: candidate %s",
+			     c->name, numv[i]);
+		finish(c, 300, "Multiple Choices");
+		return EEXIST;
 	}
 	str_ncpy(c->phone_b, numv[0], sizeof(c->phone_b));
 
 	/* The callee's own book may bar the caller: nobody rings. */
-	if (appdb_blacklisted(as->db, c->phone_b, c->caller, c->phone_a)) {
-		elog(LOG_INFO, node_name(as->node), "c2d",
-		     "%s has blacklisted %s", c->name, c->caller);
-		notify(c, 403, "Forbidden", true);
-		c2d_end(c);
-		return;
+	if (appdb_blacklisted(c->as->db, c->phone_b, c->caller,
+			      c->phone_a)) {
+		elog(LOG_INFO, node, "c2d", "%s has blacklisted %s",
+		     c->name, c->caller);
+		finish(c, 403, "Forbidden");
+		return EPERM;
 	}
 
-	(void)fsm_event(&c->fsm, EV_CALL_A, C2D_CALLING_A);
-	tmr_start(&c->tmr, as->ring_ms, ring_timeout, c);
-	if (invite(c, &c->req_a, c->phone_a, NULL, resp_a, c->callid_a,
-		   sizeof(c->callid_a))) {
-		notify(c, 500, "Server Internal Error", true);
-		c2d_end(c);
-	}
+	return 0;
 }
 
 
-static struct c2d *find(struct as *as, const struct sip_msg *msg,
+static void refer(struct c2d_svc *sv, const struct sip_msg *msg)
+{
+	struct c2d *c = refer_accept(sv, msg);
+
+	if (!c || lookup(c))
+		return;
+
+	(void)fsm_event(&c->fsm, EV_CALL_A, C2D_CALLING_A);
+	tmr_start(&c->tmr, c->as->ring_ms, ring_timeout, c);
+	if (invite(c, &c->req_a, c->phone_a, NULL, resp_a, c->callid_a,
+		   sizeof(c->callid_a)))
+		finish(c, 500, "Server Internal Error");
+}
+
+
+static struct c2d *find(struct c2d_svc *sv, const struct sip_msg *msg,
 			bool *is_a)
 {
 	struct le *le;
 
-	for (le = as->calls.head; le; le = le->next) {
+	for (le = sv->calls.head; le; le = le->next) {
 		struct c2d *c = le->data;
 
 		if (c->dlg_a && dlg_match(c->dlg_a, msg)) {
@@ -449,57 +469,86 @@ static struct c2d *find(struct as *as, const struct sip_msg *msg,
 }
 
 
-bool c2d_request(struct as *as, const struct sip_msg *msg)
+/* RFC 3725 section 7: a BYE on one leg ends the other. */
+static void bye(struct c2d_svc *sv, const struct sip_msg *msg)
 {
-	struct c2d *c;
+	struct sip *sip = node_sip(sv->as->node);
+	struct dlg **mine, **other;
 	bool is_a = false;
+	struct c2d *c;
 
+	c = find(sv, msg, &is_a);
+	if (!c || (!c->dlg_a && !c->dlg_b)) {
+		(void)sip_treply(NULL, sip, msg, 481,
+				 "Call/Transaction Does Not Exist");
+		return;
+	}
+
+	(void)sip_treply(NULL, sip, msg, 200, "OK");
+
+	mine = is_a ? &c->dlg_a : &c->dlg_b;
+	other = is_a ? &c->dlg_b : &c->dlg_a;
+	*mine = mem_deref(*mine);
+	if (*other)
+		(void)dlg_request(NULL, *other, "BYE", NULL, NULL, NULL,
+				  NULL, NULL);
+	*other = mem_deref(*other);
+
+	c2d_end(c);
+}
+
+
+static bool c2d_request(void *svc, const struct sip_msg *msg)
+{
 	if (!pl_strcmp(&msg->met, "REFER") && !pl_isset(&msg->to.tag)) {
-		refer(as, msg);
+		refer(svc, msg);
 		return true;
 	}
 
 	if (pl_strcmp(&msg->met, "BYE"))
 		return false;
 
-	c = find(as, msg, &is_a);
-	if (!c || (!c->dlg_a && !c->dlg_b)) {
-		(void)sip_treply(NULL, node_sip(as->node), msg, 481,
-				 "Call/Transaction Does Not Exist");
-		return true;
-	}
-
-	(void)sip_treply(NULL, node_sip(as->node), msg, 200, "OK");
-
-	/* RFC 3725 section 7: a BYE on one leg ends the other. */
-	if (is_a) {
-		c->dlg_a = mem_deref(c->dlg_a);
-		if (c->dlg_b)
-			(void)dlg_request(NULL, c->dlg_b, "BYE", NULL, NULL,
-					  NULL, NULL, NULL);
-		c->dlg_b = mem_deref(c->dlg_b);
-	}
-	else {
-		c->dlg_b = mem_deref(c->dlg_b);
-		if (c->dlg_a)
-			(void)dlg_request(NULL, c->dlg_a, "BYE", NULL, NULL,
-					  NULL, NULL, NULL);
-		c->dlg_a = mem_deref(c->dlg_a);
-	}
-
-	c2d_end(c);
+	bye(svc, msg);
 
 	return true;
 }
 
 
-uint32_t c2d_count(const struct as *as)
+static int c2d_query(struct re_printf *pf, const void *svc,
+		     const char *what, const char *arg)
 {
-	return as ? list_count(&as->calls) : 0;
+	const struct c2d_svc *sv = svc;
+	(void)arg;
+
+	if (str_casecmp(what, "calls"))
+		return ENOTSUP;
+
+	return re_hprintf(pf, "%u", list_count(&sv->calls));
 }
 
 
-void c2d_flush(struct as *as)
+static void svc_destructor(void *arg)
 {
-	list_flush(&as->calls);
+	struct c2d_svc *sv = arg;
+
+	list_flush(&sv->calls);
 }
+
+
+static int c2d_alloc(void **svcp, struct as *as)
+{
+	struct c2d_svc *sv = mem_zalloc(sizeof(*sv), svc_destructor);
+
+	if (!sv)
+		return ENOMEM;
+
+	sv->as = as;
+	*svcp = sv;
+
+	return 0;
+}
+
+
+const struct as_service as_c2d = {
+	"click-to-dial", c2d_alloc, c2d_request, c2d_query, NULL,
+};

@@ -7,7 +7,6 @@
  * again when the modules move. */
 
 #include <string.h>
-#include <sys/random.h>
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
@@ -21,6 +20,13 @@ enum {
 };
 
 static const char ctype[] = "application/vnd.imsbed.sysinfo+json";
+
+struct sysinfo_svc {
+	struct as *as;
+	struct list subs;
+	struct hash *tokens;            /* the same, by HTTP token */
+	struct hash *by_callid;         /* the same, by dialog Call-ID */
+};
 
 struct sub {
 	struct le le;
@@ -96,24 +102,19 @@ static bool tok_cmp(struct le *le, void *arg)
 }
 
 
+/* The modules ask whose a bearer token is; arg is the AS. */
 const char *sysinfo_token_user(const char *token, void *arg)
 {
-	struct as *as = arg;
+	struct sysinfo_svc *sv = as_service(arg, AS_SVC_SYSINFO);
 	struct sub *s;
 
-	if (!token || !as)
+	if (!token || !sv)
 		return NULL;
 
-	s = list_ledata(hash_lookup(as->tokens, hash_joaat_str(token),
+	s = list_ledata(hash_lookup(sv->tokens, hash_joaat_str(token),
 				    tok_cmp, (void *)token));
 
 	return s && !terminated(s) ? s->user : NULL;
-}
-
-
-uint32_t sysinfo_count(const struct as *as)
-{
-	return as ? list_count(&as->subs) : 0;
 }
 
 
@@ -227,9 +228,10 @@ static bool dlg_cmp(struct le *le, void *arg)
 }
 
 
-static struct sub *sub_find(const struct as *as, const struct sip_msg *msg)
+static struct sub *sub_find(const struct sysinfo_svc *sv,
+			    const struct sip_msg *msg)
 {
-	return list_ledata(hash_lookup(as->by_callid,
+	return list_ledata(hash_lookup(sv->by_callid,
 				       hash_joaat_pl(&msg->callid), dlg_cmp,
 				       (void *)msg));
 }
@@ -254,8 +256,10 @@ static int reply_ok(struct as *as, const struct sip_msg *msg,
 }
 
 
-static void subscribe_initial(struct as *as, const struct sip_msg *msg)
+static void subscribe_initial(struct sysinfo_svc *sv,
+			      const struct sip_msg *msg)
 {
+	struct as *as = sv->as;
 	uint8_t rnd[TOKEN_BYTES];
 	char contact[160];
 	struct sub *s;
@@ -287,9 +291,9 @@ static void subscribe_initial(struct as *as, const struct sip_msg *msg)
 		goto fail;
 
 	s->expires = expires;
-	list_append(&as->subs, &s->le, s);
-	hash_append(as->tokens, hash_joaat_str(s->token), &s->he_tok, s);
-	hash_append(as->by_callid, hash_joaat_str(dlg_callid(s->dlg)),
+	list_append(&sv->subs, &s->le, s);
+	hash_append(sv->tokens, hash_joaat_str(s->token), &s->he_tok, s);
+	hash_append(sv->by_callid, hash_joaat_str(dlg_callid(s->dlg)),
 		    &s->he_cid, s);
 
 	elog(LOG_INFO, node_name(as->node), "sysinfo",
@@ -318,9 +322,11 @@ static void subscribe_initial(struct as *as, const struct sip_msg *msg)
 }
 
 
-static void subscribe_in_dialog(struct as *as, const struct sip_msg *msg)
+static void subscribe_in_dialog(struct sysinfo_svc *sv,
+				const struct sip_msg *msg)
 {
-	struct sub *s = sub_find(as, msg);
+	struct as *as = sv->as;
+	struct sub *s = sub_find(sv, msg);
 	uint32_t expires = expires_of(msg);
 
 	if (!s || terminated(s)) {
@@ -353,8 +359,9 @@ static void subscribe_in_dialog(struct as *as, const struct sip_msg *msg)
 }
 
 
-bool sysinfo_request(struct as *as, const struct sip_msg *msg)
+static bool sysinfo_request(void *svc, const struct sip_msg *msg)
 {
+	struct sysinfo_svc *sv = svc;
 	const struct sip_hdr *ev;
 
 	if (pl_strcmp(&msg->met, "SUBSCRIBE"))
@@ -363,16 +370,17 @@ bool sysinfo_request(struct as *as, const struct sip_msg *msg)
 	/* RFC 6665 8.2.2: only the packages we know. */
 	ev = sip_msg_hdr(msg, SIP_HDR_EVENT);
 	if (!ev || pl_strcmp(&ev->val, "sysinfo")) {
-		(void)sip_treplyf(NULL, NULL, node_sip(as->node), msg, false,
-				  489, "Bad Event", "Allow-Events: sysinfo\r\n"
+		(void)sip_treplyf(NULL, NULL, node_sip(sv->as->node), msg,
+				  false, 489, "Bad Event",
+				  "Allow-Events: sysinfo\r\n"
 				  "Content-Length: 0\r\n\r\n");
 		return true;
 	}
 
 	if (pl_isset(&msg->to.tag))
-		subscribe_in_dialog(as, msg);
+		subscribe_in_dialog(sv, msg);
 	else
-		subscribe_initial(as, msg);
+		subscribe_initial(sv, msg);
 
 	return true;
 }
@@ -381,7 +389,8 @@ bool sysinfo_request(struct as *as, const struct sip_msg *msg)
 /* The modules moved: every subscriber hears of it (RFC 6665 4.2.2). */
 void sysinfo_notify_all(struct as *as)
 {
-	struct le *le = as->subs.head;
+	struct sysinfo_svc *sv = as_service(as, AS_SVC_SYSINFO);
+	struct le *le = sv ? sv->subs.head : NULL;
 
 	while (le) {
 		struct sub *s = le->data;
@@ -397,9 +406,10 @@ void sysinfo_notify_all(struct as *as)
  * expiry at the AS): their tokens die with it, not only with the
  * subscription, and the subscription ends with a final NOTIFY (RFC 6665
  * 4.2.2, reason=noresource: what it watched is gone). */
-void sysinfo_user_gone(struct as *as, const char *impu)
+static void sysinfo_user_gone(void *svc, const char *impu)
 {
-	struct le *le = as ? as->subs.head : NULL;
+	struct sysinfo_svc *sv = svc;
+	struct le *le = sv->subs.head;
 
 	while (le) {
 		struct sub *s = le->data;
@@ -408,7 +418,7 @@ void sysinfo_user_gone(struct as *as, const char *impu)
 		if (terminated(s) || str_casecmp(s->user, impu))
 			continue;
 
-		elog(LOG_INFO, node_name(as->node), "sysinfo", "%s is no "
+		elog(LOG_INFO, node_name(sv->as->node), "sysinfo", "%s is no "
 		     "longer registered: token revoked", s->user);
 		wheel_cancel(&s->went);
 		(void)end_sub(s, EV_USER_GONE);
@@ -418,7 +428,52 @@ void sysinfo_user_gone(struct as *as, const char *impu)
 }
 
 
-void sysinfo_flush(struct as *as)
+static int sysinfo_query(struct re_printf *pf, const void *svc,
+			 const char *what, const char *arg)
 {
-	list_flush(&as->subs);
+	const struct sysinfo_svc *sv = svc;
+	(void)arg;
+
+	if (str_casecmp(what, "subscriptions"))
+		return ENOTSUP;
+
+	return re_hprintf(pf, "%u", list_count(&sv->subs));
 }
+
+
+static void svc_destructor(void *arg)
+{
+	struct sysinfo_svc *sv = arg;
+
+	list_flush(&sv->subs);
+	mem_deref(sv->tokens);
+	mem_deref(sv->by_callid);
+}
+
+
+static int sysinfo_alloc(void **svcp, struct as *as)
+{
+	struct sysinfo_svc *sv = mem_zalloc(sizeof(*sv), svc_destructor);
+	int err;
+
+	if (!sv)
+		return ENOMEM;
+
+	sv->as = as;
+	err  = hash_alloc(&sv->tokens, 64);
+	err |= hash_alloc(&sv->by_callid, 256);
+	if (err) {
+		mem_deref(sv);
+		return ENOMEM;
+	}
+
+	*svcp = sv;
+
+	return 0;
+}
+
+
+const struct as_service as_sysinfo = {
+	"sysinfo", sysinfo_alloc, sysinfo_request, sysinfo_query,
+	sysinfo_user_gone,
+};
