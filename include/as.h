@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* as: the Application Server host.  Each AS node answers the S-CSCF's
- * third-party REGISTERs and, in later services, the requests its iFCs
- * bring to it. */
+/* as: the Application Server host.  Each AS node runs its services
+ * (third-party registration, sysinfo, click-to-dial) on the requests
+ * the S-CSCF brings to it, and the GM, IM and PS modules the services
+ * point users to. */
 
 #ifndef IMSBED_AS_H
 #define IMSBED_AS_H
