@@ -29,6 +29,7 @@ static int (*const suites[])(void) = {
 	test_http_suite,
 	test_book_suite,
 	test_book_http_suite,
+	test_tsx_suite,
 };
 
 

@@ -22,3 +22,4 @@ int test_appdb_suite(void);
 int test_http_suite(void);
 int test_book_suite(void);
 int test_book_http_suite(void);
+int test_tsx_suite(void);

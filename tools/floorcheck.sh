@@ -3,7 +3,7 @@
 # includes the public headers of its own floor and those beneath it,
 # never one above.  From the ground up:
 #   emul/host      host.h
-#   emul/sip       + sipkit.h, yml.h, digest.h
+#   emul/sip       + sipkit.h, yml.h, digest.h, tsx.h
 #   cscf hss as ue + the nodes' own headers (cscf.h, hss.h, as.h, ue.h)
 #   emul/report    + report.h
 #   emul/scen      + scen.h
@@ -26,7 +26,7 @@ check() {
 }
 
 above_nodes="report.h scen.h cmd.h engine.h"
-check emul/host sipkit.h yml.h digest.h cscf.h hss.h as.h ue.h $above_nodes
+check emul/host sipkit.h yml.h digest.h tsx.h cscf.h hss.h as.h ue.h $above_nodes
 check emul/sip cscf.h hss.h as.h ue.h $above_nodes
 for d in cscf hss as ue; do
 	check "$d" $above_nodes

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* tsx: imsbed's own SIP transaction layer (RFC 3261 17, with the RFC
+ * 6026 changes).  Its four state machines are tables of rules, (state,
+ * event) -> (state, actions, timers), read by the transaction engine and
+ * checked by the unit tests against the RFC's figures 5 to 8. */
+
+#ifndef IMSBED_TSX_H
+#define IMSBED_TSX_H
+
+#include <re.h>
+#include "host.h"
+
+enum tsx_kind {
+	TSX_ICT = 0,            /* INVITE client, figure 5 + 6026 fig. 3 */
+	TSX_NICT,               /* non-INVITE client, figure 6 */
+	TSX_IST,                /* INVITE server, figure 7 + 6026 fig. 5 */
+	TSX_NIST,               /* non-INVITE server, figure 8 */
+	TSX_KINDS,
+};
+
+enum tsx_state {
+	TSX_INIT = 0,           /* made, nothing sent or passed yet */
+	TSX_CALLING,
+	TSX_TRYING,
+	TSX_PROCEEDING,
+	TSX_COMPLETED,
+	TSX_CONFIRMED,
+	TSX_ACCEPTED,           /* RFC 6026 */
+	TSX_TERMINATED,
+	TSX_STATES,
+};
+
+/* Responses are received ones for a client, the TU's for a server. */
+enum tsx_event {
+	TSX_EV_START = 0,       /* the TU's request, or a new request */
+	TSX_EV_1XX,
+	TSX_EV_2XX,
+	TSX_EV_FINAL,           /* 300-699 */
+	TSX_EV_REQ,             /* the request retransmitted (server) */
+	TSX_EV_ACK,             /* an ACK matching the INVITE (server) */
+	TSX_EV_TPERR,           /* the transport failed (8.1.3.1) */
+	TSX_EV_TIMER,           /* + enum tsx_timer: that timer fired */
+	TSX_EVENTS = TSX_EV_TIMER + 12,
+};
+
+enum tsx_timer {
+	TSX_A = 0, TSX_B, TSX_D, TSX_E, TSX_F, TSX_G, TSX_H, TSX_I, TSX_J,
+	TSX_K, TSX_L, TSX_M, TSX_TIMERS,
+};
+
+#define TSX_EV_OF(t) ((enum tsx_event)(TSX_EV_TIMER + (t)))
+#define TSX_T(t) (1u << (t))
+
+/* What a rule tells the engine to do, in this order. */
+enum tsx_action {
+	TSX_DO_SEND    = 1u << 0, /* the request, or the TU's response */
+	TSX_DO_RESEND  = 1u << 1, /* the last message sent, once more */
+	TSX_DO_ACK     = 1u << 2, /* client INVITE: ACK the non-2xx */
+	TSX_DO_PASS    = 1u << 3, /* to the TU: response, request, ACK */
+	TSX_DO_100     = 1u << 4, /* server INVITE: 100 Trying */
+	TSX_DO_TIMEOUT = 1u << 5, /* tell the TU: no answer (B, F, H) */
+	TSX_DO_FAILED  = 1u << 6, /* tell the TU: transport error */
+};
+
+struct tsx_rule {
+	uint8_t state;          /* enum tsx_state */
+	uint8_t event;          /* enum tsx_event */
+	uint8_t next;           /* enum tsx_state */
+	uint8_t act;            /* enum tsx_action bits */
+	uint16_t start;         /* TSX_T() of timers to (re)start */
+	uint16_t stop;          /* TSX_T() of timers to stop */
+};
+
+/* RFC 3261 17.1.1.1 and table 4; per node. */
+struct tsx_cfg {
+	uint32_t t1, t2, t4;    /* ms: 500, 4000, 5000 */
+};
+
+/* ---- tsx_fsm.c: the four machines as tables ---- */
+const struct tsx_rule *tsx_rule(enum tsx_kind k, enum tsx_state s,
+				enum tsx_event ev);
+const struct fsm_def *tsx_fsm(enum tsx_kind k);
+const char *tsx_kind_name(enum tsx_kind k);
+const char *tsx_state_name(enum tsx_state s);
+const char *tsx_event_name(enum tsx_event ev);
+/* How long timer t runs when started for the n-th time (0: first) in
+ * state s: 0 fires at once, UINT64_MAX means it is not started (A, E, G
+ * over a reliable transport). */
+uint64_t tsx_timer_ms(enum tsx_timer t, const struct tsx_cfg *cfg,
+		      bool reliable, enum tsx_state s, uint32_t n);
+
+#endif
