@@ -178,6 +178,37 @@ bool emul_seeded(void);
 void emul_random(uint8_t *p, size_t n);
 void   emul_time_reset(void);
 
+/* ---- clock.c: one clock for the process, real or virtual ---- */
+enum clk_mode {
+	CLK_REAL = 0,           /* libre's: gettimeofday() */
+	CLK_VIRTUAL,            /* jumps to the next timer when all is quiet */
+};
+
+void clk_set_mode(enum clk_mode mode);
+enum clk_mode clk_mode(void);
+uint64_t clk_now(void);                 /* ms, what tmr_jiffies() says */
+uint64_t clk_jumped(void);              /* ms the virtual clock skipped */
+
+/* ---- wtmr.c: every timer on one hierarchical timing wheel ---- */
+#define WTMR_MAX_MS ((1ULL << 40) - 1)  /* 34 years: longer is capped */
+
+typedef void (wtmr_h)(void *arg);
+
+struct wtmr {
+	struct le le;
+	uint64_t at;                    /* ms on the clock */
+	wtmr_h *h;
+	void *arg;
+	uint8_t lvl, idx;               /* where it waits */
+};
+
+/* O(1) both, whatever the number of timers running. */
+void wtmr_start(struct wtmr *t, uint64_t delay_ms, wtmr_h *h, void *arg);
+void wtmr_cancel(struct wtmr *t);
+bool wtmr_isrunning(const struct wtmr *t);
+uint64_t wtmr_left(const struct wtmr *t);
+uint32_t wtmr_count(void);
+
 /* ---- wheel.c: long per-user timers without libre's sorted list ---- */
 struct wheel;
 typedef void (wheel_h)(void *arg);

@@ -201,7 +201,8 @@ static enum tsx_state step(enum tsx_kind k, enum tsx_state st,
 		return st;
 	}
 
-	CU_ASSERT_FATAL(!re_regex(tok->p, tok->l, "[^>]+>[A-Z]+\\[[^;]*;[^\\]]*\\]",
+	CU_ASSERT_FATAL(!re_regex(tok->p, tok->l,
+				  "[^>]+>[A-Z]+\\[[^;]*;[^\\]]*\\]",
 				  &evw, &nw, &acts, &tims));
 	CU_ASSERT_FATAL(!event_of(&evw, &ev));
 	CU_ASSERT_FATAL(!state_of(&nw, &next));
@@ -258,8 +259,9 @@ static void test_every_rule_walked(void)
 		pl_set_str(&rest, paths[i].path);
 		while (!re_regex(rest.p, rest.l, "[^ ]+", &tok)) {
 			pl_advance(&rest, tok.p + tok.l - rest.p);
-			if (re_regex(tok.p, tok.l, "[^>]+>[A-Z]+", &evw, &nw) ||
-			    event_of(&evw, &ev) || state_of(&nw, &next))
+			if (re_regex(tok.p, tok.l, "[^>]+>[A-Z]+", &evw,
+				     &nw) || event_of(&evw, &ev) ||
+			    state_of(&nw, &next))
 				continue;
 			seen[paths[i].kind][st] |= FSM_BIT(ev);
 			st = next;
@@ -272,7 +274,8 @@ static void test_every_rule_walked(void)
 		for (s = 0; s < TSX_STATES; s++) {
 			if (d->states[s].in_events != seen[k][s])
 				printf("\n  %s{%s}: permits %08x, walked "
-				       "%08x\n", tsx_kind_name((enum tsx_kind)k),
+				       "%08x\n",
+				       tsx_kind_name((enum tsx_kind)k),
 				       tsx_state_name((enum tsx_state)s),
 				       d->states[s].in_events, seen[k][s]);
 			CU_ASSERT_EQUAL(d->states[s].in_events, seen[k][s]);

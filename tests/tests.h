@@ -23,3 +23,4 @@ int test_http_suite(void);
 int test_book_suite(void);
 int test_book_http_suite(void);
 int test_tsx_suite(void);
+int test_clock_suite(void);
