@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Scenario engine internals shared by engine.c, scen.c and expect.c. */
+/* The scenario driver's internals: the engine's state, the action
+ * table and what its actions share, shared by the files of emul/scen/. */
 
 #include "yml.h"
 
@@ -49,12 +50,65 @@ const char *engine_subst(struct engine *e, const char *in, char *buf,
 void engine_settle(struct engine *e);
 void engine_settled(void *arg);
 
-/* actions.c */
+/* actions.c: the table of scenario actions, and what they share */
+struct action;
+
+/* A check, run on the step's action value v when the file is loaded;
+ * a start, run when the step comes (an error: the step fails). */
+typedef int (act_check_h)(struct engine *e, const struct action *a,
+			  const yml_node *v, char *err, size_t sz);
+typedef int (act_start_h)(struct engine *e, const yml_node *v);
+
+struct action {
+	const char *name;               /* the step's key */
+	const char *subject;            /* key naming what it acts on */
+	const char *const *keys;        /* what its map form may hold */
+	act_check_h *checkh;
+	act_start_h *starth;
+};
+
+/* One entry of an option list (a phone's modes, a book's operations),
+ * read by the action's check and by its start alike. */
+struct act_opt {
+	const char *name;
+	int val;
+	const char *str;
+};
+
+const struct action *action_find(const char *name);
 const yml_node *action_of(const struct yml *y, const yml_node *st,
-			  const char **namep);
+			  const struct action **ap);
 int  action_start(struct engine *e, const yml_node *st);
 int  action_validate(struct engine *e, const yml_node *st, char *err,
 		     size_t sz);
+const struct act_opt *act_opt_find(const struct act_opt *v,
+				   const char *name);
+int  act_opt_print(struct re_printf *pf, void *arg);
+struct ue *act_ue(struct engine *e, const yml_node *v);
+uint32_t act_uint(const struct yml *y, const yml_node *v, const char *key,
+		  uint32_t dflt);
+const char *act_str(const struct yml *y, const yml_node *v,
+		    const char *key);
+bool act_bool(const struct yml *y, const yml_node *v, const char *key,
+	      bool dflt);
+void act_done(int err, uint16_t scode, void *arg);
+int  act_headers(char **hp, const struct yml *y, const yml_node *v);
+act_check_h act_check_ue;
+
+/* act_ue.c: what a UE does: register, subscribe, fetch, refer, calls */
+act_check_h act_check_fetch, act_check_refer, act_check_phone;
+act_start_h act_register, act_deregister, act_subscribe, act_unsubscribe,
+	    act_fetch, act_refer, act_hangup, act_phone;
+
+/* act_book.c: the personal address book at the GM module */
+act_check_h act_check_book;
+act_start_h act_book;
+
+/* act_as.c: an AS reconfigured while the scenario runs */
+act_check_h act_check_configure;
+act_start_h act_configure;
+
+/* engine.c */
 int engine_capture_set(struct engine *e, const char *name,
 		       const struct pl *v);
 
