@@ -6,6 +6,7 @@
  * figures are the core's, not the ladder's. */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <re.h>
@@ -220,4 +221,28 @@ int bench_run(uint32_t n, uint32_t window, bool udp)
 	mem_deref(y);
 
 	return e;
+}
+
+
+/* imsbed bench [N [WINDOW [tcp|udp]]] */
+int cmd_bench(int argc, char *argv[], const struct cli_opts *o)
+{
+	uint32_t n = 10000, w = 200;
+	bool udp = false;
+
+	if (argc > 0)
+		n = (uint32_t)strtoul(argv[0], NULL, 10);
+	if (argc > 1)
+		w = (uint32_t)strtoul(argv[1], NULL, 10);
+	if (argc > 2)
+		udp = !strcmp(argv[2], "udp");
+	if (!n || !w || argc > 3 || (argc > 2 && !udp &&
+				     strcmp(argv[2], "tcp"))) {
+		(void)re_fprintf(stderr, "imsbed bench: usage: bench [N"
+				 " [WINDOW [tcp|udp]]], N and WINDOW whole"
+				 " numbers above 0\n");
+		return EXIT_USAGE;
+	}
+
+	return bench_run(n, w, udp) ? EXIT_FAILED : EXIT_PASS;
 }

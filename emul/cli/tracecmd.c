@@ -15,7 +15,7 @@
 
 /* imsbed ladder TRACE: a saved trace shown again, as a diagram or one
  * line per message; media as a count per direction at the end. */
-int cmd_ladder(int argc, char *argv[], const char *form)
+int cmd_ladder(int argc, char *argv[], const struct cli_opts *o)
 {
 	struct diagram *dg = NULL;
 	char line[65536 * 2], text[320];
@@ -36,7 +36,7 @@ int cmd_ladder(int argc, char *argv[], const char *form)
 		return 2;
 	}
 
-	columns = form ? !strcmp(form, "columns") :
+	columns = o->ladder ? !strcmp(o->ladder, "columns") :
 		isatty(STDOUT_FILENO);
 	if (columns && diagram_alloc(&dg, isatty(STDOUT_FILENO))) {
 		fclose(f);
@@ -128,7 +128,7 @@ int cmd_ladder(int argc, char *argv[], const char *form)
 
 /* imsbed pcap TRACE OUT: a saved trace as a capture.  RTP records hold
  * no packet, only its description, so the capture has SIP and HTTP. */
-int cmd_pcap(int argc, char *argv[])
+int cmd_pcap(int argc, char *argv[], const struct cli_opts *o)
 {
 	struct pcapw *w = NULL;
 	char line[65536 * 2];
