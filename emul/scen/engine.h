@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The scenario driver's internals: the engine's state, the action
- * table and what its actions share, shared by the files of emul/scen/. */
+/* The scenario driver's internals, shared by the files of emul/scen/:
+ * the engine's state, the action table and what its actions share, and
+ * the topology's lists. */
 
 #include "yml.h"
 
@@ -118,6 +119,32 @@ int expect_check(struct engine *e, const yml_node *arrows, bool strict,
 int check_value(struct engine *e, const yml_node *m, const char *val,
 		char *why, size_t wsz);
 
+
+/* topo.c: the topology's lists, filled by topo_node.c and topo_role.c */
+struct appdb;
+
+struct topo {
+	struct list roles;      /* role objects, released before nodes */
+	struct list nodes;
+	struct list ues;
+	struct list ases;
+	struct appdb *appdb;    /* the cloud database every AS shares */
+};
+
+int topo_keep(struct list *l, void *obj, const char *name);
+int topo_addr(const struct yml *y, const yml_node *n, const char *what,
+	      uint16_t dport, struct sa *sa, char *err, size_t sz);
+
+/* topo_node.c: the nodes: list, each node with its role */
+int topo_load_nodes(struct topo *t, const struct yml *y,
+		    const yml_node *root, const char *domain, char *err,
+		    size_t sz);
+
+/* topo_role.c: what runs on a node (CSCF, AS, UE) */
+struct node;
+int topo_make_role(struct topo *t, struct node *n, const struct yml *y,
+		   const yml_node *nn, const yml_node *root, char *err,
+		   size_t sz);
 
 /* scen.c */
 int scen_validate(struct engine *e, char *err, size_t sz);
