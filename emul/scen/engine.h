@@ -44,12 +44,34 @@ struct engine {
 	char fail[1536];
 };
 
-const char *engine_capture(struct engine *e, const char *name);
+/* engine.c: the steps, one after the other */
 void engine_fail(struct engine *e, const char *fmt, ...);
-const char *engine_subst(struct engine *e, const char *in, char *buf,
-			 size_t sz);
 void engine_settle(struct engine *e);
 void engine_settled(void *arg);
+
+/* record.c: what crosses the wire, decoded, shown and kept */
+int  engine_listen(struct engine *e);
+void engine_media_print(struct engine *e);
+
+/* present.c: --step and --slow */
+struct scen_opts;
+void engine_present(struct engine *e, const struct scen_opts *o,
+		    enum scen_result res, const char *fail);
+
+/* match.c: one value against a matcher; captures and ${NAME} */
+const char *engine_capture(struct engine *e, const char *name);
+int  engine_capture_set(struct engine *e, const char *name,
+			const struct pl *v);
+const char *engine_subst(struct engine *e, const char *in, char *buf,
+			 size_t sz);
+bool match_value(struct engine *e, const yml_node *m, const char *val,
+		 char *why, size_t wsz);
+int  check_value(struct engine *e, const yml_node *m, const char *val,
+		 char *why, size_t wsz);
+
+/* expect.c: a step's expected arrows against its messages */
+int  expect_check(struct engine *e, const yml_node *arrows, bool strict,
+		  char *fail, size_t fsz);
 
 /* actions.c: the table of scenario actions, and what they share */
 struct action;
@@ -108,17 +130,6 @@ act_start_h act_book;
 /* act_as.c: an AS reconfigured while the scenario runs */
 act_check_h act_check_configure;
 act_start_h act_configure;
-
-/* engine.c */
-int engine_capture_set(struct engine *e, const char *name,
-		       const struct pl *v);
-
-/* expect.c */
-int expect_check(struct engine *e, const yml_node *arrows, bool strict,
-		 char *fail, size_t fsz);
-int check_value(struct engine *e, const yml_node *m, const char *val,
-		char *why, size_t wsz);
-
 
 /* topo.c: the topology's lists, filled by topo_node.c and topo_role.c */
 struct appdb;
