@@ -6,6 +6,7 @@
  * figures are the core's, not the ladder's. */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <re.h>
@@ -125,13 +126,66 @@ static int load(struct topo **tp, struct yml **yp, uint32_t n, bool udp,
 /* The UEs share one node, as a load generator's users share its
  * socket: thousands of SIP stacks would measure libre's per-stack
  * buffers, not the core's per-user state. */
+static int add_ues(struct bench *b, struct topo *t, struct node **pnp,
+		   bool udp)
+{
+	struct sa pool;
+	uint32_t i;
+	int e;
+
+	b->uev = mem_zalloc(b->n * sizeof(*b->uev), NULL);
+	if (!b->uev)
+		return ENOMEM;
+
+	(void)sa_set_str(&pool, "127.0.3.1", 5060);
+	e = node_alloc(pnp, "uepool", ROLE_UE, &pool, emul_domain(),
+		       udp ? 0 : NODE_TCP);
+	if (e) {
+		(void)re_fprintf(stderr, "imsbed bench: UE pool: %m\n", e);
+		return e;
+	}
+
+	for (i = 0; i < b->n; i++) {
+		char impi[64], impu[64], pw[32];
+
+		(void)re_snprintf(impi, sizeof(impi), "u%u@bench.test", i + 1);
+		(void)re_snprintf(impu, sizeof(impu), "sip:%s", impi);
+		(void)re_snprintf(pw, sizeof(pw), "pw%u", i + 1);
+
+		e = topo_ue_add(t, &b->uev[i], *pnp, impi, impu, pw);
+		if (e) {
+			(void)re_fprintf(stderr, "imsbed bench: UE %u: %m\n",
+					 i + 1, e);
+			return e;
+		}
+	}
+
+	return 0;
+}
+
+
+static void report(const struct bench *b, uint32_t n, uint64_t ms,
+		   size_t rss0, size_t rss1)
+{
+	(void)re_printf("bench: %u registered, %u failed", b->done - b->failed,
+			b->failed);
+	if (b->failed)
+		(void)re_printf(" (first: %u)", b->first_fail);
+	(void)re_printf("\nbench: %llu ms, %llu registrations/s\n",
+			(unsigned long long)ms,
+			ms ? (unsigned long long)n * 1000 / ms : 0ULL);
+	(void)re_printf("bench: RSS %zu KiB before, %zu KiB after:"
+			" %zu bytes per registered UE\n", rss0 / 1024,
+			rss1 / 1024, n ? (rss1 - rss0) / n : (size_t)0);
+}
+
+
 int bench_run(uint32_t n, uint32_t window, bool udp)
 {
 	struct topo *t = NULL;
 	struct yml *y = NULL;
 	struct node *pn = NULL;
 	struct bench b;
-	struct sa pool;
 	char err[512];
 	size_t rss0, rss1;
 	uint64_t t0, t1;
@@ -158,34 +212,9 @@ int bench_run(uint32_t n, uint32_t window, bool udp)
 	rss0 = MIN(rss0, rss_bytes());
 
 	b.n = n;
-	b.uev = mem_zalloc(n * sizeof(*b.uev), NULL);
-	if (!b.uev) {
-		e = ENOMEM;
+	e = add_ues(&b, t, &pn, udp);
+	if (e)
 		goto out;
-	}
-
-	(void)sa_set_str(&pool, "127.0.3.1", 5060);
-	e = node_alloc(&pn, "uepool", ROLE_UE, &pool, emul_domain(),
-		       udp ? 0 : NODE_TCP);
-	if (e) {
-		(void)re_fprintf(stderr, "imsbed bench: UE pool: %m\n", e);
-		goto out;
-	}
-
-	for (i = 0; i < n; i++) {
-		char impi[64], impu[64], pw[32];
-
-		(void)re_snprintf(impi, sizeof(impi), "u%u@bench.test", i + 1);
-		(void)re_snprintf(impu, sizeof(impu), "sip:%s", impi);
-		(void)re_snprintf(pw, sizeof(pw), "pw%u", i + 1);
-
-		e = topo_ue_add(t, &b.uev[i], pn, impi, impu, pw);
-		if (e) {
-			(void)re_fprintf(stderr, "imsbed bench: UE %u: %m\n",
-					 i + 1, e);
-			goto out;
-		}
-	}
 
 	(void)re_printf("bench: %u UEs, %u registrations in flight, core"
 			" over %s\n", n, window, udp ? "UDP" : "TCP");
@@ -198,18 +227,7 @@ int bench_run(uint32_t n, uint32_t window, bool udp)
 	t1 = tmr_jiffies();
 
 	rss1 = rss_bytes();
-
-	(void)re_printf("bench: %u registered, %u failed", b.done - b.failed,
-			b.failed);
-	if (b.failed)
-		(void)re_printf(" (first: %u)", b.first_fail);
-	(void)re_printf("\nbench: %llu ms, %llu registrations/s\n",
-			(unsigned long long)(t1 - t0),
-			t1 > t0 ? (unsigned long long)n * 1000 / (t1 - t0) :
-			0ULL);
-	(void)re_printf("bench: RSS %zu KiB before, %zu KiB after:"
-			" %zu bytes per registered UE\n", rss0 / 1024,
-			rss1 / 1024, n ? (rss1 - rss0) / n : (size_t)0);
+	report(&b, n, t1 - t0, rss0, rss1);
 
 	e = b.failed ? EPROTO : 0;
 
@@ -220,4 +238,28 @@ int bench_run(uint32_t n, uint32_t window, bool udp)
 	mem_deref(y);
 
 	return e;
+}
+
+
+/* imsbed bench [N [WINDOW [tcp|udp]]] */
+int cmd_bench(int argc, char *argv[], const struct cli_opts *o)
+{
+	uint32_t n = 10000, w = 200;
+	bool udp = false;
+
+	if (argc > 0)
+		n = (uint32_t)strtoul(argv[0], NULL, 10);
+	if (argc > 1)
+		w = (uint32_t)strtoul(argv[1], NULL, 10);
+	if (argc > 2)
+		udp = !strcmp(argv[2], "udp");
+	if (!n || !w || argc > 3 || (argc > 2 && !udp &&
+				     strcmp(argv[2], "tcp"))) {
+		(void)re_fprintf(stderr, "imsbed bench: usage: bench [N"
+				 " [WINDOW [tcp|udp]]], N and WINDOW whole"
+				 " numbers above 0\n");
+		return EXIT_USAGE;
+	}
+
+	return bench_run(n, w, udp) ? EXIT_FAILED : EXIT_PASS;
 }

@@ -1,11 +1,42 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The CLI's commands kept outside main.c; they return the exit status
- * (0 pass, 1 failed, 2 bad input or usage). */
+/* The CLI's internals: the options main.c reads and the commands they go
+ * to.  A command returns the exit status (0 pass, 1 failed, 2 bad input
+ * or usage). */
+
+enum {
+	EXIT_NONE = -1,                 /* nothing decided: go on */
+	EXIT_PASS = 0,
+	EXIT_FAILED = 1,
+	EXIT_USAGE = 2,
+};
+
+/* What the options said, wherever they stood. */
+struct cli_opts {
+	bool step;
+	double slow;
+	const char *golden;
+	bool update_golden;
+	const char *html;
+	const char *ladder;             /* columns, lines or NULL: a tty? */
+	const char *trace;
+	const char *pcap;
+	const char *junit;
+	double settle;
+	bool quiet;
+	int verbose;
+};
+
+typedef int (cli_cmd_h)(int argc, char *argv[], const struct cli_opts *o);
+
+/* run.c: scenarios, one by one with the ladder, or a folder's worth */
+cli_cmd_h cmd_run, cmd_test;
 
 /* bench.c: the registration benchmark */
+cli_cmd_h cmd_bench;
 int bench_run(uint32_t n, uint32_t window, bool udp);
 
-int cmd_ladder(int argc, char *argv[], const char *form);
-int cmd_pcap(int argc, char *argv[]);
-int cmd_serve(int argc, char *argv[], const char *html, const char *ladder,
-	      bool quiet);
+/* tracecmd.c: a saved --trace file as a ladder or a capture */
+cli_cmd_h cmd_ladder, cmd_pcap;
+
+/* serve.c: a topology's core for external UEs */
+cli_cmd_h cmd_serve;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The imsbed command line: run scenarios with a live ladder, test a
- * directory of them, or serve a topology to external UEs. */
+/* The imsbed command line, as baresip's cmdv[]: one table of commands
+ * (name, handler, help) and one of options (name, letter, handler, help),
+ * read by one parser and printed as the usage text.  Options may come
+ * before the command (getopt's rules there) or after it. */
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -10,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
@@ -21,63 +20,119 @@
 
 #define IMSBED_VERSION "0.1.0"
 
-enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+struct cli_cmd {
+	const char *name;
+	cli_cmd_h *h;
+	const char *help;               /* its lines in the usage text */
+};
 
-static const char usage[] =
-"usage: imsbed [-v] COMMAND [OPTIONS] ARGS\n"
-"\n"
-"commands:\n"
-"  run FILE...          run scenarios, printing the ladder live\n"
+static const struct cli_cmd cmdv[] = {
+	{"run", cmd_run,
+"  run FILE...          run scenarios, printing the ladder live\n"},
+	{"test", cmd_test,
 "  test [DIR|FILE...]   run scenarios (default scenarios/), one line each,\n"
-"                       closing with 'N passed, N failed'\n"
+"                       closing with 'N passed, N failed'\n"},
+	{"serve", cmd_serve,
 "  serve TOPOLOGY       run a topology's core for external UEs until\n"
-"                       interrupted\n"
-"  pcap TRACE OUT       turn a saved --trace file into a capture\n"
-"  ladder TRACE         show a saved --trace file as a ladder\n"
+"                       interrupted\n"},
+	{"pcap", cmd_pcap,
+"  pcap TRACE OUT       turn a saved --trace file into a capture\n"},
+	{"ladder", cmd_ladder,
+"  ladder TRACE         show a saved --trace file as a ladder\n"},
+	{"bench", cmd_bench,
 "  bench [N [W [tcp|udp]]]  register N UEs (10000) through the full\n"
 "                       path, W at a time (200), core over TCP or UDP;\n"
-"                       print registrations/s and memory per UE\n"
-"\n"
-"options:\n"
-"  --trace FILE         write every message sent as JSON Lines\n"
-"  --settle SECONDS     quiet time that ends a step, at least (slow\n"
-"                       machines, valgrind)\n"
-"  --junit FILE         test: JUnit XML report for CI servers\n"
-"  --golden DIR         test: compare each ladder (times left out) with\n"
-"                       DIR/<scenario>.ladder; --update-golden writes\n"
-"  --html FILE          run: the run as one HTML page (SVG diagram)\n"
-"  --seed N             tests only: every random number from N, so two\n"
-"                       runs send the same bytes (default: unpredictable)\n"
-"  --step               run: then walk through its messages, Enter by\n"
-"                       Enter (q stops), with each step's note\n"
-"  --slow SECONDS       run: the same, one message every SECONDS\n"
-"  --pcap FILE          write every message sent as a capture (tshark,\n"
-"                       Wireshark, sngrep read it)\n"
-"  -q, --quiet          no live ladder (run)\n"
-"  --ladder columns|lines  the live ladder as a sequence diagram (default\n"
-"                       on a terminal) or one line per message\n"
-"  -v, --verbose        more log lines (twice for debug)\n"
-"  -v CATEGORY=LEVEL    one category's lines at error, warn, info or\n"
-"                       debug (imsbed -v list names the categories)\n"
-"  --node NAME          only that node's log lines (errors always show)\n"
-"  -h, --help           this text\n"
-"  --version            the version\n"
-"\n"
-"exit status: 0 pass, 1 a scenario failed, 2 bad input or usage\n";
-
-struct opts {
-	bool step;
-	double slow;
-	const char *golden;
-	bool update_golden;
-	const char *html;
-	const char *ladder;
-	const char *trace;
-	const char *pcap;
-	const char *junit;
-	double settle;
-	bool quiet;
+"                       print registrations/s and memory per UE\n"},
 };
+
+/* Where an option may stand: before the command, after it, or anywhere
+ * (the log options, which log_opts takes out first). */
+enum opt_place {
+	OPT_BEFORE = 1 << 0,
+	OPT_AFTER  = 1 << 1,
+	OPT_LOG    = 1 << 2,
+};
+
+/* An option's handler: EXIT_NONE to go on, else the exit status. */
+typedef int (cli_opt_h)(struct cli_opts *o, const char *arg);
+
+struct cli_opt {
+	const char *name;               /* --name */
+	char letter;                    /* -l, or 0 */
+	bool arg;                       /* takes a value */
+	unsigned place;                 /* enum opt_place */
+	cli_opt_h *h;
+	const char *help;               /* its lines in the usage text */
+};
+
+static cli_opt_h opt_trace, opt_settle, opt_junit, opt_golden,
+	opt_update_golden, opt_html, opt_seed, opt_step, opt_slow, opt_pcap,
+	opt_quiet, opt_ladder, opt_verbose, opt_help, opt_version;
+
+static const struct cli_opt optv[] = {
+	{"trace", 0, true, OPT_BEFORE | OPT_AFTER, opt_trace,
+"  --trace FILE         write every message sent as JSON Lines\n"},
+	{"settle", 0, true, OPT_AFTER, opt_settle,
+"  --settle SECONDS     quiet time that ends a step, at least (slow\n"
+"                       machines, valgrind)\n"},
+	{"junit", 0, true, OPT_AFTER, opt_junit,
+"  --junit FILE         test: JUnit XML report for CI servers\n"},
+	{"golden", 0, true, OPT_AFTER, opt_golden,
+"  --golden DIR         test: compare each ladder (times left out) with\n"
+"                       DIR/<scenario>.ladder; --update-golden writes\n"},
+	{"update-golden", 0, false, OPT_AFTER, opt_update_golden, ""},
+	{"html", 0, true, OPT_AFTER, opt_html,
+"  --html FILE          run: the run as one HTML page (SVG diagram)\n"},
+	{"seed", 0, true, OPT_AFTER, opt_seed,
+"  --seed N             tests only: every random number from N, so two\n"
+"                       runs send the same bytes (default: unpredictable)\n"},
+	{"step", 0, false, OPT_AFTER, opt_step,
+"  --step               run: then walk through its messages, Enter by\n"
+"                       Enter (q stops), with each step's note\n"},
+	{"slow", 0, true, OPT_AFTER, opt_slow,
+"  --slow SECONDS       run: the same, one message every SECONDS\n"},
+	{"pcap", 0, true, OPT_AFTER, opt_pcap,
+"  --pcap FILE          write every message sent as a capture (tshark,\n"
+"                       Wireshark, sngrep read it)\n"},
+	{"quiet", 'q', false, OPT_BEFORE | OPT_AFTER, opt_quiet,
+"  -q, --quiet          no live ladder (run)\n"},
+	{"ladder", 0, true, OPT_AFTER, opt_ladder,
+"  --ladder columns|lines  the live ladder as a sequence diagram (default\n"
+"                       on a terminal) or one line per message\n"},
+	{"verbose", 'v', false, OPT_BEFORE | OPT_AFTER, opt_verbose,
+"  -v, --verbose        more log lines (twice for debug)\n"},
+	{NULL, 'v', true, OPT_LOG, NULL,
+"  -v CATEGORY=LEVEL    one category's lines at error, warn, info or\n"
+"                       debug (imsbed -v list names the categories)\n"},
+	{"node", 0, true, OPT_LOG, NULL,
+"  --node NAME          only that node's log lines (errors always show)\n"},
+	{"help", 'h', false, OPT_BEFORE, opt_help,
+"  -h, --help           this text\n"},
+	{"version", 0, false, OPT_BEFORE, opt_version,
+"  --version            the version\n"},
+};
+
+
+static int usage_print(struct re_printf *pf, void *arg)
+{
+	size_t i;
+	int err;
+	(void)arg;
+
+	err = re_hprintf(pf, "usage: imsbed [-v] COMMAND [OPTIONS] ARGS\n"
+			 "\ncommands:\n");
+	for (i = 0; i < ARRAY_SIZE(cmdv) && !err; i++)
+		err = re_hprintf(pf, "%s", cmdv[i].help);
+	if (!err)
+		err = re_hprintf(pf, "\noptions:\n");
+	for (i = 0; i < ARRAY_SIZE(optv) && !err; i++)
+		err = re_hprintf(pf, "%s", optv[i].help);
+	if (!err)
+		err = re_hprintf(pf, "\nexit status: 0 pass, 1 a scenario"
+				 " failed, 2 bad input or usage\n");
+
+	return err;
+}
 
 
 /* --settle and --slow: seconds, finite and within an hour. */
@@ -91,253 +146,115 @@ static int seconds_opt(double *vp, const char *opt, const char *arg)
 	if (!*arg || *end || errno || !isfinite(v) || v < 0 || v > 3600) {
 		(void)re_fprintf(stderr, "imsbed: %s takes seconds from 0 to "
 				 "3600, not '%s'\n", opt, arg);
-		return EINVAL;
+		return EXIT_USAGE;
 	}
 
 	*vp = v;
-	return 0;
+	return EXIT_NONE;
 }
 
 
-static void raise_fd_limit(void)
+static int opt_trace(struct cli_opts *o, const char *arg)
 {
-	struct rlimit rl;
-
-	/* Every UE is a node with its own socket: allow thousands. */
-	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
-
-	if (!getrlimit(RLIMIT_NOFILE, &rl))
-		(void)fd_setsize((int)MIN(rl.rlim_cur, 65536));
+	o->trace = arg;
+	return EXIT_NONE;
 }
 
 
-static int cmd_run(int argc, char *argv[], const struct opts *o)
+static int opt_settle(struct cli_opts *o, const char *arg)
 {
-	struct scen_opts so = {.quiet = o->quiet, .settle = o->settle};
-
-	/* The diagram on a terminal, lines into a pipe or a file, unless
-	 * --ladder says. */
-	so.colour = isatty(STDOUT_FILENO);
-	so.html = o->html;
-	so.step = o->step;
-	so.slow = o->slow;
-	so.diagram = o->ladder ? !strcmp(o->ladder, "columns") : so.colour;
-	int i, rc = EXIT_PASS;
-	char msg[2048];
-
-	if (argc < 1) {
-		(void)re_fprintf(stderr, "imsbed run: no scenario file\n");
-		return EXIT_USAGE;
-	}
-
-	for (i = 0; i < argc; i++) {
-		enum scen_result r;
-
-		(void)re_printf("=== %s\n", argv[i]);
-		r = scen_run(argv[i], &so, msg, sizeof(msg));
-
-		switch (r) {
-
-		case SCEN_PASS:
-			(void)re_printf("PASS %s\n", argv[i]);
-			break;
-
-		case SCEN_FAIL:
-			(void)re_printf("FAIL %s\n  %s\n", argv[i], msg);
-			if (rc == EXIT_PASS)
-				rc = EXIT_FAILED;
-			break;
-
-		default:
-			(void)re_fprintf(stderr, "imsbed: %s\n", msg);
-			rc = EXIT_USAGE;
-			break;
-		}
-	}
-
-	return rc;
+	return seconds_opt(&o->settle, "--settle", arg);
 }
 
 
-static int cmp_str(const void *a, const void *b)
+static int opt_junit(struct cli_opts *o, const char *arg)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	o->junit = arg;
+	return EXIT_NONE;
 }
 
 
-static bool is_scenario(const char *name)
+static int opt_golden(struct cli_opts *o, const char *arg)
 {
-	size_t l = strlen(name);
-
-	/* Topologies sit beside scenarios; by convention they are named
-	 * topology*.yaml. */
-	return l > 5 && !strcmp(name + l - 5, ".yaml") &&
-		strncmp(name, "topology", 8);
+	o->golden = arg;
+	return EXIT_NONE;
 }
 
 
-static int collect(char ***filesp, size_t *np, const char *arg)
+static int opt_update_golden(struct cli_opts *o, const char *arg)
 {
-	struct stat st;
-	struct dirent *d;
-	DIR *dir;
-	char **files = *filesp;
-
-	if (stat(arg, &st)) {
-		(void)re_fprintf(stderr, "imsbed test: %s: not found\n", arg);
-		return ENOENT;
-	}
-
-	if (!S_ISDIR(st.st_mode)) {
-		files = realloc(files, (*np + 1) * sizeof(*files));
-		if (!files)
-			return ENOMEM;
-		files[(*np)++] = strdup(arg);
-		*filesp = files;
-		return 0;
-	}
-
-	dir = opendir(arg);
-	if (!dir)
-		return errno;
-
-	while ((d = readdir(dir)) != NULL) {
-		char *p;
-
-		if (!is_scenario(d->d_name))
-			continue;
-		/* 'scenarios/' names its files scenarios/x.yaml */
-		if (re_sdprintf(&p, "%s%s%s", arg,
-				arg[strlen(arg) - 1] == '/' ? "" : "/",
-				d->d_name))
-			break;
-		files = realloc(files, (*np + 1) * sizeof(*files));
-		if (!files) {
-			mem_deref(p);
-			break;
-		}
-		files[(*np)++] = strdup(p);
-		mem_deref(p);
-	}
-	closedir(dir);
-
-	*filesp = files;
-	return 0;
+	o->update_golden = true;
+	return EXIT_NONE;
 }
 
 
-static int cmd_test(int argc, char *argv[], const struct opts *o)
+static int opt_html(struct cli_opts *o, const char *arg)
 {
-	struct scen_opts so = {.quiet = true, .settle = o->settle};
-	char **files = NULL, msg[2048];
-	size_t n = 0, i, pass = 0, fail = 0;
-	struct junit *ju = NULL;
-	int a, rc = EXIT_PASS;
-
-	if (o->junit && junit_open(&ju, o->junit)) {
-		(void)re_fprintf(stderr, "imsbed test: %s: cannot write\n",
-				 o->junit);
-		return EXIT_USAGE;
-	}
-
-	if (argc == 0) {
-		if (collect(&files, &n, "scenarios"))
-			return EXIT_USAGE;
-	}
-	for (a = 0; a < argc; a++) {
-		if (collect(&files, &n, argv[a]))
-			return EXIT_USAGE;
-	}
-
-	qsort(files, n, sizeof(*files), cmp_str);
-
-	for (i = 0; i < n; i++) {
-		uint64_t t0 = tmr_jiffies();
-		enum scen_result r;
-		double secs;
-
-		so.ladder = ju || o->golden ? mbuf_alloc(4096) : NULL;
-		r = scen_run(files[i], &so, msg, sizeof(msg));
-		secs = (double)(tmr_jiffies() - t0) / 1000.0;
-
-		/* A passing flow that changed shape is a failure too. */
-		if (r == SCEN_PASS && o->golden && so.ladder) {
-			char *diff = NULL;
-			int gerr = golden_check(o->golden, files[i],
-						so.ladder, o->update_golden,
-						&diff);
-
-			if (gerr == EPROTO) {
-				r = SCEN_FAIL;
-				(void)re_snprintf(msg, sizeof(msg),
-						  "ladder differs from the "
-						  "golden one:\n%s",
-						  diff ? diff : "");
-			}
-			else if (gerr && gerr != ENOENT) {
-				r = SCEN_FAIL;
-				(void)re_snprintf(msg, sizeof(msg), "golden"
-						  " ladder of %s: %m",
-						  files[i], gerr);
-			}
-			mem_deref(diff);
-		}
-		if (ju)
-			(void)junit_case(ju, files[i], secs, r, msg,
-					 so.ladder);
-		so.ladder = mem_deref(so.ladder);
-
-		if (r == SCEN_PASS) {
-			++pass;
-			(void)re_printf("PASS %-44s %6.2fs\n", files[i], secs);
-		}
-		else {
-			++fail;
-			(void)re_printf("FAIL %-44s %6.2fs\n  %s\n", files[i],
-					secs, msg);
-			rc = r == SCEN_FAIL && rc != EXIT_USAGE ?
-				EXIT_FAILED : EXIT_USAGE;
-		}
-		free(files[i]);
-	}
-	free(files);
-
-	(void)re_printf("%zu passed, %zu failed\n", pass, fail);
-
-	if (ju && junit_close(ju)) {
-		(void)re_fprintf(stderr, "imsbed test: %s: write error\n",
-				 o->junit);
-		rc = EXIT_USAGE;
-	}
-	mem_deref(ju);
-
-	return rc;
+	o->html = arg;
+	return EXIT_NONE;
 }
 
 
-static int cmd_bench(int argc, char *argv[])
+static int opt_seed(struct cli_opts *o, const char *arg)
 {
-	uint32_t n = 10000, w = 200;
-	bool udp = false;
+	emul_seed(strtoull(arg, NULL, 10));
+	return EXIT_NONE;
+}
 
-	if (argc > 0)
-		n = (uint32_t)strtoul(argv[0], NULL, 10);
-	if (argc > 1)
-		w = (uint32_t)strtoul(argv[1], NULL, 10);
-	if (argc > 2)
-		udp = !strcmp(argv[2], "udp");
-	if (!n || !w || argc > 3 || (argc > 2 && !udp &&
-				     strcmp(argv[2], "tcp"))) {
-		(void)re_fprintf(stderr, "imsbed bench: usage: bench [N"
-				 " [WINDOW [tcp|udp]]], N and WINDOW whole"
-				 " numbers above 0\n");
-		return EXIT_USAGE;
-	}
 
-	return bench_run(n, w, udp) ? EXIT_FAILED : EXIT_PASS;
+static int opt_step(struct cli_opts *o, const char *arg)
+{
+	o->step = true;
+	return EXIT_NONE;
+}
+
+
+static int opt_slow(struct cli_opts *o, const char *arg)
+{
+	return seconds_opt(&o->slow, "--slow", arg);
+}
+
+
+static int opt_pcap(struct cli_opts *o, const char *arg)
+{
+	o->pcap = arg;
+	return EXIT_NONE;
+}
+
+
+static int opt_quiet(struct cli_opts *o, const char *arg)
+{
+	o->quiet = true;
+	return EXIT_NONE;
+}
+
+
+/* Checked once all options are read (opts_parse). */
+static int opt_ladder(struct cli_opts *o, const char *arg)
+{
+	o->ladder = arg;
+	return EXIT_NONE;
+}
+
+
+static int opt_verbose(struct cli_opts *o, const char *arg)
+{
+	++o->verbose;
+	return EXIT_NONE;
+}
+
+
+static int opt_help(struct cli_opts *o, const char *arg)
+{
+	(void)re_fprintf(stdout, "%H", usage_print, NULL);
+	return EXIT_PASS;
+}
+
+
+static int opt_version(struct cli_opts *o, const char *arg)
+{
+	(void)puts("imsbed " IMSBED_VERSION);
+	return EXIT_PASS;
 }
 
 
@@ -383,155 +300,218 @@ static int log_opts(int *argcp, char *argv[])
 }
 
 
-int main(int argc, char *argv[])
+/* Before the command: getopt_long's rules (abbreviations, --name=value,
+ * -qv, its own messages), with its tables made from optv[]. */
+static int opts_before(struct cli_opts *o, int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{"trace",   required_argument, NULL, 't'},
-		{"quiet",   no_argument,       NULL, 'q'},
-		{"verbose", no_argument,       NULL, 'v'},
-		{"help",    no_argument,       NULL, 'h'},
-		{"version", no_argument,       NULL, 'V'},
-		{NULL, 0, NULL, 0}
-	};
-	struct opts o = {0};
+	struct option lv[ARRAY_SIZE(optv) + 1];
+	char sv[2 * ARRAY_SIZE(optv) + 2] = "+";
+	size_t i, n = 0, l = 1;
+	int c, rc;
+
+	memset(lv, 0, sizeof(lv));
+	for (i = 0; i < ARRAY_SIZE(optv); i++) {
+		const struct cli_opt *p = &optv[i];
+
+		if (!(p->place & OPT_BEFORE))
+			continue;
+		lv[n].name = p->name;
+		lv[n].has_arg = p->arg ? required_argument : no_argument;
+		lv[n++].val = 256 + (int)i;
+		if (p->letter)
+			sv[l++] = p->letter;
+		if (p->letter && p->arg)
+			sv[l++] = ':';
+	}
+
+	while ((c = getopt_long(argc, argv, sv, lv, NULL)) != -1) {
+		const struct cli_opt *p = NULL;
+
+		for (i = 0; i < ARRAY_SIZE(optv) && !p; i++) {
+			if (c == 256 + (int)i || (c < 256 && c &&
+			     optv[i].letter == c &&
+			     (optv[i].place & OPT_BEFORE)))
+				p = &optv[i];
+		}
+		if (!p) {
+			(void)re_fprintf(stderr, "%H", usage_print, NULL);
+			return EXIT_USAGE;
+		}
+		rc = p->h(o, optarg);
+		if (rc != EXIT_NONE)
+			return rc;
+	}
+
+	return EXIT_NONE;
+}
+
+
+static const struct cli_opt *opt_after(const char *s, bool more)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(optv); i++) {
+		const struct cli_opt *p = &optv[i];
+
+		if (!(p->place & OPT_AFTER) || (p->arg && !more))
+			continue;
+		if ((s[0] == '-' && s[1] == '-' && !strcmp(s + 2, p->name)) ||
+		    (p->letter && s[0] == '-' && s[1] == p->letter && !s[2]))
+			return p;
+	}
+
+	return NULL;
+}
+
+
+/* After the command: exact names only, the rest are its arguments,
+ * which stay in argv in their order. */
+static int opts_after(struct cli_opts *o, int *argcp, char *argv[])
+{
+	int i, n = 0, rc;
+
+	for (i = 0; i < *argcp; i++) {
+		const struct cli_opt *p = opt_after(argv[i], i + 1 < *argcp);
+
+		if (p) {
+			rc = p->h(o, p->arg ? argv[++i] : NULL);
+			if (rc != EXIT_NONE)
+				return rc;
+		}
+		else if (argv[i][0] == '-' && argv[i][1]) {
+			(void)re_fprintf(stderr, "imsbed: unknown option "
+					 "'%s'\n", argv[i]);
+			return EXIT_USAGE;
+		}
+		else {
+			argv[n++] = argv[i];
+		}
+	}
+	*argcp = n;
+
+	return EXIT_NONE;
+}
+
+
+/* All options, before and after the command; argv is left as the
+ * command's name and its arguments. */
+static int opts_parse(struct cli_opts *o, int *argcp, char ***argvp)
+{
+	int argc = *argcp, rc;
+	char **argv = *argvp;
+
+	rc = opts_before(o, argc, argv);
+	if (rc != EXIT_NONE)
+		return rc;
+
+	if (optind >= argc) {
+		(void)re_fprintf(stderr, "%H", usage_print, NULL);
+		return EXIT_USAGE;
+	}
+
+	argc -= optind;
+	argv += optind;
+	optind = 1;
+
+	--argc;
+	rc = opts_after(o, &argc, argv + 1);
+	if (rc != EXIT_NONE)
+		return rc;
+
+	if (o->ladder && strcmp(o->ladder, "columns") &&
+	    strcmp(o->ladder, "lines")) {
+		(void)re_fprintf(stderr, "imsbed: --ladder takes columns or"
+				 " lines, not '%s'\n", o->ladder);
+		return EXIT_USAGE;
+	}
+
+	*argcp = argc + 1;
+	*argvp = argv;
+
+	return EXIT_NONE;
+}
+
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	/* Every UE is a node with its own socket: allow thousands. */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl))
+		(void)fd_setsize((int)MIN(rl.rlim_cur, 65536));
+}
+
+
+/* argv[0] is the command's name; the command is looked for only now,
+ * after --trace and --pcap are open, as it always was. */
+static int cmd_dispatch(int argc, char *argv[], const struct cli_opts *o)
+{
 	struct trace *trace = NULL;
 	struct pcapw *pcap = NULL;
-	const char *cmd;
-	int c, verbose = 0, rc;
+	int rc = EXIT_USAGE;
+	size_t i;
+
+	if (o->trace && trace_open(&trace, o->trace)) {
+		(void)re_fprintf(stderr, "imsbed: %s: cannot write trace\n",
+				 o->trace);
+		goto out;
+	}
+
+	if (o->pcap && pcapw_open(&pcap, o->pcap)) {
+		(void)re_fprintf(stderr, "imsbed: %s: cannot write capture\n",
+				 o->pcap);
+		goto out;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(cmdv); i++) {
+		if (!strcmp(cmdv[i].name, argv[0])) {
+			rc = cmdv[i].h(argc - 1, argv + 1, o);
+			goto out;
+		}
+	}
+
+	(void)re_fprintf(stderr, "imsbed: unknown command '%s'\n%H", argv[0],
+			 usage_print, NULL);
+ out:
+	mem_deref(pcap);
+	mem_deref(trace);
+
+	return rc;
+}
+
+
+int main(int argc, char *argv[])
+{
+	struct cli_opts o;
+	int rc;
 
 	/* Into a pipe (every CI log) each result line must show as it
 	 * comes, not all at the end: a job killed by its timeout would
 	 * show nothing, and warnings on stderr would come first. */
 	(void)setvbuf(stdout, NULL, _IOLBF, 0);
 
+	memset(&o, 0, sizeof(o));
 	rc = log_opts(&argc, argv);
 	if (rc)
 		return rc == 1 ? EXIT_PASS : EXIT_USAGE;
 
-	/* Options may come before or after the command. */
-	while ((c = getopt_long(argc, argv, "+qvh", longopts, NULL)) != -1) {
-		switch (c) {
+	rc = opts_parse(&o, &argc, &argv);
+	if (rc != EXIT_NONE)
+		return rc;
 
-		case 't': o.trace = optarg;  break;
-		case 'q': o.quiet = true;    break;
-		case 'v': ++verbose;         break;
-		case 'h': (void)fputs(usage, stdout); return EXIT_PASS;
-		case 'V': (void)puts("imsbed " IMSBED_VERSION);
-			  return EXIT_PASS;
-		default:  (void)fputs(usage, stderr); return EXIT_USAGE;
-		}
-	}
-
-	if (optind >= argc) {
-		(void)fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
-
-	cmd = argv[optind++];
-	argc -= optind;
-	argv += optind;
-	optind = 1;
-
-	{
-		/* Options after the command: re-parse the rest. */
-		int n = 0, i;
-
-		for (i = 0; i < argc; i++) {
-			if (!strcmp(argv[i], "--trace") && i + 1 < argc)
-				o.trace = argv[++i];
-			else if (!strcmp(argv[i], "--settle") &&
-				 i + 1 < argc) {
-				if (seconds_opt(&o.settle, "--settle",
-						argv[++i]))
-					return EXIT_USAGE;
-			}
-			else if (!strcmp(argv[i], "--junit") && i + 1 < argc)
-				o.junit = argv[++i];
-			else if (!strcmp(argv[i], "--pcap") && i + 1 < argc)
-				o.pcap = argv[++i];
-			else if (!strcmp(argv[i], "--ladder") && i + 1 < argc)
-				o.ladder = argv[++i];
-			else if (!strcmp(argv[i], "--html") && i + 1 < argc)
-				o.html = argv[++i];
-			else if (!strcmp(argv[i], "--golden") && i + 1 < argc)
-				o.golden = argv[++i];
-			else if (!strcmp(argv[i], "--update-golden"))
-				o.update_golden = true;
-			else if (!strcmp(argv[i], "--step"))
-				o.step = true;
-			else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-				emul_seed(strtoull(argv[++i], NULL, 10));
-			else if (!strcmp(argv[i], "--slow") && i + 1 < argc) {
-				if (seconds_opt(&o.slow, "--slow", argv[++i]))
-					return EXIT_USAGE;
-			}
-			else if (!strcmp(argv[i], "-q") ||
-				 !strcmp(argv[i], "--quiet"))
-				o.quiet = true;
-			else if (!strcmp(argv[i], "-v") ||
-				 !strcmp(argv[i], "--verbose"))
-				++verbose;
-			else if (argv[i][0] == '-' && argv[i][1]) {
-				(void)re_fprintf(stderr, "imsbed: unknown "
-						 "option '%s'\n", argv[i]);
-				return EXIT_USAGE;
-			}
-			else
-				argv[n++] = argv[i];
-		}
-		argc = n;
-	}
-
-	log_set_level(verbose >= 2 ? LOG_DEBUG : verbose ? LOG_INFO :
+	log_set_level(o.verbose >= 2 ? LOG_DEBUG : o.verbose ? LOG_INFO :
 		      LOG_WARN);
-
-	if (o.ladder && strcmp(o.ladder, "columns") &&
-	    strcmp(o.ladder, "lines")) {
-		(void)re_fprintf(stderr, "imsbed: --ladder takes columns or"
-				 " lines, not '%s'\n", o.ladder);
-		return EXIT_USAGE;
-	}
 
 	if (libre_init())
 		return EXIT_USAGE;
 
 	raise_fd_limit();
-
-	if (o.trace && trace_open(&trace, o.trace)) {
-		(void)re_fprintf(stderr, "imsbed: %s: cannot write trace\n",
-				 o.trace);
-		libre_close();
-		return EXIT_USAGE;
-	}
-
-	if (o.pcap && pcapw_open(&pcap, o.pcap)) {
-		(void)re_fprintf(stderr, "imsbed: %s: cannot write capture\n",
-				 o.pcap);
-		mem_deref(trace);
-		libre_close();
-		return EXIT_USAGE;
-	}
-
-	if (!strcmp(cmd, "run"))
-		rc = cmd_run(argc, argv, &o);
-	else if (!strcmp(cmd, "test"))
-		rc = cmd_test(argc, argv, &o);
-	else if (!strcmp(cmd, "serve"))
-		rc = cmd_serve(argc, argv, o.html, o.ladder, o.quiet);
-	else if (!strcmp(cmd, "bench"))
-		rc = cmd_bench(argc, argv);
-	else if (!strcmp(cmd, "pcap"))
-		rc = cmd_pcap(argc, argv);
-	else if (!strcmp(cmd, "ladder"))
-		rc = cmd_ladder(argc, argv, o.ladder);
-	else {
-		(void)re_fprintf(stderr, "imsbed: unknown command '%s'\n%s",
-				 cmd, usage);
-		rc = EXIT_USAGE;
-	}
-
-	mem_deref(pcap);
-	mem_deref(trace);
+	rc = cmd_dispatch(argc, argv, &o);
 	libre_close();
 	netguard_flush();
 

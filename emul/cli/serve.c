@@ -23,10 +23,9 @@ static void signal_handler(int sig)
 }
 
 
-int cmd_serve(int argc, char *argv[], const char *html, const char *ladder,
-	      bool quiet)
+int cmd_serve(int argc, char *argv[], const struct cli_opts *o)
 {
-	struct scen_opts so = {.quiet = quiet, .html = html};
+	struct scen_opts so = {.quiet = o->quiet, .html = o->html};
 	struct engine *rec = NULL;
 	struct topo *topo = NULL;
 	struct yml *y = NULL;
@@ -40,7 +39,7 @@ int cmd_serve(int argc, char *argv[], const char *html, const char *ladder,
 	}
 
 	so.colour = isatty(STDOUT_FILENO);
-	so.diagram = ladder ? !strcmp(ladder, "columns") : so.colour;
+	so.diagram = o->ladder ? !strcmp(o->ladder, "columns") : so.colour;
 
 	if (yml_load_file(&y, argv[0], err, sizeof(err)) ||
 	    topo_load(&topo, y, yml_root(y), err, sizeof(err))) {
@@ -68,9 +67,9 @@ int cmd_serve(int argc, char *argv[], const char *html, const char *ladder,
 
 	(void)re_printf("\nstopped after %.1f s\n", emul_time());
 
-	if (html && engine_page(rec, html, argv[0])) {
+	if (o->html && engine_page(rec, o->html, argv[0])) {
 		(void)re_fprintf(stderr, "imsbed serve: %s: cannot write the"
-				 " page\n", html);
+				 " page\n", o->html);
 		rc = 2;
 	}
  out:

@@ -13,12 +13,99 @@
 #include "cmd.h"
 
 
+/* One record of a saved trace, its strings borrowed from the odict. */
+struct trec {
+	const char *proto, *src, *dst, *raw;
+	double t;
+};
+
+
+static int trec_decode(struct odict **odp, struct trec *tr,
+		       const char *line)
+{
+	const struct odict_entry *te;
+	uint64_t t = 0;
+	int err;
+
+	err = json_decode_odict(odp, 8, line, strlen(line), 4);
+	if (err)
+		return err;
+
+	tr->proto = odict_string(*odp, "proto");
+	tr->src = odict_string(*odp, "src");
+	tr->dst = odict_string(*odp, "dst");
+	tr->raw = odict_string(*odp, "raw");
+	if (!tr->proto || !tr->src || !tr->dst || !tr->raw)
+		return EPROTO;
+
+	te = odict_get_type(*odp, ODICT_DOUBLE, "t");
+	tr->t = te ? te->u.dbl :
+		(odict_get_number(*odp, &t, "t") ? (double)t : 0);
+
+	return 0;
+}
+
+
+/* All the columns first, in the order the nodes appear, so that the
+ * header is printed once. */
+static void ladder_columns(struct diagram *dg, FILE *f, char *line,
+			   size_t sz)
+{
+	while (fgets(line, (int)sz, f)) {
+		struct odict *od = NULL;
+
+		if (!json_decode_odict(&od, 8, line, strlen(line), 4)) {
+			(void)diagram_column(dg, odict_string(od, "src"));
+			(void)diagram_column(dg, odict_string(od, "dst"));
+		}
+		mem_deref(od);
+	}
+	rewind(f);
+}
+
+
+/* A SIP or HTTP record as an arrow of dg, or else as a ladder line. */
+static void ladder_show(struct diagram *dg, const struct trec *tr)
+{
+	struct sip_msg *sm = NULL;
+	struct http_msg *hm = NULL;
+	struct mbuf *mb;
+	char text[320];
+
+	mb = mbuf_alloc(strlen(tr->raw));
+	(void)mbuf_write_str(mb, tr->raw);
+	mb->pos = 0;
+	if (!strcmp(tr->proto, "http") ?
+	    http_msg_decode(&hm, mb, strncmp(tr->raw, "HTTP/", 5)) :
+	    sip_msg_decode(&sm, mb)) {
+		(void)re_printf("%8.3f  %s -> %s (undecodable)\n", tr->t,
+				tr->src, tr->dst);
+	}
+	else if (dg) {
+		(void)ladder_label(text, sizeof(text), sm, hm);
+		diagram_arrow(dg, tr->t, tr->src, tr->dst, text);
+	}
+	else {
+		if (hm)
+			(void)ladder_http_line(text, sizeof(text), tr->t,
+					       tr->src, tr->dst, hm);
+		else
+			(void)ladder_line(text, sizeof(text), tr->t, tr->src,
+					  tr->dst, sm);
+		(void)re_printf("%s\n", text);
+	}
+	mem_deref(sm);
+	mem_deref(hm);
+	mem_deref(mb);
+}
+
+
 /* imsbed ladder TRACE: a saved trace shown again, as a diagram or one
  * line per message; media as a count per direction at the end. */
-int cmd_ladder(int argc, char *argv[], const char *form)
+int cmd_ladder(int argc, char *argv[], const struct cli_opts *o)
 {
+	char line[65536 * 2];
 	struct diagram *dg = NULL;
-	char line[65536 * 2], text[320];
 	unsigned lineno = 0, rtp = 0;
 	bool columns;
 	int rc = 0;
@@ -36,41 +123,22 @@ int cmd_ladder(int argc, char *argv[], const char *form)
 		return 2;
 	}
 
-	columns = form ? !strcmp(form, "columns") :
+	columns = o->ladder ? !strcmp(o->ladder, "columns") :
 		isatty(STDOUT_FILENO);
 	if (columns && diagram_alloc(&dg, isatty(STDOUT_FILENO))) {
 		fclose(f);
 		return 2;
 	}
 
-	/* All the columns first, in the order the nodes appear, so that
-	 * the header is printed once. */
-	while (dg && fgets(line, sizeof(line), f)) {
-		struct odict *od = NULL;
-
-		if (!json_decode_odict(&od, 8, line, strlen(line), 4)) {
-			(void)diagram_column(dg, odict_string(od, "src"));
-			(void)diagram_column(dg, odict_string(od, "dst"));
-		}
-		mem_deref(od);
-	}
-	rewind(f);
+	if (dg)
+		ladder_columns(dg, f, line, sizeof(line));
 
 	while (fgets(line, sizeof(line), f)) {
-		struct sip_msg *sm = NULL;
-		struct http_msg *hm = NULL;
 		struct odict *od = NULL;
-		const char *proto, *src, *dst, *raw;
-		struct mbuf *mb;
-		uint64_t t = 0;
-		double td;
+		struct trec tr;
 
 		++lineno;
-		if (json_decode_odict(&od, 8, line, strlen(line), 4) ||
-		    !(proto = odict_string(od, "proto")) ||
-		    !(src = odict_string(od, "src")) ||
-		    !(dst = odict_string(od, "dst")) ||
-		    !(raw = odict_string(od, "raw"))) {
+		if (trec_decode(&od, &tr, line)) {
 			(void)re_fprintf(stderr, "imsbed ladder: %s:%u: not a"
 					 " trace record\n", argv[0], lineno);
 			mem_deref(od);
@@ -78,41 +146,10 @@ int cmd_ladder(int argc, char *argv[], const char *form)
 			break;
 		}
 
-		td = odict_get_type(od, ODICT_DOUBLE, "t") ?
-			odict_get_type(od, ODICT_DOUBLE, "t")->u.dbl :
-			(odict_get_number(od, &t, "t") ? (double)t : 0);
-
-		if (!strcmp(proto, "rtp")) {
+		if (!strcmp(tr.proto, "rtp"))
 			++rtp;
-			mem_deref(od);
-			continue;
-		}
-
-		mb = mbuf_alloc(strlen(raw));
-		(void)mbuf_write_str(mb, raw);
-		mb->pos = 0;
-		if (!strcmp(proto, "http") ?
-		    http_msg_decode(&hm, mb, strncmp(raw, "HTTP/", 5)) :
-		    sip_msg_decode(&sm, mb)) {
-			(void)re_printf("%8.3f  %s -> %s (undecodable)\n", td,
-					src, dst);
-		}
-		else if (dg) {
-			(void)ladder_label(text, sizeof(text), sm, hm);
-			diagram_arrow(dg, td, src, dst, text);
-		}
-		else {
-			if (hm)
-				(void)ladder_http_line(text, sizeof(text), td,
-						       src, dst, hm);
-			else
-				(void)ladder_line(text, sizeof(text), td, src,
-						  dst, sm);
-			(void)re_printf("%s\n", text);
-		}
-		mem_deref(sm);
-		mem_deref(hm);
-		mem_deref(mb);
+		else
+			ladder_show(dg, &tr);
 		mem_deref(od);
 	}
 
@@ -128,7 +165,7 @@ int cmd_ladder(int argc, char *argv[], const char *form)
 
 /* imsbed pcap TRACE OUT: a saved trace as a capture.  RTP records hold
  * no packet, only its description, so the capture has SIP and HTTP. */
-int cmd_pcap(int argc, char *argv[])
+int cmd_pcap(int argc, char *argv[], const struct cli_opts *o)
 {
 	struct pcapw *w = NULL;
 	char line[65536 * 2];

@@ -67,21 +67,35 @@ static void js_str(FILE *f, const char *s)
 }
 
 
-static int column(char (*names)[32], size_t *n, const char *name)
+/* A page being written: its columns and how far down it has come. */
+struct page {
+	FILE *f;
+	const struct run_view *e;
+	enum scen_result res;
+	const char *fail;
+	char names[MAX_NODES][32];
+	size_t n;                       /* columns */
+	size_t rows;                    /* messages */
+	size_t bad;                     /* the message a failure names */
+	double y;
+};
+
+
+static int column(struct page *p, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < *n; i++) {
-		if (!strcmp(names[i], name))
+	for (i = 0; i < p->n; i++) {
+		if (!strcmp(p->names[i], name))
 			return (int)i;
 	}
 
-	if (*n == MAX_NODES)
+	if (p->n == MAX_NODES)
 		return -1;
 
-	str_ncpy(names[*n], name[0] ? name : "(outside)", 32);
+	str_ncpy(p->names[p->n], name[0] ? name : "(outside)", 32);
 
-	return (int)(*n)++;
+	return (int)p->n++;
 }
 
 
@@ -99,141 +113,121 @@ static const char *kind(const struct lrec *r)
 }
 
 
-int html_write(const char *path, const char *scenario,
-	       const struct run_view *e, enum scen_result res,
-	       const char *fail)
+/* Title, verdict, and the diagram's frame: a lifeline per column. */
+static void page_head(struct page *p, const char *scenario)
 {
-	char names[MAX_NODES][32], label[160];
-	size_t n = 0, i, rows, m, k, bad;
-	struct le *le;
-	double y;
-	FILE *f;
+	FILE *f = p->f;
+	const struct run_view *e = p->e;
+	bool pass = p->res == SCEN_PASS;
+	size_t i;
 
-	if (!path || !e)
-		return EINVAL;
-
-	for (le = emul_nodes()->head; le; le = le->next)
-		(void)column(names, &n, node_name(le->data));
-	for (le = e->recs->head; le; le = le->next) {
-		const struct lrec *r = le->data;
-
-		(void)column(names, &n, r->src);
-		(void)column(names, &n, r->dst);
-	}
-
-	f = fopen(path, "w");
-	if (!f)
-		return errno;
-
-	rows = list_count(e->recs);
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
 		"<meta charset=\"utf-8\"><title>imsbed: ");
 	esc(f, scenario);
 	fprintf(f, "</title><style>%s</style></head><body>\n<h1>", style);
 	esc(f, scenario);
-	fprintf(f, "</h1>\n<p class=\"%s\">%s", res == SCEN_PASS ? "pass" :
-		"fail", res == SCEN_PASS ? "PASS" : "FAIL: ");
-	esc(f, res == SCEN_PASS ? "" : fail);
+	fprintf(f, "</h1>\n<p class=\"%s\">%s", pass ? "pass" : "fail",
+		pass ? "PASS" : "FAIL: ");
+	esc(f, pass ? "" : p->fail);
 	fprintf(f, "</p>\n<p>%zu messages; click an arrow for the whole"
-		" message.</p>\n", rows);
+		" message.</p>\n", p->rows);
 
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%zu\""
 		" height=\"%zu\">\n<defs><marker id=\"h\" markerWidth=\"8\""
 		" markerHeight=\"8\" refX=\"7\" refY=\"3\" orient=\"auto\">"
 		"<path d=\"M0,0 L7,3 L0,6 z\"/></marker></defs>\n",
-		LEFT + n * COL_W + (res == SCEN_PASS ? 0 : 900),
-		TOP + rows * ROW_H + e->nmarks * MARK_H + 60);
+		LEFT + p->n * COL_W + (pass ? 0 : 900),
+		TOP + p->rows * ROW_H + e->nmarks * MARK_H + 60);
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < p->n; i++) {
 		fprintf(f, "<text x=\"%zu\" y=\"40\" text-anchor=\"middle\">",
 			LEFT + i * COL_W);
-		esc(f, names[i]);
+		esc(f, p->names[i]);
 		fprintf(f, "</text><line class=\"life\" x1=\"%zu\" y1=\"50\""
 			" x2=\"%zu\" y2=\"%zu\"/>\n", LEFT + i * COL_W,
-			LEFT + i * COL_W, TOP + rows * ROW_H +
+			LEFT + i * COL_W, TOP + p->rows * ROW_H +
 			e->nmarks * MARK_H + 40);
 	}
+}
 
-	/* The message a failure names ("#N"), drawn in red with what was
-	 * expected beside it. */
-	bad = 0;
-	if (res != SCEN_PASS && fail) {
-		const char *h = strstr(fail, "#");
 
-		if (h)
-			bad = (size_t)atol(h + 1);
+/* The steps that begin at message k, with their notes; *mp is the next
+ * step to mark. */
+static void page_marks(struct page *p, size_t k, size_t *mp)
+{
+	const struct run_view *e = p->e;
+	FILE *f = p->f;
+
+	while (*mp < e->nmarks && e->marks[*mp].first == k) {
+		fprintf(f, "<rect class=\"step\" x=\"0\" y=\"%.0f\""
+			" width=\"%zu\" height=\"%d\"/><text x=\"4\""
+			" y=\"%.0f\">step %zu", p->y - 14, LEFT + p->n * COL_W,
+			MARK_H - 14, p->y + 2, *mp + 1);
+		if (e->marks[*mp].note) {
+			fputs(": ", f);
+			esc(f, e->marks[*mp].note);
+		}
+		fputs("</text>\n", f);
+		p->y += MARK_H;
+		++*mp;
 	}
+}
 
-	y = TOP;
-	m = 0;
-	k = 0;
-	for (le = e->recs->head; ; le = le->next, ++k) {
-		const struct lrec *r = le ? le->data : NULL;
-		int a, b;
 
-		/* The steps that begin here, with their notes. */
-		while (m < e->nmarks && e->marks[m].first == k) {
-			fprintf(f, "<rect class=\"step\" x=\"0\" y=\"%.0f\""
-				" width=\"%zu\" height=\"%d\"/><text x=\"4\""
-				" y=\"%.0f\">step %zu", y - 14,
-				LEFT + n * COL_W, MARK_H - 14, y + 2, m + 1);
-			if (e->marks[m].note) {
-				fputs(": ", f);
-				esc(f, e->marks[m].note);
-			}
-			fputs("</text>\n", f);
-			y += MARK_H;
-			++m;
-		}
+/* Message k as an arrow; the one a failure names framed in red, with
+ * what was expected beside it. */
+static void page_arrow(struct page *p, const struct lrec *r, size_t k)
+{
+	FILE *f = p->f;
+	char label[160];
+	double y = p->y;
+	int a, b;
 
-		if (!r)
-			break;
+	a = column(p, r->src);
+	b = column(p, r->dst);
+	(void)ladder_label(label, sizeof(label), r->msg, r->hmsg);
 
-		a = column(names, &n, r->src);
-		b = column(names, &n, r->dst);
-		(void)ladder_label(label, sizeof(label), r->msg, r->hmsg);
-
-		fprintf(f, "<g class=\"arrow %s\" onclick=\"show(%zu)\">",
-			kind(r), k);
-		if (r->note) {
-			fputs("<title>", f);
-			esc(f, r->note);
-			fputs("</title>", f);
-		}
-		fprintf(f, "<g>"
-			"<line x1=\"%zu\" y1=\"%.0f\" x2=\"%zu\" y2=\"%.0f\""
-			" stroke-width=\"1.5\" marker-end=\"url(#h)\"/>"
-			"<text x=\"%zu\" y=\"%.0f\" text-anchor=\"middle\">",
-			LEFT + (size_t)a * COL_W, y,
-			LEFT + (size_t)b * COL_W + (a < b ? -4 : 4), y,
-			LEFT + (size_t)(a + b) * COL_W / 2, y - 4);
-		esc(f, label);
-		fprintf(f, "</text><text x=\"4\" y=\"%.0f\">%.3f</text>"
-			"</g></g>\n", y + 4, r->t);
-		if (bad && r->idx == bad) {
-			fprintf(f, "<rect x=\"0\" y=\"%.0f\" width=\"%zu\""
-				" height=\"%d\" fill=\"none\""
-				" stroke=\"#b00020\" stroke-width=\"2\"/>"
-				"<text fill=\"#b00020\" x=\"%zu\""
-				" y=\"%.0f\">", y - ROW_H + 6,
-				LEFT + n * COL_W, ROW_H, LEFT + n * COL_W + 8,
-				y + 4);
-			esc(f, fail);
-			fputs("</text>\n", f);
-		}
-		y += ROW_H;
+	fprintf(f, "<g class=\"arrow %s\" onclick=\"show(%zu)\">", kind(r),
+		k);
+	if (r->note) {
+		fputs("<title>", f);
+		esc(f, r->note);
+		fputs("</title>", f);
 	}
-
-	if (res != SCEN_PASS) {
-		fputs("<text class=\"fail\" fill=\"#b00020\" x=\"4\"", f);
-		fprintf(f, " y=\"%.0f\">", y + 10);
-		esc(f, fail);
+	fprintf(f, "<g>"
+		"<line x1=\"%zu\" y1=\"%.0f\" x2=\"%zu\" y2=\"%.0f\""
+		" stroke-width=\"1.5\" marker-end=\"url(#h)\"/>"
+		"<text x=\"%zu\" y=\"%.0f\" text-anchor=\"middle\">",
+		LEFT + (size_t)a * COL_W, y,
+		LEFT + (size_t)b * COL_W + (a < b ? -4 : 4), y,
+		LEFT + (size_t)(a + b) * COL_W / 2, y - 4);
+	esc(f, label);
+	fprintf(f, "</text><text x=\"4\" y=\"%.0f\">%.3f</text>"
+		"</g></g>\n", y + 4, r->t);
+	if (p->bad && r->idx == p->bad) {
+		fprintf(f, "<rect x=\"0\" y=\"%.0f\" width=\"%zu\""
+			" height=\"%d\" fill=\"none\""
+			" stroke=\"#b00020\" stroke-width=\"2\"/>"
+			"<text fill=\"#b00020\" x=\"%zu\""
+			" y=\"%.0f\">", y - ROW_H + 6,
+			LEFT + p->n * COL_W, ROW_H, LEFT + p->n * COL_W + 8,
+			y + 4);
+		esc(f, p->fail);
 		fputs("</text>\n", f);
 	}
+	p->y += ROW_H;
+}
+
+
+/* Each message whole, for the arrow clicked. */
+static void page_script(struct page *p)
+{
+	FILE *f = p->f;
+	struct le *le;
 
 	fputs("</svg>\n<div id=\"detail\">(no message chosen)</div>\n"
 	      "<script>\nconst msgs = [\n", f);
-	for (le = e->recs->head; le; le = le->next) {
+	for (le = p->e->recs->head; le; le = le->next) {
 		const struct lrec *r = le->data;
 
 		js_str(f, r->raw ? r->raw : r->line);
@@ -242,6 +236,60 @@ int html_write(const char *path, const char *scenario,
 	fputs("];\nfunction show(i) {\n"
 	      "  document.getElementById('detail').textContent = msgs[i];\n"
 	      "}\n</script>\n</body></html>\n", f);
+}
 
-	return fclose(f) ? EIO : 0;
+
+int html_write(const char *path, const char *scenario,
+	       const struct run_view *e, enum scen_result res,
+	       const char *fail)
+{
+	struct page pg, *p = &pg;
+	struct le *le;
+	size_t m = 0, k = 0;
+
+	if (!path || !e)
+		return EINVAL;
+
+	memset(p, 0, sizeof(*p));
+	p->e = e;
+	p->res = res;
+	p->fail = fail;
+	for (le = emul_nodes()->head; le; le = le->next)
+		(void)column(p, node_name(le->data));
+	for (le = e->recs->head; le; le = le->next) {
+		const struct lrec *r = le->data;
+
+		(void)column(p, r->src);
+		(void)column(p, r->dst);
+	}
+
+	p->f = fopen(path, "w");
+	if (!p->f)
+		return errno;
+
+	p->rows = list_count(e->recs);
+	/* The message a failure names ("#N"). */
+	if (res != SCEN_PASS && fail && strstr(fail, "#"))
+		p->bad = (size_t)atol(strstr(fail, "#") + 1);
+
+	page_head(p, scenario);
+
+	p->y = TOP;
+	for (le = e->recs->head; ; le = le->next, ++k) {
+		page_marks(p, k, &m);
+		if (!le)
+			break;
+		page_arrow(p, le->data, k);
+	}
+
+	if (res != SCEN_PASS) {
+		fputs("<text class=\"fail\" fill=\"#b00020\" x=\"4\"", p->f);
+		fprintf(p->f, " y=\"%.0f\">", p->y + 10);
+		esc(p->f, fail);
+		fputs("</text>\n", p->f);
+	}
+
+	page_script(p);
+
+	return fclose(p->f) ? EIO : 0;
 }

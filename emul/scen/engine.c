@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <libgen.h>
-#include <unistd.h>
 #include <re.h>
 #include "yml.h"
 #include "host.h"
@@ -16,80 +15,6 @@
 #include "scen.h"
 #include "ue.h"
 #include "engine.h"
-
-struct cap {
-	struct le le;
-	char *name;
-	char *value;
-};
-
-
-static void cap_destructor(void *arg)
-{
-	struct cap *c = arg;
-
-	list_unlink(&c->le);
-	mem_deref(c->name);
-	mem_deref(c->value);
-}
-
-
-static void lrec_destructor(void *arg)
-{
-	struct lrec *r = arg;
-
-	list_unlink(&r->le);
-	mem_deref(r->msg);
-	mem_deref(r->hmsg);
-	mem_deref(r->raw);
-}
-
-
-const char *engine_capture(struct engine *e, const char *name)
-{
-	struct le *le;
-
-	for (le = e->caps.head; le; le = le->next) {
-		struct cap *c = le->data;
-
-		if (!strcmp(c->name, name))
-			return c->value;
-	}
-
-	return NULL;
-}
-
-
-int engine_capture_set(struct engine *e, const char *name,
-		       const struct pl *v)
-{
-	struct cap *c;
-	struct le *le;
-	int err;
-
-	for (le = e->caps.head; le; le = le->next) {
-		c = le->data;
-		if (!strcmp(c->name, name)) {
-			c->value = mem_deref(c->value);
-			return pl_strdup(&c->value, v);
-		}
-	}
-
-	c = mem_zalloc(sizeof(*c), cap_destructor);
-	if (!c)
-		return ENOMEM;
-
-	err  = str_dup(&c->name, name);
-	err |= pl_strdup(&c->value, v);
-	if (err) {
-		mem_deref(c);
-		return ENOMEM;
-	}
-
-	list_append(&e->caps, &c->le, c);
-	return 0;
-}
-
 
 static void finish(struct engine *e, enum scen_result res)
 {
@@ -122,129 +47,6 @@ void engine_fail(struct engine *e, const char *fmt, ...)
 
 
 static void next_step(void *arg);
-
-
-static void media_count(struct engine *e, const struct msgrec *rec)
-{
-	size_t i;
-
-	for (i = 0; i < MEDIA_SUMS; i++) {
-		struct media_sum *m = &e->media[i];
-
-		if (!m->packets) {
-			str_ncpy(m->src, rec->src, sizeof(m->src));
-			str_ncpy(m->dst, rec->dst, sizeof(m->dst));
-		}
-		else if (strcmp(m->src, rec->src) ||
-			 strcmp(m->dst, rec->dst)) {
-			continue;
-		}
-		++m->packets;
-		return;
-	}
-}
-
-
-static void media_print(struct engine *e)
-{
-	size_t i;
-
-	for (i = 0; i < MEDIA_SUMS && e->media[i].packets; i++) {
-		if (!e->quiet)
-			(void)re_printf("          %-11s -> %-11s media: %u"
-					" SRTP packets\n", e->media[i].src,
-					e->media[i].dst,
-					e->media[i].packets);
-	}
-
-	memset(e->media, 0, sizeof(e->media));
-}
-
-
-static void rec_handler(const struct msgrec *rec, void *arg)
-{
-	struct engine *e = arg;
-	struct lrec *r;
-	struct mbuf *mb;
-
-	if (e->finished)
-		return;
-
-	if (!strcmp(rec->proto, "rtp")) {
-		media_count(e, rec);
-		return;
-	}
-
-	r = mem_zalloc(sizeof(*r), lrec_destructor);
-	mb = mbuf_alloc(rec->len);
-	if (!r || !mb)
-		goto out;
-
-	(void)mbuf_write_mem(mb, rec->raw, rec->len);
-	mb->pos = 0;
-	if (!strcmp(rec->proto, "http")) {
-		bool req = rec->len < 5 || memcmp(rec->raw, "HTTP/", 5);
-
-		if (http_msg_decode(&r->hmsg, mb, req))
-			goto out;
-		/* libre leaves the body behind the headers in mb. */
-		if (mbuf_write_mem(r->hmsg->mb, mbuf_buf(mb),
-				   mbuf_get_left(mb)))
-			goto out;
-		r->hmsg->mb->pos = 0;
-	}
-	else if (sip_msg_decode(&r->msg, mb)) {
-		goto out;
-	}
-
-	r->idx = list_count(&e->recs) + 1;
-	if (e->keep_raw)
-		(void)re_sdprintf(&r->raw, "%b", rec->raw, rec->len);
-	r->t = rec->t;
-	r->tp = rec->tp;
-	str_ncpy(r->src, rec->src, sizeof(r->src));
-	str_ncpy(r->dst, rec->dst, sizeof(r->dst));
-	if (r->hmsg)
-		(void)ladder_http_line(r->line, sizeof(r->line), r->t, r->src,
-				       r->dst, r->hmsg);
-	else
-		(void)ladder_line(r->line, sizeof(r->line), r->t, r->src,
-				  r->dst, r->msg);
-
-	list_append(&e->recs, &r->le, r);
-	if (!e->window)
-		e->window = &r->le;
-	r = NULL;
-
-	if (!e->quiet && e->diagram) {
-		const struct lrec *l = e->recs.tail->data;
-		char label[160];
-
-		(void)ladder_label(label, sizeof(label), l->msg, l->hmsg);
-		diagram_arrow(e->diagram, l->t, l->src, l->dst, label);
-	}
-	else if (!e->quiet) {
-		(void)re_printf("%s\n", ((struct lrec *)e->recs.tail->data)
-				->line);
-	}
-	if (e->ladder)
-		(void)mbuf_printf(e->ladder, "%s\n",
-				  ((struct lrec *)e->recs.tail->data)->line);
-
-	/* A served core runs for hours: keep only what a page needs. */
-	if (e->forget) {
-		mem_deref(e->recs.tail->data);
-		e->window = NULL;
-	}
-
-	/* Still busy: the step settles only once the wire is quiet. */
-	if (e->settling)
-		tmr_start(&e->tmr_settle, (uint64_t)(e->settle * 1000),
-			  engine_settled, e);
- out:
-	mem_deref(mb);
-	mem_deref(r);
-}
 
 
 void engine_settle(struct engine *e)
@@ -325,7 +127,7 @@ static void step_end(struct engine *e)
 	char fail[1200];
 	size_t i;
 
-	media_print(e);
+	engine_media_print(e);
 
 	if (exp) {
 		if (yml_get(y, st, "strict"))
@@ -408,73 +210,6 @@ static void timeout_handler(void *arg)
 }
 
 
-/* --step / --slow: the recorded run, message by message, with each
- * step's note.  libre's timers run on the wall clock, so pausing the
- * live run would fire retransmissions and timeouts; replaying what was
- * recorded shows exactly what went over the wire instead. */
-static void present(struct engine *e, const struct scen_opts *o,
-		    enum scen_result res, const char *fail)
-{
-	char buf[64];
-	struct le *le;
-	size_t k = 0, m = 0, n = list_count(&e->recs);
-
-	(void)re_printf("The scenario ran (%s); its %zu messages follow%s.\n",
-			res == SCEN_PASS ? "PASS" : "FAIL", n,
-			o->step ? " one at a time: Enter for the next,"
-			" q to stop" : "");
-
-	for (le = e->recs.head; le; le = le->next, ++k) {
-		const struct lrec *r = le->data;
-
-		while (m < e->nmarks && e->marks[m].first <= k) {
-			const char *note = e->marks[m].note;
-
-			(void)re_printf("\n--- step %zu%s%s\n", m + 1,
-					note ? ": " : "", note ? note : "");
-			++m;
-		}
-
-		(void)re_printf("\n#%zu %s\n", r->idx, r->line);
-		if (r->note)
-			(void)re_printf("  >>> %s\n", r->note);
-		if (r->raw) {
-			const char *p = r->raw;
-
-			/* The message itself, indented under its line. */
-			while (*p) {
-				const char *nl = strchr(p, '\n');
-				size_t l = nl ? (size_t)(nl - p) : strlen(p);
-
-				if (l && p[l - 1] == '\r')
-					--l;
-				(void)re_printf("      %b\n", p, l);
-				if (!nl)
-					break;
-				p = nl + 1;
-			}
-		}
-
-		if (o->step) {
-			(void)re_printf("[Enter/q] ");
-			if (!fgets(buf, sizeof(buf), stdin) ||
-			    buf[0] == 'q' || buf[0] == 'Q') {
-				(void)re_printf("\nstopped by the trainer at"
-						" message %zu of %zu\n",
-						r->idx, n);
-				return;
-			}
-		}
-		else {
-			(void)usleep((useconds_t)(o->slow * 1e6));
-		}
-	}
-
-	if (res != SCEN_PASS)
-		(void)re_printf("\n%s\n", fail);
-}
-
-
 static const struct run_view *engine_view(struct run_view *v,
 					  const struct engine *e)
 {
@@ -553,7 +288,7 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 	e->keep_raw = o && (o->html || o->step || o->slow > 0);
 
 	/* For a class the run goes first, silently; the walk through its
-	 * messages comes after (present()). */
+	 * messages comes after (engine_present). */
 	if (o && (o->step || o->slow > 0))
 		e->quiet = true;
 	e->settle = 0.1;
@@ -588,7 +323,7 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 	if (scen_validate(e, msg, sz))
 		goto out;
 
-	if (msgrec_listen(&e->lsnr, rec_handler, e))
+	if (engine_listen(e))
 		goto out;
 
 	emul_time_reset();
@@ -605,7 +340,7 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 		msg[0] = '\0';
 
 	if (o && (o->step || o->slow > 0))
-		present(e, o, res, msg);
+		engine_present(e, o, res, msg);
 
 	if (o && o->html && html_write(o->html, path, engine_view(&v, e),
 					 res, msg))
@@ -647,7 +382,7 @@ int engine_recorder(struct engine **ep, const struct scen_opts *o)
 			(void)diagram_column(e->diagram, node_name(le->data));
 	}
 
-	err = msgrec_listen(&e->lsnr, rec_handler, e);
+	err = engine_listen(e);
  out:
 	if (err)
 		mem_deref(e);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Scenario engine internals shared by engine.c, scen.c and expect.c. */
+/* The scenario driver's internals, shared by the files of emul/scen/:
+ * the engine's state, the action table and what its actions share, and
+ * the topology's lists. */
 
 #include "yml.h"
 
@@ -42,28 +44,118 @@ struct engine {
 	char fail[1536];
 };
 
-const char *engine_capture(struct engine *e, const char *name);
+/* engine.c: the steps, one after the other */
 void engine_fail(struct engine *e, const char *fmt, ...);
-const char *engine_subst(struct engine *e, const char *in, char *buf,
-			 size_t sz);
 void engine_settle(struct engine *e);
 void engine_settled(void *arg);
 
-/* actions.c */
+/* record.c: what crosses the wire, decoded, shown and kept */
+int  engine_listen(struct engine *e);
+void engine_media_print(struct engine *e);
+
+/* present.c: --step and --slow */
+struct scen_opts;
+void engine_present(struct engine *e, const struct scen_opts *o,
+		    enum scen_result res, const char *fail);
+
+/* match.c: one value against a matcher; captures and ${NAME} */
+const char *engine_capture(struct engine *e, const char *name);
+int  engine_capture_set(struct engine *e, const char *name,
+			const struct pl *v);
+const char *engine_subst(struct engine *e, const char *in, char *buf,
+			 size_t sz);
+bool match_value(struct engine *e, const yml_node *m, const char *val,
+		 char *why, size_t wsz);
+int  check_value(struct engine *e, const yml_node *m, const char *val,
+		 char *why, size_t wsz);
+
+/* expect.c: a step's expected arrows against its messages */
+int  expect_check(struct engine *e, const yml_node *arrows, bool strict,
+		  char *fail, size_t fsz);
+
+/* actions.c: the table of scenario actions, and what they share */
+struct action;
+
+/* A check, run on the step's action value v when the file is loaded;
+ * a start, run when the step comes (an error: the step fails). */
+typedef int (act_check_h)(struct engine *e, const struct action *a,
+			  const yml_node *v, char *err, size_t sz);
+typedef int (act_start_h)(struct engine *e, const yml_node *v);
+
+struct action {
+	const char *name;               /* the step's key */
+	const char *subject;            /* key naming what it acts on */
+	const char *const *keys;        /* what its map form may hold */
+	act_check_h *checkh;
+	act_start_h *starth;
+};
+
+/* One entry of an option list (a phone's modes, a book's operations),
+ * read by the action's check and by its start alike. */
+struct act_opt {
+	const char *name;
+	int val;
+	const char *str;
+};
+
+const struct action *action_find(const char *name);
 const yml_node *action_of(const struct yml *y, const yml_node *st,
-			  const char **namep);
+			  const struct action **ap);
 int  action_start(struct engine *e, const yml_node *st);
 int  action_validate(struct engine *e, const yml_node *st, char *err,
 		     size_t sz);
-int engine_capture_set(struct engine *e, const char *name,
-		       const struct pl *v);
+const struct act_opt *act_opt_find(const struct act_opt *v,
+				   const char *name);
+int  act_opt_print(struct re_printf *pf, void *arg);
+struct ue *act_ue(struct engine *e, const yml_node *v);
+uint32_t act_uint(const struct yml *y, const yml_node *v, const char *key,
+		  uint32_t dflt);
+const char *act_str(const struct yml *y, const yml_node *v,
+		    const char *key);
+bool act_bool(const struct yml *y, const yml_node *v, const char *key,
+	      bool dflt);
+void act_done(int err, uint16_t scode, void *arg);
+int  act_headers(char **hp, const struct yml *y, const yml_node *v);
+act_check_h act_check_ue;
 
-/* expect.c */
-int expect_check(struct engine *e, const yml_node *arrows, bool strict,
-		 char *fail, size_t fsz);
-int check_value(struct engine *e, const yml_node *m, const char *val,
-		char *why, size_t wsz);
+/* act_ue.c: what a UE does: register, subscribe, fetch, refer, calls */
+act_check_h act_check_fetch, act_check_refer, act_check_phone;
+act_start_h act_register, act_deregister, act_subscribe, act_unsubscribe,
+	    act_fetch, act_refer, act_hangup, act_phone;
 
+/* act_book.c: the personal address book at the GM module */
+act_check_h act_check_book;
+act_start_h act_book;
+
+/* act_as.c: an AS reconfigured while the scenario runs */
+act_check_h act_check_configure;
+act_start_h act_configure;
+
+/* topo.c: the topology's lists, filled by topo_node.c and topo_role.c */
+struct appdb;
+
+struct topo {
+	struct list roles;      /* role objects, released before nodes */
+	struct list nodes;
+	struct list ues;
+	struct list ases;
+	struct appdb *appdb;    /* the cloud database every AS shares */
+};
+
+int topo_keep(struct list *l, void *obj, const char *name);
+int topo_addr(const struct yml *y, const yml_node *n, const char *what,
+	      uint16_t dport, struct sa *sa, char *err, size_t sz);
+
+/* topo_node.c: the nodes: list, each node with its role */
+int topo_load_nodes(struct topo *t, const struct yml *y,
+		    const yml_node *root, const char *domain, char *err,
+		    size_t sz);
+
+/* topo_role.c: what runs on a node (CSCF, AS, UE) */
+struct node;
+int topo_make_role(struct topo *t, struct node *n, const struct yml *y,
+		   const yml_node *nn, const yml_node *root, char *err,
+		   size_t sz);
 
 /* scen.c */
 int scen_validate(struct engine *e, char *err, size_t sz);

@@ -9,7 +9,6 @@
  * (the third-party REGISTER after the 200 OK to the UE).  Strict windows
  * allow no extra message. */
 
-#include <regex.h>
 #include <string.h>
 #include <re.h>
 #include "yml.h"
@@ -20,134 +19,6 @@
 #include "engine.h"
 
 enum { MAX_ARROWS = 128 };
-
-
-const char *engine_subst(struct engine *e, const char *in, char *buf,
-			 size_t sz)
-{
-	size_t o = 0;
-
-	while (*in && o + 1 < sz) {
-		const char *end;
-
-		if (in[0] == '$' && in[1] == '{' &&
-		    (end = strchr(in, '}')) != NULL) {
-			char name[64];
-			const char *v;
-
-			str_ncpy(name, in + 2, MIN((size_t)(end - in - 1),
-						   sizeof(name)));
-			v = engine_capture(e, name);
-			if (v) {
-				size_t l = strlen(v);
-
-				if (o + l >= sz)
-					break;
-				memcpy(&buf[o], v, l);
-				o += l;
-				in = end + 1;
-				continue;
-			}
-		}
-		buf[o++] = *in++;
-	}
-	buf[o] = '\0';
-
-	return buf;
-}
-
-
-/* One matcher: a scalar means equals; a map holds one of equals,
- * contains, regex (with capture: NAME for its first group) or absent. */
-static bool match_value(struct engine *e, const yml_node *m,
-			const char *val, char *why, size_t wsz)
-{
-	const struct yml *y = e->y;
-	const char *s;
-	char buf[1024], buf2[128];
-	yml_node *n;
-
-	if (yml_is_scalar(m)) {
-		s = engine_subst(e, yml_str(m), buf, sizeof(buf));
-		if (val && !strcmp(val, s))
-			return true;
-		(void)re_snprintf(why, wsz, "expected '%s', got '%s'", s,
-				  val ? val : "(absent)");
-		return false;
-	}
-
-	if ((n = yml_get(y, m, "absent")) != NULL) {
-		if (!val)
-			return true;
-		(void)re_snprintf(why, wsz, "expected absent, got '%s'", val);
-		return false;
-	}
-
-	if (!val) {
-		(void)re_snprintf(why, wsz, "missing");
-		return false;
-	}
-
-	/* A number of at least this much: media counters, say. */
-	if ((n = yml_get(y, m, "at_least")) != NULL) {
-		long want = atol(yml_str(n) ? yml_str(n) : "0");
-
-		if (atol(val) < want) {
-			(void)re_snprintf(why, wsz, "expected at least %ld,"
-					  " got '%s'", want, val);
-			return false;
-		}
-	}
-
-	if ((n = yml_get(y, m, "equals")) != NULL) {
-		s = engine_subst(e, yml_str(n), buf, sizeof(buf));
-		if (strcmp(val, s)) {
-			(void)re_snprintf(why, wsz, "expected '%s', got '%s'",
-					  s, val);
-			return false;
-		}
-	}
-
-	if ((n = yml_get(y, m, "contains")) != NULL) {
-		s = engine_subst(e, yml_str(n), buf, sizeof(buf));
-		if (!strstr(val, s)) {
-			(void)re_snprintf(why, wsz, "expected to contain '%s',"
-					  " got '%s'", s, val);
-			return false;
-		}
-	}
-
-	if ((n = yml_get(y, m, "regex")) != NULL) {
-		regmatch_t mt[2];
-		regex_t re;
-		yml_node *cap = yml_get(y, m, "capture");
-
-		s = engine_subst(e, yml_str(n), buf, sizeof(buf));
-		if (emul_regcomp(&re, s, 0, buf2, sizeof(buf2))) {
-			(void)re_snprintf(why, wsz, "bad regex '%s': %s", s,
-					  buf2);
-			return false;
-		}
-		if (regexec(&re, val, 2, mt, 0)) {
-			regfree(&re);
-			(void)re_snprintf(why, wsz, "'%s' does not match /%s/",
-					  val, s);
-			return false;
-		}
-		regfree(&re);
-
-		if (cap) {
-			regmatch_t *g = mt[1].rm_so >= 0 ? &mt[1] : &mt[0];
-			struct pl v;
-
-			v.p = val + g->rm_so;
-			v.l = (size_t)(g->rm_eo - g->rm_so);
-			(void)engine_capture_set(e, yml_str(cap), &v);
-		}
-	}
-
-	return true;
-}
 
 
 static bool hdr_join(const struct sip_hdr *h, const struct sip_msg *msg,
@@ -437,77 +308,72 @@ static const struct lrec *after_of(const struct yml *y, const yml_node *a,
 }
 
 
-int expect_check(struct engine *e, const yml_node *arrows, bool strict,
-		 char *fail, size_t fsz)
+/* The first unused message of the window that arrow i matches, in
+ * pos[i]; else EPROTO, and fail says what came instead. */
+static int arrow_find(struct engine *e, const yml_node *arrows, size_t i,
+		      struct lrec **pos, char *fail, size_t fsz)
 {
 	const struct yml *y = e->y;
-	struct lrec *pos[MAX_ARROWS];
-	size_t i, k, n = yml_count(arrows);
-	struct le *le;
+	const yml_node *a = yml_item(y, arrows, i);
+	struct lrec *first_basic = NULL, *found = NULL, *early = NULL;
+	size_t after_arrow = 0;
+	const struct lrec *lim = after_of(y, a, pos, &after_arrow);
 	char why[1024], ab[128], ab2[128];
+	struct le *le;
 
-	if (n > MAX_ARROWS)
-		n = MAX_ARROWS;
+	why[0] = '\0';
+	for (le = e->window; le; le = le->next) {
+		struct lrec *r = le->data;
 
-	for (le = e->window; le; le = le->next)
-		((struct lrec *)le->data)->used = false;
-
-	for (i = 0; i < n; i++) {
-		const yml_node *a = yml_item(y, arrows, i);
-		struct lrec *first_basic = NULL, *found = NULL, *early = NULL;
-		size_t after_arrow = 0;
-		const struct lrec *lim = after_of(y, a, pos, &after_arrow);
-
-		why[0] = '\0';
-		for (le = e->window; le; le = le->next) {
-			struct lrec *r = le->data;
-
-			if (r->used || !basic_match(y, a, r))
-				continue;
-			if (lim && r->idx <= lim->idx) {
-				if (!early && full_match(e, a, r, ab2,
-							 sizeof(ab2)))
-					early = r;
-				continue;
-			}
-			if (full_match(e, a, r, why, sizeof(why))) {
-				found = r;
-				break;
-			}
-			if (!first_basic)
-				first_basic = r;
+		if (r->used || !basic_match(y, a, r))
+			continue;
+		if (lim && r->idx <= lim->idx) {
+			if (!early && full_match(e, a, r, ab2, sizeof(ab2)))
+				early = r;
+			continue;
 		}
-
-		if (!found && early) {
-			(void)re_snprintf(fail, fsz, "arrow %zu (%s): message "
-					  "#%zu came before #%zu of arrow %zu"
-					  " (%s), which it must follow "
-					  "(after: %zu)", i + 1,
-					  arrow_str(ab, sizeof(ab), y, a),
-					  early->idx, lim->idx, after_arrow,
-					  arrow_str(ab2, sizeof(ab2), y,
-						    yml_item(y, arrows,
-							     after_arrow - 1)),
-					  after_arrow);
-			return EPROTO;
+		if (full_match(e, a, r, why, sizeof(why))) {
+			found = r;
+			break;
 		}
+		if (!first_basic)
+			first_basic = r;
+	}
 
-		if (!found && first_basic) {
-			(void)re_snprintf(fail, fsz, "arrow %zu (%s): message "
-					  "#%zu %s", i + 1,
-					  arrow_str(ab, sizeof(ab), y, a),
-					  first_basic->idx, why);
-			return EPROTO;
-		}
-
-		if (!found) {
-			not_sent(e, a, i, fail, fsz);
-			return EPROTO;
-		}
-
+	if (found) {
 		found->used = true;
 		pos[i] = found;
+		return 0;
 	}
+
+	if (early)
+		(void)re_snprintf(fail, fsz, "arrow %zu (%s): message #%zu"
+				  " came before #%zu of arrow %zu (%s), which"
+				  " it must follow (after: %zu)", i + 1,
+				  arrow_str(ab, sizeof(ab), y, a), early->idx,
+				  lim->idx, after_arrow,
+				  arrow_str(ab2, sizeof(ab2), y,
+					    yml_item(y, arrows,
+						     after_arrow - 1)),
+				  after_arrow);
+	else if (first_basic)
+		(void)re_snprintf(fail, fsz, "arrow %zu (%s): message #%zu %s",
+				  i + 1, arrow_str(ab, sizeof(ab), y, a),
+				  first_basic->idx, why);
+	else
+		not_sent(e, a, i, fail, fsz);
+
+	return EPROTO;
+}
+
+
+/* Arrows of one sender in one call keep their listed order. */
+static int order_check(const struct yml *y, const yml_node *arrows,
+		       size_t n, struct lrec *const *pos, char *fail,
+		       size_t fsz)
+{
+	char ab[128], ab2[128];
+	size_t i, k;
 
 	for (i = 0; i < n; i++) {
 		for (k = i + 1; k < n; k++) {
@@ -526,6 +392,32 @@ int expect_check(struct engine *e, const yml_node *arrows, bool strict,
 			return EPROTO;
 		}
 	}
+
+	return 0;
+}
+
+
+int expect_check(struct engine *e, const yml_node *arrows, bool strict,
+		 char *fail, size_t fsz)
+{
+	const struct yml *y = e->y;
+	struct lrec *pos[MAX_ARROWS];
+	size_t i, n = yml_count(arrows);
+	struct le *le;
+
+	if (n > MAX_ARROWS)
+		n = MAX_ARROWS;
+
+	for (le = e->window; le; le = le->next)
+		((struct lrec *)le->data)->used = false;
+
+	for (i = 0; i < n; i++) {
+		if (arrow_find(e, arrows, i, pos, fail, fsz))
+			return EPROTO;
+	}
+
+	if (order_check(y, arrows, n, pos, fail, fsz))
+		return EPROTO;
 
 	/* The arrows' notes go with their messages, for --step. */
 	for (i = 0; i < n; i++) {
@@ -551,11 +443,4 @@ int expect_check(struct engine *e, const yml_node *arrows, bool strict,
 	}
 
 	return 0;
-}
-
-
-int check_value(struct engine *e, const yml_node *m, const char *val,
-		char *why, size_t wsz)
-{
-	return match_value(e, m, val, why, wsz) ? 0 : EPROTO;
 }

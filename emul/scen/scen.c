@@ -226,20 +226,94 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 }
 
 
+/* A step's keys: at most one action of actions.c's table, and these. */
+static int check_step_keys(const struct yml *y, const yml_node *st,
+			   size_t *actsp, char *err, size_t sz)
+{
+	static const char *const keys[] = {
+		"expect", "check", "note", "strict"
+	};
+	size_t i, j, acts = 0;
+
+	if (!yml_is_map(st))
+		return yml_err(y, st, err, sz, "step must be a mapping");
+
+	for (i = 0; i < yml_count(st); i++) {
+		const yml_node *kn = yml_key(y, st, i);
+		const char *k = yml_str(kn);
+		bool known = action_find(k) != NULL;
+
+		acts += known;
+		for (j = 0; j < ARRAY_SIZE(keys) && !known; j++)
+			known = !str_cmp(k, keys[j]);
+
+		/* as yml_check_keys says it */
+		if (!known)
+			return yml_err(y, kn, err, sz,
+				       "unknown key '%s' in step",
+				       k ? k : "?");
+	}
+
+	*actsp = acts;
+	return 0;
+}
+
+
+static int check_step(struct engine *e, const yml_node *st, char *err,
+		      size_t sz)
+{
+	const struct yml *y = e->y;
+	const yml_node *v;
+	size_t j, acts = 0;
+	bool b;
+
+	if (check_step_keys(y, st, &acts, err, sz))
+		return EINVAL;
+
+	if (acts > 1)
+		return yml_err(y, st, err, sz, "a step holds one action");
+	if (!acts && !yml_get(y, st, "expect") && !yml_get(y, st, "check"))
+		return yml_err(y, st, err, sz, "step does nothing:"
+			       " give an action, expect or check");
+
+	if (action_validate(e, st, err, sz))
+		return EINVAL;
+	if ((v = yml_get(y, st, "strict")) &&
+	    yml_bool(y, v, "strict", &b, err, sz))
+		return EINVAL;
+
+	if ((v = yml_get(y, st, "expect")) != NULL) {
+		if (!yml_is_seq(v))
+			return yml_err(y, v, err, sz,
+				       "expect must be a list of arrows");
+		for (j = 0; j < yml_count(v); j++) {
+			if (check_arrow(y, yml_item(y, v, j), j + 1, err, sz))
+				return EINVAL;
+		}
+	}
+
+	v = yml_get(y, st, "check");
+	if (yml_is_seq(v)) {
+		for (j = 0; j < yml_count(v); j++) {
+			if (check_check(y, yml_item(y, v, j), err, sz))
+				return EINVAL;
+		}
+	}
+	else if (v && check_check(y, v, err, sz)) {
+		return EINVAL;
+	}
+
+	return 0;
+}
+
+
 int scen_validate(struct engine *e, char *err, size_t sz)
 {
 	static const char *const rkeys[] = {
 		"name", "description", "topology", "settle", "steps", NULL
 	};
-	static const char *const skeys[] = {
-		"register", "deregister", "subscribe", "unsubscribe", "fetch",
-		"configure", "refer", "hangup", "phone", "book", "wait",
-		"expect",
-		"check", "note", "strict", NULL
-	};
 	const struct yml *y = e->y;
-	size_t i, j, acts;
-	bool b;
+	size_t i;
 
 	if (yml_check_keys(y, yml_root(y), rkeys, "scenario", err, sz))
 		return EINVAL;
@@ -249,57 +323,8 @@ int scen_validate(struct engine *e, char *err, size_t sz)
 			       "scenario needs 'steps:', a list of steps");
 
 	for (i = 0; i < yml_count(e->steps); i++) {
-		const yml_node *st = yml_item(y, e->steps, i);
-		const yml_node *v;
-
-		if (yml_check_keys(y, st, skeys, "step", err, sz))
+		if (check_step(e, yml_item(y, e->steps, i), err, sz))
 			return EINVAL;
-
-		acts = 0;
-		for (j = 0; j < yml_count(st); j++) {
-			const char *k = yml_str(yml_key(y, st, j));
-
-			acts += strcmp(k, "expect") && strcmp(k, "check") &&
-				strcmp(k, "note") && strcmp(k, "strict");
-		}
-		if (acts > 1)
-			return yml_err(y, st, err, sz,
-				       "a step holds one action");
-		if (!acts && !yml_get(y, st, "expect") &&
-		    !yml_get(y, st, "check"))
-			return yml_err(y, st, err, sz, "step does nothing:"
-				       " give an action, expect or check");
-
-		if (action_validate(e, st, err, sz))
-			return EINVAL;
-		if ((v = yml_get(y, st, "strict")) &&
-		    yml_bool(y, v, "strict", &b, err, sz))
-			return EINVAL;
-
-		if ((v = yml_get(y, st, "expect")) != NULL) {
-			if (!yml_is_seq(v))
-				return yml_err(y, v, err, sz,
-					       "expect must be a list of"
-					       " arrows");
-			for (j = 0; j < yml_count(v); j++) {
-				if (check_arrow(y, yml_item(y, v, j), j + 1,
-						err, sz))
-					return EINVAL;
-			}
-		}
-
-		if ((v = yml_get(y, st, "check")) != NULL) {
-			if (yml_is_seq(v)) {
-				for (j = 0; j < yml_count(v); j++) {
-					if (check_check(y, yml_item(y, v, j),
-							err, sz))
-						return EINVAL;
-				}
-			}
-			else if (check_check(y, v, err, sz)) {
-				return EINVAL;
-			}
-		}
 	}
 
 	return 0;

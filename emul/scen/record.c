@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The record of the wire: every SIP and HTTP message that a node sends
+ * is decoded once, shown live (a ladder line or a diagram arrow), kept
+ * for the expectations and the page, and keeps the step from settling
+ * while it lasts; media is only counted, per direction. */
+
+#include <string.h>
+#include <re.h>
+#include "yml.h"
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
+#include "engine.h"
+
+
+static void lrec_destructor(void *arg)
+{
+	struct lrec *r = arg;
+
+	list_unlink(&r->le);
+	mem_deref(r->msg);
+	mem_deref(r->hmsg);
+	mem_deref(r->raw);
+}
+
+
+static void media_count(struct engine *e, const struct msgrec *rec)
+{
+	size_t i;
+
+	for (i = 0; i < MEDIA_SUMS; i++) {
+		struct media_sum *m = &e->media[i];
+
+		if (!m->packets) {
+			str_ncpy(m->src, rec->src, sizeof(m->src));
+			str_ncpy(m->dst, rec->dst, sizeof(m->dst));
+		}
+		else if (strcmp(m->src, rec->src) ||
+			 strcmp(m->dst, rec->dst)) {
+			continue;
+		}
+		++m->packets;
+		return;
+	}
+}
+
+
+void engine_media_print(struct engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < MEDIA_SUMS && e->media[i].packets; i++) {
+		if (!e->quiet)
+			(void)re_printf("          %-11s -> %-11s media: %u"
+					" SRTP packets\n", e->media[i].src,
+					e->media[i].dst,
+					e->media[i].packets);
+	}
+
+	memset(e->media, 0, sizeof(e->media));
+}
+
+
+/* The message of rec as the engine keeps it, with its ladder line. */
+static int lrec_decode(struct lrec **rp, const struct msgrec *rec,
+		       size_t idx, bool keep_raw)
+{
+	struct lrec *r = mem_zalloc(sizeof(*r), lrec_destructor);
+	struct mbuf *mb = mbuf_alloc(rec->len);
+	int err = ENOMEM;
+
+	if (!r || !mb)
+		goto out;
+
+	(void)mbuf_write_mem(mb, rec->raw, rec->len);
+	mb->pos = 0;
+	if (!strcmp(rec->proto, "http")) {
+		bool req = rec->len < 5 || memcmp(rec->raw, "HTTP/", 5);
+
+		err = http_msg_decode(&r->hmsg, mb, req);
+		if (err)
+			goto out;
+		/* libre leaves the body behind the headers in mb. */
+		err = mbuf_write_mem(r->hmsg->mb, mbuf_buf(mb),
+				     mbuf_get_left(mb));
+		if (err)
+			goto out;
+		r->hmsg->mb->pos = 0;
+	}
+	else {
+		err = sip_msg_decode(&r->msg, mb);
+		if (err)
+			goto out;
+	}
+
+	r->idx = idx;
+	if (keep_raw)
+		(void)re_sdprintf(&r->raw, "%b", rec->raw, rec->len);
+	r->t = rec->t;
+	r->tp = rec->tp;
+	str_ncpy(r->src, rec->src, sizeof(r->src));
+	str_ncpy(r->dst, rec->dst, sizeof(r->dst));
+	if (r->hmsg)
+		(void)ladder_http_line(r->line, sizeof(r->line), r->t, r->src,
+				       r->dst, r->hmsg);
+	else
+		(void)ladder_line(r->line, sizeof(r->line), r->t, r->src,
+				  r->dst, r->msg);
+ out:
+	mem_deref(mb);
+	if (err)
+		mem_deref(r);
+	else
+		*rp = r;
+
+	return err;
+}
+
+
+/* The newest record, live: an arrow, or its line; and into the ladder
+ * that --golden and JUnit compare. */
+static void lrec_show(struct engine *e, const struct lrec *l)
+{
+	if (!e->quiet && e->diagram) {
+		char label[160];
+
+		(void)ladder_label(label, sizeof(label), l->msg, l->hmsg);
+		diagram_arrow(e->diagram, l->t, l->src, l->dst, label);
+	}
+	else if (!e->quiet) {
+		(void)re_printf("%s\n", l->line);
+	}
+	if (e->ladder)
+		(void)mbuf_printf(e->ladder, "%s\n", l->line);
+}
+
+
+static void rec_handler(const struct msgrec *rec, void *arg)
+{
+	struct engine *e = arg;
+	struct lrec *r;
+
+	if (e->finished)
+		return;
+
+	if (!strcmp(rec->proto, "rtp")) {
+		media_count(e, rec);
+		return;
+	}
+
+	if (lrec_decode(&r, rec, list_count(&e->recs) + 1, e->keep_raw))
+		return;
+
+	list_append(&e->recs, &r->le, r);
+	if (!e->window)
+		e->window = &r->le;
+
+	lrec_show(e, r);
+
+	/* A served core runs for hours: keep only what a page needs. */
+	if (e->forget) {
+		mem_deref(r);
+		e->window = NULL;
+	}
+
+	/* Still busy: the step settles only once the wire is quiet. */
+	if (e->settling)
+		tmr_start(&e->tmr_settle, (uint64_t)(e->settle * 1000),
+			  engine_settled, e);
+}
+
+
+int engine_listen(struct engine *e)
+{
+	return msgrec_listen(&e->lsnr, rec_handler, e);
+}

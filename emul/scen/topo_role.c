@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* What runs on each node of the topology: a P-, I- or S-CSCF with its
+ * registration limits, an AS with its GM, IM and PS modules, or a UE
+ * with its subscriber's credentials. */
+
+#include <string.h>
+#include <re.h>
+#include "yml.h"
+#include "host.h"
+#include "sipkit.h"
+#include "report.h"
+#include "scen.h"
+#include "cscf.h"
+#include "as.h"
+#include "ue.h"
+#include "engine.h"
+
+
+/* A UE's credentials, as its SIM would carry them: from the subscriber
+ * entry with its IMPI, unless the node gives them. */
+static int ue_creds(const struct yml *y, const yml_node *root,
+		    const char *impi, const char **impu, const char **pw)
+{
+	yml_node *subs = yml_get(y, root, "subscribers");
+	size_t i;
+
+	for (i = 0; i < yml_count(subs); i++) {
+		yml_node *s = yml_item(y, subs, i);
+		yml_node *u = yml_get(y, s, "impu");
+
+		if (str_cmp(yml_str(yml_get(y, s, "impi")), impi))
+			continue;
+
+		if (!*pw)
+			*pw = yml_str(yml_get(y, s, "password"));
+		if (!*impu)
+			*impu = yml_is_seq(u) ? yml_str(yml_item(y, u, 0)) :
+				yml_str(u);
+		return 0;
+	}
+
+	return ENOENT;
+}
+
+
+/* An AS's GM, IM and PS modules: on the AS's own address, ports 8081 to
+ * 8083, unless 'modules:' says otherwise ({gm: "ip:port", ...}, or
+ * {gm: {addr: "ip:port", down: true}} for one that does not listen). */
+static int as_modules(struct as_cfg *cfg, struct topo *t, struct node *n,
+		      const struct yml *y, const yml_node *nn, char *err,
+		      size_t sz)
+{
+	static const char *const names[] = {"gm", "im", "ps", NULL};
+	static const char *const mkeys[] = {"addr", "down", NULL};
+	yml_node *mods = yml_get(y, nn, "modules");
+	size_t i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->db = t->appdb;
+
+	if (yml_get(y, nn, "ring_timeout")) {
+		double secs;
+
+		if (yml_double(y, yml_get(y, nn, "ring_timeout"),
+			       "ring_timeout", &secs, err, sz))
+			return EINVAL;
+		/* held in milliseconds of 32 bits */
+		if (secs > RING_MAX_S)
+			return yml_err(y, yml_get(y, nn, "ring_timeout"), err,
+				       sz, "ring_timeout must be at most %u "
+				       "seconds", RING_MAX_S);
+		cfg->ring_ms = (uint32_t)(secs * 1000);
+	}
+
+	if (mods && yml_check_keys(y, mods, names, "modules", err, sz))
+		return EINVAL;
+
+	for (i = 0; i < 3; i++) {
+		yml_node *m = yml_get(y, mods, names[i]);
+		yml_node *a = yml_is_map(m) ? yml_get(y, m, "addr") : m;
+
+		cfg->mods[i] = *node_addr(n);
+		sa_set_port(&cfg->mods[i], (uint16_t)(8081 + i));
+
+		if (yml_is_map(m)) {
+			if (yml_check_keys(y, m, mkeys, "module", err, sz))
+				return EINVAL;
+			if (yml_get(y, m, "down") &&
+			    yml_bool(y, yml_get(y, m, "down"), "down",
+				     &cfg->mod_down[i], err, sz))
+				return EINVAL;
+		}
+
+		if (!a)
+			continue;
+
+		if (topo_addr(y, a, "module address", 0, &cfg->mods[i],
+			      err, sz))
+			return EINVAL;
+		if (!sa_port(&cfg->mods[i]) ||
+		    !netguard_allowed(&cfg->mods[i]))
+			return yml_err(y, a, err, sz, "module %s: bad address"
+				       " '%s' (want a loopback ip:port)",
+				       names[i], yml_str(a));
+	}
+
+	return 0;
+}
+
+
+/* min_expires and max_expires: the registrar's limits (S-CSCF), also
+ * read by the other CSCFs. */
+static int cscf_cfg_load(struct cscf_cfg *cfg, const struct yml *y,
+			 const yml_node *nn, char *err, size_t sz)
+{
+	uint32_t v;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (yml_get(y, nn, "min_expires")) {
+		if (yml_uint(y, yml_get(y, nn, "min_expires"), "min_expires",
+			     &v, err, sz))
+			return EINVAL;
+		cfg->reg_min_expires = v;
+	}
+	if (yml_get(y, nn, "max_expires")) {
+		if (yml_uint(y, yml_get(y, nn, "max_expires"), "max_expires",
+			     &v, err, sz))
+			return EINVAL;
+		cfg->reg_max_expires = v;
+	}
+	if (cfg->reg_min_expires && cfg->reg_max_expires &&
+	    cfg->reg_min_expires > cfg->reg_max_expires)
+		return yml_err(y, yml_get(y, nn, "min_expires"), err, sz,
+			       "min_expires %u is above max_expires %u",
+			       cfg->reg_min_expires, cfg->reg_max_expires);
+
+	return 0;
+}
+
+
+/* A UE: impi names its subscriber; impu, password and pcscf may be
+ * given, else they come from the subscriber and the first P-CSCF. */
+static int make_ue(struct topo *t, struct node *n, const struct yml *y,
+		   const yml_node *nn, const yml_node *root, char *err,
+		   size_t sz)
+{
+	const char *impi = NULL, *impu = NULL, *pw = NULL;
+	const char *pname = NULL;
+	struct ue *ue = NULL;
+	struct node *p;
+	int e;
+
+	if (yml_scalar(y, yml_get(y, nn, "impi"), "ue impi", &impi, err, sz))
+		return yml_err(y, nn, err, sz,
+			       "ue '%s' needs impi: its subscriber",
+			       node_name(n));
+	if (yml_get(y, nn, "impu") &&
+	    yml_scalar(y, yml_get(y, nn, "impu"), "impu", &impu, err, sz))
+		return EINVAL;
+	if (yml_get(y, nn, "password") &&
+	    yml_scalar(y, yml_get(y, nn, "password"), "password", &pw, err,
+		       sz))
+		return EINVAL;
+	if (yml_get(y, nn, "pcscf") &&
+	    yml_scalar(y, yml_get(y, nn, "pcscf"), "pcscf", &pname, err, sz))
+		return EINVAL;
+
+	(void)ue_creds(y, root, impi, &impu, &pw);
+	if (!impu || !pw)
+		return yml_err(y, yml_get(y, nn, "impi"), err, sz,
+			       "ue '%s': no subscriber with impi '%s'"
+			       " (and no impu/password given)",
+			       node_name(n), impi);
+
+	p = pname ? emul_node(pname) : emul_node_by_role(ROLE_PCSCF);
+	if (!p || node_role(p) != ROLE_PCSCF)
+		return yml_err(y, nn, err, sz, "ue '%s': unknown P-CSCF '%s'",
+			       node_name(n), pname ? pname : "");
+
+	e = ue_alloc(&ue, n, p, impu, impi, pw);
+	if (e)
+		return yml_err(y, nn, err, sz, "node '%s': cannot start: %m",
+			       node_name(n), e);
+
+	return topo_keep(&t->ues, ue, node_name(n));
+}
+
+
+static int make_as(struct topo *t, struct node *n, const struct yml *y,
+		   const yml_node *nn, char *err, size_t sz)
+{
+	struct as_cfg acfg;
+	struct as *as = NULL;
+	int e;
+
+	e = as_modules(&acfg, t, n, y, nn, err, sz);
+	if (e)
+		return e;
+
+	e = as_alloc(&as, n, &acfg);
+	if (e)
+		return yml_err(y, nn, err, sz, "node '%s': cannot start: %m",
+			       node_name(n), e);
+
+	return topo_keep(&t->ases, as, node_name(n));
+}
+
+
+int topo_make_role(struct topo *t, struct node *n, const struct yml *y,
+		   const yml_node *nn, const yml_node *root, char *err,
+		   size_t sz)
+{
+	struct cscf_cfg cfg;
+	void *obj = NULL;
+	int e = 0;
+
+	/* Read for every role, as the limits always were. */
+	e = cscf_cfg_load(&cfg, y, nn, err, sz);
+	if (e)
+		return e;
+
+	switch (node_role(n)) {
+
+	case ROLE_PCSCF:
+		e = pcscf_alloc((struct pcscf **)&obj, n, &cfg);
+		break;
+
+	case ROLE_ICSCF:
+		e = icscf_alloc((struct icscf **)&obj, n, &cfg);
+		break;
+
+	case ROLE_SCSCF:
+		e = scscf_alloc((struct scscf **)&obj, n, &cfg);
+		break;
+
+	case ROLE_AS:
+		return make_as(t, n, y, nn, err, sz);
+
+	case ROLE_UE:
+		return make_ue(t, n, y, nn, root, err, sz);
+
+	default:
+		break;
+	}
+
+	if (e)
+		return yml_err(y, nn, err, sz, "node '%s': cannot start: %m",
+			       node_name(n), e);
+
+	return obj ? topo_keep(&t->roles, obj, NULL) : 0;
+}
