@@ -118,7 +118,7 @@ rm -f "$pcap"
 stage "trace, ladder and capture commands" must netns tools/clitest.sh "$BIN"
 stage "capture in sngrep" may netns tools/sngreptest.sh "$BIN"
 stage "HTML page (headless Chromium)" may netns tools/htmltest.sh "$BIN"
-stage "bad input" must tools/badinput.sh "$BIN"
+stage "bad input" must netns tools/badinput.sh "$BIN"
 stage "test harness on a newcomer's machine" must \
 	tools/harnesstest.sh "$BIN" "$UNIT"
 stage "fuzz corpora and crashes, replayed" must netns \
