@@ -120,7 +120,6 @@ const char *sysinfo_token_user(const char *token, void *arg)
 
 static int body_print(struct mbuf *mb, const struct sub *s)
 {
-	static const char *const names[ASMOD_COUNT] = {"gm", "im", "ps"};
 	const struct as *as = s->as;
 	int err, i;
 
@@ -136,7 +135,7 @@ static int body_print(struct mbuf *mb, const struct sub *s)
 	for (i = 0; i < ASMOD_COUNT; i++) {
 		err |= mbuf_printf(mb, "%s\"%s\":{\"domain\":\"%s.%s\","
 				   "\"ip\":\"%j\",\"port\":%u}",
-				   i ? "," : "", names[i], names[i],
+				   i ? "," : "", asmod_name(i), asmod_name(i),
 				   node_host(as->node), &as->modaddr[i],
 				   sa_port(&as->modaddr[i]));
 	}

@@ -39,6 +39,7 @@ int  ue_unsubscribe(struct ue *ue, ue_done_h *doneh, void *arg);
 int  ue_fetch(struct ue *ue, uint32_t mask, const char *user,
 	      const char *auth, ue_done_h *doneh, void *arg);
 int  ue_fetch_bit(const char *name);
+int  ue_fetch_names(struct re_printf *pf, void *unused);   /* for %H */
 enum ue_call_state {
 	UE_CALL_IDLE = 0,
 	UE_CALL_RINGING,

@@ -85,6 +85,20 @@ int ue_fetch_bit(const char *name)
 }
 
 
+/* "profile, addressbook, ... or messages", for an error message. */
+int ue_fetch_names(struct re_printf *pf, void *unused)
+{
+	int i, err = 0;
+	(void)unused;
+
+	for (i = 0; i < FETCH_COUNT; i++)
+		err |= re_hprintf(pf, "%s%s", i == 0 ? "" : i + 1 ==
+				  FETCH_COUNT ? " or " : ", ", res[i].name);
+
+	return err;
+}
+
+
 static void fetch_next(struct ue_fetch *f);
 
 

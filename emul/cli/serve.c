@@ -35,7 +35,7 @@ int cmd_serve(int argc, char *argv[], const struct cli_opts *o)
 
 	if (argc != 1) {
 		(void)re_fprintf(stderr, "imsbed serve: one topology file\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 
 	so.colour = isatty(STDOUT_FILENO);
@@ -45,7 +45,7 @@ int cmd_serve(int argc, char *argv[], const struct cli_opts *o)
 	    topo_load(&topo, y, yml_root(y), err, sizeof(err))) {
 		(void)re_fprintf(stderr, "imsbed: %s\n", err);
 		mem_deref(y);
-		return 2;
+		return EXIT_USAGE;
 	}
 
 	for (le = emul_nodes()->head; le; le = le->next) {

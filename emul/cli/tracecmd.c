@@ -113,21 +113,21 @@ int cmd_ladder(int argc, char *argv[], const struct cli_opts *o)
 
 	if (argc != 1) {
 		(void)re_fprintf(stderr, "imsbed ladder: one TRACE.jsonl\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 
 	f = fopen(argv[0], "r");
 	if (!f) {
 		(void)re_fprintf(stderr, "imsbed ladder: %s: %m\n", argv[0],
 				 errno);
-		return 2;
+		return EXIT_USAGE;
 	}
 
 	columns = o->ladder ? !strcmp(o->ladder, "columns") :
 		isatty(STDOUT_FILENO);
 	if (columns && diagram_alloc(&dg, isatty(STDOUT_FILENO))) {
 		fclose(f);
-		return 2;
+		return EXIT_USAGE;
 	}
 
 	if (dg)
@@ -176,21 +176,21 @@ int cmd_pcap(int argc, char *argv[], const struct cli_opts *o)
 	if (argc != 2) {
 		(void)re_fprintf(stderr,
 				 "imsbed pcap: TRACE.jsonl OUT.pcap\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 
 	f = fopen(argv[0], "r");
 	if (!f) {
 		(void)re_fprintf(stderr, "imsbed pcap: %s: %m\n", argv[0],
 				 errno);
-		return 2;
+		return EXIT_USAGE;
 	}
 
 	if (pcapw_open(&w, argv[1])) {
 		(void)re_fprintf(stderr, "imsbed pcap: %s: cannot write\n",
 				 argv[1]);
 		fclose(f);
-		return 2;
+		return EXIT_USAGE;
 	}
 
 	while (fgets(line, sizeof(line), f)) {

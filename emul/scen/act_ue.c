@@ -81,9 +81,8 @@ int act_check_fetch(struct engine *e, const struct action *a,
 
 		if (ue_fetch_bit(yml_str(x)) < 0)
 			return yml_err(y, x, err, sz, "fetch: unknown resource"
-				       " '%s' (profile, addressbook, "
-				       "directory, presence or messages)",
-				       yml_str(x) ? yml_str(x) : "");
+				       " '%s' (%H)", yml_str(x) ?
+				       yml_str(x) : "", ue_fetch_names, NULL);
 	}
 
 	return 0;
