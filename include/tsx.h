@@ -89,4 +89,53 @@ const char *tsx_event_name(enum tsx_event ev);
 uint64_t tsx_timer_ms(enum tsx_timer t, const struct tsx_cfg *cfg,
 		      bool reliable, enum tsx_state s, uint32_t n);
 
+/* ---- tsx.c: the layer, one per SIP stack ---- */
+struct tsxl;
+struct tsxh;    /* the TU's hold on a transaction; dropping it detaches */
+
+typedef void (tsx_resp_h)(int err, const struct sip_msg *msg, void *arg);
+typedef void (tsx_cancel_h)(void *arg);
+
+struct tsxl_stats {
+	uint32_t client, server;        /* transactions made */
+	uint32_t retransmitted;         /* requests and responses resent */
+	uint32_t absorbed;              /* retransmissions taken in */
+};
+
+int  tsxl_alloc(struct tsxl **lp, struct sip *sip, const char *id);
+void tsxl_set_cfg(struct tsxl *l, const struct tsx_cfg *cfg);
+/* What the stack receives, before the node's own handlers: true when
+ * the layer took it (a retransmission, an ACK of a non-2xx, a response
+ * of a live client transaction). */
+bool tsxl_recv(struct tsxl *l, const struct sip_msg *msg);
+uint32_t tsxl_count(const struct tsxl *l);
+const struct tsxl_stats *tsxl_stats(const struct tsxl *l);
+
+/* ---- tsx_server.c: answering a request ---- */
+/* A provisional answer needs hp and sets it; a final one drops *hp.
+ * Dropping the hold before a final answer abandons the request. */
+int tsx_reply(struct tsxh **hp, struct tsxl *l, const struct sip_msg *msg,
+	      uint16_t scode, const char *reason);
+int tsx_replyf(struct tsxh **hp, struct tsxl *l, const struct sip_msg *msg,
+	       bool rec_route, uint16_t scode, const char *reason,
+	       const char *fmt, ...);
+/* A proxy's: a response built elsewhere, sent to dst. */
+int tsx_relay(struct tsxh **hp, struct tsxl *l, const struct sip_msg *msg,
+	      const struct sa *dst, uint16_t scode, struct mbuf *mb);
+/* Holds a request's transaction; cancelh hears of a CANCEL for it. */
+int tsx_watch(struct tsxh **hp, struct tsxl *l, const struct sip_msg *msg,
+	      tsx_cancel_h *cancelh, void *arg);
+
+/* ---- tsx_client.c: sending a request ---- */
+/* mb holds the request after its Via (headers, blank line, body); the
+ * next hop is route, else uri, an address and never a name. */
+int tsx_request(struct tsxh **hp, struct tsxl *l, bool stateful,
+		const char *met, const char *uri, const struct uri *route,
+		struct mbuf *mb, tsx_resp_h *resph, void *arg);
+int tsx_requestf(struct tsxh **hp, struct tsxl *l, bool stateful,
+		 const char *met, const char *uri, const struct uri *route,
+		 tsx_resp_h *resph, void *arg, const char *fmt, ...);
+/* RFC 3261 9.1: CANCEL, once a provisional response has come. */
+void tsx_cancel(struct tsxh *h);
+
 #endif
