@@ -129,6 +129,7 @@ const char *emul_peer_name(const struct sa *addr);
 #define EMUL_EXT "ext"
 int  emul_peer_add(const char *name, const struct sa *addr, bool trusted);
 void emul_peer_flush(void);
+size_t emul_peer_count(void);
 /* The node that really sent msg (UDP: its address and port; TCP: a
  * connection a node opened), or NULL for a sender outside the topology. */
 struct node *emul_sender(const struct sip_msg *msg);
@@ -187,6 +188,7 @@ enum clk_mode {
 void clk_set_mode(enum clk_mode mode);
 enum clk_mode clk_mode(void);
 uint64_t clk_now(void);                 /* ms, what tmr_jiffies() says */
+uint64_t clk_now_us(void);              /* the same in microseconds */
 uint64_t clk_jumped(void);              /* ms the virtual clock skipped */
 
 /* ---- wtmr.c: every timer on one hierarchical timing wheel ---- */

@@ -37,6 +37,7 @@ struct scen_opts {
 	bool step;              /* walk through the messages on Enter */
 	double slow;            /* ... or one every this many seconds */
 	bool colour;            /* ... coloured (output is a terminal) */
+	bool virtual_clock;     /* skip the time when all is quiet */
 };
 
 enum scen_result scen_run(const char *path, const struct scen_opts *o,

@@ -24,6 +24,7 @@ struct cli_opts {
 	double settle;
 	bool quiet;
 	int verbose;
+	bool real_clock;                /* --clock real */
 };
 
 typedef int (cli_cmd_h)(int argc, char *argv[], const struct cli_opts *o);

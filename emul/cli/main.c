@@ -67,7 +67,8 @@ struct cli_opt {
 
 static cli_opt_h opt_trace, opt_settle, opt_junit, opt_golden,
 	opt_update_golden, opt_html, opt_seed, opt_step, opt_slow, opt_pcap,
-	opt_quiet, opt_ladder, opt_verbose, opt_help, opt_version;
+	opt_quiet, opt_ladder, opt_verbose, opt_help, opt_version,
+	opt_clock;
 
 static const struct cli_opt optv[] = {
 	{"trace", 0, true, OPT_BEFORE | OPT_AFTER, opt_trace,
@@ -91,6 +92,9 @@ static const struct cli_opt optv[] = {
 "                       Enter (q stops), with each step's note\n"},
 	{"slow", 0, true, OPT_AFTER, opt_slow,
 "  --slow SECONDS       run: the same, one message every SECONDS\n"},
+	{"clock", 0, true, OPT_AFTER, opt_clock,
+"  --clock virtual|real run, test: virtual (the default) skips the time\n"
+"                       when all is quiet; real waits for it\n"},
 	{"pcap", 0, true, OPT_AFTER, opt_pcap,
 "  --pcap FILE          write every message sent as a capture (tshark,\n"
 "                       Wireshark, sngrep read it)\n"},
@@ -212,6 +216,19 @@ static int opt_step(struct cli_opts *o, const char *arg)
 static int opt_slow(struct cli_opts *o, const char *arg)
 {
 	return seconds_opt(&o->slow, "--slow", arg);
+}
+
+
+static int opt_clock(struct cli_opts *o, const char *arg)
+{
+	if (!strcmp(arg, "real") || !strcmp(arg, "virtual")) {
+		o->real_clock = !strcmp(arg, "real");
+		return EXIT_NONE;
+	}
+
+	(void)re_fprintf(stderr, "imsbed: --clock: '%s' is neither virtual "
+			 "nor real\n", arg);
+	return EXIT_USAGE;
 }
 
 

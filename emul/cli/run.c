@@ -20,7 +20,8 @@
 
 int cmd_run(int argc, char *argv[], const struct cli_opts *o)
 {
-	struct scen_opts so = {.quiet = o->quiet, .settle = o->settle};
+	struct scen_opts so = {.quiet = o->quiet, .settle = o->settle,
+			       .virtual_clock = !o->real_clock};
 	int i, rc = EXIT_PASS;
 	char msg[2048];
 
@@ -191,7 +192,8 @@ static enum scen_result test_one(const struct cli_opts *o,
 
 int cmd_test(int argc, char *argv[], const struct cli_opts *o)
 {
-	struct scen_opts so = {.quiet = true, .settle = o->settle};
+	struct scen_opts so = {.quiet = true, .settle = o->settle,
+			       .virtual_clock = !o->real_clock};
 	char **files = NULL;
 	size_t n = 0, i, pass = 0, fail = 0;
 	struct junit *ju = NULL;

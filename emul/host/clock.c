@@ -57,6 +57,18 @@ uint64_t clk_now(void)
 }
 
 
+uint64_t clk_now_us(void)
+{
+	struct timeval tv;
+
+	if (clk.mode == CLK_VIRTUAL || gettimeofday(&tv, NULL))
+		return clk_now() * 1000;
+
+	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec +
+		clk.ahead * 1000;
+}
+
+
 /* The virtual clock starts where the real one stands, so that timers
  * already running keep their place. */
 void clk_set_mode(enum clk_mode mode)

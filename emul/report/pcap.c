@@ -104,6 +104,7 @@ static void emit(struct pcapw *w, const struct sa *src, const struct sa *dst,
 	size_t tot = IP_HDR + l4len + dlen;
 	uint8_t *ip = pkt, *l = pkt + IP_HDR;
 	struct timeval tv;
+	uint64_t now;
 
 	if (tot > sizeof(pkt))
 		return;
@@ -139,7 +140,10 @@ static void emit(struct pcapw *w, const struct sa *src, const struct sa *dst,
 		put16(l + 16, fold(s));
 	}
 
-	(void)gettimeofday(&tv, NULL);
+	/* The run's own clock, virtual or real. */
+	now = clk_now_us();
+	tv.tv_sec = (time_t)(now / 1000000);
+	tv.tv_usec = (suseconds_t)(now % 1000000);
 	h.ts = tv;
 	h.caplen = (bpf_u_int32)tot;
 	h.len = (bpf_u_int32)tot;

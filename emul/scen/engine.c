@@ -326,12 +326,17 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 	if (engine_listen(e))
 		goto out;
 
+	/* A node outside the process (a declared peer) lives on the real
+	 * clock, and so must the run. */
+	clk_set_mode(o && o->virtual_clock && !emul_peer_count() ?
+		     CLK_VIRTUAL : CLK_REAL);
 	emul_time_reset();
 	tmr_start(&e->tmr_timeout, (uint64_t)(timeout * 1000),
 		  timeout_handler, e);
 	tmr_start(&e->tmr_step, 0, next_step, e);
 
 	(void)re_main(NULL);
+	clk_set_mode(CLK_REAL);
 
 	res = e->result;
 	if (res == SCEN_FAIL)
@@ -348,6 +353,7 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 				 o->html);
 
  out:
+	clk_set_mode(CLK_REAL);
 	mem_deref(e);
 	return res;
 }
