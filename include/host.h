@@ -211,14 +211,14 @@ bool wtmr_isrunning(const struct wtmr *t);
 uint64_t wtmr_left(const struct wtmr *t);
 uint32_t wtmr_count(void);
 
-/* ---- wheel.c: long per-user timers without libre's sorted list ---- */
+/* ---- wheel.c: a node's group of per-user timers on the one wheel ---- */
 struct wheel;
 typedef void (wheel_h)(void *arg);
 
 struct wheel_ent {
 	struct le le;
-	struct wheel *w;
-	uint64_t slot;
+	struct wheel *w;                /* NULL: not running */
+	struct wtmr t;
 	wheel_h *h;
 	void *arg;
 };

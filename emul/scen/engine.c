@@ -210,6 +210,15 @@ static void timeout_handler(void *arg)
 }
 
 
+/* A wait asks for its time: the run's guard against a hung scenario
+ * makes room for it. */
+void engine_extend_timeout(struct engine *e, uint64_t ms)
+{
+	tmr_start(&e->tmr_timeout, tmr_get_expire(&e->tmr_timeout) + ms,
+		  timeout_handler, e);
+}
+
+
 static const struct run_view *engine_view(struct run_view *v,
 					  const struct engine *e)
 {

@@ -47,6 +47,7 @@ struct engine {
 /* engine.c: the steps, one after the other */
 void engine_fail(struct engine *e, const char *fmt, ...);
 void engine_settle(struct engine *e);
+void engine_extend_timeout(struct engine *e, uint64_t ms);
 void engine_settled(void *arg);
 
 /* record.c: what crosses the wire, decoded, shown and kept */
