@@ -121,6 +121,8 @@ int  node_query(struct re_printf *pf, const struct node *n, const char *what,
 
 struct node *emul_node(const char *name);
 struct node *emul_node_by_addr(const struct sa *addr);
+/* Nodes in the registry: 0 once every node made has been freed. */
+size_t node_count(void);
 
 /* ---- trust.c: the trust domain, and the peers outside the topology ---- */
 /* The node at addr by name, a declared peer's name, or EMUL_EXT for any
@@ -129,6 +131,7 @@ const char *emul_peer_name(const struct sa *addr);
 #define EMUL_EXT "ext"
 int  emul_peer_add(const char *name, const struct sa *addr, bool trusted);
 void emul_peer_flush(void);
+size_t emul_peer_count(void);
 /* The node that really sent msg (UDP: its address and port; TCP: a
  * connection a node opened), or NULL for a sender outside the topology. */
 struct node *emul_sender(const struct sip_msg *msg);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Runs every CUnit suite and prints CUnit's summary followed by the
- * one line 'unit: N passed, N failed' that tools/test.sh adds up. */
+ * one line 'unit: N passed, N failed' that tools/test.sh adds up.  After
+ * each suite's own cleanup the node registry and the peer table must be
+ * empty: a suite that leaks a node fails there, by name. */
 
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +32,62 @@ static int (*const suites[])(void) = {
 	test_book_suite,
 	test_book_http_suite,
 };
+
+
+/* The suites' own cleanups, by suite, and the suites that leaked */
+static struct {
+	CU_pSuite suite;
+	CU_CleanupFunc cleanup;
+} cleanups[ARRAY_SIZE(suites) * 2];
+static size_t ncleanups;
+static unsigned leaks;
+
+
+/* Every suite's cleanup: its own first, then the check that it left no
+ * node and no peer behind.  CUnit records a failing cleanup; the count
+ * here makes it a failure in the closing line as well. */
+static int cleanup_check(void)
+{
+	CU_pSuite s = CU_get_current_suite();
+	size_t i, nodes, peers;
+	int err = 0;
+
+	for (i = 0; i < ncleanups; i++) {
+		if (cleanups[i].suite == s && cleanups[i].cleanup)
+			err = cleanups[i].cleanup();
+	}
+
+	nodes = node_count();
+	peers = emul_peer_count();
+	if (!nodes && !peers)
+		return err;
+
+	fprintf(stderr, "\nsuite '%s' left %zu nodes and %zu peers behind\n",
+		s ? s->pName : "?", nodes, peers);
+	++leaks;
+
+	return 1;
+}
+
+
+/* Puts cleanup_check in front of each registered suite's cleanup. */
+static int cleanups_wrap(void)
+{
+	CU_pSuite s;
+
+	for (s = CU_get_registry()->pSuite; s; s = s->pNext) {
+		if (ncleanups >= ARRAY_SIZE(cleanups))
+			return ENOMEM;
+
+		cleanups[ncleanups].suite = s;
+		cleanups[ncleanups].cleanup = s->pCleanupFunc;
+		++ncleanups;
+		if (CU_set_suite_cleanupfunc(s, cleanup_check) != CUE_SUCCESS)
+			return EINVAL;
+	}
+
+	return 0;
+}
 
 
 static void stop(void *arg)
@@ -62,12 +120,18 @@ int main(int argc, char *argv[])
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 
-	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(suites); i++) {
 		if (suites[i]()) {
 			fprintf(stderr, "cannot register suite %zu\n", i);
 			CU_cleanup_registry();
 			return 2;
 		}
+	}
+
+	if (cleanups_wrap()) {
+		fprintf(stderr, "cannot wrap the suites' cleanups\n");
+		CU_cleanup_registry();
+		return 2;
 	}
 
 	CU_basic_set_mode(argc > 1 && !strcmp(argv[1], "-v") ?
@@ -76,11 +140,14 @@ int main(int argc, char *argv[])
 
 	run = CU_get_number_of_tests_run();
 	failed = CU_get_number_of_tests_failed();
-	printf("\nunit: %u passed, %u failed\n", run - failed, failed);
+	printf("\nunit: %zu suites checked for leftover nodes, %u leaked\n",
+	       ncleanups, leaks);
+	printf("\nunit: %u passed, %u failed\n", run - failed,
+	       failed + leaks);
 
 	CU_cleanup_registry();
 	libre_close();
 	netguard_flush();
 
-	return failed ? 1 : 0;
+	return failed || leaks ? 1 : 0;
 }

@@ -60,6 +60,12 @@ void emul_peer_flush(void)
 }
 
 
+size_t emul_peer_count(void)
+{
+	return list_count(&peers);
+}
+
+
 /* A TCP peer writes from an ephemeral port whatever the topology says,
  * so over TCP its address alone names it. */
 static struct peer *peer_find(const struct sa *addr, bool any_port)
