@@ -97,6 +97,29 @@ static void stop(void *arg)
 }
 
 
+const char *test_nn(const char *s)
+{
+	return s ? s : "(null)";
+}
+
+
+int test_suite_add(const char *name, CU_InitializeFunc init,
+		   CU_CleanupFunc cleanup, const CU_TestInfo *tv)
+{
+	CU_pSuite s = CU_add_suite(name, init, cleanup);
+
+	if (!s)
+		return CU_get_error();
+
+	for (; tv && tv->pName; tv++) {
+		if (!CU_add_test(s, tv->pName, tv->pTestFunc))
+			return CU_get_error();
+	}
+
+	return 0;
+}
+
+
 void test_run_for(uint32_t ms)
 {
 	struct tmr t;

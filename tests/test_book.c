@@ -13,8 +13,6 @@
 #include "as.h"
 #include "tests.h"
 
-#define ASSERT_STR(a, b) CU_ASSERT_STRING_EQUAL(nn(a), b)
-
 #define KEY1 "00112233445566778899aabbccddeeff" \
 	"00112233445566778899aabbccddeeff"
 #define KEY2 "ffeeddccbbaa99887766554433221100" \
@@ -77,12 +75,6 @@ struct filedb {
 	struct appdb *db;
 	sqlite3 *raw;
 };
-
-
-static const char *nn(const char *s)
-{
-	return s ? s : "(null)";
-}
 
 
 static int load(struct appdb *db, const char *text)

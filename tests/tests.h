@@ -3,8 +3,63 @@
 
 #include <CUnit/CUnit.h>
 
-/* main.c: runs libre's loop for ms milliseconds. */
+/* ---- main.c: what every suite may use ---- */
+#define ASSERT_STR(a, b) CU_ASSERT_STRING_EQUAL(test_nn(a), b)
+
+/* Runs libre's loop for ms milliseconds. */
 void test_run_for(uint32_t ms);
+/* s, or "(null)": CU_ASSERT_STRING_EQUAL on NULL would crash the run
+ * instead of failing. */
+const char *test_nn(const char *s);
+/* A suite from a table of tests ending in CU_TEST_INFO_NULL; 0 or
+ * CUnit's error. */
+int  test_suite_add(const char *name, CU_InitializeFunc init,
+		    CU_CleanupFunc cleanup, const CU_TestInfo *tv);
+
+/* ---- fixture_http.c: what the HTTP suites share ---- */
+struct http_msg;
+
+/* asN at NET.1 and ueN at NET.2, and an appdb from YAML text whose top
+ * key is appdata (dbpath NULL: in memory). */
+struct http_bed {
+	struct node *as;
+	struct node *ue;
+	struct appdb *db;
+};
+
+int  http_bed_open(struct http_bed *b, const char *net, unsigned id,
+		   const char *dbpath, const char *appdata);
+void http_bed_close(struct http_bed *b);
+
+enum { HTTP_BODY_MAX = 4096 };
+
+/* The last answer, as http_answer_h copied it; calls counts them. */
+struct http_answer {
+	bool done;
+	int err;
+	uint16_t scode;
+	uint32_t calls;
+	char body[HTTP_BODY_MAX];
+	char www[128];
+	char ctype[64];
+	char server[32];
+	char location[128];
+	char allow[64];         /* each Allow value, joined by ", " */
+};
+
+/* Clears all but calls; err is -1 until an answer comes. */
+void http_answer_reset(struct http_answer *a);
+/* An httpc_resp_h with a struct http_answer as arg; stops the loop. */
+void http_answer_h(int err, const struct http_msg *msg, void *arg);
+
+/* A bearer token and the IMPU it stands for; a table of them ends with
+ * a NULL token and is http_token_impu's arg (an asmod_auth_h). */
+struct http_token {
+	const char *token;
+	const char *impu;
+};
+
+const char *http_token_impu(const char *token, void *arg);
 
 int test_yml_suite(void);
 int test_digest_suite(void);
