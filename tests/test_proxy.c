@@ -47,24 +47,7 @@ static const struct proxy_policy policy = {
 static void reply(struct agent *a, const struct sip_msg *msg, uint16_t sc,
 		  const char *reason)
 {
-	struct mbuf *mb = mbuf_alloc(512);
-	struct le *le;
-
-	(void)mbuf_printf(mb, "SIP/2.0 %u %s\r\n", sc, reason);
-	for (le = msg->hdrl.head; le; le = le->next) {
-		const struct sip_hdr *h = le->data;
-
-		if (h->id == SIP_HDR_VIA || h->id == SIP_HDR_FROM ||
-		    h->id == SIP_HDR_CALL_ID || h->id == SIP_HDR_CSEQ)
-			(void)mbuf_printf(mb, "%r: %r\r\n", &h->name, &h->val);
-		else if (h->id == SIP_HDR_TO)
-			(void)mbuf_printf(mb, "To: %r;tag=callee\r\n",
-					  &h->val);
-	}
-	(void)mbuf_write_str(mb, "Content-Length: 0\r\n\r\n");
-	mb->pos = 0;
-	(void)udp_send(a->us, &msg->src, mb);
-	mem_deref(mb);
+	(void)test_sip_reply(a->us, msg, sc, reason, "callee");
 }
 
 
@@ -128,9 +111,8 @@ static void agent_recv(const struct sa *src, struct mbuf *mb, void *arg)
 static void agent_open(struct agent *a)
 {
 	memset(a, 0, sizeof(*a));
-	(void)sa_set_str(&a->addr, "127.0.0.1", 0);
-	CU_ASSERT_EQUAL_FATAL(udp_listen(&a->us, &a->addr, agent_recv, a), 0);
-	CU_ASSERT_EQUAL_FATAL(udp_local_get(a->us, &a->addr), 0);
+	CU_ASSERT_EQUAL_FATAL(test_udp_open(&a->us, &a->addr, agent_recv, a),
+			      0);
 }
 
 

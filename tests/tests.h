@@ -16,6 +16,15 @@ const char *test_nn(const char *s);
 int  test_suite_add(const char *name, CU_InitializeFunc init,
 		    CU_CleanupFunc cleanup, const CU_TestInfo *tv);
 
+/* ---- fixture_sip.c: what the SIP suites share ---- */
+/* A UDP socket on 127.0.0.1 and an ephemeral port, said in addr. */
+int  test_udp_open(struct udp_sock **usp, struct sa *addr,
+		   udp_recv_h *recvh, void *arg);
+/* A response to msg (sent back to msg->src) with its Via, From, To,
+ * Call-ID and CSeq; To gets totag when the request's has none. */
+int  test_sip_reply(struct udp_sock *us, const struct sip_msg *msg,
+		    uint16_t sc, const char *reason, const char *totag);
+
 /* ---- fixture_http.c: what the HTTP suites share ---- */
 struct http_msg;
 
