@@ -19,6 +19,7 @@ static int (*const suites[])(void) = {
 	test_digest_suite,
 	test_ifc_suite,
 	test_hss_suite,
+	test_cx_suite,
 	test_topo_suite,
 	test_scen_suite,
 	test_sipx_suite,
@@ -104,11 +105,8 @@ const char *test_nn(const char *s)
 }
 
 
-int test_suite_add(const char *name, CU_InitializeFunc init,
-		   CU_CleanupFunc cleanup, const CU_TestInfo *tv)
+static int suite_add(CU_pSuite s, const CU_TestInfo *tv)
 {
-	CU_pSuite s = CU_add_suite(name, init, cleanup);
-
 	if (!s)
 		return CU_get_error();
 
@@ -118,6 +116,22 @@ int test_suite_add(const char *name, CU_InitializeFunc init,
 	}
 
 	return 0;
+}
+
+
+int test_suite_add(const char *name, CU_InitializeFunc init,
+		   CU_CleanupFunc cleanup, const CU_TestInfo *tv)
+{
+	return suite_add(CU_add_suite(name, init, cleanup), tv);
+}
+
+
+int test_suite_add_each(const char *name, CU_SetUpFunc setup,
+			CU_TearDownFunc teardown, const CU_TestInfo *tv)
+{
+	return suite_add(CU_add_suite_with_setup_and_teardown(name, NULL,
+							      NULL, setup,
+							      teardown), tv);
 }
 
 

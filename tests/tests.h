@@ -12,9 +12,40 @@ void test_run_for(uint32_t ms);
  * instead of failing. */
 const char *test_nn(const char *s);
 /* A suite from a table of tests ending in CU_TEST_INFO_NULL; 0 or
- * CUnit's error. */
+ * CUnit's error.  init and cleanup run around the suite, setup and
+ * teardown (the _each form) around each of its tests. */
 int  test_suite_add(const char *name, CU_InitializeFunc init,
 		    CU_CleanupFunc cleanup, const CU_TestInfo *tv);
+int  test_suite_add_each(const char *name, CU_SetUpFunc setup,
+			 CU_TearDownFunc teardown, const CU_TestInfo *tv);
+
+/* ---- fixture_hss.c: what the HSS suites share, where hss.h is in ---- */
+#ifdef IMSBED_HSS_H
+#define SCSCF "sip:scscf.ims.test:6060"
+#define ALICE "alice@ims.test", "sip:alice@ims.test"
+#define BOB   "bob@ims.test", "sip:bob@ims.test"
+#define EVE   "eve@ims.test", "sip:eve@ims.test"
+#define REG   CX_UAR_REGISTRATION
+#define DEREG CX_UAR_DE_REGISTRATION
+#define SIP_DIGEST "SIP Digest"
+
+/* alice has two IMPUs and services; carol belongs to hss2; nobody has no
+ * profile; user0001..user1000 come from one template */
+extern const char hssfx_topo[];
+
+/* Loads text into a new HSS named name; *hssp is NULL on failure */
+int hssfx_from(struct hss **hssp, const char *name, const char *dbpath,
+	       const char *text, char *err, size_t sz);
+
+/* Each returns the answer's result code, or -errno when the call failed */
+int hssfx_uar(struct hss *hss, const char *impi, const char *impu,
+	      enum cx_uar_type type, struct cx_uaa *uaa);
+int hssfx_mar(struct hss *hss, const char *impi, const char *impu,
+	      const char *scheme, const char *server, struct cx_maa *maa);
+int hssfx_sar(struct hss *hss, const char *impi, const char *impu,
+	      const char *server, enum cx_sar_type type, struct cx_saa *saa);
+int hssfx_lir(struct hss *hss, const char *impu, struct cx_lia *lia);
+#endif
 
 /* ---- fixture_sip.c: what the SIP suites share ---- */
 /* A UDP socket on 127.0.0.1 and an ephemeral port, said in addr. */
@@ -74,6 +105,7 @@ int test_yml_suite(void);
 int test_digest_suite(void);
 int test_ifc_suite(void);
 int test_hss_suite(void);
+int test_cx_suite(void);
 int test_topo_suite(void);
 int test_scen_suite(void);
 int test_sipx_suite(void);
