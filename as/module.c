@@ -342,22 +342,19 @@ static bool method_allowed(const struct target *t, const struct pl *met)
 }
 
 
-static void req_handler(struct http_conn *conn, const struct http_msg *msg,
-			void *arg)
+/* The checks before any work: the resource, its methods, the bearer
+ * token, the owner, the body's size.  True when one failed and the
+ * request has been answered (or, out of memory, dropped). */
+static bool refused(struct asmod *m, struct http_conn *conn,
+		    const struct http_msg *msg, struct target *t)
 {
-	struct asmod *m = arg;
-	char *json = NULL, *extra = NULL, *bad_body = NULL;
-	const char *who, *what, *bad = NULL;
+	char *extra = NULL;
+	const char *who;
 	char words[48];
-	uint16_t scode = 200;
-	struct target t;
-	int64_t id = 0;
+	bool done = true;
 	int err;
 
-	++m->requests;
-	trace_arrival(m, conn, msg);
-
-	err = modroute_target(&t, m->kind, &msg->path);
+	err = modroute_target(t, m->kind, &msg->path);
 	if (err == EBADMSG) {
 		reply(m, conn, msg, 400, NULL, "{\"error\":\"bad request\"}");
 		goto out;
@@ -368,8 +365,8 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 		goto out;
 	}
 
-	if (!method_allowed(&t, &msg->met)) {
-		if (re_sdprintf(&extra, "Allow: %s\r\n", allowv[t.res]))
+	if (!method_allowed(t, &msg->met)) {
+		if (re_sdprintf(&extra, "Allow: %s\r\n", allowv[t->res]))
 			goto out;
 		reply(m, conn, msg, 405, extra,
 		      "{\"error\":\"method not allowed\"}");
@@ -389,7 +386,7 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 
 	/* a user reads and writes only their own documents; any user
 	 * reads the directory */
-	if (t.res != RES_DIR && str_casecmp(who, t.impu)) {
+	if (t->res != RES_DIR && str_casecmp(who, t->impu)) {
 		reply(m, conn, msg, 403, NULL, "{\"error\":\"forbidden\"}");
 		goto out;
 	}
@@ -402,11 +399,30 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 		goto out;
 	}
 
+	done = false;
+
+ out:
+	mem_deref(extra);
+	return done;
+}
+
+
+/* A request that passed the checks: the document read or written, and
+ * the answer. */
+static void serve(struct asmod *m, struct http_conn *conn,
+		  const struct http_msg *msg, const struct target *t)
+{
+	char *json = NULL, *extra = NULL, *bad_body = NULL;
+	const char *what, *bad = NULL;
+	uint16_t scode = 200;
+	int64_t id = 0;
+	int err;
+
 	if (!pl_strcmp(&msg->met, "GET")) {
-		err = handle_get(m, &t, msg, &json, &bad);
+		err = handle_get(m, t, msg, &json, &bad);
 	}
 	else {
-		err = handle_write(m, &t, msg, &json, &scode, &id, &bad_body);
+		err = handle_write(m, t, msg, &json, &scode, &id, &bad_body);
 		bad = bad_body;
 	}
 
@@ -416,7 +432,7 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 	}
 
 	if (err) {
-		what = t.res == RES_ENTRY ? "no such entry" : "no such user";
+		what = t->res == RES_ENTRY ? "no such entry" : "no such user";
 		scode = err_status(err, &what);
 		if (scode == 500)
 			elog(LOG_WARN, node_name(m->owner), "http", "%s: %r "
@@ -435,11 +451,26 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 	reply(m, conn, msg, scode, extra, json);
 
  out:
-	elog(LOG_DEBUG, node_name(m->owner), "http", "%s: %r %r",
-	     asmod_name(m->kind), &msg->met, &msg->path);
 	mem_deref(extra);
 	mem_deref(bad_body);
 	mem_deref(json);
+}
+
+
+static void req_handler(struct http_conn *conn, const struct http_msg *msg,
+			void *arg)
+{
+	struct asmod *m = arg;
+	struct target t;
+
+	++m->requests;
+	trace_arrival(m, conn, msg);
+
+	if (!refused(m, conn, msg, &t))
+		serve(m, conn, msg, &t);
+
+	elog(LOG_DEBUG, node_name(m->owner), "http", "%s: %r %r",
+	     asmod_name(m->kind), &msg->met, &msg->path);
 	mem_deref(t.impu);
 }
 

@@ -41,11 +41,6 @@ int  proxy_alloc(struct proxy **pxp, struct node *node,
 /* A forwarded request's settings zeroed, our own top Route popped. */
 void proxy_fwd_init(struct proxy_fwd *fwd, const struct proxy *px,
 		    const struct sip_msg *msg);
-/* RFC 3261 18.1.1 and the topology: TCP for a node that wants it, for a
- * request of msglen bytes near the path MTU, or when the URI says so;
- * the next hop's URI printed into buf. */
-int  proxy_hop(struct uri *hop, char *buf, size_t sz, const struct sa *dst,
-	       const struct node *n, size_t msglen, const struct uri *uri);
 /* arg, when set, is a mem object the transaction keeps a reference to
  * until it ends. */
 int  proxy_forward(struct proxy *px, const struct sip_msg *msg,
@@ -55,10 +50,6 @@ int  proxy_forward_ack(struct proxy *px, const struct sip_msg *msg,
 		       const struct proxy_fwd *fwd);
 bool proxy_relay_stray(struct proxy *px, const struct sip_msg *msg);
 int  proxy_validate(struct proxy *px, const struct sip_msg *msg);
-bool proxy_route_is_mine(const struct proxy *px, const struct sip_msg *msg,
-			 struct pl *user);
-bool proxy_route_top(const struct proxy *px, const struct sip_msg *msg,
-		     struct pl *user, struct pl *params);
 int  proxy_reforward(struct ptx *t, const struct proxy_fwd *fwd,
 		     proxy_resp_h *resph, void *arg);
 const struct sip_msg *proxy_ptx_msg(const struct ptx *t);
@@ -68,3 +59,22 @@ int  proxy_reply(struct proxy *px, const struct sip_msg *msg,
 int  proxy_reply_reason(struct proxy *px, const struct sip_msg *msg,
 			uint16_t scode, const char *reason);
 struct node *proxy_node(const struct proxy *px);
+
+/* proxy_route.c: where a forwarded request goes */
+bool proxy_route_is_mine(const struct proxy *px, const struct sip_msg *msg,
+			 struct pl *user);
+bool proxy_route_top(const struct proxy *px, const struct sip_msg *msg,
+		     struct pl *user, struct pl *params);
+/* RFC 3261 16.6 steps 6 and 7: the first Route left after ours (popped)
+ * is removed, printed into buf; false when there is none. */
+bool proxy_route_next(const struct sip_msg *msg, bool popped, char *buf,
+		      size_t sz);
+/* target's address in the topology as a next-hop URI in buf and route:
+ * ENOENT outside the topology, ELOOP when it is this proxy itself. */
+int  proxy_nexthop(const struct proxy *px, struct pl *route, char *buf,
+		   size_t sz, const char *target, size_t msglen);
+/* RFC 3261 18.1.1 and the topology: TCP for a node that wants it, for a
+ * request of msglen bytes near the path MTU, or when the URI says so;
+ * the next hop's URI printed into buf. */
+int  proxy_hop(struct uri *hop, char *buf, size_t sz, const struct sa *dst,
+	       const struct node *n, size_t msglen, const struct uri *uri);

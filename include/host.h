@@ -121,6 +121,8 @@ int  node_query(struct re_printf *pf, const struct node *n, const char *what,
 
 struct node *emul_node(const char *name);
 struct node *emul_node_by_addr(const struct sa *addr);
+/* Nodes in the registry: 0 once every node made has been freed. */
+size_t node_count(void);
 
 /* ---- trust.c: the trust domain, and the peers outside the topology ---- */
 /* The node at addr by name, a declared peer's name, or EMUL_EXT for any

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Runs every CUnit suite and prints CUnit's summary followed by the
- * one line 'unit: N passed, N failed' that tools/test.sh adds up. */
+ * one line 'unit: N passed, N failed' that tools/test.sh adds up.  After
+ * each suite's own cleanup the node registry and the peer table must be
+ * empty: a suite that leaks a node fails there, by name. */
 
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +19,7 @@ static int (*const suites[])(void) = {
 	test_digest_suite,
 	test_ifc_suite,
 	test_hss_suite,
+	test_cx_suite,
 	test_topo_suite,
 	test_scen_suite,
 	test_sipx_suite,
@@ -25,6 +28,7 @@ static int (*const suites[])(void) = {
 	test_media_suite,
 	test_fsm_suite,
 	test_proxy_suite,
+	test_dialog_suite,
 	test_appdb_suite,
 	test_http_suite,
 	test_book_suite,
@@ -35,10 +39,102 @@ static int (*const suites[])(void) = {
 };
 
 
+/* The suites' own cleanups, by suite, and the suites that leaked */
+static struct {
+	CU_pSuite suite;
+	CU_CleanupFunc cleanup;
+} cleanups[ARRAY_SIZE(suites) * 2];
+static size_t ncleanups;
+static unsigned leaks;
+
+
+/* Every suite's cleanup: its own first, then the check that it left no
+ * node and no peer behind.  CUnit records a failing cleanup; the count
+ * here makes it a failure in the closing line as well. */
+static int cleanup_check(void)
+{
+	CU_pSuite s = CU_get_current_suite();
+	size_t i, nodes, peers;
+	int err = 0;
+
+	for (i = 0; i < ncleanups; i++) {
+		if (cleanups[i].suite == s && cleanups[i].cleanup)
+			err = cleanups[i].cleanup();
+	}
+
+	nodes = node_count();
+	peers = emul_peer_count();
+	if (!nodes && !peers)
+		return err;
+
+	fprintf(stderr, "\nsuite '%s' left %zu nodes and %zu peers behind\n",
+		s ? s->pName : "?", nodes, peers);
+	++leaks;
+
+	return 1;
+}
+
+
+/* Puts cleanup_check in front of each registered suite's cleanup. */
+static int cleanups_wrap(void)
+{
+	CU_pSuite s;
+
+	for (s = CU_get_registry()->pSuite; s; s = s->pNext) {
+		if (ncleanups >= ARRAY_SIZE(cleanups))
+			return ENOMEM;
+
+		cleanups[ncleanups].suite = s;
+		cleanups[ncleanups].cleanup = s->pCleanupFunc;
+		++ncleanups;
+		if (CU_set_suite_cleanupfunc(s, cleanup_check) != CUE_SUCCESS)
+			return EINVAL;
+	}
+
+	return 0;
+}
+
+
 static void stop(void *arg)
 {
 	(void)arg;
 	re_cancel();
+}
+
+
+const char *test_nn(const char *s)
+{
+	return s ? s : "(null)";
+}
+
+
+static int suite_add(CU_pSuite s, const CU_TestInfo *tv)
+{
+	if (!s)
+		return CU_get_error();
+
+	for (; tv && tv->pName; tv++) {
+		if (!CU_add_test(s, tv->pName, tv->pTestFunc))
+			return CU_get_error();
+	}
+
+	return 0;
+}
+
+
+int test_suite_add(const char *name, CU_InitializeFunc init,
+		   CU_CleanupFunc cleanup, const CU_TestInfo *tv)
+{
+	return suite_add(CU_add_suite(name, init, cleanup), tv);
+}
+
+
+int test_suite_add_each(const char *name, CU_SetUpFunc setup,
+			CU_TearDownFunc teardown, const CU_TestInfo *tv)
+{
+	return suite_add(CU_add_suite_with_setup_and_teardown(name, NULL,
+							      NULL, setup,
+							      teardown), tv);
 }
 
 
@@ -65,12 +161,18 @@ int main(int argc, char *argv[])
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 
-	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(suites); i++) {
 		if (suites[i]()) {
 			fprintf(stderr, "cannot register suite %zu\n", i);
 			CU_cleanup_registry();
 			return 2;
 		}
+	}
+
+	if (cleanups_wrap()) {
+		fprintf(stderr, "cannot wrap the suites' cleanups\n");
+		CU_cleanup_registry();
+		return 2;
 	}
 
 	CU_basic_set_mode(argc > 1 && !strcmp(argv[1], "-v") ?
@@ -79,11 +181,14 @@ int main(int argc, char *argv[])
 
 	run = CU_get_number_of_tests_run();
 	failed = CU_get_number_of_tests_failed();
-	printf("\nunit: %u passed, %u failed\n", run - failed, failed);
+	printf("\nunit: %zu suites checked for leftover nodes, %u leaked\n",
+	       ncleanups, leaks);
+	printf("\nunit: %u passed, %u failed\n", run - failed,
+	       failed + leaks);
 
 	CU_cleanup_registry();
 	libre_close();
 	netguard_flush();
 
-	return failed ? 1 : 0;
+	return failed || leaks ? 1 : 0;
 }

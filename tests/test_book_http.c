@@ -17,8 +17,6 @@
 #include "as.h"
 #include "tests.h"
 
-#define ASSERT_STR(a, b) CU_ASSERT_STRING_EQUAL(nn(a), b)
-
 #define BOOK_A "/gm/v1/users/sip:alice@ims.test/addressbook"
 #define BOOK_B "/gm/v1/users/sip:bob@ims.test/addressbook"
 #define BOOK_C "/gm/v1/users/sip:carol@ims.test/addressbook"
@@ -26,7 +24,7 @@
 
 enum {
 	PORT_GM  = 18181,
-	BODY_MAX = 4096,
+	BODY_MAX = HTTP_BODY_MAX,
 	BIG      = 16384,       /* the largest body the module takes */
 };
 
@@ -55,81 +53,13 @@ static const char bob_entry[] =
 
 struct fixture {
 	char path[64];
-	struct node *as;
-	struct node *ue;
-	struct appdb *db;
+	struct http_bed bed;
 	struct asmod *gm;
 	struct sa addr;
-
-	/* the last answer */
-	int err;
-	uint16_t scode;
-	char body[BODY_MAX];
-	char location[128];
-	char allow[64];
-	char www[128];
+	struct http_answer ans;         /* the last answer */
 };
 
 static struct fixture fx;
-
-
-static const char *nn(const char *s)
-{
-	return s ? s : "(null)";
-}
-
-
-static void hdr_copy(char *buf, size_t sz, const struct http_msg *msg,
-		     enum http_hdrid id)
-{
-	const struct http_hdr *h = http_msg_hdr(msg, id);
-
-	buf[0] = '\0';
-	if (h)
-		(void)pl_strcpy(&h->val, buf, sz);
-}
-
-
-/* libre splits a list header such as Allow into one per value */
-static void hdr_join(char *buf, size_t sz, const struct http_msg *msg,
-		     enum http_hdrid id)
-{
-	struct le *le;
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (le = msg->hdrl.head; le; le = le->next) {
-		const struct http_hdr *h = le->data;
-
-		if (h->id != id)
-			continue;
-
-		n += (size_t)re_snprintf(buf + n, sz - n, "%s%r",
-					 n ? ", " : "", &h->val);
-	}
-}
-
-
-static void resp_handler(int err, const struct http_msg *msg, void *arg)
-{
-	struct fixture *f = arg;
-
-	f->err = err;
-	if (msg) {
-		size_t n = min(mbuf_get_left(msg->mb), sizeof(f->body) - 1);
-
-		f->scode = msg->scode;
-		memcpy(f->body, mbuf_buf(msg->mb), n);
-		f->body[n] = '\0';
-		hdr_copy(f->location, sizeof(f->location), msg,
-			 HTTP_HDR_LOCATION);
-		hdr_join(f->allow, sizeof(f->allow), msg, HTTP_HDR_ALLOW);
-		hdr_copy(f->www, sizeof(f->www), msg,
-			 HTTP_HDR_WWW_AUTHENTICATE);
-	}
-
-	re_cancel();
-}
 
 
 /* One request from ue9 to the GM module; the answer is in fx */
@@ -138,16 +68,14 @@ static void req(const char *method, const char *path, const char *auth,
 {
 	struct httpc *h = NULL;
 
-	fx.err = -1;
-	fx.scode = 0;
-	fx.body[0] = fx.location[0] = fx.allow[0] = fx.www[0] = '\0';
+	http_answer_reset(&fx.ans);
 
-	CU_ASSERT_EQUAL_FATAL(httpc_request(&h, fx.ue, &fx.addr, "as9",
+	CU_ASSERT_EQUAL_FATAL(httpc_request(&h, fx.bed.ue, &fx.addr, "as9",
 					    method, path, auth,
 					    "application/json", body,
-					    resp_handler, &fx), 0);
+					    http_answer_h, &fx.ans), 0);
 	test_run_for(3000);
-	CU_ASSERT_EQUAL(fx.err, 0);
+	CU_ASSERT_EQUAL(fx.ans.err, 0);
 	CU_ASSERT_PTR_NULL(h);
 	mem_deref(h);
 }
@@ -158,12 +86,12 @@ static void expect(const char *method, const char *path, const char *auth,
 		   const char *body, uint16_t scode, const char *answer)
 {
 	req(method, path, auth, body);
-	CU_ASSERT_EQUAL(fx.scode, scode);
+	CU_ASSERT_EQUAL(fx.ans.scode, scode);
 	if (answer)
-		ASSERT_STR(fx.body, answer);
-	if (fx.scode != scode || (answer && strcmp(fx.body, answer)))
+		ASSERT_STR(fx.ans.body, answer);
+	if (fx.ans.scode != scode || (answer && strcmp(fx.ans.body, answer)))
 		re_fprintf(stderr, "\n%s %s %s\n  -> %u %s\n", method, path,
-			   nn(body), fx.scode, fx.body);
+			   test_nn(body), fx.ans.scode, fx.ans.body);
 }
 
 
@@ -173,44 +101,29 @@ static int add(const char *book, const char *auth, const char *body)
 	int id = -1, ver = -1;
 
 	req("POST", book, auth, body);
-	CU_ASSERT_EQUAL(fx.scode, 201);
-	CU_ASSERT_EQUAL(sscanf(fx.body, "{\"id\":%d,\"version\":%d}", &id,
+	CU_ASSERT_EQUAL(fx.ans.scode, 201);
+	CU_ASSERT_EQUAL(sscanf(fx.ans.body, "{\"id\":%d,\"version\":%d}", &id,
 			       &ver), 2);
 
 	return id;
 }
 
 
-static const char *token_impu(const char *token, void *arg)
-{
-	static const char *const tokv[][2] = {
-		{"tokA", "sip:alice@ims.test"},
-		{"tokB", "sip:bob@ims.test"},
-		{"tokC", "sip:carol@ims.test"},
-		{"tokD", "sip:dave@ims.test"},
-		{"tokN", "sip:nobody@ims.test"},
-	};
-	size_t i;
-	(void)arg;
-
-	for (i = 0; i < sizeof(tokv) / sizeof(tokv[0]); i++) {
-		if (!strcmp(token, tokv[i][0]))
-			return tokv[i][1];
-	}
-
-	return NULL;
-}
+static const struct http_token tokens[] = {
+	{"tokA", "sip:alice@ims.test"},
+	{"tokB", "sip:bob@ims.test"},
+	{"tokC", "sip:carol@ims.test"},
+	{"tokD", "sip:dave@ims.test"},
+	{"tokN", "sip:nobody@ims.test"},
+	{NULL, NULL},
+};
 
 
 static int setup(void)
 {
-	struct yml *y = NULL;
-	char err[256] = "";
-	struct sa a;
 	int fd, e;
 
 	memset(&fx, 0, sizeof(fx));
-	emul_set_domain("ims.test");
 
 	/* a file, so that a second connection can break a write */
 	str_ncpy(fx.path, "/tmp/imsbed-bookhttp-XXXXXX", sizeof(fx.path));
@@ -219,21 +132,12 @@ static int setup(void)
 		return errno;
 	(void)close(fd);
 
-	e = sa_set_str(&a, "127.0.9.1", 5060);
-	e = e ? e : node_alloc(&fx.as, "as9", ROLE_AS, &a, "ims.test", 0);
-	e = e ? e : sa_set_str(&a, "127.0.9.2", 5060);
-	e = e ? e : node_alloc(&fx.ue, "ue9", ROLE_UE, &a, "ims.test", 0);
-	e = e ? e : appdb_alloc(&fx.db, fx.path, err, sizeof(err));
-	e = e ? e : yml_load_str(&y, "t.yaml", appdata, err, sizeof(err));
-	e = e ? e : appdb_load(fx.db, y, yml_get(y, yml_root(y), "appdata"),
-			       err, sizeof(err));
-	mem_deref(y);
-
+	e = http_bed_open(&fx.bed, "127.0.9", 9, fx.path, appdata);
 	e = e ? e : sa_set_str(&fx.addr, "127.0.9.1", PORT_GM);
-	e = e ? e : asmod_alloc(&fx.gm, ASMOD_GM, fx.as, &fx.addr, fx.db,
-				token_impu, NULL);
+	e = e ? e : asmod_alloc(&fx.gm, ASMOD_GM, fx.bed.as, &fx.addr,
+				fx.bed.db, http_token_impu, (void *)tokens);
 	if (e)
-		re_fprintf(stderr, "book http setup: %m %s\n", e, err);
+		re_fprintf(stderr, "book http setup: %m\n", e);
 
 	return e;
 }
@@ -244,10 +148,7 @@ static int teardown(void)
 	char journal[80];
 
 	fx.gm = mem_deref(fx.gm);
-	fx.db = mem_deref(fx.db);
-	fx.ue = mem_deref(fx.ue);
-	fx.as = mem_deref(fx.as);
-	emul_flush();
+	http_bed_close(&fx.bed);
 
 	(void)re_snprintf(journal, sizeof(journal), "%s-journal", fx.path);
 	(void)unlink(journal);
@@ -265,7 +166,7 @@ static void test_crud(void)
 	expect("POST", BOOK_A, "Bearer tokA", "{\"name\":\"Frank\","
 	       "\"number\":\"+16328300006\",\"groups\":[\"friends\"]}", 201,
 	       "{\"id\":3,\"version\":2}");
-	ASSERT_STR(fx.location, BOOK_A "/3");
+	ASSERT_STR(fx.ans.location, BOOK_A "/3");
 
 	expect("GET", BOOK_A, "Bearer tokA", NULL, 200,
 	       "{\"impu\":\"sip:alice@ims.test\",\"version\":2,\"entries\":["
@@ -273,7 +174,7 @@ static void test_crud(void)
 	       "\"uri\":\"sip:bob@ims.test\",\"groups\":[\"friends\"]},"
 	       "{\"id\":3,\"name\":\"Frank\",\"number\":\"+16328300006\","
 	       "\"uri\":null,\"groups\":[\"friends\"]}]}");
-	ASSERT_STR(fx.location, "");
+	ASSERT_STR(fx.ans.location, "");
 
 	/* PUT replaces all of it, its groups too */
 	expect("PUT", BOOK_A "/3", "Bearer tokA", "{\"name\":\"Frank F\","
@@ -324,7 +225,7 @@ static void test_crud(void)
 	expect("POST", "/gm/v1/users/SIP%3Aalice%40ims.test/addressbook",
 	       "Bearer tokA", "{\"name\":\"G\",\"number\":\"+16328300007\"}",
 	       201, "{\"id\":4,\"version\":5}");
-	ASSERT_STR(fx.location,
+	ASSERT_STR(fx.ans.location,
 		   "/gm/v1/users/SIP%3Aalice%40ims.test/addressbook/4");
 	expect("DELETE", BOOK_A "/4", "Bearer tokA", NULL, 200,
 	       "{\"id\":4,\"version\":6}");
@@ -356,14 +257,14 @@ static void test_owner(void)
 	size_t i;
 
 	req("GET", BOOK_A, "Bearer tokA", NULL);
-	str_ncpy(before, fx.body, sizeof(before));
+	str_ncpy(before, fx.ans.body, sizeof(before));
 
 	for (i = 0; i < sizeof(casev) / sizeof(casev[0]); i++) {
 		expect(casev[i].method, casev[i].path, casev[i].auth,
 		       "{\"name\":\"x\",\"number\":\"+123\"}", casev[i].scode,
 		       casev[i].scode == 401 ? "{\"error\":\"unauthorized\"}" :
 		       "{\"error\":\"forbidden\"}");
-		ASSERT_STR(fx.www, casev[i].scode == 401 ?
+		ASSERT_STR(fx.ans.www, casev[i].scode == 401 ?
 			   "Bearer realm=\"ims.test\"" : "");
 	}
 
@@ -399,7 +300,7 @@ static void test_methods(void)
 		       casev[i].allow ? 405 : 404, casev[i].allow ?
 		       "{\"error\":\"method not allowed\"}" :
 		       "{\"error\":\"no such resource\"}");
-		ASSERT_STR(fx.allow, casev[i].allow ? casev[i].allow : "");
+		ASSERT_STR(fx.ans.allow, casev[i].allow ? casev[i].allow : "");
 	}
 }
 
@@ -426,13 +327,13 @@ static void test_sync(void)
 	       200, NULL);
 	(void)re_snprintf(want, sizeof(want), "{\"id\":%d,\"version\":4}",
 			  a);
-	ASSERT_STR(fx.body, want);
+	ASSERT_STR(fx.ans.body, want);
 
 	(void)re_snprintf(path, sizeof(path), "%s/%d", BOOK_C, b);
 	expect("DELETE", path, "Bearer tokC", NULL, 200, NULL);
 	(void)re_snprintf(want, sizeof(want), "{\"id\":%d,\"version\":5}",
 			  b);
-	ASSERT_STR(fx.body, want);
+	ASSERT_STR(fx.ans.body, want);
 
 	(void)re_snprintf(a_json, sizeof(a_json), "{\"id\":%d,"
 			  "\"name\":\"A2\",\"number\":\"+16328300012\","
@@ -569,7 +470,7 @@ static void test_bad_bodies(void)
 	memset(big + n, ' ', BIG - n);
 	big[BIG] = '\0';
 	req("POST", BOOK_D, "Bearer tokD", big);
-	CU_ASSERT_EQUAL(fx.scode, 201);
+	CU_ASSERT_EQUAL(fx.ans.scode, 201);
 	mem_deref(big);
 }
 
@@ -589,7 +490,7 @@ static void test_rollback(void)
 				     NULL, NULL, NULL), SQLITE_OK);
 
 	req("GET", BOOK_B, "Bearer tokB", NULL);
-	str_ncpy(before, fx.body, sizeof(before));
+	str_ncpy(before, fx.ans.body, sizeof(before));
 
 	for (i = 0; i < 2; i++) {
 		expect("POST", BOOK_B, "Bearer tokB", "{\"name\":\"N\","
@@ -624,45 +525,45 @@ static void test_blacklist(void)
 
 	id = add(BOOK_A, "Bearer tokA", "{\"name\":\"Pest\","
 		 "\"number\":\"+16328309999\",\"groups\":[\"blacklist\"]}");
-	CU_ASSERT(appdb_blacklisted(fx.db, "+16328300001", NULL,
+	CU_ASSERT(appdb_blacklisted(fx.bed.db, "+16328300001", NULL,
 				    "+16328309999"));
-	CU_ASSERT(!appdb_blacklisted(fx.db, "+16328300001", NULL,
+	CU_ASSERT(!appdb_blacklisted(fx.bed.db, "+16328300001", NULL,
 				     "+16328300002"));
 
 	(void)re_snprintf(path, sizeof(path), "%s/%d", BOOK_A, id);
 	expect("PUT", path, "Bearer tokA", "{\"name\":\"Pest\","
 	       "\"number\":\"+16328309999\",\"groups\":[\"friends\"]}", 200,
 	       NULL);
-	CU_ASSERT(!appdb_blacklisted(fx.db, "+16328300001", NULL,
+	CU_ASSERT(!appdb_blacklisted(fx.bed.db, "+16328300001", NULL,
 				     "+16328309999"));
 
 	expect("PUT", path, "Bearer tokA", "{\"name\":\"Pest\","
 	       "\"uri\":\"sip:pest@ims.test\",\"groups\":[\"blacklist\"]}",
 	       200, NULL);
-	CU_ASSERT(appdb_blacklisted(fx.db, "+16328300001",
+	CU_ASSERT(appdb_blacklisted(fx.bed.db, "+16328300001",
 				    "SIP:PEST@ims.test", NULL));
-	CU_ASSERT(!appdb_blacklisted(fx.db, "+16328300001", NULL,
+	CU_ASSERT(!appdb_blacklisted(fx.bed.db, "+16328300001", NULL,
 				     "+16328309999"));
 
 	expect("DELETE", path, "Bearer tokA", NULL, 200, NULL);
-	CU_ASSERT(!appdb_blacklisted(fx.db, "+16328300001",
+	CU_ASSERT(!appdb_blacklisted(fx.bed.db, "+16328300001",
 				     "sip:pest@ims.test", NULL));
 }
 
 
+static const CU_TestInfo tests[] = {
+	{"create, replace, delete", test_crud},
+	{"owner only", test_owner},
+	{"methods and paths", test_methods},
+	{"sync by version", test_sync},
+	{"bad bodies", test_bad_bodies},
+	{"failed write rolls back", test_rollback},
+	{"blacklist follows writes", test_blacklist},
+	CU_TEST_INFO_NULL,
+};
+
+
 int test_book_http_suite(void)
 {
-	CU_pSuite s = CU_add_suite("book http", setup, teardown);
-
-	if (!s ||
-	    !CU_add_test(s, "create, replace, delete", test_crud) ||
-	    !CU_add_test(s, "owner only", test_owner) ||
-	    !CU_add_test(s, "methods and paths", test_methods) ||
-	    !CU_add_test(s, "sync by version", test_sync) ||
-	    !CU_add_test(s, "bad bodies", test_bad_bodies) ||
-	    !CU_add_test(s, "failed write rolls back", test_rollback) ||
-	    !CU_add_test(s, "blacklist follows writes", test_blacklist))
-		return CU_get_error();
-
-	return 0;
+	return test_suite_add("book http", setup, teardown, tests);
 }

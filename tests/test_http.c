@@ -13,8 +13,6 @@
 #include "as.h"
 #include "tests.h"
 
-#define ASSERT_STR(a, b) CU_ASSERT_STRING_EQUAL(nn(a), b)
-
 enum {
 	PORT_GM   = 18081,      /* IM and PS on the next two */
 	PORT_NONE = 18089,      /* nothing listens */
@@ -65,35 +63,16 @@ struct seen {
 };
 
 struct fixture {
-	struct node *as;
-	struct node *ue;
-	struct appdb *db;
+	struct http_bed bed;
 	struct asmod *mod[ASMOD_COUNT];
 	struct sa addr[ASMOD_COUNT];
 	struct le lsnr;
 	struct seen seen[REC_MAX];
 	size_t nseen;
-
-	/* the last answer */
-	bool done;
-	int err;
-	uint16_t scode;
-	char body[1024];
-	char www[128];
-	char ctype[64];
-	char server[32];
-	uint32_t calls;
+	struct http_answer ans;         /* the last answer */
 };
 
 static struct fixture fx;
-
-
-static const char *nn(const char *s)
-{
-	return s ? s : "(null)";
-}
-
-
 
 
 static void rec_handler(const struct msgrec *rec, void *arg)
@@ -116,111 +95,56 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 }
 
 
-static void hdr_copy(char *buf, size_t sz, const struct http_msg *msg,
-		     enum http_hdrid id)
-{
-	const struct http_hdr *h = http_msg_hdr(msg, id);
-
-	buf[0] = '\0';
-	if (h)
-		(void)pl_strcpy(&h->val, buf, sz);
-}
-
-
-static void resp_handler(int err, const struct http_msg *msg, void *arg)
-{
-	struct fixture *f = arg;
-
-	++f->calls;
-	f->done = true;
-	f->err = err;
-	if (msg) {
-		size_t n = min(mbuf_get_left(msg->mb), sizeof(f->body) - 1);
-
-		f->scode = msg->scode;
-		memcpy(f->body, mbuf_buf(msg->mb), n);
-		f->body[n] = '\0';
-		hdr_copy(f->www, sizeof(f->www), msg,
-			 HTTP_HDR_WWW_AUTHENTICATE);
-		hdr_copy(f->ctype, sizeof(f->ctype), msg,
-			 HTTP_HDR_CONTENT_TYPE);
-		hdr_copy(f->server, sizeof(f->server), msg, HTTP_HDR_SERVER);
-	}
-
-	re_cancel();
-}
-
-
 /* GETs path from ue1 and waits for the answer */
 static void get(const struct sa *dst, const char *path, const char *auth)
 {
 	struct httpc *req = NULL;
 
-	fx.done = false;
-	fx.err = -1;
-	fx.scode = 0;
-	fx.body[0] = fx.www[0] = fx.ctype[0] = fx.server[0] = '\0';
+	http_answer_reset(&fx.ans);
 	fx.nseen = 0;
 
-	CU_ASSERT_EQUAL_FATAL(httpc_get(&req, fx.ue, dst, "as1.ims.test",
-					path, auth, resp_handler, &fx), 0);
+	CU_ASSERT_EQUAL_FATAL(httpc_get(&req, fx.bed.ue, dst,
+					"as1.ims.test", path, auth,
+					http_answer_h, &fx.ans), 0);
 	CU_ASSERT_PTR_NOT_NULL(req);
-	CU_ASSERT(!fx.done);
+	CU_ASSERT(!fx.ans.done);
 
 	test_run_for(3000);          /* resph stops the loop */
 
 	/* done, the request freed itself and cleared the pointer */
-	CU_ASSERT(fx.done);
+	CU_ASSERT(fx.ans.done);
 	CU_ASSERT_PTR_NULL(req);
 	mem_deref(req);
 }
 
 
-static const char *token_impu(const char *token, void *arg)
-{
-	(void)arg;
-
-	if (!strcmp(token, "tok1"))
-		return "sip:user1@ims.test";
-	if (!strcmp(token, "tok2"))
-		return "sip:user2@ims.test";
-	if (!strcmp(token, "tok9"))
-		return "sip:nobody@ims.test";
-
-	return NULL;
-}
+static const struct http_token tokens[] = {
+	{"tok1", "sip:user1@ims.test"},
+	{"tok2", "sip:user2@ims.test"},
+	{"tok9", "sip:nobody@ims.test"},
+	{NULL, NULL},
+};
 
 
 static int setup(void)
 {
-	struct yml *y = NULL;
-	char err[256] = "";
 	struct sa a;
 	int i, e;
 
 	memset(&fx, 0, sizeof(fx));
-	emul_set_domain("ims.test");
-
-	e = sa_set_str(&a, "127.0.7.1", 5060);
-	e = e ? e : node_alloc(&fx.as, "as1", ROLE_AS, &a, "ims.test", 0);
-	e = e ? e : sa_set_str(&a, "127.0.7.2", 5060);
-	e = e ? e : node_alloc(&fx.ue, "ue1", ROLE_UE, &a, "ims.test", 0);
-	e = e ? e : appdb_alloc(&fx.db, NULL, err, sizeof(err));
-	e = e ? e : yml_load_str(&y, "t.yaml", appdata, err, sizeof(err));
-	e = e ? e : appdb_load(fx.db, y, yml_get(y, yml_root(y), "appdata"),
-			       err, sizeof(err));
-	mem_deref(y);
+	e = http_bed_open(&fx.bed, "127.0.7", 1, NULL, appdata);
 
 	for (i = 0; i < ASMOD_COUNT && !e; i++) {
 		e = sa_set_str(&a, "127.0.7.1", PORT_GM + i);
-		e = e ? e : asmod_alloc(&fx.mod[i], i, fx.as, &a, fx.db,
-					token_impu, NULL);
+		e = e ? e : asmod_alloc(&fx.mod[i], i, fx.bed.as, &a,
+					fx.bed.db, http_token_impu,
+					(void *)tokens);
 		fx.addr[i] = a;
 	}
 
 	e = e ? e : msgrec_listen(&fx.lsnr, rec_handler, &fx);
 	if (e)
-		re_fprintf(stderr, "http setup: %m %s\n", e, err);
+		re_fprintf(stderr, "http setup: %m\n", e);
 
 	return e;
 }
@@ -233,10 +157,7 @@ static int teardown(void)
 	msgrec_unlisten(&fx.lsnr);
 	for (i = 0; i < ASMOD_COUNT; i++)
 		fx.mod[i] = mem_deref(fx.mod[i]);
-	fx.db = mem_deref(fx.db);
-	fx.ue = mem_deref(fx.ue);
-	fx.as = mem_deref(fx.as);
-	emul_flush();
+	http_bed_close(&fx.bed);
 
 	return 0;
 }
@@ -249,11 +170,11 @@ static void test_traced(void)
 
 	get(&fx.addr[ASMOD_GM], "/gm/v1/users/sip:user1@ims.test/profile",
 	    "Bearer tok1");
-	CU_ASSERT_EQUAL(fx.err, 0);
-	CU_ASSERT_EQUAL(fx.scode, 200);
-	ASSERT_STR(fx.body, profile1);
-	ASSERT_STR(fx.ctype, "application/json");
-	ASSERT_STR(fx.server, "imsbed");
+	CU_ASSERT_EQUAL(fx.ans.err, 0);
+	CU_ASSERT_EQUAL(fx.ans.scode, 200);
+	ASSERT_STR(fx.ans.body, profile1);
+	ASSERT_STR(fx.ans.ctype, "application/json");
+	ASSERT_STR(fx.ans.server, "imsbed");
 
 	/* the request from ue1's address, the response from the module */
 	CU_ASSERT_EQUAL_FATAL(fx.nseen, 2);
@@ -352,14 +273,14 @@ static void test_statuses(void)
 		get(&fx.addr[cases[i].kind], cases[i].path, cases[i].auth);
 		++n[cases[i].kind];
 
-		CU_ASSERT_EQUAL(fx.err, 0);
-		CU_ASSERT_EQUAL(fx.scode, cases[i].scode);
+		CU_ASSERT_EQUAL(fx.ans.err, 0);
+		CU_ASSERT_EQUAL(fx.ans.scode, cases[i].scode);
 		if (cases[i].body)
-			ASSERT_STR(fx.body, cases[i].body);
-		ASSERT_STR(fx.ctype, "application/json");
+			ASSERT_STR(fx.ans.body, cases[i].body);
+		ASSERT_STR(fx.ans.ctype, "application/json");
 
 		/* RFC 6750 3: only a 401 challenges */
-		ASSERT_STR(fx.www, fx.scode == 401 ?
+		ASSERT_STR(fx.ans.www, fx.ans.scode == 401 ?
 			   "Bearer realm=\"ims.test\"" : "");
 
 		/* the status line as sent is the one traced */
@@ -372,9 +293,9 @@ static void test_statuses(void)
 		ASSERT_STR(fx.seen[1].dst, "ue1");
 		CU_ASSERT(sa_cmp(&fx.seen[1].src_addr,
 				 &fx.addr[cases[i].kind], SA_ALL));
-		if (fx.scode != cases[i].scode)
+		if (fx.ans.scode != cases[i].scode)
 			re_fprintf(stderr, "\ncase %zu: %s -> %u\n", i,
-				   cases[i].path, fx.scode);
+				   cases[i].path, fx.ans.scode);
 	}
 
 	for (i = 0; i < ASMOD_COUNT; i++)
@@ -521,13 +442,13 @@ static void test_client(void)
 	/* nothing listens */
 	(void)sa_set_str(&a, "127.0.7.1", PORT_NONE);
 	get(&a, "/", NULL);
-	CU_ASSERT_EQUAL(fx.err, ECONNREFUSED);
+	CU_ASSERT_EQUAL(fx.ans.err, ECONNREFUSED);
 	CU_ASSERT_EQUAL(fx.nseen, 0);
 
 	/* never outside loopback: refused before any connect */
 	(void)sa_set_str(&a, "192.0.2.1", 80);
 	get(&a, "/", NULL);
-	CU_ASSERT_EQUAL(fx.err, EACCES);
+	CU_ASSERT_EQUAL(fx.ans.err, EACCES);
 
 	/* a server that answers anything but HTTP, or no length */
 	memset(&fake, 0, sizeof(fake));
@@ -536,35 +457,35 @@ static void test_client(void)
 
 	fake.text = "SIP/2.0 200 OK\r\n\r\n";
 	get(&a, "/", NULL);
-	CU_ASSERT_EQUAL(fx.err, EBADMSG);
+	CU_ASSERT_EQUAL(fx.ans.err, EBADMSG);
 
 	fake.text = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort";
 	get(&a, "/", NULL);
-	CU_ASSERT_EQUAL(fx.err, EBADMSG);
+	CU_ASSERT_EQUAL(fx.ans.err, EBADMSG);
 
 	fake.text = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n"
 		"until close";
 	get(&a, "/", NULL);
-	CU_ASSERT_EQUAL(fx.err, 0);
-	CU_ASSERT_EQUAL(fx.scode, 200);
-	ASSERT_STR(fx.body, "until close");
+	CU_ASSERT_EQUAL(fx.ans.err, 0);
+	CU_ASSERT_EQUAL(fx.ans.scode, 200);
+	ASSERT_STR(fx.ans.body, "until close");
 
 	fake.tc = mem_deref(fake.tc);
 	fake.ts = mem_deref(fake.ts);
 
 	/* mem_deref before the answer cancels: resph is never called */
-	fx.calls = 0;
-	CU_ASSERT_EQUAL(httpc_get(&req, fx.ue, &fx.addr[ASMOD_GM], "as1",
-				  "/gm/v1/directory", NULL, resp_handler,
-				  &fx), 0);
+	fx.ans.calls = 0;
+	CU_ASSERT_EQUAL(httpc_get(&req, fx.bed.ue, &fx.addr[ASMOD_GM], "as1",
+				  "/gm/v1/directory", NULL, http_answer_h,
+				  &fx.ans), 0);
 	req = mem_deref(req);
-	CU_ASSERT_EQUAL(httpc_get(&req, fx.ue, &a, "as1", "/", NULL,
-				  resp_handler, &fx), 0);
+	CU_ASSERT_EQUAL(httpc_get(&req, fx.bed.ue, &a, "as1", "/", NULL,
+				  http_answer_h, &fx.ans), 0);
 	req = mem_deref(req);
 	test_run_for(50);
-	CU_ASSERT_EQUAL(fx.calls, 0);
+	CU_ASSERT_EQUAL(fx.ans.calls, 0);
 
-	CU_ASSERT_EQUAL(httpc_get(&req, fx.ue, &a, "as1", "/", NULL, NULL,
+	CU_ASSERT_EQUAL(httpc_get(&req, fx.bed.ue, &a, "as1", "/", NULL, NULL,
 				  NULL), EINVAL);
 	CU_ASSERT_PTR_NULL(req);
 }
@@ -589,7 +510,7 @@ static void chain_handler(int err, const struct http_msg *msg, void *arg)
 		return;
 	}
 
-	CU_ASSERT_EQUAL(httpc_get(&chain_req, f->ue, &f->addr[ASMOD_IM],
+	CU_ASSERT_EQUAL(httpc_get(&chain_req, f->bed.ue, &f->addr[ASMOD_IM],
 				  "as1", "/im/v1/users/sip:user1@ims.test/"
 				  "messages", "Bearer tok1", chain_handler,
 				  f), 0);
@@ -600,7 +521,7 @@ static void chain_handler(int err, const struct http_msg *msg, void *arg)
 static void test_chain(void)
 {
 	chain_n = 0;
-	CU_ASSERT_EQUAL_FATAL(httpc_get(&chain_req, fx.ue,
+	CU_ASSERT_EQUAL_FATAL(httpc_get(&chain_req, fx.bed.ue,
 					&fx.addr[ASMOD_GM], "as1",
 					"/gm/v1/directory", "Bearer tok1",
 					chain_handler, &fx), 0);
@@ -623,39 +544,39 @@ static void test_module_api(void)
 			 SA_ALL));
 
 	(void)sa_set_str(&a, "192.0.2.1", PORT_GM);
-	CU_ASSERT_EQUAL(asmod_alloc(&m, ASMOD_GM, fx.as, &a, fx.db, NULL,
-				    NULL), EACCES);
-	CU_ASSERT_EQUAL(asmod_alloc(&m, ASMOD_COUNT, fx.as, &fx.addr[0],
-				    fx.db, NULL, NULL), EINVAL);
+	CU_ASSERT_EQUAL(asmod_alloc(&m, ASMOD_GM, fx.bed.as, &a, fx.bed.db,
+				    NULL, NULL), EACCES);
+	CU_ASSERT_EQUAL(asmod_alloc(&m, ASMOD_COUNT, fx.bed.as, &fx.addr[0],
+				    fx.bed.db, NULL, NULL), EINVAL);
 	CU_ASSERT_PTR_NULL(m);
 
 	/* port 0: the module says where it listens */
 	(void)sa_set_str(&a, "127.0.7.1", 0);
-	CU_ASSERT_EQUAL_FATAL(asmod_alloc(&m, ASMOD_PS, fx.as, &a, fx.db,
-					  NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(asmod_alloc(&m, ASMOD_PS, fx.bed.as, &a,
+					  fx.bed.db, NULL, NULL), 0);
 	CU_ASSERT_NOT_EQUAL(sa_port(asmod_addr(m)), 0);
 
 	/* without an auth handler, no token is valid */
 	get(asmod_addr(m), "/ps/v1/users/sip:user1@ims.test/friends",
 	    "Bearer tok1");
-	CU_ASSERT_EQUAL(fx.scode, 401);
+	CU_ASSERT_EQUAL(fx.ans.scode, 401);
 	CU_ASSERT_EQUAL(asmod_requests(m), 1);
 	mem_deref(m);
 }
 
 
+static const CU_TestInfo tests[] = {
+	{"traced request and response", test_traced},
+	{"each status", test_statuses},
+	{"405 and keep-alive", test_methods},
+	{"client errors and cancel", test_client},
+	{"request from a response", test_chain},
+	{"module API", test_module_api},
+	CU_TEST_INFO_NULL,
+};
+
+
 int test_http_suite(void)
 {
-	CU_pSuite s = CU_add_suite("http", setup, teardown);
-
-	if (!s ||
-	    !CU_add_test(s, "traced request and response", test_traced) ||
-	    !CU_add_test(s, "each status", test_statuses) ||
-	    !CU_add_test(s, "405 and keep-alive", test_methods) ||
-	    !CU_add_test(s, "client errors and cancel", test_client) ||
-	    !CU_add_test(s, "request from a response", test_chain) ||
-	    !CU_add_test(s, "module API", test_module_api))
-		return CU_get_error();
-
-	return 0;
+	return test_suite_add("http", setup, teardown, tests);
 }

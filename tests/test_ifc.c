@@ -8,15 +8,6 @@
 #include "hss.h"
 #include "tests.h"
 
-/* CU_ASSERT_STRING_EQUAL on NULL would crash the run instead of failing */
-#define ASSERT_STR(a, b) CU_ASSERT_STRING_EQUAL(nn(a), b)
-
-static const char *nn(const char *s)
-{
-	return s ? s : "(null)";
-}
-
-
 #define SPT(x) "        - " x "\n"
 
 static const char ifc_head[] =

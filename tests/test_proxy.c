@@ -4,7 +4,9 @@
  * ephemeral loopback ports around it, a run-loop timeout, and counters.
  * Max-Forwards 0 gets 483, Proxy-Require 420, an ACK goes through without
  * an answer, CANCEL follows its INVITE and the INVITE ends 487, a stray
- * 2xx is relayed to the next Via; and the timer wheel fires in order. */
+ * 2xx is relayed to the next Via when that is a node and dropped else,
+ * a request nobody answers ends 408 and one that cannot be sent 503; and
+ * the timer wheel fires in order. */
 
 #include <string.h>
 #include <re.h>
@@ -21,12 +23,28 @@ struct agent {
 	uint32_t ack_answers;   /* responses to an ACK: there must be none */
 	char reason[64];
 	struct mbuf *invite;    /* the INVITE the callee got */
+	bool silent;            /* answers nothing */
+	/* a final response with this Call-ID is kept in waited and stops
+	 * the loop (the 487 of an earlier INVITE, never ACKed, may come
+	 * again meanwhile) */
+	const char *wait_callid;
+	uint16_t waited;
 };
 
 enum { R_INVITE = 0, R_ACK, R_CANCEL, R_OTHER };
 
 static struct agent caller, callee;
 static struct proxy *px;
+static struct node *pxnode, *uac;
+static struct sa pxaddr;
+
+/* What the node behind the caller got of stray responses */
+static struct {
+	uint32_t n;
+	uint16_t scode;
+	uint32_t vias;
+	char branch[32];
+} relayed;
 
 
 static void policy_request(void *arg, const struct sip_msg *msg)
@@ -47,24 +65,7 @@ static const struct proxy_policy policy = {
 static void reply(struct agent *a, const struct sip_msg *msg, uint16_t sc,
 		  const char *reason)
 {
-	struct mbuf *mb = mbuf_alloc(512);
-	struct le *le;
-
-	(void)mbuf_printf(mb, "SIP/2.0 %u %s\r\n", sc, reason);
-	for (le = msg->hdrl.head; le; le = le->next) {
-		const struct sip_hdr *h = le->data;
-
-		if (h->id == SIP_HDR_VIA || h->id == SIP_HDR_FROM ||
-		    h->id == SIP_HDR_CALL_ID || h->id == SIP_HDR_CSEQ)
-			(void)mbuf_printf(mb, "%r: %r\r\n", &h->name, &h->val);
-		else if (h->id == SIP_HDR_TO)
-			(void)mbuf_printf(mb, "To: %r;tag=callee\r\n",
-					  &h->val);
-	}
-	(void)mbuf_write_str(mb, "Content-Length: 0\r\n\r\n");
-	mb->pos = 0;
-	(void)udp_send(a->us, &msg->src, mb);
-	mem_deref(mb);
+	(void)test_sip_reply(a->us, msg, sc, reason, "callee");
 }
 
 
@@ -85,7 +86,18 @@ static void agent_recv(const struct sa *src, struct mbuf *mb, void *arg)
 			a->last = msg->scode;
 			(void)pl_strcpy(&msg->reason, a->reason,
 					sizeof(a->reason));
+			if (a->wait_callid &&
+			    !pl_strcmp(&msg->callid, a->wait_callid)) {
+				a->waited = msg->scode;
+				re_cancel();
+			}
 		}
+		mem_deref(msg);
+		return;
+	}
+
+	if (a->silent) {
+		++a->req[R_OTHER];
 		mem_deref(msg);
 		return;
 	}
@@ -125,15 +137,6 @@ static void agent_recv(const struct sa *src, struct mbuf *mb, void *arg)
 }
 
 
-static void agent_open(struct agent *a)
-{
-	memset(a, 0, sizeof(*a));
-	(void)sa_set_str(&a->addr, "127.0.0.1", 0);
-	CU_ASSERT_EQUAL_FATAL(udp_listen(&a->us, &a->addr, agent_recv, a), 0);
-	CU_ASSERT_EQUAL_FATAL(udp_local_get(a->us, &a->addr), 0);
-}
-
-
 /* A request from the caller through the proxy to the callee; extra are
  * header lines, branch makes the transaction. */
 static void send_req(const char *met, const char *cseq_met, uint32_t mf,
@@ -161,43 +164,114 @@ static void send_req(const char *met, const char *cseq_met, uint32_t mf,
 }
 
 
+static bool uac_stray(const struct sip_msg *msg, void *arg)
+{
+	(void)arg;
+
+	++relayed.n;
+	relayed.scode = msg->scode;
+	relayed.vias = sip_msg_hdr_count(msg, SIP_HDR_VIA);
+	(void)pl_strcpy(&msg->via.branch, relayed.branch,
+			sizeof(relayed.branch));
+
+	return true;
+}
+
+
+static const struct node_ops uac_ops = {
+	.resph = uac_stray,
+};
+
+
+/* The proxy node, a node that stands for the UAC behind the caller
+ * (stray responses are relayed only to nodes), and the two agents. */
+static int setup(void)
+{
+	struct sa a;
+	int err;
+
+	memset(&relayed, 0, sizeof(relayed));
+	err = sa_set_str(&pxaddr, "127.0.4.1", 5060);
+	err = err ? err : node_alloc(&pxnode, "px", ROLE_PCSCF, &pxaddr,
+				     "ims.test", 0);
+	err = err ? err : proxy_alloc(&px, pxnode, &policy, NULL);
+	err = err ? err : sa_set_str(&a, "127.0.4.2", 5060);
+	err = err ? err : node_alloc(&uac, "uac", ROLE_UE, &a, "ims.test",
+				     0);
+	if (err)
+		return err;
+
+	node_set_impl(uac, NULL, &uac_ops);
+	memset(&caller, 0, sizeof(caller));
+	memset(&callee, 0, sizeof(callee));
+	err = test_udp_open(&caller.us, &caller.addr, agent_recv, &caller);
+	err = err ? err : test_udp_open(&callee.us, &callee.addr, agent_recv,
+					&callee);
+
+	return err;
+}
+
+
+static int teardown(void)
+{
+	px = mem_deref(px);
+	caller.us = mem_deref(caller.us);
+	callee.us = mem_deref(callee.us);
+	caller.invite = mem_deref(caller.invite);
+	callee.invite = mem_deref(callee.invite);
+	uac = mem_deref(uac);
+	pxnode = mem_deref(pxnode);
+
+	return 0;
+}
+
+
+static void agents_reset(void)
+{
+	struct agent *v[] = {&caller, &callee};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		memset(v[i]->req, 0, sizeof(v[i]->req));
+		v[i]->last = 0;
+		v[i]->reason[0] = '\0';
+		v[i]->ack_answers = 0;
+		v[i]->silent = false;
+		v[i]->wait_callid = NULL;
+		v[i]->waited = 0;
+	}
+}
+
+
 static void test_proxy_core(void)
 {
-	struct node *n = NULL;
-	struct sa addr;
-
-	(void)sa_set_str(&addr, "127.0.4.1", 5060);
-	CU_ASSERT_EQUAL_FATAL(node_alloc(&n, "px", ROLE_PCSCF, &addr,
-					 "ims.test", 0), 0);
-	CU_ASSERT_EQUAL_FATAL(proxy_alloc(&px, n, &policy, NULL), 0);
-	agent_open(&caller);
-	agent_open(&callee);
+	agents_reset();
 
 	/* RFC 3261 16.3: Max-Forwards 0 ends at the proxy. */
-	send_req("OPTIONS", "OPTIONS", 0, "mf0", NULL, &addr);
+	send_req("OPTIONS", "OPTIONS", 0, "mf0", NULL, &pxaddr);
 	test_run_for(300);
 	CU_ASSERT_EQUAL(caller.last, 483);
 	CU_ASSERT_EQUAL(callee.req[R_OTHER], 0);
 
 	/* Proxy-Require names what this proxy does not do. */
 	send_req("OPTIONS", "OPTIONS", 70, "preq", "Proxy-Require: foo\r\n",
-		 &addr);
+		 &pxaddr);
 	test_run_for(300);
 	CU_ASSERT_EQUAL(caller.last, 420);
 	CU_ASSERT_EQUAL(callee.req[R_OTHER], 0);
 
 	/* A request the core takes goes through and its answer back. */
-	send_req("OPTIONS", "OPTIONS", 70, "opt", NULL, &addr);
+	send_req("OPTIONS", "OPTIONS", 70, "opt", NULL, &pxaddr);
 	test_run_for(300);
 	CU_ASSERT_EQUAL(callee.req[R_OTHER], 1);
 	CU_ASSERT_EQUAL(caller.last, 200);
 
 	/* INVITE, 180, CANCEL: the CANCEL follows it, the INVITE ends 487,
 	 * and the caller's ACK for the 487 is the proxy's own business. */
-	send_req("INVITE", "INVITE", 70, "inv", NULL, &addr);
+	send_req("INVITE", "INVITE", 70, "inv", NULL, &pxaddr);
 	test_run_for(300);
 	CU_ASSERT_EQUAL(callee.req[R_INVITE], 1);
-	send_req("CANCEL", "CANCEL", 70, "inv", NULL, &addr);
+	send_req("CANCEL", "CANCEL", 70, "inv", NULL, &pxaddr);
 	test_run_for(400);
 	CU_ASSERT_EQUAL(callee.req[R_CANCEL], 1);
 	CU_ASSERT_EQUAL(caller.last, 487);
@@ -207,18 +281,107 @@ static void test_proxy_core(void)
 
 	/* An ACK (of a 2xx, in a dialog) is forwarded, never answered
 	 * (the 487 may come again meanwhile: the caller never ACKed it). */
-	send_req("ACK", "ACK", 70, "ack2xx", NULL, &addr);
+	send_req("ACK", "ACK", 70, "ack2xx", NULL, &pxaddr);
 	test_run_for(300);
 	CU_ASSERT_EQUAL(callee.req[R_ACK], 2);
 	CU_ASSERT_EQUAL(caller.ack_answers, 0);
+}
 
-	px = mem_deref(px);
-	caller.us = mem_deref(caller.us);
-	callee.us = mem_deref(callee.us);
-	caller.invite = mem_deref(caller.invite);
-	callee.invite = mem_deref(callee.invite);
-	mem_deref(n);
-	CU_ASSERT_PTR_NULL(emul_nodes()->head);
+
+/* A response from the callee's side that no transaction of the proxy's
+ * knows; via2 is the Via below the proxy's (NULL: none), via1 the top. */
+static void send_stray(const char *via1, const char *via2)
+{
+	struct mbuf *mb = mbuf_alloc(1024);
+	char v2[96] = "";
+
+	if (via2)
+		(void)re_snprintf(v2, sizeof(v2), "Via: SIP/2.0/UDP %s"
+				  ";branch=z9hG4bKorig\r\n", via2);
+	(void)mbuf_printf(mb, "SIP/2.0 200 OK\r\n"
+			  "Via: SIP/2.0/UDP %s;branch=z9hG4bKstray\r\n%s"
+			  "From: <sip:caller@ims.test>;tag=c\r\n"
+			  "To: <sip:callee@ims.test>;tag=callee\r\n"
+			  "Call-ID: proxytest-stray\r\nCSeq: 1 INVITE\r\n"
+			  "Contact: <sip:callee@%J>\r\n"
+			  "Content-Length: 0\r\n\r\n", via1, v2,
+			  &callee.addr);
+	mb->pos = 0;
+	(void)udp_send(callee.us, &pxaddr, mb);
+	mem_deref(mb);
+	test_run_for(300);
+}
+
+
+/* RFC 3261 16.7 step 3 and 16.11: a stray 2xx (a retransmission of the
+ * INVITE's 2xx after the transaction ended) is forwarded statelessly,
+ * less the proxy's Via, to the next Via; imsbed sends it only to a
+ * node of the topology, and drops the rest, counted. */
+static void test_stray(void)
+{
+	char caller_via[32];
+	uint32_t dropped = netguard_dropped();
+
+	agents_reset();
+	(void)re_snprintf(caller_via, sizeof(caller_via), "%J", &caller.addr);
+
+	send_stray("127.0.4.1:5060", "127.0.4.2:5060");
+	CU_ASSERT_EQUAL(relayed.n, 1);
+	CU_ASSERT_EQUAL(relayed.scode, 200);
+	CU_ASSERT_EQUAL(relayed.vias, 1);
+	ASSERT_STR(relayed.branch, "z9hG4bKorig");
+	CU_ASSERT_EQUAL(netguard_dropped(), dropped);
+
+	/* the next Via is no node: dropped, and the agent gets nothing */
+	send_stray("127.0.4.1:5060", caller_via);
+	CU_ASSERT_EQUAL(caller.last, 0);
+	CU_ASSERT_EQUAL(netguard_dropped(), dropped + 1);
+
+	/* the top Via is not the proxy's, or there is no next Via */
+	send_stray("127.0.4.9:5060", "127.0.4.2:5060");
+	send_stray("127.0.4.1:5060", NULL);
+	CU_ASSERT_EQUAL(relayed.n, 1);
+	CU_ASSERT_EQUAL(netguard_dropped(), dropped + 3);
+}
+
+
+/* RFC 3261 16.8: Timer F ends a request nobody answers, and the proxy
+ * answers 408, having retransmitted it meanwhile (Timer E).  libre's
+ * Timer F is 64*T1, 32 s, which is the time this test takes. */
+static void test_timeout(void)
+{
+	agents_reset();
+	callee.silent = true;
+	caller.wait_callid = "proxytest-silent";
+	send_req("OPTIONS", "OPTIONS", 70, "silent", NULL, &pxaddr);
+	test_run_for(64 * SIP_T1 + 4000);
+	CU_ASSERT_EQUAL(caller.waited, 408);
+	ASSERT_STR(caller.reason, "Request Timeout");
+	CU_ASSERT(callee.req[R_OTHER] > 1);
+}
+
+
+/* A request that cannot be sent on (RFC 3261 8.1.3.1: a transport
+ * error counts as a 503), here to a TCP port where nobody listens. */
+static void test_transport_error(void)
+{
+	struct tcp_sock *ts = NULL;
+	struct sa closed;
+	char extra[96];
+
+	(void)sa_set_str(&closed, "127.0.0.1", 0);
+	CU_ASSERT_EQUAL_FATAL(tcp_listen(&ts, &closed, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(tcp_local_get(ts, &closed), 0);
+	ts = mem_deref(ts);
+
+	agents_reset();
+	caller.wait_callid = "proxytest-tcpdown";
+	(void)re_snprintf(extra, sizeof(extra), "Route: <sip:%J;lr;"
+			  "transport=tcp>\r\n", &closed);
+	send_req("OPTIONS", "OPTIONS", 70, "tcpdown", extra, &pxaddr);
+	test_run_for(5000);
+	CU_ASSERT_EQUAL(caller.waited, 503);
+	CU_ASSERT_EQUAL(callee.req[R_OTHER], 0);
 }
 
 
@@ -259,14 +422,17 @@ static void test_wheel(void)
 }
 
 
+static const CU_TestInfo tests[] = {
+	{"483, 420, forward, CANCEL, ACK", test_proxy_core},
+	{"stray 2xx relayed to a node, else dropped", test_stray},
+	{"503 on a transport error", test_transport_error},
+	{"408 after Timer F", test_timeout},
+	{"timer wheel", test_wheel},
+	CU_TEST_INFO_NULL,
+};
+
+
 int test_proxy_suite(void)
 {
-	CU_pSuite s = CU_add_suite("proxy core", NULL, NULL);
-
-	if (!s)
-		return 1;
-
-	return !CU_add_test(s, "483, 420, forward, CANCEL, ACK",
-			    test_proxy_core) ||
-		!CU_add_test(s, "timer wheel", test_wheel);
+	return test_suite_add("proxy core", setup, teardown, tests);
 }

@@ -58,9 +58,12 @@ int  appdb_doc_open(struct appdb *db, struct mbuf *mb, const char *impu,
 		    bool name, int64_t *verp);
 int  appdb_doc_close(struct mbuf *mb, const char *tail, char **jsonp);
 
-/* appdb_load.c: the checks a loaded or a client's entry passes */
+/* appdb_value.c: the checks a loaded or a client's entry passes */
 bool appdb_is_e164(const char *s);
 bool appdb_is_uri(const char *s);
+bool appdb_is_time(const char *s);
+bool appdb_is_status(const char *s);
+/* The index of a group in appdb_groupv, or -1 */
 int  appdb_group(const char *s);
 
 /* A decrypted row of an owner's book */

@@ -117,26 +117,95 @@ static bool response_handler(const struct sip_msg *msg, void *arg)
 }
 
 
-int node_alloc(struct node **np, const char *name, enum node_role role,
-	       const struct sa *addr, const char *domain, unsigned flags)
+/* The registry's hash tables, made with its first node. */
+static int registry_init(void)
 {
-	struct node *n;
-	uint32_t hsz;
 	int err;
-
-	if (!np || !name || !addr || !domain)
-		return EINVAL;
 
 	if (!reg.by_ip) {
 		err = hash_alloc(&reg.by_ip, 64);
 		if (err)
 			return err;
 	}
+
 	if (!reg.by_name) {
 		err = hash_alloc(&reg.by_name, 64);
 		if (err)
 			return err;
 	}
+
+	return 0;
+}
+
+
+/* The node's SIP stack on its own address, its sockets and listeners. */
+static int node_listen(struct node *n)
+{
+	/* UEs see a handful of transactions; the core sees them all. */
+	uint32_t hsz = n->role == ROLE_UE ? 4 : 256;
+	int err;
+
+	err = sip_alloc(&n->sip, NULL, hsz, hsz, hsz, "imsbed", exit_handler,
+			n);
+	if (err)
+		return err;
+
+	/* A node that is down keeps its place and address in the topology
+	 * (so that routing to it is tried) but opens no socket: UDP sends
+	 * to it vanish, TCP connections to it are refused. */
+	if (n->flags & NODE_DOWN) {
+		struct sa any;
+
+		/* The stack still needs transports for its own requests. */
+		(void)sa_set_str(&any, "127.0.0.1", 0);
+		err  = sip_transp_add(n->sip, SIP_TRANSP_UDP, &any);
+		err |= sip_transp_add(n->sip, SIP_TRANSP_TCP, &any);
+		return err;
+	}
+
+	/* wire.c sees what libre's parser refuses on this socket. */
+	wire_listen_hint(n);
+	err = sip_transp_add(n->sip, SIP_TRANSP_UDP, &n->addr);
+	wire_listen_hint(NULL);
+	if (err)
+		return err;
+
+	/* Every node listens on TCP too: RFC 3261 18.1.1 sends large
+	 * requests over TCP whatever the node prefers.  The benchmark's
+	 * thousands of UEs would run out of descriptors, and never get a
+	 * large request. */
+	if (!(n->flags & NODE_LEAN)) {
+		err = sip_transp_add(n->sip, SIP_TRANSP_TCP, &n->addr);
+		if (err)
+			return err;
+	}
+
+	err = sip_listen(&n->lsnr_req, n->sip, true, request_handler, n);
+	if (err)
+		return err;
+
+	err = sip_listen(&n->lsnr_resp, n->sip, false, response_handler, n);
+	if (err)
+		return err;
+
+	sip_set_trace_handler(n->sip, trace_handler);
+
+	return 0;
+}
+
+
+int node_alloc(struct node **np, const char *name, enum node_role role,
+	       const struct sa *addr, const char *domain, unsigned flags)
+{
+	struct node *n;
+	int err;
+
+	if (!np || !name || !addr || !domain)
+		return EINVAL;
+
+	err = registry_init();
+	if (err)
+		return err;
 
 	n = mem_zalloc(sizeof(*n), destructor);
 	if (!n)
@@ -157,53 +226,7 @@ int node_alloc(struct node **np, const char *name, enum node_role role,
 	hash_append(reg.by_name, hash_joaat_str_ci(n->name), &n->he_name, n);
 	hash_append(reg.by_name, hash_joaat_str_ci(n->host), &n->he_host, n);
 
-	/* UEs see a handful of transactions; the core sees them all. */
-	hsz = role == ROLE_UE ? 4 : 256;
-
-	err = sip_alloc(&n->sip, NULL, hsz, hsz, hsz, "imsbed", exit_handler,
-			n);
-	if (err)
-		goto out;
-
-	/* A node that is down keeps its place and address in the topology
-	 * (so that routing to it is tried) but opens no socket: UDP sends
-	 * to it vanish, TCP connections to it are refused. */
-	if (flags & NODE_DOWN) {
-		struct sa any;
-
-		/* The stack still needs transports for its own requests. */
-		(void)sa_set_str(&any, "127.0.0.1", 0);
-		err  = sip_transp_add(n->sip, SIP_TRANSP_UDP, &any);
-		err |= sip_transp_add(n->sip, SIP_TRANSP_TCP, &any);
-		goto out;
-	}
-
-	/* wire.c sees what libre's parser refuses on this socket. */
-	wire_listen_hint(n);
-	err = sip_transp_add(n->sip, SIP_TRANSP_UDP, addr);
-	wire_listen_hint(NULL);
-	if (err)
-		goto out;
-
-	/* Every node listens on TCP too: RFC 3261 18.1.1 sends large
-	 * requests over TCP whatever the node prefers.  The benchmark's
-	 * thousands of UEs would run out of descriptors, and never get a
-	 * large request. */
-	if (!(flags & NODE_LEAN)) {
-		err = sip_transp_add(n->sip, SIP_TRANSP_TCP, addr);
-		if (err)
-			goto out;
-	}
-
-	err = sip_listen(&n->lsnr_req, n->sip, true, request_handler, n);
-	if (err)
-		goto out;
-
-	err = sip_listen(&n->lsnr_resp, n->sip, false, response_handler, n);
-	if (err)
-		goto out;
-
-	sip_set_trace_handler(n->sip, trace_handler);
+	err = node_listen(n);
 
  out:
 	if (err)
@@ -390,6 +413,14 @@ struct node *emul_node_by_role(enum node_role r)
 struct list *emul_nodes(void)
 {
 	return &reg.nodes;
+}
+
+
+/* Nodes in the registry: a test suite that leaves one behind leaks it,
+ * with its SIP stack and sockets. */
+size_t node_count(void)
+{
+	return list_count(&reg.nodes);
 }
 
 

@@ -135,6 +135,13 @@ int dlg_uas(struct dlg **dp, struct node *n, const struct sip_msg *req,
 	struct dlg *d = NULL;
 	int err;
 
+	if (!dp || !req)
+		return EINVAL;
+
+	/* RFC 3261 12.1.1: the From tag is half the dialog's name. */
+	if (!pl_isset(&req->from.tag))
+		return EBADMSG;
+
 	err = alloc(&d, n, lcontact);
 	if (err)
 		goto out;
@@ -171,14 +178,23 @@ int dlg_uas(struct dlg **dp, struct node *n, const struct sip_msg *req,
 int dlg_uac(struct dlg **dp, struct node *n, const struct sip_msg *msg,
 	    bool is_request, uint32_t lseq, const char *lcontact)
 {
+	const struct sip_taddr *mine, *theirs;
 	struct dlg *d = NULL;
 	int err;
+
+	if (!dp || !msg)
+		return EINVAL;
 
 	/* From our side a response's To is theirs and its From ours; a
 	 * request that creates the dialog for us (a NOTIFY ahead of the
 	 * 200) has them the other way round. */
-	const struct sip_taddr *mine = is_request ? &msg->to : &msg->from;
-	const struct sip_taddr *theirs = is_request ? &msg->from : &msg->to;
+	mine = is_request ? &msg->to : &msg->from;
+	theirs = is_request ? &msg->from : &msg->to;
+
+	/* RFC 3261 12.1.2: without both tags there is no dialog to name
+	 * (a 2xx from a UA that tags nothing). */
+	if (!pl_isset(&mine->tag) || !pl_isset(&theirs->tag))
+		return EBADMSG;
 
 	err = alloc(&d, n, lcontact);
 	if (err)
