@@ -71,8 +71,11 @@ all: check-deps floors $(BIN)
 
 # A folder that includes a header of a floor above its own fails the build
 # (tools/floorcheck.sh says which); the floors are in the README.
+# The layout's rules, at every build: no folder includes a header of a
+# floor above its own; no file over 600 lines, no function over 80.
 floors:
 	@tools/floorcheck.sh
+	@tools/sizecheck.sh
 
 check-deps:
 	@tools/deps.sh check || $(MAKE) --no-print-directory deps

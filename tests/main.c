@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Runs every CUnit suite and prints CUnit's summary followed by the
  * one line 'unit: N passed, N failed' that tools/test.sh adds up.  After
- * each suite's own cleanup the node registry and the peer table must be
- * empty: a suite that leaks a node fails there, by name. */
+ * each suite's own cleanup the node registry, the peer table and the
+ * timer wheel must be empty: a suite that leaks a node or leaves a timer
+ * running fails there, by name.  The suites run on the virtual clock,
+ * so a test that waits for a timer costs no wall time. */
 
 #include <stdio.h>
 #include <string.h>
@@ -55,6 +57,7 @@ static int cleanup_check(void)
 {
 	CU_pSuite s = CU_get_current_suite();
 	size_t i, nodes, peers;
+	uint32_t timers;
 	int err = 0;
 
 	for (i = 0; i < ncleanups; i++) {
@@ -62,13 +65,18 @@ static int cleanup_check(void)
 			err = cleanups[i].cleanup();
 	}
 
+	/* The next suite starts on the virtual clock too, whatever this
+	 * one left. */
+	clk_set_mode(CLK_VIRTUAL);
+
 	nodes = node_count();
 	peers = emul_peer_count();
-	if (!nodes && !peers)
+	timers = wtmr_count();
+	if (!nodes && !peers && !timers)
 		return err;
 
-	fprintf(stderr, "\nsuite '%s' left %zu nodes and %zu peers behind\n",
-		s ? s->pName : "?", nodes, peers);
+	fprintf(stderr, "\nsuite '%s' left %zu nodes, %zu peers and %u "
+		"timers behind\n", s ? s->pName : "?", nodes, peers, timers);
 	++leaks;
 
 	return 1;
@@ -157,6 +165,8 @@ int main(int argc, char *argv[])
 	/* Some suites open sockets: they need libre's main context. */
 	if (libre_init())
 		return 2;
+	/* Every suite on the virtual clock: a wait costs no time. */
+	clk_set_mode(CLK_VIRTUAL);
 
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
@@ -181,7 +191,8 @@ int main(int argc, char *argv[])
 
 	run = CU_get_number_of_tests_run();
 	failed = CU_get_number_of_tests_failed();
-	printf("\nunit: %zu suites checked for leftover nodes, %u leaked\n",
+	printf("\nunit: %zu suites checked for leftover nodes and timers, %u "
+	       "leaked\n",
 	       ncleanups, leaks);
 	printf("\nunit: %u passed, %u failed\n", run - failed,
 	       failed + leaks);

@@ -346,8 +346,8 @@ static void test_stray(void)
 
 
 /* RFC 3261 16.8: Timer F ends a request nobody answers, and the proxy
- * answers 408, having retransmitted it meanwhile (Timer E).  libre's
- * Timer F is 64*T1, 32 s, which is the time this test takes. */
+ * answers 408, having retransmitted it meanwhile (Timer E).  Timer F
+ * is 64*T1, 32 s: on the unit suites' virtual clock, no wait. */
 static void test_timeout(void)
 {
 	agents_reset();

@@ -186,7 +186,6 @@ static void teardown(void)
 	w.req = mem_deref(w.req);
 	peer_close(&w.a);
 	peer_close(&w.b);
-	clk_set_mode(CLK_REAL);
 }
 
 

@@ -277,13 +277,53 @@ static int load_topology(struct engine *e, const char *path, char *err,
 }
 
 
+/* The scenario file, its topology and its steps, loaded and checked:
+ * everything before the first message. */
+static int scen_load(struct engine *e, const char *path,
+		     const struct scen_opts *o, char *msg, size_t sz)
+{
+	const yml_node *root;
+
+	if (yml_load_file(&e->y, path, msg, sz))
+		return EINVAL;
+
+	root = yml_root(e->y);
+	if (yml_get(e->y, root, "settle") &&
+	    yml_double(e->y, yml_get(e->y, root, "settle"), "settle",
+		       &e->settle, msg, sz))
+		return EINVAL;
+
+	/* Under valgrind every step takes longer: let the user wait more. */
+	if (o && o->settle > e->settle)
+		e->settle = o->settle;
+
+	if (load_topology(e, path, msg, sz))
+		return EINVAL;
+
+	/* One column per node, in the topology's order. */
+	if (o && o->diagram && !e->quiet) {
+		struct le *le;
+
+		if (diagram_alloc(&e->diagram, o->colour))
+			return ENOMEM;
+		for (le = emul_nodes()->head; le; le = le->next)
+			(void)diagram_column(e->diagram, node_name(le->data));
+	}
+
+	e->steps = yml_get(e->y, root, "steps");
+	if (scen_validate(e, msg, sz))
+		return EINVAL;
+
+	return engine_listen(e);
+}
+
+
 enum scen_result scen_run(const char *path, const struct scen_opts *o,
 			  char *msg, size_t sz)
 {
 	struct engine *e;
 	enum scen_result res = SCEN_BADINPUT;
 	struct run_view v;
-	const yml_node *root;
 	double timeout = o && o->timeout > 0 ? o->timeout : 120;
 
 	e = mem_zalloc(sizeof(*e), engine_destructor);
@@ -302,37 +342,7 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 		e->quiet = true;
 	e->settle = 0.1;
 
-	if (yml_load_file(&e->y, path, msg, sz))
-		goto out;
-
-	root = yml_root(e->y);
-	if (yml_get(e->y, root, "settle") &&
-	    yml_double(e->y, yml_get(e->y, root, "settle"), "settle",
-		       &e->settle, msg, sz))
-		goto out;
-
-	/* Under valgrind every step takes longer: let the user wait more. */
-	if (o && o->settle > e->settle)
-		e->settle = o->settle;
-
-	if (load_topology(e, path, msg, sz))
-		goto out;
-
-	/* One column per node, in the topology's order. */
-	if (o && o->diagram && !e->quiet) {
-		struct le *le;
-
-		if (diagram_alloc(&e->diagram, o->colour))
-			goto out;
-		for (le = emul_nodes()->head; le; le = le->next)
-			(void)diagram_column(e->diagram, node_name(le->data));
-	}
-
-	e->steps = yml_get(e->y, root, "steps");
-	if (scen_validate(e, msg, sz))
-		goto out;
-
-	if (engine_listen(e))
+	if (scen_load(e, path, o, msg, sz))
 		goto out;
 
 	/* A node outside the process (a declared peer) lives on the real
