@@ -354,27 +354,36 @@ void tsx_server_timer(struct tsx *t, unsigned id)
 }
 
 
-/* The response goes out through the request's transaction, made now if
- * the request came before the layer (or its transaction has gone). */
+/* The request's transaction, made now if the request came before the
+ * layer did (or its transaction has gone). */
+static struct tsx *server_get(struct tsxl *l, const struct sip_msg *msg)
+{
+	char key[KEY_MAX];
+	struct tsx *t;
+
+	if (server_key(key, sizeof(key), msg, &msg->met))
+		return NULL;
+
+	t = tsx_find(l, key);
+
+	return t ? t : server_new(l, msg, key);
+}
+
+
+/* The response goes out through the request's transaction. */
 static int respond(struct tsxh **hp, struct tsxl *l,
 		   const struct sip_msg *msg, const struct sa *dst,
 		   uint16_t scode, struct mbuf *mb, bool uas)
 {
 	enum tsx_event ev = tsx_resp_event(scode);
 	const struct tsx_rule *r;
-	char key[KEY_MAX];
 	struct tsx *t;
 	int err = 0;
 
 	if (!l || !msg || !mb)
 		return EINVAL;
 
-	if (server_key(key, sizeof(key), msg, &msg->met))
-		return ENOMEM;
-
-	t = tsx_find(l, key);
-	if (!t)
-		t = server_new(l, msg, key);
+	t = server_get(l, msg);
 	if (!t)
 		return ENOMEM;
 
@@ -472,19 +481,13 @@ int tsx_relay(struct tsxh **hp, struct tsxl *l, const struct sip_msg *msg,
 int tsx_watch(struct tsxh **hp, struct tsxl *l, const struct sip_msg *msg,
 	      tsx_cancel_h *cancelh, void *arg)
 {
-	char key[KEY_MAX];
 	struct tsx *t;
 	int err;
 
 	if (!hp || !l || !msg)
 		return EINVAL;
 
-	if (server_key(key, sizeof(key), msg, &msg->met))
-		return ENOMEM;
-
-	t = tsx_find(l, key);
-	if (!t)
-		t = server_new(l, msg, key);
+	t = server_get(l, msg);
 	if (!t)
 		return ENOMEM;
 
