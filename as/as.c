@@ -8,6 +8,7 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 #include "as.h"
 #include "asint.h"
 
@@ -72,7 +73,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	size_t i;
 
 	if (pl_strcmp(&msg->met, "ACK") && sipx_bad_request(msg, true, &why)) {
-		(void)sip_treply(NULL, node_sip(as->node), msg, 400, why);
+		(void)tsx_reply(NULL, tsx_of(as->node), msg, 400, why);
 		return true;
 	}
 
@@ -81,7 +82,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 			elog(LOG_INFO, node_name(as->node), "trust",
 			     "%r from %J, not the S-CSCF: 403", &msg->met,
 			     &msg->src);
-			(void)sip_treply(NULL, node_sip(as->node), msg, 403,
+			(void)tsx_reply(NULL, tsx_of(as->node), msg, 403,
 					 "Not from the S-CSCF");
 		}
 		return true;
@@ -95,7 +96,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	if (!pl_strcmp(&msg->met, "ACK"))
 		return true;
 
-	(void)sip_treplyf(NULL, NULL, node_sip(as->node), msg, false, 405,
+	(void)tsx_replyf(NULL, tsx_of(as->node), msg, false, 405,
 			  "Method Not Allowed",
 			  "Allow: REGISTER, SUBSCRIBE, REFER, BYE\r\n"
 			  "Content-Length: 0\r\n\r\n");

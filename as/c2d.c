@@ -13,6 +13,7 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 #include "as.h"
 #include "asint.h"
 
@@ -62,9 +63,9 @@ struct c2d {
 	struct as *as;
 	struct fsm fsm;                 /* enum c2d_state */
 	struct dlg *rdlg;               /* the REFER's subscription */
-	struct sip_request *nreq;
-	struct sip_request *req_a;
-	struct sip_request *req_b;
+	struct tsxh *nreq;
+	struct tsxh *req_a;
+	struct tsxh *req_b;
 	struct dlg *dlg_a;
 	struct dlg *dlg_b;
 	char scscf[128];                /* S-CSCF host the REFER came by */
@@ -146,7 +147,7 @@ static void finish(struct c2d *c, uint16_t scode, const char *reason)
 }
 
 
-static int invite(struct c2d *c, struct sip_request **reqp,
+static int invite(struct c2d *c, struct tsxh **reqp,
 		  const char *phone, const char *sdp, sip_resp_h *resph,
 		  char *callid, size_t csz)
 {
@@ -174,9 +175,8 @@ static int invite(struct c2d *c, struct sip_request **reqp,
 	(void)re_snprintf(callid, csz, "%016llx@%s", emul_rand_u64(),
 			  node_host(c->as->node));
 
-	netguard_bind_hint(node_addr(c->as->node));
-	err = sip_requestf(reqp, node_sip(c->as->node), true, "INVITE",
-			   ruri, &route, NULL, NULL, resph, c,
+	err = tsx_requestf(reqp, tsx_of(c->as->node), true, "INVITE",
+			   ruri, &route, resph, c,
 			   "Route: <sip:orig@%s;lr>\r\n"
 			   "From: \"Click-to-dial\" <%s>;tag=%016llx\r\n"
 			   "To: <%s>\r\n"
@@ -191,7 +191,6 @@ static int invite(struct c2d *c, struct sip_request **reqp,
 			   node_host(c->as->node), c->caller,
 			   sdp ? "Content-Type: application/sdp\r\n" : "",
 			   sdp ? strlen(sdp) : (size_t)0, sdp ? sdp : "");
-	netguard_bind_hint(NULL);
 
 	return err;
 }
@@ -227,9 +226,9 @@ static void ring_timeout(void *arg)
 
 	c->timed_out = true;
 	if (c->fsm.state == C2D_CALLING_A)
-		sip_request_cancel(c->req_a);
+		tsx_cancel(c->req_a);
 	else if (c->fsm.state == C2D_CALLING_B)
-		sip_request_cancel(c->req_b);
+		tsx_cancel(c->req_b);
 }
 
 
@@ -347,14 +346,14 @@ static struct c2d *refer_accept(struct c2d_svc *sv, const struct sip_msg *msg)
 	const struct sip_hdr *rt = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
 	struct as *as = sv->as;
 	struct node *from = emul_node_by_addr(&msg->src);
-	struct sip *sip = node_sip(as->node);
+	struct tsxl *l = tsx_of(as->node);
 	char contact[128];
 	struct sip_addr to;
 	struct c2d *c;
 
 	if (!rt || sip_addr_decode(&to, &rt->val) ||
 	    !pl_isset(&to.uri.user)) {
-		(void)sip_treply(NULL, sip, msg, 400, "Bad Request");
+		(void)tsx_reply(NULL, l, msg, 400, "Bad Request");
 		return NULL;
 	}
 
@@ -368,7 +367,7 @@ static struct c2d *refer_accept(struct c2d_svc *sv, const struct sip_msg *msg)
 	if (sipx_asserted_id(c->caller, sizeof(c->caller), msg) ||
 	    appdb_user_phone(as->db, c->caller, c->phone_a,
 			     sizeof(c->phone_a))) {
-		(void)sip_treply(NULL, sip, msg, 403, "Forbidden");
+		(void)tsx_reply(NULL, l, msg, 403, "Forbidden");
 		return mem_deref(c);
 	}
 
@@ -378,12 +377,12 @@ static struct c2d *refer_accept(struct c2d_svc *sv, const struct sip_msg *msg)
 	(void)re_snprintf(contact, sizeof(contact), "sip:%s",
 			  node_host(as->node));
 	if (dlg_uas(&c->rdlg, as->node, msg, contact)) {
-		(void)sip_treply(NULL, sip, msg, 500,
+		(void)tsx_reply(NULL, l, msg, 500,
 				 "Server Internal Error");
 		return mem_deref(c);
 	}
 
-	(void)sip_treplyf(NULL, NULL, sip, msg, true, 202, "Accepted",
+	(void)tsx_replyf(NULL, l, msg, true, 202, "Accepted",
 			  "Contact: <%s>\r\nContent-Length: 0\r\n\r\n",
 			  contact);
 	notify(c, 100, "Trying", false);
@@ -472,19 +471,19 @@ static struct c2d *find(struct c2d_svc *sv, const struct sip_msg *msg,
 /* RFC 3725 section 7: a BYE on one leg ends the other. */
 static void bye(struct c2d_svc *sv, const struct sip_msg *msg)
 {
-	struct sip *sip = node_sip(sv->as->node);
+	struct tsxl *l = tsx_of(sv->as->node);
 	struct dlg **mine, **other;
 	bool is_a = false;
 	struct c2d *c;
 
 	c = find(sv, msg, &is_a);
 	if (!c || (!c->dlg_a && !c->dlg_b)) {
-		(void)sip_treply(NULL, sip, msg, 481,
+		(void)tsx_reply(NULL, l, msg, 481,
 				 "Call/Transaction Does Not Exist");
 		return;
 	}
 
-	(void)sip_treply(NULL, sip, msg, 200, "OK");
+	(void)tsx_reply(NULL, l, msg, 200, "OK");
 
 	mine = is_a ? &c->dlg_a : &c->dlg_b;
 	other = is_a ? &c->dlg_b : &c->dlg_a;

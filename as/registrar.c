@@ -7,6 +7,7 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 #include "as.h"
 #include "asint.h"
 
@@ -86,7 +87,7 @@ static void handle_register(struct registrar *rg, const struct sip_msg *msg)
 	uint32_t expires;
 
 	if (sipx_uri_aor(impu, sizeof(impu), &msg->to.auri)) {
-		(void)sip_treply(NULL, node_sip(as->node), msg, 400,
+		(void)tsx_reply(NULL, tsx_of(as->node), msg, 400,
 				 "Bad Request");
 		return;
 	}
@@ -95,7 +96,7 @@ static void handle_register(struct registrar *rg, const struct sip_msg *msg)
 
 	r = reg_get(rg, impu);
 	if (!r) {
-		(void)sip_treply(NULL, node_sip(as->node), msg, 500,
+		(void)tsx_reply(NULL, tsx_of(as->node), msg, 500,
 				 "Server Internal Error");
 		return;
 	}
@@ -112,7 +113,7 @@ static void handle_register(struct registrar *rg, const struct sip_msg *msg)
 	elog(LOG_INFO, node_name(as->node), "isc", "%s %s (%us)", impu,
 	     expires ? "registered" : "de-registered", expires);
 
-	(void)sip_treplyf(NULL, NULL, node_sip(as->node), msg, false, 200,
+	(void)tsx_replyf(NULL, tsx_of(as->node), msg, false, 200,
 			  "OK", "Contact: <sip:%s>;expires=%u\r\n"
 			  "Content-Length: 0\r\n\r\n",
 			  node_host(as->node), expires);

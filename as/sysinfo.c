@@ -10,6 +10,7 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 #include "as.h"
 #include "asint.h"
 
@@ -34,7 +35,7 @@ struct sub {
 	struct le he_cid;
 	struct as *as;
 	struct dlg *dlg;
-	struct sip_request *req;        /* the NOTIFY in flight */
+	struct tsxh *req;        /* the NOTIFY in flight */
 	struct wheel_ent went;
 	char user[256];
 	char token[2 * TOKEN_BYTES + 1];
@@ -247,7 +248,7 @@ static uint32_t expires_of(const struct sip_msg *msg)
 static int reply_ok(struct as *as, const struct sip_msg *msg,
 		    uint32_t expires)
 {
-	return sip_treplyf(NULL, NULL, node_sip(as->node), msg, true, 200,
+	return tsx_replyf(NULL, tsx_of(as->node), msg, true, 200,
 			   "OK", "Contact: <sip:%s>\r\n"
 			   "Expires: %u\r\n"
 			   "Content-Length: 0\r\n\r\n",
@@ -274,7 +275,7 @@ static void subscribe_initial(struct sysinfo_svc *sv,
 	fsm_init(&s->fsm, &notifier_fsm, node_name(as->node), NS_ACTIVE);
 	if (sipx_asserted_id(s->user, sizeof(s->user), msg)) {
 		mem_deref(s);
-		(void)sip_treply(NULL, node_sip(as->node), msg, 403,
+		(void)tsx_reply(NULL, tsx_of(as->node), msg, 403,
 				 "Forbidden");
 		return;
 	}
@@ -316,7 +317,7 @@ static void subscribe_initial(struct sysinfo_svc *sv,
 
  fail:
 	mem_deref(s);
-	(void)sip_treply(NULL, node_sip(as->node), msg, 500,
+	(void)tsx_reply(NULL, tsx_of(as->node), msg, 500,
 			 "Server Internal Error");
 }
 
@@ -329,13 +330,13 @@ static void subscribe_in_dialog(struct sysinfo_svc *sv,
 	uint32_t expires = expires_of(msg);
 
 	if (!s || terminated(s)) {
-		(void)sip_treply(NULL, node_sip(as->node), msg, 481,
+		(void)tsx_reply(NULL, tsx_of(as->node), msg, 481,
 				 "Call/Transaction Does Not Exist");
 		return;
 	}
 
 	if (!dlg_rseq_ok(s->dlg, msg)) {
-		(void)sip_treply(NULL, node_sip(as->node), msg, 500,
+		(void)tsx_reply(NULL, tsx_of(as->node), msg, 500,
 				 "Server Internal Error");
 		return;
 	}
@@ -369,7 +370,7 @@ static bool sysinfo_request(void *svc, const struct sip_msg *msg)
 	/* RFC 6665 8.2.2: only the packages we know. */
 	ev = sip_msg_hdr(msg, SIP_HDR_EVENT);
 	if (!ev || pl_strcmp(&ev->val, "sysinfo")) {
-		(void)sip_treplyf(NULL, NULL, node_sip(sv->as->node), msg,
+		(void)tsx_replyf(NULL, tsx_of(sv->as->node), msg,
 				  false, 489, "Bad Event",
 				  "Allow-Events: sysinfo\r\n"
 				  "Content-Length: 0\r\n\r\n");

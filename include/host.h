@@ -107,6 +107,11 @@ struct node_ops {
 int  node_alloc(struct node **np, const char *name, enum node_role role,
 		const struct sa *addr, const char *domain, unsigned flags);
 bool node_tcp(const struct node *n);
+/* The layer beneath a node's handlers: true from tap when it took msg.
+ * The node owns stack (mem_deref) from here on. */
+typedef bool (node_tap_h)(const struct sip_msg *msg, void *stack);
+void node_set_stack(struct node *n, void *stack, node_tap_h *tap);
+void *node_stack(const struct node *n);
 void node_set_impl(struct node *n, void *impl, const struct node_ops *ops);
 const char *node_name(const struct node *n);
 const char *node_host(const struct node *n);   /* name.domain */

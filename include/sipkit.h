@@ -55,7 +55,8 @@ int  dlg_uac(struct dlg **dp, struct node *n, const struct sip_msg *msg,
 bool dlg_match(const struct dlg *d, const struct sip_msg *msg);
 bool dlg_rseq_ok(struct dlg *d, const struct sip_msg *msg);
 const char *dlg_callid(const struct dlg *d);
-int  dlg_request(struct sip_request **reqp, struct dlg *d, const char *met,
+struct tsxh;
+int  dlg_request(struct tsxh **reqp, struct dlg *d, const char *met,
 		 const char *hdrs, const char *ctype, const struct pl *body,
 		 sip_resp_h *resph, void *arg);
 

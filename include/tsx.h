@@ -10,6 +10,8 @@
 #include <re.h>
 #include "host.h"
 
+struct node;
+
 enum tsx_kind {
 	TSX_ICT = 0,            /* INVITE client, figure 5 + 6026 fig. 3 */
 	TSX_NICT,               /* non-INVITE client, figure 6 */
@@ -103,6 +105,8 @@ struct tsxl_stats {
 };
 
 int  tsxl_alloc(struct tsxl **lp, struct sip *sip, const char *id);
+/* The node's own layer, beneath its handlers (made on the first call). */
+struct tsxl *tsx_of(struct node *n);
 void tsxl_set_cfg(struct tsxl *l, const struct tsx_cfg *cfg);
 /* What the stack receives, before the node's own handlers: true when
  * the layer took it (a retransmission, an ACK of a non-2xx, a response

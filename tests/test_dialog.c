@@ -148,7 +148,7 @@ static int teardown(void)
 /* Sends met in d and runs the loop until it is answered. */
 static void send_in(struct dlg *d, const char *met)
 {
-	struct sip_request *req = NULL;
+	struct tsxh *req = NULL;
 
 	nresp = 0;
 	last_scode = 0;
@@ -424,7 +424,7 @@ static void test_no_route(void)
  * sent). */
 static void test_refusals(void)
 {
-	struct sip_request *req = NULL;
+	struct tsxh *req = NULL;
 	struct sip_msg *inv;
 	struct dlg *d = NULL;
 	uint32_t dropped;

@@ -9,6 +9,7 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 #include "ue.h"
 #include "ueint.h"
 #include "media.h"
@@ -17,9 +18,9 @@ struct ue_call {
 	struct ue *ue;
 	enum ue_call_state state;
 	struct dlg *dlg;
-	struct sip_strans *st;          /* the INVITE being answered */
+	struct tsxh *st;          /* the INVITE being answered */
 	struct sip_msg *inv;
-	struct sip_request *req;        /* our BYE */
+	struct tsxh *req;        /* our BYE */
 	struct media *media;
 	struct tmr tmr;                 /* answer delay */
 	struct sa peer;                 /* where the other side's RTP goes */
@@ -108,7 +109,7 @@ static int sdp_ours(struct ue_call *c, char *buf, size_t sz)
 static void refuse_invite(struct ue_call *c, uint16_t scode,
 			  const char *reason)
 {
-	(void)sip_treply(&c->st, node_sip(c->ue->node), c->inv, scode,
+	(void)tsx_reply(&c->st, tsx_of(c->ue->node), c->inv, scode,
 			 reason);
 	call_clear(c);
 }
@@ -142,7 +143,7 @@ static void answer(void *arg)
 	}
 
 	(void)ue_contact(contact, sizeof(contact), c->ue);
-	(void)sip_treplyf(&c->st, NULL, node_sip(c->ue->node), c->inv, true,
+	(void)tsx_replyf(&c->st, tsx_of(c->ue->node), c->inv, true,
 			  200, "OK", "Contact: <%s>\r\n"
 			  "Content-Type: application/sdp\r\n"
 			  "Content-Length: %zu\r\n\r\n%s", contact,
@@ -163,32 +164,32 @@ static void cancel_handler(void *arg)
 
 static void invite(struct ue_call *c, const struct sip_msg *msg)
 {
-	struct sip *sip = node_sip(c->ue->node);
+	struct tsxl *l = tsx_of(c->ue->node);
 	char contact[256];
 
 	if (c->state == UE_CALL_RINGING || c->state == UE_CALL_ANSWERED ||
 	    c->state == UE_CALL_ESTABLISHED || c->answer == UE_BUSY) {
-		(void)sip_treply(NULL, sip, msg, 486, "Busy Here");
+		(void)tsx_reply(NULL, l, msg, 486, "Busy Here");
 		return;
 	}
 
 	if (c->answer == UE_DECLINE) {
-		(void)sip_treply(NULL, sip, msg, 603, "Decline");
+		(void)tsx_reply(NULL, l, msg, 603, "Decline");
 		return;
 	}
 
 	call_clear(c);
 	(void)ue_contact(contact, sizeof(contact), c->ue);
-	if (sip_strans_alloc(&c->st, sip, msg, cancel_handler, c) ||
+	if (tsx_watch(&c->st, l, msg, cancel_handler, c) ||
 	    dlg_uas(&c->dlg, c->ue->node, msg, contact)) {
 		call_clear(c);
-		(void)sip_treply(NULL, sip, msg, 500, "Server Internal Error");
+		(void)tsx_reply(NULL, l, msg, 500, "Server Internal Error");
 		return;
 	}
 
 	c->inv = mem_ref((void *)msg);
 	++c->calls;
-	(void)sip_treplyf(&c->st, NULL, sip, msg, true, 180, "Ringing",
+	(void)tsx_replyf(&c->st, l, msg, true, 180, "Ringing",
 			  "Contact: <%s>\r\nContent-Length: 0\r\n\r\n",
 			  contact);
 	call_state(c, UE_CALL_RINGING, "INVITE");
@@ -238,7 +239,7 @@ static void ack(struct ue_call *c, const struct sip_msg *msg)
 
 static void bye(struct ue_call *c, const struct sip_msg *msg)
 {
-	(void)sip_treply(NULL, node_sip(c->ue->node), msg, 200, "OK");
+	(void)tsx_reply(NULL, tsx_of(c->ue->node), msg, 200, "OK");
 	call_clear(c);
 	call_state(c, UE_CALL_ENDED, "BYE");
 }
@@ -247,12 +248,12 @@ static void bye(struct ue_call *c, const struct sip_msg *msg)
 static bool call_request(void *part, const struct sip_msg *msg)
 {
 	struct ue_call *c = part;
-	struct sip *sip = node_sip(c->ue->node);
+	struct tsxl *l = tsx_of(c->ue->node);
 	bool in_dialog = c->dlg && dlg_match(c->dlg, msg);
 
 	if (!pl_strcmp(&msg->met, "INVITE")) {
 		if (pl_isset(&msg->to.tag))
-			(void)sip_treply(NULL, sip, msg, 488,
+			(void)tsx_reply(NULL, l, msg, 488,
 					 "Not Acceptable Here");
 		else
 			invite(c, msg);
@@ -269,7 +270,7 @@ static bool call_request(void *part, const struct sip_msg *msg)
 		if (in_dialog)
 			bye(c, msg);
 		else
-			(void)sip_treply(NULL, sip, msg, 481,
+			(void)tsx_reply(NULL, l, msg, 481,
 					 "Call/Transaction Does Not Exist");
 		return true;
 	}

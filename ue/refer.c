@@ -9,13 +9,14 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 #include "ue.h"
 #include "ueint.h"
 
 
 struct ue_refer {
 	struct ue *ue;
-	struct sip_request *req;
+	struct tsxh *req;
 	struct dlg *dlg;                /* the implicit subscription's */
 	char *callid;
 	char tag[17];
@@ -123,8 +124,8 @@ int ue_refer(struct ue *ue, const char *target, const char *refer_to,
 	(void)ue_contact(contact, sizeof(contact), ue);
 
 	netguard_bind_hint(node_addr(ue->node));
-	err = sip_requestf(&r->req, node_sip(ue->node), true, "REFER",
-			   target, &rt, NULL, NULL, refer_resp, r,
+	err = tsx_requestf(&r->req, tsx_of(ue->node), true, "REFER",
+			   target, &rt, refer_resp, r,
 			   "Route: <sip:%s;lr>\r\n"
 			   "%s"
 			   "From: <%s>;tag=%s\r\n"
@@ -140,7 +141,6 @@ int ue_refer(struct ue *ue, const char *target, const char *refer_to,
 			   node_host(ue->pcscf), ue->routes ? ue->routes : "",
 			   ue->impu, r->tag, target, r->callid, contact,
 			   refer_to, ue->impu, hdrs ? hdrs : "");
-	netguard_bind_hint(NULL);
 
 	return err;
 }
@@ -177,19 +177,19 @@ static void notify(struct ue_refer *r, const struct sip_msg *msg)
 	if (!r->dlg) {
 		if (!r->callid || pl_strcmp(&msg->callid, r->callid) ||
 		    pl_strcmp(&msg->to.tag, r->tag)) {
-			(void)sip_treply(NULL, node_sip(ue->node), msg, 481,
+			(void)tsx_reply(NULL, tsx_of(ue->node), msg, 481,
 					 "Subscription Does Not Exist");
 			return;
 		}
 		(void)ue_contact(contact, sizeof(contact), ue);
 		if (dlg_uac(&r->dlg, ue->node, msg, true, 1, contact)) {
-			(void)sip_treply(NULL, node_sip(ue->node), msg, 500,
+			(void)tsx_reply(NULL, tsx_of(ue->node), msg, 500,
 					 "Server Internal Error");
 			return;
 		}
 	}
 	else if (!dlg_match(r->dlg, msg) || !dlg_rseq_ok(r->dlg, msg)) {
-		(void)sip_treply(NULL, node_sip(ue->node), msg, 481,
+		(void)tsx_reply(NULL, tsx_of(ue->node), msg, 481,
 				 "Subscription Does Not Exist");
 		return;
 	}
@@ -198,13 +198,13 @@ static void notify(struct ue_refer *r, const struct sip_msg *msg)
 	body.l = mbuf_get_left(msg->mb);
 	if (!msg_ctype_cmp(&msg->ctyp, "message", "sipfrag") ||
 	    sipfrag_status(r->status, sizeof(r->status), &body)) {
-		(void)sip_treply(NULL, node_sip(ue->node), msg, 400,
+		(void)tsx_reply(NULL, tsx_of(ue->node), msg, 400,
 				 "Bad Request");
 		return;
 	}
 	++r->notifies;
 
-	(void)sip_treply(NULL, node_sip(ue->node), msg, 200, "OK");
+	(void)tsx_reply(NULL, tsx_of(ue->node), msg, 200, "OK");
 
 	if (ss && ss->val.l >= 10 && !strncasecmp(ss->val.p, "terminated",
 						  10))

@@ -12,6 +12,7 @@
 #include "digest.h"
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 #include "ue.h"
 #include "ueint.h"
 
@@ -271,8 +272,8 @@ static int send_register(struct ue *ue, uint32_t expires)
 	ue->req = mem_deref(ue->req);
 
 	netguard_bind_hint(node_addr(ue->node));
-	err = sip_requestf(&ue->req, node_sip(ue->node), true, "REGISTER",
-			    ruri, &rt, NULL, NULL, response_handler, ue,
+	err = tsx_requestf(&ue->req, tsx_of(ue->node), true, "REGISTER",
+			   ruri, &rt, response_handler, ue,
 			    "Route: <sip:%s;lr>\r\n"
 			    "From: <%s>;tag=%08x\r\n"
 			    "To: <%s>\r\n"
@@ -290,7 +291,6 @@ static int send_register(struct ue *ue, uint32_t expires)
 			    node_tcp(ue->node) ? ";transport=tcp" : "",
 			    expires,
 			    expires, auth);
-	netguard_bind_hint(NULL);
 
 	return err;
 }

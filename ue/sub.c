@@ -10,6 +10,7 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 #include "ue.h"
 #include "ueint.h"
 
@@ -18,7 +19,7 @@ static const char *const modnames[3] = {"gm", "im", "ps"};
 
 struct ue_sub {
 	struct ue *ue;
-	struct sip_request *req;
+	struct tsxh *req;
 	struct dlg *dlg;
 	struct tmr tmr;                 /* refresh */
 	char *callid;
@@ -255,8 +256,8 @@ int ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
 	 * identity, and the iFCs in the HSS decide which AS takes it. */
 	s->req = mem_deref(s->req);
 	netguard_bind_hint(node_addr(ue->node));
-	err = sip_requestf(&s->req, node_sip(ue->node), true, "SUBSCRIBE",
-			   ue->impu, &rt, NULL, NULL, sub_resp, s,
+	err = tsx_requestf(&s->req, tsx_of(ue->node), true, "SUBSCRIBE",
+			   ue->impu, &rt, sub_resp, s,
 			   "Route: <sip:%s;lr>\r\n"
 			   "%s"
 			   "From: <%s>;tag=%s\r\n"
@@ -274,7 +275,6 @@ int ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
 			   ue->impu, s->tag, ue->impu, s->callid,
 			   s->cseq, contact, event, expires, ctype,
 			   hdrs ? hdrs : "");
-	netguard_bind_hint(NULL);
 
 	return err;
 }
@@ -413,7 +413,7 @@ static void handle_notify(struct ue_sub *s, const struct sip_msg *msg)
 	bool terminated;
 
 	if (!ev || pl_strcmp(&ev->val, "sysinfo") || !ss) {
-		(void)sip_treply(NULL, node_sip(ue->node), msg, 489,
+		(void)tsx_reply(NULL, tsx_of(ue->node), msg, 489,
 				 "Bad Event");
 		return;
 	}
@@ -423,20 +423,20 @@ static void handle_notify(struct ue_sub *s, const struct sip_msg *msg)
 	if (!s->dlg) {
 		if (!s->callid || pl_strcmp(&msg->callid, s->callid) ||
 		    pl_strcmp(&msg->to.tag, s->tag)) {
-			(void)sip_treply(NULL, node_sip(ue->node), msg, 481,
+			(void)tsx_reply(NULL, tsx_of(ue->node), msg, 481,
 					 "Subscription Does Not Exist");
 			return;
 		}
 		(void)ue_contact(contact, sizeof(contact), ue);
 		if (dlg_uac(&s->dlg, ue->node, msg, true, s->cseq,
 			    contact)) {
-			(void)sip_treply(NULL, node_sip(ue->node), msg, 500,
+			(void)tsx_reply(NULL, tsx_of(ue->node), msg, 500,
 					 "Server Internal Error");
 			return;
 		}
 	}
 	else if (!dlg_match(s->dlg, msg) || !dlg_rseq_ok(s->dlg, msg)) {
-		(void)sip_treply(NULL, node_sip(ue->node), msg, 481,
+		(void)tsx_reply(NULL, tsx_of(ue->node), msg, 481,
 				 "Subscription Does Not Exist");
 		return;
 	}
@@ -448,12 +448,12 @@ static void handle_notify(struct ue_sub *s, const struct sip_msg *msg)
 	       terminated ? SUB_TERMINATED : SUB_ACTIVE);
 
 	if (parse_body(s, msg)) {
-		(void)sip_treply(NULL, node_sip(ue->node), msg, 400,
+		(void)tsx_reply(NULL, tsx_of(ue->node), msg, 400,
 				 "Bad Request");
 	}
 	else {
 		s->si->error[0] = '\0';
-		(void)sip_treply(NULL, node_sip(ue->node), msg, 200, "OK");
+		(void)tsx_reply(NULL, tsx_of(ue->node), msg, 200, "OK");
 	}
 
 	if (terminated) {
@@ -475,7 +475,7 @@ static bool sub_request(void *part, const struct sip_msg *msg)
 	/* A UE is no notifier: a SUBSCRIBE routed to it (a user without a
 	 * sysinfo trigger subscribing to itself) is a Bad Event. */
 	if (!pl_strcmp(&msg->met, "SUBSCRIBE")) {
-		(void)sip_treply(NULL, node_sip(s->ue->node), msg, 489,
+		(void)tsx_reply(NULL, tsx_of(s->ue->node), msg, 489,
 				 "Bad Event");
 		return true;
 	}

@@ -8,6 +8,7 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 #include "ue.h"
 #include "ueint.h"
 
@@ -98,7 +99,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	/* A malformed request is the sender's fault: 400 and why, before
 	 * a feature would fail on it with 500. */
 	if (pl_strcmp(&msg->met, "ACK") && sipx_bad_request(msg, true, &why)) {
-		(void)sip_treply(NULL, node_sip(ue->node), msg, 400, why);
+		(void)tsx_reply(NULL, tsx_of(ue->node), msg, 400, why);
 		return true;
 	}
 
@@ -110,7 +111,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	if (!pl_strcmp(&msg->met, "ACK"))
 		return true;
 
-	(void)sip_treplyf(NULL, NULL, node_sip(ue->node), msg, false, 405,
+	(void)tsx_replyf(NULL, tsx_of(ue->node), msg, false, 405,
 			  "Method Not Allowed",
 			  "Allow: INVITE, ACK, BYE, NOTIFY\r\n"
 			  "Content-Length: 0\r\n\r\n");

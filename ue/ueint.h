@@ -40,7 +40,7 @@ struct ue {
 	void *partv[UE_PART_COUNT];
 
 	/* registration (reg.c) */
-	struct sip_request *req;
+	struct tsxh *req;
 	struct tmr tmr_refresh;
 	struct fsm reg;                 /* enum ue_state */
 	char *password;         /* as configured */

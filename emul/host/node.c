@@ -20,6 +20,8 @@ struct node {
 	struct sip *sip;
 	struct sip_lsnr *lsnr_req;
 	struct sip_lsnr *lsnr_resp;
+	void *stack;            /* the layer beneath the node's handlers */
+	node_tap_h *tap;
 	void *impl;
 	const struct node_ops *ops;
 };
@@ -42,6 +44,7 @@ static void destructor(void *arg)
 	hash_unlink(&n->he_host);
 	n->lsnr_req = mem_deref(n->lsnr_req);
 	n->lsnr_resp = mem_deref(n->lsnr_resp);
+	n->stack = mem_deref(n->stack);
 	if (n->sip)
 		sip_close(n->sip, true);
 	n->sip = mem_deref(n->sip);
@@ -91,6 +94,9 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	struct node *n = arg;
 
+	if (n->tap && n->tap(msg, n->stack))
+		return true;
+
 	if (n->ops && n->ops->reqh && n->ops->reqh(msg, n->impl))
 		return true;
 
@@ -106,6 +112,9 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 static bool response_handler(const struct sip_msg *msg, void *arg)
 {
 	struct node *n = arg;
+
+	if (n->tap && n->tap(msg, n->stack))
+		return true;
 
 	if (n->ops && n->ops->resph && n->ops->resph(msg, n->impl))
 		return true;
@@ -235,6 +244,26 @@ int node_alloc(struct node **np, const char *name, enum node_role role,
 		*np = n;
 
 	return err;
+}
+
+
+/* The layer between the node's SIP stack and its handlers (the
+ * transaction layer): it sees every message first and keeps what it
+ * takes; the node owns it and frees it before the stack. */
+void node_set_stack(struct node *n, void *stack, node_tap_h *tap)
+{
+	if (!n)
+		return;
+
+	mem_deref(n->stack);
+	n->stack = stack;
+	n->tap = tap;
+}
+
+
+void *node_stack(const struct node *n)
+{
+	return n ? n->stack : NULL;
 }
 
 

@@ -9,6 +9,7 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 
 struct dlg {
 	struct node *node;
@@ -263,7 +264,7 @@ const char *dlg_callid(const struct dlg *d)
 }
 
 
-int dlg_request(struct sip_request **reqp, struct dlg *d, const char *met,
+int dlg_request(struct tsxh **reqp, struct dlg *d, const char *met,
 		const char *hdrs, const char *ctype, const struct pl *body,
 		sip_resp_h *resph, void *arg)
 {
@@ -327,11 +328,8 @@ int dlg_request(struct sip_request **reqp, struct dlg *d, const char *met,
 	if (err)
 		goto out;
 
-	netguard_bind_hint(node_addr(d->node));
-	err = sip_request(ack ? NULL : reqp, node_sip(d->node), !ack, met,
-			  -1, d->target, -1, &u, mb, 0, NULL,
-			  ack ? NULL : resph, arg);
-	netguard_bind_hint(NULL);
+	err = tsx_request(ack ? NULL : reqp, tsx_of(d->node), !ack, met,
+			  d->target, &u, mb, ack ? NULL : resph, arg);
 
  out:
 	mem_deref(mb);

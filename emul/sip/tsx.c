@@ -90,6 +90,30 @@ const struct tsxl_stats *tsxl_stats(const struct tsxl *l)
 }
 
 
+static bool node_tap(const struct sip_msg *msg, void *stack)
+{
+	return tsxl_recv(stack, msg);
+}
+
+
+/* A node's layer, made with the first call for it: each node kind asks
+ * in its constructor, so it is there before the first message. */
+struct tsxl *tsx_of(struct node *n)
+{
+	struct tsxl *l = node_stack(n);
+
+	if (l || !n)
+		return l;
+
+	if (tsxl_alloc(&l, node_sip(n), node_name(n)))
+		return NULL;
+
+	node_set_stack(n, l, node_tap);
+
+	return l;
+}
+
+
 bool tsxl_recv(struct tsxl *l, const struct sip_msg *msg)
 {
 	if (!l || !msg)
@@ -207,11 +231,38 @@ int tsx_hold(struct tsxh **hp, struct tsx *t)
 	if (t->h)
 		t->h->t = NULL;
 	h->t = t;
+	h->hp = hp;
 	t->h = h;
 	mem_deref(*hp);
 	*hp = h;
 
 	return 0;
+}
+
+
+/* The TU is about to have its final answer: as libre does with its
+ * requests, the pointer the TU keeps its hold in is cleared first (the
+ * handler may free what holds that pointer, or put a new request in
+ * it), and the hold goes once the handler has run (tsx_release). */
+void tsx_unhold(struct tsx *t)
+{
+	struct tsxh *h = t->h;
+
+	if (!h || !h->hp)
+		return;
+
+	if (*h->hp == h)
+		*h->hp = NULL;
+	h->hp = NULL;
+}
+
+
+void tsx_release(struct tsx *t)
+{
+	struct tsxh *h = t->h;
+
+	if (h && !h->hp)
+		mem_deref(h);
 }
 
 

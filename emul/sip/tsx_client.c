@@ -357,11 +357,19 @@ static void pass(struct tsx *t, const struct sip_msg *msg)
 				    &t->he_ack, t);
 	}
 
-	if (msg->scode >= 200 && !(t->kind == TSX_ICT && msg->scode < 300))
+	/* After the final answer the TU hears no more: a 2xx repeated into
+	 * Accepted is answered with the TU's ACK, or goes to the node as a
+	 * stray response (a proxy forwards it upstream). */
+	if (msg->scode >= 200) {
 		t->resph = NULL;
+		tsx_unhold(t);
+	}
 
 	if (h)
 		h(0, msg, t->arg);
+
+	if (msg->scode >= 200)
+		tsx_release(t);
 }
 
 
@@ -370,8 +378,10 @@ static void tell(struct tsx *t, int err)
 	tsx_resp_h *h = t->resph;
 
 	t->resph = NULL;
+	tsx_unhold(t);
 	if (h)
 		h(err, NULL, t->arg);
+	tsx_release(t);
 }
 
 
@@ -427,10 +437,7 @@ bool tsx_client_recv(struct tsxl *l, const struct sip_msg *msg)
 			(void)sip_send(l->sip, NULL, t->tp, &t->dst, t->ack);
 			return true;
 		}
-		if (!t->resph)
-			return false;
-		++l->stats.absorbed;
-		return true;
+		return false;
 	}
 
 	tsx_event(t, tsx_resp_event(msg->scode), msg);

@@ -54,6 +54,7 @@ struct tsx {
 
 struct tsxh {
 	struct tsx *t;
+	struct tsxh **hp;               /* where the TU keeps it */
 };
 
 /* tsx.c */
@@ -65,6 +66,8 @@ int  tsx_send(struct tsx *t, struct mbuf *mb);
 void tsx_timer(struct tsx *t, unsigned id, uint64_t ms);
 void tsx_end(struct tsx *t);
 int  tsx_hold(struct tsxh **hp, struct tsx *t);
+void tsx_unhold(struct tsx *t);
+void tsx_release(struct tsx *t);
 enum tsx_event tsx_resp_event(uint16_t scode);
 
 /* tsx_server.c */
