@@ -159,6 +159,9 @@ int as_alloc(struct as **ap, struct node *node, const struct as_cfg *cfg)
 	as->db = cfg->db;
 	as->ring_ms = cfg->ring_ms ? cfg->ring_ms : 30000;
 	err = wheel_alloc(&as->wheel, 4096);
+	/* The node's transaction layer, there before the first message. */
+	if (!err && !tsx_of(node))
+		err = ENOMEM;
 	for (i = 0; !err && i < ARRAY_SIZE(svcv); i++)
 		err = svcv[i]->alloc(&as->svcv[i], as);
 	if (err)

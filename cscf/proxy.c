@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The proxy core: one server transaction paired with one client
- * transaction per forwarded request (RFC 3261 16 and 17), on libre's
- * strans/ctrans, so that retransmissions are absorbed, INVITE gets its
- * 100 Trying, CANCEL follows its INVITE and timeouts become 408.  The
+ * transaction per forwarded request (RFC 3261 16 and 17), on imsbed's
+ * transaction layer, so that retransmissions are absorbed, INVITE gets
+ * its 100 Trying, CANCEL follows its INVITE and timeouts become 408.  The
  * CSCF policies say where a request goes and what it carries; this file
  * does the forwarding, written once for all three. */
 
@@ -11,6 +11,7 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 #include "proxy.h"
 
 struct proxy {
@@ -25,8 +26,8 @@ struct proxy {
 struct ptx {
 	struct le le;
 	struct proxy *px;
-	struct sip_strans *st;
-	struct sip_request *req;
+	struct tsxh *st;
+	struct tsxh *req;
 	struct sip_msg *msg;
 	proxy_resp_h *resph;
 	void *arg;
@@ -124,6 +125,12 @@ int proxy_alloc(struct proxy **pxp, struct node *node,
 		return ENOMEM;
 	}
 
+	/* The node's transaction layer, there before the first message. */
+	if (!tsx_of(node)) {
+		mem_deref(px);
+		return ENOMEM;
+	}
+
 	node_set_impl(node, px, &ops);
 	*pxp = px;
 
@@ -156,8 +163,8 @@ int proxy_reply(struct proxy *px, const struct sip_msg *msg,
 		return EINVAL;
 
 	if (!fmt)
-		return sip_treply(NULL, node_sip(px->node), msg, scode,
-				  sipx_reason(scode));
+		return tsx_reply(NULL, tsx_of(px->node), msg, scode,
+				 sipx_reason(scode));
 
 	mb = mbuf_alloc(256);
 	if (!mb)
@@ -171,9 +178,8 @@ int proxy_reply(struct proxy *px, const struct sip_msg *msg,
 
 	/* The caller's headers end the header block; the empty line that
 	 * closes it is ours. */
-	err = sip_treplyf(NULL, NULL, node_sip(px->node), msg, false, scode,
-			  sipx_reason(scode), "%b\r\n",
-			  mb->buf, mb->end);
+	err = tsx_replyf(NULL, tsx_of(px->node), msg, false, scode,
+			 sipx_reason(scode), "%b\r\n", mb->buf, mb->end);
  out:
 	mem_deref(mb);
 	return err;
@@ -186,7 +192,7 @@ int proxy_reply_reason(struct proxy *px, const struct sip_msg *msg,
 	if (!px || !msg || !reason)
 		return EINVAL;
 
-	return sip_treply(NULL, node_sip(px->node), msg, scode, reason);
+	return tsx_reply(NULL, tsx_of(px->node), msg, scode, reason);
 }
 
 
@@ -247,8 +253,8 @@ static int build(struct mbuf *mb, const struct proxy *px,
 	uint32_t mf;
 	int err = 0;
 
-	/* Our Via goes on top (sip_request adds it); the earlier ones keep
-	 * their order right below it. */
+	/* Our Via goes on top (the transaction layer adds it); the earlier
+	 * ones keep their order right below it. */
 	if (sip_msg_hdr_apply(msg, true, SIP_HDR_VIA, print_via, mb))
 		return ENOMEM;
 
@@ -281,39 +287,13 @@ static int build(struct mbuf *mb, const struct proxy *px,
 }
 
 
-/* RFC 3261 16.7 step 9: the response as received, less our Via. */
-static int response_build(struct mbuf **mbp, const struct sip_msg *msg)
-{
-	struct mbuf *mb;
-	int err;
-
-	mb = mbuf_alloc(512 + mbuf_get_left(msg->mb));
-	if (!mb)
-		return ENOMEM;
-
-	err = mbuf_printf(mb, "SIP/2.0 %u %r\r\n", msg->scode, &msg->reason);
-	err |= sipx_print_hdrs(mb, msg, NULL, 0, true, false);
-	err |= mbuf_write_str(mb, "\r\n");
-	err |= mbuf_write_mem(mb, mbuf_buf(msg->mb), mbuf_get_left(msg->mb));
-	mb->pos = 0;
-
-	if (err)
-		mem_deref(mb);
-	else
-		*mbp = mb;
-
-	return err ? ENOMEM : 0;
-}
-
-
 static int relay_response(struct ptx *t, const struct sip_msg *msg)
 {
-	struct sip *sip = node_sip(t->px->node);
 	struct mbuf *mb = NULL;
 	struct sa dst;
 	int err;
 
-	err = response_build(&mb, msg);
+	err = proxy_response_build(&mb, msg);
 	if (err)
 		return err;
 
@@ -326,7 +306,8 @@ static int relay_response(struct ptx *t, const struct sip_msg *msg)
 		goto out;
 	}
 
-	err = sip_strans_reply(&t->st, sip, t->msg, &dst, msg->scode, mb);
+	err = tsx_relay(&t->st, tsx_of(t->px->node), t->msg, &dst, msg->scode,
+			mb);
 
  out:
 	mem_deref(mb);
@@ -376,7 +357,7 @@ static void cancel_handler(void *arg)
 
 	/* RFC 3261 16.10: CANCEL the pending client transaction; the
 	 * 487 comes back up through response_handler. */
-	sip_request_cancel(t->req);
+	tsx_cancel(t->req);
 }
 
 
@@ -388,9 +369,12 @@ static int send_request(struct proxy *px, const struct sip_msg *msg,
 	char routebuf[128], *ruri = NULL;
 	struct pl route, target;
 	struct uri ruri_u;
-	char next[256];
+	char next[256], met[32];
 	const char *to;
 	int err;
+
+	if (pl_strcpy(&msg->met, met, sizeof(met)))
+		return EBADMSG;
 
 	mb = mbuf_alloc(1024 + mbuf_get_left(msg->mb));
 	if (!mb)
@@ -427,11 +411,9 @@ static int send_request(struct proxy *px, const struct sip_msg *msg,
 	if (err)
 		goto out;
 
-	netguard_bind_hint(node_addr(px->node));
-	err = sip_request(t ? &t->req : NULL, node_sip(px->node), stateful,
-			  msg->met.p, (int)msg->met.l, ruri, -1, &ruri_u, mb,
-			  0, NULL, stateful ? response_handler : NULL, t);
-	netguard_bind_hint(NULL);
+	err = tsx_request(t ? &t->req : NULL, tsx_of(px->node), stateful,
+			  met, ruri, &ruri_u, mb,
+			  stateful ? response_handler : NULL, t);
 
  out:
 	mem_deref(ruri);
@@ -444,14 +426,14 @@ int proxy_forward(struct proxy *px, const struct sip_msg *msg,
 		  const struct proxy_fwd *fwd, proxy_resp_h *resph,
 		  void *arg)
 {
-	struct sip *sip;
+	struct tsxl *l;
 	struct ptx *t;
 	int err;
 
 	if (!px || !msg || !fwd)
 		return EINVAL;
 
-	sip = node_sip(px->node);
+	l = tsx_of(px->node);
 
 	t = mem_zalloc(sizeof(*t), ptx_destructor);
 	if (!t)
@@ -463,14 +445,14 @@ int proxy_forward(struct proxy *px, const struct sip_msg *msg,
 	t->resph = resph;
 	t->arg = mem_ref(arg);
 
-	err = sip_strans_alloc(&t->st, sip, msg, cancel_handler, t);
+	err = tsx_watch(&t->st, l, msg, cancel_handler, t);
 	if (err)
 		goto out;
 
 	/* RFC 3261 16.2: a stateful proxy answers INVITE with 100 at
 	 * once, so that the upstream stops retransmitting. */
 	if (!pl_strcmp(&msg->met, "INVITE")) {
-		err = sip_treply(&t->st, sip, msg, 100, "Trying");
+		err = tsx_reply(&t->st, l, msg, 100, "Trying");
 		if (err)
 			goto out;
 	}
@@ -486,8 +468,8 @@ int proxy_forward(struct proxy *px, const struct sip_msg *msg,
 				404 : 503;
 
 			if (sc)
-				(void)sip_treply(&t->st, sip, msg, sc,
-						 sipx_reason(sc));
+				(void)tsx_reply(&t->st, l, msg, sc,
+						sipx_reason(sc));
 		}
 		mem_deref(t);
 	}
@@ -528,67 +510,4 @@ int proxy_forward_ack(struct proxy *px, const struct sip_msg *msg,
 		return EINVAL;
 
 	return send_request(px, msg, fwd, false, NULL);
-}
-
-
-/* RFC 3261 16.7 / 16.11: a response no transaction knows (a 2xx
- * retransmission, say) is forwarded statelessly to the next Via. */
-bool proxy_relay_stray(struct proxy *px, const struct sip_msg *msg)
-{
-	const struct sip_hdr *via2 = NULL;
-	struct sip_via via;
-	struct mbuf *mb = NULL;
-	struct le *le;
-	struct sa dst;
-	bool first = true;
-
-	if (!sip_transp_isladdr(node_sip(px->node), SIP_TRANSP_NONE,
-				&msg->via.addr))
-		goto drop;
-
-	for (le = msg->hdrl.head; le; le = le->next) {
-		const struct sip_hdr *h = le->data;
-
-		if (h->id != SIP_HDR_VIA)
-			continue;
-		if (first) {
-			first = false;
-			continue;
-		}
-		via2 = h;
-		break;
-	}
-
-	if (!via2 || sip_via_decode(&via, &via2->val))
-		goto drop;
-
-	dst = via.addr;
-	{
-		struct pl v;
-
-		if (!msg_param_decode(&via.params, "received", &v))
-			(void)sa_set(&dst, &v, sa_port(&via.addr));
-		if (!msg_param_decode(&via.params, "rport", &v) &&
-		    pl_isset(&v))
-			sa_set_port(&dst, pl_u32(&v));
-	}
-	if (!sa_port(&dst))
-		sa_set_port(&dst, SIP_PORT);
-
-	if (!emul_node_by_addr(&dst) || !netguard_allowed(&dst))
-		goto drop;
-
-	if (!response_build(&mb, msg)) {
-		(void)sip_send(node_sip(px->node), NULL, via.tp, &dst, mb);
-		mem_deref(mb);
-	}
-
-	return true;
-
- drop:
-	netguard_note_drop();
-	elog(LOG_INFO, node_name(px->node), "route",
-	     "stray response %u %r from %J dropped", msg->scode,
-	     &msg->cseq.met, &msg->src);
-	return true;
 }

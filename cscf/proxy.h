@@ -49,6 +49,7 @@ int  proxy_forward(struct proxy *px, const struct sip_msg *msg,
 int  proxy_forward_ack(struct proxy *px, const struct sip_msg *msg,
 		       const struct proxy_fwd *fwd);
 bool proxy_relay_stray(struct proxy *px, const struct sip_msg *msg);
+int  proxy_response_build(struct mbuf **mbp, const struct sip_msg *msg);
 int  proxy_validate(struct proxy *px, const struct sip_msg *msg);
 int  proxy_reforward(struct ptx *t, const struct proxy_fwd *fwd,
 		     proxy_resp_h *resph, void *arg);

@@ -9,6 +9,7 @@
 #include "hss.h"
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 #include "proxy.h"
 #include "cscf.h"
 #include "scscf.h"
@@ -16,7 +17,7 @@
 struct tpreg {
 	struct le le;
 	struct scscf *s;
-	struct sip_request *req;
+	struct tsxh *req;
 	char *impu;
 	char *as;
 	enum ifc_dh dh;
@@ -157,10 +158,8 @@ static int send_one(struct scscf *s, struct binding *b, const struct ifc *f,
 	if (err)
 		goto out;
 
-	netguard_bind_hint(node_addr(s->node));
-	err = sip_request(&t->req, node_sip(s->node), true, "REGISTER", -1,
-			  ifc_as(f), -1, &route, mb, 0, NULL, tpreg_resp, t);
-	netguard_bind_hint(NULL);
+	err = tsx_request(&t->req, tsx_of(s->node), true, "REGISTER",
+			  ifc_as(f), &route, mb, tpreg_resp, t);
 
  out:
 	mem_deref(mb);

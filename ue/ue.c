@@ -189,6 +189,9 @@ int ue_alloc(struct ue **up, struct node *node, struct node *pcscf,
 	ue->pcscf = pcscf;
 	ue_reg_init(ue);
 	err = core_init(ue, impu, impi, password);
+	/* The node's transaction layer, there before the first message. */
+	if (!err && !tsx_of(node))
+		err = ENOMEM;
 	for (i = 0; !err && i < ARRAY_SIZE(partv); i++)
 		err = partv[i]->alloc(&ue->partv[i], ue);
 	if (err)
