@@ -232,9 +232,10 @@ int bench_run(uint32_t n, uint32_t window, bool udp)
 	e = b.failed ? EPROTO : 0;
 
  out:
+	/* The topology's end flushes the node registry, the UE pool with
+	 * it: the registry owns every node. */
 	mem_deref(b.uev);
 	mem_deref(t);
-	mem_deref(pn);
 	mem_deref(y);
 
 	return e;

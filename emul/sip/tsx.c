@@ -58,8 +58,10 @@ int tsxl_alloc(struct tsxl **lp, struct sip *sip, const char *id)
 	l->sip = sip;
 	l->id = id ? id : "";
 	l->cfg = cfg_default;
-	err  = hash_alloc(&l->ht, 256);
-	err |= hash_alloc(&l->acks, 64);
+	/* A core node holds every user's transactions for up to 32 s
+	 * (Timer J over UDP): room for a benchmark's worth. */
+	err  = hash_alloc(&l->ht, 4096);
+	err |= hash_alloc(&l->acks, 1024);
 	if (err) {
 		mem_deref(l);
 		return ENOMEM;
@@ -134,6 +136,7 @@ static void tsx_destructor(void *arg)
 	if (t->h)
 		t->h->t = NULL;
 	mem_deref(t->qent);
+	mem_deref(t->sock);
 	mem_deref(t->key);
 	mem_deref(t->dkey);
 	mem_deref(t->req);

@@ -360,8 +360,10 @@ static void pass(struct tsx *t, const struct sip_msg *msg)
 	/* After the final answer the TU hears no more: a 2xx repeated into
 	 * Accepted is answered with the TU's ACK, or goes to the node as a
 	 * stray response (a proxy forwards it upstream). */
+	/* Answered: the request is not sent again. */
 	if (msg->scode >= 200) {
 		t->resph = NULL;
+		t->out = mem_deref(t->out);
 		tsx_unhold(t);
 	}
 

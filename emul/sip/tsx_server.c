@@ -128,7 +128,8 @@ static struct tsx *server_new(struct tsxl *l, const struct sip_msg *msg,
 		return NULL;
 
 	t->req = mem_ref((void *)msg);
-	t->sock = msg->sock;
+	(void)pl_strcpy(&msg->met, t->met, sizeof(t->met));
+	t->sock = mem_ref(msg->sock);
 	t->tp = msg->tp;
 	t->reliable = sip_transp_reliable(msg->tp);
 	sip_reply_addr(&t->dst, msg, true);
@@ -254,10 +255,14 @@ bool tsx_server_recv(struct tsxl *l, const struct sip_msg *msg)
 
 static int send_trying(struct tsx *t)
 {
-	struct mbuf *mb = mbuf_alloc(512);
+	struct mbuf *mb;
 	bool rport;
 	int err;
 
+	if (!t->req)
+		return 0;
+
+	mb = mbuf_alloc(512);
 	if (!mb)
 		return ENOMEM;
 
@@ -299,6 +304,12 @@ void tsx_server_act(struct tsx *t, unsigned act)
 		else if (t->uas && t->fsm.state == TSX_ACCEPTED &&
 			 !t->dkey)
 			uas_2xx(t);
+
+		/* Answered: what stays until the end is the answer, for
+		 * the retransmissions, not the request (under load a UDP
+		 * transaction lingers 32 s). */
+		if (t->scode >= 200)
+			t->req = mem_deref(t->req);
 	}
 
 	if (t->l && (act & TSX_DO_RESEND)) {
@@ -313,12 +324,12 @@ void tsx_server_act(struct tsx *t, unsigned act)
 		tsx_timer(t, TSX_T100, T100_MS);
 
 	if (act & TSX_DO_TIMEOUT)
-		elog(LOG_INFO, l->id, "tsx", "%r: no ACK for %u (Timer H)",
-		     &t->req->met, t->scode);
+		elog(LOG_INFO, l->id, "tsx", "%s: no ACK for %u (Timer H)",
+		     t->met, t->scode);
 
 	if (act & TSX_DO_FAILED)
-		elog(LOG_INFO, l->id, "tsx", "%r: response %u not sent: "
-		     "transport error", &t->req->met, t->scode);
+		elog(LOG_INFO, l->id, "tsx", "%s: response %u not sent: "
+		     "transport error", t->met, t->scode);
 }
 
 
@@ -343,8 +354,8 @@ void tsx_server_timer(struct tsx *t, unsigned id)
 		break;
 
 	case TSX_TGUARD:
-		elog(LOG_INFO, t->l->id, "tsx", "%r %r: nobody answered",
-		     &t->req->met, &t->req->ruri);
+		elog(LOG_INFO, t->l->id, "tsx", "%s: nobody answered",
+		     t->met);
 		tsx_end(t);
 		break;
 
@@ -395,6 +406,9 @@ static int respond(struct tsxh **hp, struct tsxl *l,
 
 	r = tsx_rule(t->kind, (enum tsx_state)t->fsm.state, ev);
 	if (r && (r->act & TSX_DO_SEND)) {
+		/* Kept for the retransmissions: no more room than it needs. */
+		if (scode >= 200)
+			(void)mbuf_resize(mb, mb->end);
 		mem_deref(t->out);
 		t->out = mem_ref(mb);
 		if (dst)

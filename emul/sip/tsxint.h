@@ -31,12 +31,14 @@ struct tsx {
 	struct fsm fsm;
 	char *key;
 	char *dkey;                     /* Call-ID and CSeq, for the ACK */
-	struct sip_msg *req;            /* server: the request */
+	struct sip_msg *req;            /* server: the request, until the
+					 * final answer */
+	char met[16];                   /* its method, for the log */
 	struct mbuf *out;               /* the last message sent */
 	struct mbuf *ack;               /* client INVITE: our ACK */
 	struct sa dst;
 	enum sip_transp tp;
-	void *sock;                     /* server: where it came in */
+	void *sock;                     /* server: where it came in (ref) */
 	struct sip_connqent *qent;
 	struct wtmr rt, to;             /* A E G (and T2XX, T100), others */
 	uint8_t rt_id, to_id;
