@@ -8,6 +8,8 @@
 #ifndef IMSBED_HOST_H
 #define IMSBED_HOST_H
 
+#include <sys/types.h>
+#include <sys/socket.h>
 #include <re.h>
 
 struct node;
@@ -172,6 +174,17 @@ struct msgrec {
 	const uint8_t *wire;            /* the bytes on the wire when they
 					 * differ from raw (SRTP), or NULL */
 	size_t wirelen;
+	unsigned flags;                 /* enum msgrec_flag */
+	uint64_t delay_ms;              /* MSGREC_DELAYED: by how much */
+};
+
+/* What happened to a message on its way (fault.c), and what it was. */
+enum msgrec_flag {
+	MSGREC_LOST    = 1u << 0,       /* never reached its peer */
+	MSGREC_DUP     = 1u << 1,       /* reached it twice */
+	MSGREC_DELAYED = 1u << 2,
+	MSGREC_HELD    = 1u << 3,       /* behind the next on its path */
+	MSGREC_RETRANS = 1u << 4,       /* a retransmission (17, 13.3.1.4) */
 };
 
 typedef void (msgrec_h)(const struct msgrec *rec, void *arg);
@@ -235,6 +248,25 @@ void wheel_start(struct wheel *w, struct wheel_ent *e, uint64_t delay_ms,
 		 wheel_h *h, void *arg);
 void wheel_cancel(struct wheel_ent *e);
 uint64_t wheel_left(const struct wheel_ent *e);
+
+/* ---- fault.c: faults on the wire, as a scenario asks ---- */
+/* The matcher: the verdict (MSGREC_LOST, _DUP, _DELAYED, _HELD or 0)
+ * for a SIP message a node sends; *delay_ms for MSGREC_DELAYED. */
+typedef unsigned (fault_h)(const struct msgrec *rec, uint64_t *delay_ms,
+			   void *arg);
+typedef ssize_t (fault_sendto_f)(int, const void *, size_t, int,
+				 const struct sockaddr *, socklen_t);
+
+void fault_set_handler(fault_h *h, void *arg);
+void fault_decide(struct msgrec *rec);
+int  fault_down(const struct sa *addr, uint64_t ms);
+bool fault_is_down(const struct sa *addr);
+ssize_t fault_sendto(fault_sendto_f *real, int fd, const void *buf,
+		     size_t len, int flags, const struct sockaddr *to,
+		     socklen_t tolen);
+void fault_flush(void);
+/* The next record is of a retransmission (the transaction layer). */
+void msgrec_mark_next(unsigned flags);
 
 /* ---- wire.c: what libre's parser refuses is answered, not dropped ---- */
 /* The UDP socket libre opens next is node n's SIP socket (NULL: none). */

@@ -31,6 +31,7 @@ struct lrec {
 	char line[256];         /* its ladder line */
 	char *raw;              /* the message, when a page is written */
 	const char *note;       /* the note of the arrow it matched */
+	unsigned flags;         /* enum msgrec_flag: what a fault did */
 	bool used;
 };
 

@@ -113,6 +113,9 @@ void tsxl_set_cfg(struct tsxl *l, const struct tsx_cfg *cfg);
  * of a live client transaction). */
 bool tsxl_recv(struct tsxl *l, const struct sip_msg *msg);
 uint32_t tsxl_count(const struct tsxl *l);
+/* In the whole process: transactions resending for want of an answer
+ * or an ACK (the network has not settled while any does). */
+uint32_t tsx_resending(void);
 const struct tsxl_stats *tsxl_stats(const struct tsxl *l);
 
 /* ---- tsx_server.c: answering a request ---- */

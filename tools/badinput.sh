@@ -41,6 +41,24 @@ case_ syntax "syntax.yaml:3:1: YAML syntax: did not find expected ',' or ']'" 's
 case_ nosteps "nosteps.yaml:1:1: scenario needs 'steps:'" \
 "topology: topo.yaml
 "
+case_ fault-node "fault-node.yaml:2:17: from: unknown node 'nowhere'" \
+"topology: topo.yaml
+faults: [{from: nowhere, to: pcscf, method: REGISTER, drop: true}]
+steps:
+  - register: ue1
+"
+case_ fault-two "fault-two.yaml:4:14: a fault does one thing: drop, duplicate, delay, reorder or down" \
+"topology: topo.yaml
+steps:
+  - register: ue1
+    faults: [{from: ue1, to: pcscf, method: REGISTER, drop: true, delay: 1}]
+"
+case_ fault-nth "fault-nth.yaml:2:56: nth counts from 1" \
+"topology: topo.yaml
+faults: [{from: ue1, to: pcscf, method: REGISTER, nth: 0, drop: true}]
+steps:
+  - register: ue1
+"
 case_ unknown-ue "unknown-ue.yaml:3:15: register: unknown UE 'ue7'" \
 "topology: topo.yaml
 steps:

@@ -117,7 +117,7 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 	if (!real)
 		*(void **)&real = dlsym(RTLD_NEXT, "sendto");
 
-	return real(fd, buf, len, flags, to, tolen);
+	return fault_sendto(real, fd, buf, len, flags, to, tolen);
 }
 
 
@@ -275,6 +275,16 @@ int connect(int fd, const struct sockaddr *to, socklen_t tolen)
 
 	if (!sockaddr_ok(to))
 		return refuse("a connection");
+
+	/* A node a scenario took down refuses, as a closed port does. */
+	{
+		struct sa a;
+
+		if (!sa_set_sa(&a, to) && fault_is_down(&a)) {
+			errno = ECONNREFUSED;
+			return -1;
+		}
+	}
 
 	bind_to_hint(fd, to);
 

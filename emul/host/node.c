@@ -80,6 +80,10 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 	rec.raw = pkt;
 	rec.len = len;
 
+	/* What a scenario's fault does to it, before anyone records it. */
+	if (tx)
+		fault_decide(&rec);
+
 	msgrec_emit(&rec);
 }
 

@@ -256,9 +256,18 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 	    sa_af(&rec->dst_addr) != AF_INET)
 		return;
 
-	if (rec->tp == SIP_TRANSP_TCP)
+	/* The capture is the wire: a message the network lost is not on
+	 * it, one it repeated is there twice. */
+	if (rec->flags & MSGREC_LOST)
+		return;
+
+	if (rec->tp == SIP_TRANSP_TCP) {
 		tcp(w, rec, d, n);
-	else
+		return;
+	}
+
+	udp(w, rec, d, n);
+	if (rec->flags & MSGREC_DUP)
 		udp(w, rec, d, n);
 }
 

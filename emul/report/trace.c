@@ -74,6 +74,14 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 	fprintf(tr->f, ",\"src_addr\":\"%s\",\"dst_addr\":\"%s\",\"raw\":",
 		sa, da);
 	json_str(tr->f, rec->raw, rec->len);
+	if (rec->flags & MSGREC_RETRANS)
+		fputs(",\"retransmission\":true", tr->f);
+	if (rec->flags & (MSGREC_LOST | MSGREC_DUP | MSGREC_DELAYED |
+			  MSGREC_HELD))
+		fprintf(tr->f, ",\"fault\":\"%s\"",
+			rec->flags & MSGREC_LOST ? "lost" :
+			rec->flags & MSGREC_DUP ? "duplicated" :
+			rec->flags & MSGREC_DELAYED ? "delayed" : "held");
 	fputs("}\n", tr->f);
 }
 

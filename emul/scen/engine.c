@@ -11,6 +11,7 @@
 #include "yml.h"
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 #include "report.h"
 #include "scen.h"
 #include "ue.h"
@@ -151,6 +152,7 @@ static void step_end(struct engine *e)
 			return;
 	}
 
+	fault_step_end(e);
 	e->step++;
 	tmr_start(&e->tmr_step, 0, next_step, e);
 }
@@ -159,6 +161,13 @@ static void step_end(struct engine *e)
 void engine_settled(void *arg)
 {
 	struct engine *e = arg;
+
+	/* A request not yet answered, or a final not yet ACKed, is still
+	 * being resent: the network has not settled. */
+	if (tsx_resending()) {
+		engine_settle(e);
+		return;
+	}
 
 	e->settling = false;
 	step_end(e);
@@ -194,6 +203,11 @@ static void next_step(void *arg)
 	 * expect step covers all since the last expect. */
 	if (yml_get(e->y, st, "expect") && action_of(e->y, st, NULL))
 		e->window = NULL;
+
+	if (fault_arm(e, yml_get(e->y, st, "faults"), true)) {
+		engine_fail(e, "out of memory");
+		return;
+	}
 
 	if (action_start(e, st))
 		return;
@@ -235,6 +249,7 @@ static void engine_destructor(void *arg)
 	struct engine *e = arg;
 
 	msgrec_unlisten(&e->lsnr);
+	fault_stop(e);
 	tmr_cancel(&e->tmr_settle);
 	tmr_cancel(&e->tmr_step);
 	tmr_cancel(&e->tmr_timeout);
@@ -350,6 +365,9 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 	clk_set_mode(o && o->virtual_clock && !emul_peer_count() ?
 		     CLK_VIRTUAL : CLK_REAL);
 	emul_time_reset();
+	fault_start(e);
+	if (fault_arm(e, yml_get(e->y, yml_root(e->y), "faults"), false))
+		goto out;
 	tmr_start(&e->tmr_timeout, (uint64_t)(timeout * 1000),
 		  timeout_handler, e);
 	tmr_start(&e->tmr_step, 0, next_step, e);

@@ -36,6 +36,7 @@ struct engine {
 	struct diagram *diagram;
 	bool keep_raw;
 	bool forget;                    /* drop each record once shown */
+	struct list faults;             /* armed: the run's, the step's */
 	struct step_mark marks[MAX_MARKS];
 	size_t nmarks;
 	struct media_sum media[MEDIA_SUMS];
@@ -157,6 +158,14 @@ struct node;
 int topo_make_role(struct topo *t, struct node *n, const struct yml *y,
 		   const yml_node *nn, const yml_node *root, char *err,
 		   size_t sz);
+
+/* fault.c: what the network does to named arrows */
+int  fault_check(const struct yml *y, const yml_node *list, char *err,
+		 size_t sz);
+int  fault_arm(struct engine *e, const yml_node *list, bool step);
+void fault_step_end(struct engine *e);
+void fault_start(struct engine *e);
+void fault_stop(struct engine *e);
 
 /* scen.c */
 int scen_validate(struct engine *e, char *err, size_t sz);

@@ -84,6 +84,17 @@ static bool basic_match(const struct yml *y, const yml_node *a,
 	if (str_cmp(from, r->src) || str_cmp(to, r->dst))
 		return false;
 
+	/* A lost message reached nobody: only an arrow that says so
+	 * takes it; a retransmission is taken by any arrow unless it says
+	 * which it wants. */
+	if (!!(r->flags & MSGREC_LOST) !=
+	    act_bool(y, a, "lost", false))
+		return false;
+	if (yml_get(y, a, "retransmission") &&
+	    !!(r->flags & MSGREC_RETRANS) !=
+	    act_bool(y, a, "retransmission", false))
+		return false;
+
 	if (tp && str_casecmp(tp, r->tp == SIP_TRANSP_TCP ? "tcp" : "udp"))
 		return false;
 
@@ -434,7 +445,10 @@ int expect_check(struct engine *e, const yml_node *arrows, bool strict,
 	for (le = e->window; le; le = le->next) {
 		struct lrec *r = le->data;
 
-		if (r->used)
+		/* What a fault made (a loss, its retransmission, a copy)
+		 * comes on top of the ladder, which still must appear. */
+		if (r->used || (r->flags & (MSGREC_LOST | MSGREC_RETRANS |
+					    MSGREC_DUP)))
 			continue;
 
 		(void)re_snprintf(fail, fsz, "unexpected message #%zu %s",

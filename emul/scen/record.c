@@ -62,6 +62,27 @@ void engine_media_print(struct engine *e)
 }
 
 
+/* What a fault did, and a retransmission, said on the ladder line. */
+static void fault_mark(char *line, size_t sz, const struct msgrec *rec)
+{
+	size_t n = strlen(line);
+
+	if (rec->flags & MSGREC_RETRANS)
+		n += (size_t)re_snprintf(line + n, sz - n,
+					 "  [retransmission]");
+	if (n < sz && (rec->flags & MSGREC_LOST))
+		n += (size_t)re_snprintf(line + n, sz - n, "  [lost]");
+	if (n < sz && (rec->flags & MSGREC_DUP))
+		n += (size_t)re_snprintf(line + n, sz - n, "  [duplicated]");
+	if (n < sz && (rec->flags & MSGREC_DELAYED))
+		n += (size_t)re_snprintf(line + n, sz - n,
+					 "  [delayed %.3f s]",
+					 (double)rec->delay_ms / 1000.0);
+	if (n < sz && (rec->flags & MSGREC_HELD))
+		(void)re_snprintf(line + n, sz - n, "  [held: reordered]");
+}
+
+
 /* The message of rec as the engine keeps it, with its ladder line. */
 static int lrec_decode(struct lrec **rp, const struct msgrec *rec,
 		       size_t idx, bool keep_raw)
@@ -107,6 +128,8 @@ static int lrec_decode(struct lrec **rp, const struct msgrec *rec,
 	else
 		(void)ladder_line(r->line, sizeof(r->line), r->t, r->src,
 				  r->dst, r->msg);
+	r->flags = rec->flags;
+	fault_mark(r->line, sizeof(r->line), rec);
  out:
 	mem_deref(mb);
 	if (err)

@@ -118,7 +118,8 @@ static int check_arrow(const struct yml *y, const yml_node *a, size_t idx,
 {
 	static const char *const keys[] = {
 		"from", "to", "method", "status", "cseq", "headers", "body",
-		"transport", "proto", "path", "note", "after", NULL
+		"transport", "proto", "path", "note", "after", "lost",
+		"retransmission", NULL
 	};
 	const yml_node *hdrs;
 	uint32_t st;
@@ -231,7 +232,7 @@ static int check_step_keys(const struct yml *y, const yml_node *st,
 			   size_t *actsp, char *err, size_t sz)
 {
 	static const char *const keys[] = {
-		"expect", "check", "note", "strict"
+		"expect", "check", "note", "strict", "faults"
 	};
 	size_t i, j, acts = 0;
 
@@ -276,7 +277,8 @@ static int check_step(struct engine *e, const yml_node *st, char *err,
 		return yml_err(y, st, err, sz, "step does nothing:"
 			       " give an action, expect or check");
 
-	if (action_validate(e, st, err, sz))
+	if (action_validate(e, st, err, sz) ||
+	    fault_check(y, yml_get(y, st, "faults"), err, sz))
 		return EINVAL;
 	if ((v = yml_get(y, st, "strict")) &&
 	    yml_bool(y, v, "strict", &b, err, sz))
@@ -310,12 +312,16 @@ static int check_step(struct engine *e, const yml_node *st, char *err,
 int scen_validate(struct engine *e, char *err, size_t sz)
 {
 	static const char *const rkeys[] = {
-		"name", "description", "topology", "settle", "steps", NULL
+		"name", "description", "topology", "settle", "steps",
+		"faults", NULL
 	};
 	const struct yml *y = e->y;
 	size_t i;
 
 	if (yml_check_keys(y, yml_root(y), rkeys, "scenario", err, sz))
+		return EINVAL;
+
+	if (fault_check(y, yml_get(y, yml_root(y), "faults"), err, sz))
 		return EINVAL;
 
 	if (!yml_is_seq(e->steps) || !yml_count(e->steps))

@@ -25,6 +25,30 @@ int sip_transp_send(struct sip_connqent **qentp, struct sip *sip, void *sock,
 
 static const struct tsx_cfg cfg_default = {500, 4000, 5000};
 
+/* Transactions that resend until an answer or an ACK comes: while any
+ * does, the network has not settled (a scenario's step waits). */
+static uint32_t resending;
+
+
+static bool resends(unsigned id)
+{
+	return id == TSX_A || id == TSX_E || id == TSX_G || id == TSX_T2XX;
+}
+
+
+void tsx_rt_stop(struct tsx *t)
+{
+	if (wtmr_isrunning(&t->rt) && resends(t->rt_id))
+		--resending;
+	wtmr_cancel(&t->rt);
+}
+
+
+uint32_t tsx_resending(void)
+{
+	return resending;
+}
+
 
 static void layer_destructor(void *arg)
 {
@@ -131,7 +155,7 @@ static void tsx_destructor(void *arg)
 
 	hash_unlink(&t->he);
 	hash_unlink(&t->he_ack);
-	wtmr_cancel(&t->rt);
+	tsx_rt_stop(t);
 	wtmr_cancel(&t->to);
 	if (t->h)
 		t->h->t = NULL;
@@ -192,7 +216,7 @@ void tsx_end(struct tsx *t)
 
 	hash_unlink(&t->he);
 	hash_unlink(&t->he_ack);
-	wtmr_cancel(&t->rt);
+	tsx_rt_stop(t);
 	wtmr_cancel(&t->to);
 	t->qent = mem_deref(t->qent);
 	--t->l->count;
@@ -314,8 +338,11 @@ static void timer_fired(struct tsx *t, bool rt)
 {
 	unsigned id = rt ? t->rt_id : t->to_id;
 
-	if (rt)
+	if (rt) {
 		++t->rt_n;
+		if (resends(id))
+			--resending;
+	}
 
 	if (id < TSX_TIMERS) {
 		tsx_event(t, TSX_EV_OF(id), NULL);
@@ -349,7 +376,10 @@ void tsx_timer(struct tsx *t, unsigned id, uint64_t ms)
 		return;
 
 	if (rt) {
+		tsx_rt_stop(t);
 		t->rt_id = (uint8_t)id;
+		if (resends(id))
+			++resending;
 		wtmr_start(&t->rt, ms, rt_handler, t);
 	}
 	else {
@@ -363,7 +393,7 @@ static void timers_stop(struct tsx *t, uint16_t mask)
 {
 	if (wtmr_isrunning(&t->rt) && t->rt_id < TSX_TIMERS &&
 	    (mask & TSX_T(t->rt_id)))
-		wtmr_cancel(&t->rt);
+		tsx_rt_stop(t);
 	if (wtmr_isrunning(&t->to) && t->to_id < TSX_TIMERS &&
 	    (mask & TSX_T(t->to_id)))
 		wtmr_cancel(&t->to);

@@ -399,15 +399,22 @@ void tsx_client_act(struct tsx *t, unsigned act, const struct sip_msg *msg)
 
 	if (act & TSX_DO_RESEND) {
 		++t->l->stats.retransmitted;
+		msgrec_mark_next(MSGREC_RETRANS);
 		(void)tsx_send(t, t->out);
 	}
 
 	if (msg)
 		t->scode = msg->scode;
 
-	if ((act & TSX_DO_ACK) && (t->ack || (msg && !derive(&t->ack, t->out,
-							     "ACK", msg))))
+	if ((act & TSX_DO_ACK) && t->ack) {
+		/* The ACK again, for the final again. */
+		msgrec_mark_next(MSGREC_RETRANS);
 		(void)sip_send(t->l->sip, NULL, t->tp, &t->dst, t->ack);
+	}
+	else if ((act & TSX_DO_ACK) && msg &&
+		 !derive(&t->ack, t->out, "ACK", msg)) {
+		(void)sip_send(t->l->sip, NULL, t->tp, &t->dst, t->ack);
+	}
 
 	if ((act & TSX_DO_PASS) && msg)
 		pass(t, msg);
@@ -436,6 +443,7 @@ bool tsx_client_recv(struct tsxl *l, const struct sip_msg *msg)
 	    msg->scode >= 200 && msg->scode < 300) {
 		if (t->ack) {
 			++l->stats.absorbed;
+			msgrec_mark_next(MSGREC_RETRANS);
 			(void)sip_send(l->sip, NULL, t->tp, &t->dst, t->ack);
 			return true;
 		}

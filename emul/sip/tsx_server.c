@@ -188,7 +188,7 @@ static bool ack_recv(struct tsxl *l, const struct sip_msg *msg)
 			continue;
 		hash_unlink(&u->he_ack);
 		if (u->rt_id == TSX_T2XX)
-			wtmr_cancel(&u->rt);
+			tsx_rt_stop(u);
 		tsx_event(u, TSX_EV_ACK, msg);
 		break;
 	}
@@ -314,6 +314,7 @@ void tsx_server_act(struct tsx *t, unsigned act)
 
 	if (t->l && (act & TSX_DO_RESEND)) {
 		++l->stats.retransmitted;
+		msgrec_mark_next(MSGREC_RETRANS);
 		if (t->out)
 			(void)tsx_send(t, t->out);
 		else if (t->kind == TSX_IST)
@@ -348,6 +349,7 @@ void tsx_server_timer(struct tsx *t, unsigned id)
 		if (t->fsm.state != TSX_ACCEPTED || !t->out)
 			break;
 		++t->l->stats.retransmitted;
+		msgrec_mark_next(MSGREC_RETRANS);
 		(void)tsx_send(t, t->out);
 		back = (uint64_t)t->l->cfg.t1 << MIN(t->rt_n, 16u);
 		tsx_timer(t, TSX_T2XX, MIN(back, t->l->cfg.t2));
@@ -402,7 +404,7 @@ static int respond(struct tsxh **hp, struct tsxl *l,
 	if (t->to_id == TSX_TGUARD)
 		wtmr_cancel(&t->to);
 	if (t->rt_id == TSX_T100)
-		wtmr_cancel(&t->rt);
+		tsx_rt_stop(t);
 
 	r = tsx_rule(t->kind, (enum tsx_state)t->fsm.state, ev);
 	if (r && (r->act & TSX_DO_SEND)) {

@@ -67,6 +67,7 @@ void tsx_event(struct tsx *t, enum tsx_event ev, const struct sip_msg *msg);
 int  tsx_send(struct tsx *t, struct mbuf *mb);
 void tsx_timer(struct tsx *t, unsigned id, uint64_t ms);
 void tsx_end(struct tsx *t);
+void tsx_rt_stop(struct tsx *t);
 int  tsx_hold(struct tsxh **hp, struct tsx *t);
 void tsx_unhold(struct tsx *t);
 void tsx_release(struct tsx *t);
