@@ -45,28 +45,100 @@ else
 	ko "imsbed pcap: the capture does not hold every SIP/HTTP record"
 fi
 
-# --step under a terminal (script(1) gives it a pty): two Enters, then q.
-if command -v script >/dev/null 2>&1; then
-	printf '\n\nq\n' | script -qec "$BIN run --step \
-		scenarios/register.yaml" /dev/null >"$dir/step.txt" 2>&1
-	if grep -q "stopped by the trainer at message 3 of 28" \
-		"$dir/step.txt" &&
-	   grep -q -- "--- step 1: user1 registers" "$dir/step.txt" &&
-	   [ "$(grep -c '^\[Enter/q\]' "$dir/step.txt")" -eq 3 ]; then
-		ok
-	else
-		ko "--step: did not stop at the third message on q"
-		tail -5 "$dir/step.txt"
-	fi
-fi
-
-"$BIN" run --slow 0.001 scenarios/register-unknown-user.yaml \
-	>"$dir/slow.txt" 2>/dev/null
-if [ "$(grep -c '^#[0-9]' "$dir/slow.txt")" -eq 4 ] &&
-   grep -q "PASS" "$dir/slow.txt"; then
+# --step pauses the live run at each message as it is sent.  The
+# trainer's keys come through a FIFO, each once its prompt is out; at
+# each pause the run has not ended, shows no message beyond the one it
+# stopped at, and (in a network namespace of its own, whose counters
+# are the run's alone) has sent no more UDP datagrams than that (one
+# less if it pauses before the datagram leaves): every message of
+# register.yaml is one.  q lets the run finish unpaused.
+prompts() { grep -c '^\[Enter/q\]' "$dir/step.txt"; }
+await_prompt() {
+	i=0
+	while [ "$(prompts)" -lt "$1" ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	sleep 0.2       # time enough for a run that did not pause to go on
+}
+udp_sent() {
+	awk '/^Udp:/ { if (h) { print $5; exit } h = 1 }' "/proc/$1/net/snmp"
+}
+paused_at() {   # PID K: paused at message K, and nothing beyond it
+	grep -q "^#$2 " "$dir/step.txt" &&
+	! grep -q "^#$(($2 + 1)) " "$dir/step.txt" &&
+	! grep -q "^The scenario ran" "$dir/step.txt" && kill -0 "$1" &&
+	{ [ -z "$own_ns" ] || { n=$(udp_sent "$1") &&
+	  [ "$n" -le "$2" ] && [ "$n" -ge $(($2 - 1)) ]; }; }
+}
+own_ns=
+tools/netns.sh --usable && own_ns=yes
+mkfifo "$dir/keys"
+tools/netns.sh "$BIN" run --step scenarios/register.yaml <"$dir/keys" \
+	>"$dir/step.txt" 2>&1 &
+pid=$!
+exec 3>"$dir/keys"
+await_prompt 1
+if paused_at $pid 1; then at1=ok; else at1=; fi
+printf '\n\n' >&3
+await_prompt 3
+if paused_at $pid 3; then at3=ok; else at3=; fi
+printf 'q\n' >&3
+exec 3>&-
+wait $pid
+if [ -n "$at1" ] && [ -n "$at3" ] &&
+   grep -q "stopped by the trainer at message 3:" "$dir/step.txt" &&
+   grep -q "^The scenario ran (PASS): 28 messages" "$dir/step.txt" &&
+   grep -q "^PASS scenarios/register.yaml" "$dir/step.txt" &&
+   grep -q -- "--- step 1: user1 registers" "$dir/step.txt" &&
+   [ "$(prompts)" -eq 3 ]; then
 	ok
 else
-	ko "--slow: not every message shown"
+	ko "--step: not paused live at messages 1 and 3 (${at1:-no}," \
+	   "${at3:-no}), or q did not let the run finish"
+	tail -5 "$dir/step.txt"
+fi
+[ -n "$own_ns" ] ||
+	echo "cli: --step: datagrams not counted: no network namespace"
+
+# Enter through a whole step: once its arrows are checked, their notes
+# come under the lines of the messages they took.
+yes '' | "$BIN" run --step scenarios/sysinfo.yaml >"$dir/notes.txt" 2>&1
+if grep -q "^--- step 1 checked, as expected; the notes of its arrows:" \
+	"$dir/notes.txt" &&
+   grep -A1 "^#4 .*scscf *-> icscf *401" "$dir/notes.txt" |
+	grep -q "^  >>> Step 302\." &&
+   grep -q "^PASS scenarios/sysinfo.yaml" "$dir/notes.txt"; then
+	ok
+else
+	ko "--step: no arrow notes once the step was checked"
+fi
+
+# --slow: live too, each message a pause of wall time while the virtual
+# clock stands still (also when --clock real asks otherwise: a pause on
+# the real clock would fire SIP's timers), so every time shown is 0.
+t0=$(date +%s%N)
+"$BIN" run --slow 0.3 --clock real scenarios/register-unknown-user.yaml \
+	>"$dir/slow.txt" 2>&1 &
+pid=$!
+i=0
+while ! grep -q "^#1 " "$dir/slow.txt" && [ $i -lt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+sleep 0.1
+if grep -q "^#2 " "$dir/slow.txt"; then slow1=; else slow1=ok; fi
+wait $pid
+t1=$(date +%s%N)
+if [ -n "$slow1" ] && [ "$(grep -c '^#[0-9]' "$dir/slow.txt")" -eq 4 ] &&
+   [ "$(grep -c '^#[0-9] *0\.000 ' "$dir/slow.txt")" -eq 4 ] &&
+   [ $(((t1 - t0) / 1000000)) -ge 1200 ] &&
+   grep -q "keep the run on the virtual clock" "$dir/slow.txt" &&
+   grep -q "^PASS" "$dir/slow.txt"; then
+	ok
+else
+	ko "--slow: not paced live, or the clock moved"
+	head -5 "$dir/slow.txt"
 fi
 
 # --seed: two runs, each in a network namespace of its own (so that no

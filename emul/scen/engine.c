@@ -140,6 +140,8 @@ static void step_end(struct engine *e)
 			return;
 		}
 
+		engine_present_checked(e);
+
 		/* The next window starts after what this one saw. */
 		e->window = NULL;
 	}
@@ -198,6 +200,7 @@ static void next_step(void *arg)
 	if (!e->quiet)
 		(void)re_printf("--- step %zu%s%s\n", e->step + 1,
 				note ? ": " : "", note ? note : "");
+	engine_present_step(e, note);
 
 	/* An action's own expect covers what that action causes; a bare
 	 * expect step covers all since the last expect. */
@@ -333,6 +336,35 @@ static int scen_load(struct engine *e, const char *path,
 }
 
 
+/* A node outside the process (a declared peer) lives on the real
+ * clock, and so must the run.  A pause for --step or --slow needs the
+ * virtual clock: on the real one, SIP's timers would fire while the
+ * trainer reads, and a peer's timers run whatever the run does. */
+static int run_clock(struct engine *e, const struct scen_opts *o,
+		     const char *path, char *msg, size_t sz)
+{
+	bool pause = e->on_enter || e->slow > 0;
+
+	if (pause && emul_peer_count()) {
+		(void)re_snprintf(msg, sz, "%s: --step and --slow pause the"
+				  " run on the virtual clock, and its"
+				  " topology has nodes outside the process,"
+				  " whose timers no pause stops", path);
+		return EINVAL;
+	}
+
+	if (pause && o && !o->virtual_clock)
+		(void)re_fprintf(stderr, "imsbed: --step and --slow keep the"
+				 " run on the virtual clock, where no timer"
+				 " fires while it pauses\n");
+
+	clk_set_mode(pause || (o && o->virtual_clock && !emul_peer_count()) ?
+		     CLK_VIRTUAL : CLK_REAL);
+
+	return 0;
+}
+
+
 enum scen_result scen_run(const char *path, const struct scen_opts *o,
 			  char *msg, size_t sz)
 {
@@ -349,25 +381,26 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 
 	e->quiet = o && o->quiet;
 	e->ladder = o ? o->ladder : NULL;
-	e->keep_raw = o && (o->html || o->step || o->slow > 0);
+	e->on_enter = o && o->step;
+	e->slow = o ? o->slow : 0;
+	e->keep_raw = o && (o->html || e->on_enter || e->slow > 0);
 
-	/* For a class the run goes first, silently; the walk through its
-	 * messages comes after (engine_present). */
-	if (o && (o->step || o->slow > 0))
+	/* For a class each message is shown whole as it is sent
+	 * (present.c), in place of the live ladder. */
+	if (e->on_enter || e->slow > 0)
 		e->quiet = true;
 	e->settle = 0.1;
 
 	if (scen_load(e, path, o, msg, sz))
 		goto out;
 
-	/* A node outside the process (a declared peer) lives on the real
-	 * clock, and so must the run. */
-	clk_set_mode(o && o->virtual_clock && !emul_peer_count() ?
-		     CLK_VIRTUAL : CLK_REAL);
+	if (run_clock(e, o, path, msg, sz))
+		goto out;
 	emul_time_reset();
 	fault_start(e);
 	if (fault_arm(e, yml_get(e->y, yml_root(e->y), "faults"), false))
 		goto out;
+	engine_present_begin(e);
 	tmr_start(&e->tmr_timeout, (uint64_t)(timeout * 1000),
 		  timeout_handler, e);
 	tmr_start(&e->tmr_step, 0, next_step, e);
@@ -381,8 +414,7 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 	else
 		msg[0] = '\0';
 
-	if (o && (o->step || o->slow > 0))
-		engine_present(e, o, res, msg);
+	engine_present_end(e, res, msg);
 
 	if (o && o->html && html_write(o->html, path, engine_view(&v, e),
 					 res, msg))

@@ -37,6 +37,9 @@ struct engine {
 	bool keep_raw;
 	bool forget;                    /* drop each record once shown */
 	struct list faults;             /* armed: the run's, the step's */
+	bool on_enter;                  /* --step: pause until Enter ... */
+	double slow;                    /* ... or --slow: this long */
+	bool unpaused;                  /* q: the rest runs unpaused */
 	struct step_mark marks[MAX_MARKS];
 	size_t nmarks;
 	struct media_sum media[MEDIA_SUMS];
@@ -55,10 +58,13 @@ void engine_settled(void *arg);
 int  engine_listen(struct engine *e);
 void engine_media_print(struct engine *e);
 
-/* present.c: --step and --slow */
-struct scen_opts;
-void engine_present(struct engine *e, const struct scen_opts *o,
-		    enum scen_result res, const char *fail);
+/* present.c: --step and --slow, the live run paused at each message */
+void engine_present_begin(const struct engine *e);
+void engine_present_step(const struct engine *e, const char *note);
+void engine_present_msg(struct engine *e, const struct lrec *r);
+void engine_present_checked(const struct engine *e);
+void engine_present_end(const struct engine *e, enum scen_result res,
+			const char *fail);
 
 /* match.c: one value against a matcher; captures and ${NAME} */
 const char *engine_capture(struct engine *e, const char *name);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The record of the wire: every SIP and HTTP message that a node sends
- * is decoded once, shown live (a ladder line or a diagram arrow), kept
- * for the expectations and the page, and keeps the step from settling
- * while it lasts; media is only counted, per direction. */
+ * is decoded once, shown live (a ladder line or a diagram arrow, or
+ * under --step the message, and the run paused at it), kept for the
+ * expectations and the page, and keeps the step from settling while it
+ * lasts; media is only counted, per direction. */
 
 #include <string.h>
 #include <re.h>
@@ -180,6 +181,7 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 		e->window = &r->le;
 
 	lrec_show(e, r);
+	engine_present_msg(e, r);
 
 	/* A served core runs for hours: keep only what a page needs. */
 	if (e->forget) {
