@@ -88,8 +88,9 @@ static const struct cli_opt optv[] = {
 "  --seed N             tests only: every random number from N, so two\n"
 "                       runs send the same bytes (default: unpredictable)\n"},
 	{"step", 0, false, OPT_AFTER, opt_step,
-"  --step               run: then walk through its messages, Enter by\n"
-"                       Enter (q stops), with each step's note\n"},
+"  --step               run: pause at each message as it is sent, Enter\n"
+"                       for the next (q stops pausing); the clock stands\n"
+"                       still meanwhile\n"},
 	{"slow", 0, true, OPT_AFTER, opt_slow,
 "  --slow SECONDS       run: the same, one message every SECONDS\n"},
 	{"clock", 0, true, OPT_AFTER, opt_clock,
