@@ -64,6 +64,12 @@ struct c2d {
 	struct fsm fsm;                 /* enum c2d_state */
 	struct dlg *rdlg;               /* the REFER's subscription */
 	struct tsxh *nreq;
+	struct {                        /* the state to tell next */
+		bool set;
+		uint16_t scode;
+		char reason[48];
+		bool final;
+	} next;
 	struct tsxh *req_a;
 	struct tsxh *req_b;
 	struct dlg *dlg_a;
@@ -99,6 +105,10 @@ static void c2d_destructor(void *arg)
 }
 
 
+static void notify(struct c2d *c, uint16_t scode, const char *reason,
+		   bool final);
+
+
 static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 {
 	struct c2d *c = arg;
@@ -107,6 +117,14 @@ static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 		return;
 
 	c->nreq = NULL;
+
+	/* What happened meanwhile goes now, in order. */
+	if (c->next.set) {
+		c->next.set = false;
+		notify(c, c->next.scode, c->next.reason, c->next.final);
+		if (c->nreq)
+			return;
+	}
 
 	/* The final NOTIFY answered: a finished call can go now. */
 	if (c->fsm.state == C2D_DONE)
@@ -124,6 +142,16 @@ static void notify(struct c2d *c, uint16_t scode, const char *reason,
 	if (!c->rdlg)
 		return;
 
+	/* RFC 6665 4.2.2: one NOTIFY at a time, so that a resent one
+	 * never overtakes a newer state; the newest waits its turn. */
+	if (c->nreq) {
+		c->next.set = true;
+		c->next.scode = scode;
+		str_ncpy(c->next.reason, reason, sizeof(c->next.reason));
+		c->next.final = final;
+		return;
+	}
+
 	(void)re_snprintf(frag, sizeof(frag), "SIP/2.0 %u %s\r\n", scode,
 			  reason);
 	(void)re_snprintf(hdrs, sizeof(hdrs), "Event: refer\r\n"
@@ -132,7 +160,6 @@ static void notify(struct c2d *c, uint16_t scode, const char *reason,
 			  "active;expires=60");
 	pl_set_str(&body, frag);
 
-	c->nreq = mem_deref(c->nreq);
 	(void)dlg_request(&c->nreq, c->rdlg, "NOTIFY", hdrs,
 			  "message/sipfrag;version=2.0", &body, notify_resp,
 			  c);

@@ -42,6 +42,8 @@ struct sub {
 	uint32_t expires;
 	uint32_t version;
 	struct fsm fsm;                 /* the notifier's state */
+	bool next;                      /* a newer state waits its turn */
+	const char *next_reason;
 };
 
 /* RFC 6665 4.2 from the notifier's side: active until the subscription
@@ -148,6 +150,9 @@ static int body_print(struct mbuf *mb, const struct sub *s)
 }
 
 
+static int notify(struct sub *s, const char *reason);
+
+
 static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 {
 	struct sub *s = arg;
@@ -156,6 +161,13 @@ static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 		return;
 
 	s->req = NULL;
+
+	/* The newest state, which waited for this answer. */
+	if (!err && msg->scode != 481 && msg->scode != 408 && s->next) {
+		s->next = false;
+		if (!notify(s, s->next_reason))
+			return;
+	}
 
 	/* RFC 6665 4.2.2: a 481 (or no answer) ends the subscription. */
 	if (err || msg->scode == 481 || msg->scode == 408 || terminated(s)) {
@@ -170,11 +182,20 @@ static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 
 static int notify(struct sub *s, const char *reason)
 {
-	struct mbuf *mb = mbuf_alloc(512);
+	struct mbuf *mb;
 	char hdrs[160];
 	struct pl body;
 	int err;
 
+	/* RFC 6665 4.2.2: one NOTIFY at a time, so that a resent one never
+	 * overtakes a newer state; the newest waits for its answer. */
+	if (s->req) {
+		s->next = true;
+		s->next_reason = reason;
+		return 0;
+	}
+
+	mb = mbuf_alloc(512);
 	if (!mb)
 		return ENOMEM;
 
@@ -198,8 +219,6 @@ static int notify(struct sub *s, const char *reason)
 	body.p = (const char *)mb->buf;
 	body.l = mb->end;
 
-	/* A NOTIFY still in flight is superseded by the newer state. */
-	s->req = mem_deref(s->req);
 	err = dlg_request(&s->req, s->dlg, "NOTIFY", hdrs, ctype, &body,
 			  notify_resp, s);
  out:

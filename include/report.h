@@ -32,6 +32,9 @@ struct lrec {
 	char *raw;              /* the message, when a page is written */
 	const char *note;       /* the note of the arrow it matched */
 	unsigned flags;         /* enum msgrec_flag: what a fault did */
+	size_t order;           /* idx of its first copy: a retransmission
+				 * stands where the message first went */
+	bool first_lost;        /* a retransmission whose first was lost */
 	bool used;
 };
 

@@ -27,6 +27,20 @@ int topo_ue_add(struct topo *t, struct ue **uep, struct node *n,
 
 /* ---- engine.c: runs a scenario file over the wire ---- */
 
+/* A fault put on one arrow from outside the scenario (imsbed chaos). */
+struct scen_fault {
+	char from[32];
+	char to[32];
+	char method[32];        /* a request's, or */
+	uint16_t status;        /* a response's */
+	char cseq[32];
+	uint32_t nth;           /* its occurrence, from 1 */
+	unsigned verdict;       /* MSGREC_LOST or MSGREC_DUP */
+};
+
+struct lrec;
+typedef void (scen_rec_h)(const struct lrec *r, void *arg);
+
 struct scen_opts {
 	bool quiet;             /* no live ladder */
 	double timeout;         /* seconds for the whole scenario */
@@ -38,6 +52,10 @@ struct scen_opts {
 	double slow;            /* ... or one every this many seconds */
 	bool colour;            /* ... coloured (output is a terminal) */
 	bool virtual_clock;     /* skip the time when all is quiet */
+	const struct scen_fault *inject;        /* one more fault */
+	bool loose;             /* chaos: order and copies a fault made */
+	scen_rec_h *rech;       /* each message recorded, as it is */
+	void *rech_arg;
 };
 
 enum scen_result scen_run(const char *path, const struct scen_opts *o,

@@ -115,6 +115,10 @@ else
 fi
 rm -f "$pcap"
 
+# Each message of the patent flows lost, then repeated: they recover.
+stage "chaos: the patent flows, each message lost and repeated" must \
+	netns "$BIN" chaos scenarios/register.yaml scenarios/sysinfo.yaml \
+	scenarios/click-to-dial.yaml
 stage "trace, ladder and capture commands" must netns tools/clitest.sh "$BIN"
 stage "capture in sngrep" may netns tools/sngreptest.sh "$BIN"
 stage "HTML page (headless Chromium)" may netns tools/htmltest.sh "$BIN"

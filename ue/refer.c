@@ -22,6 +22,7 @@ struct ue_refer {
 	char tag[17];
 	char status[64];                /* last sipfrag status line */
 	uint32_t notifies;
+	bool ended;                     /* a NOTIFY said terminated */
 	ue_done_h *doneh;
 	void *arg;
 };
@@ -38,6 +39,7 @@ static void refer_clear(struct ue_refer *r)
 	r->req = mem_deref(r->req);
 	r->dlg = mem_deref(r->dlg);
 	r->callid = mem_deref(r->callid);
+	r->ended = false;
 }
 
 
@@ -77,8 +79,11 @@ static void refer_resp(int err, const struct sip_msg *msg, void *arg)
 		return;
 	}
 
-	(void)re_snprintf(r->status, sizeof(r->status), "SIP/2.0 %u %r",
-			  msg->scode, &msg->reason);
+	/* The REFER's own answer says how the call goes only until a
+	 * NOTIFY has said more (a 202 resent late must not undo it). */
+	if (!r->notifies)
+		(void)re_snprintf(r->status, sizeof(r->status),
+				  "SIP/2.0 %u %r", msg->scode, &msg->reason);
 
 	/* RFC 3515 2.4.4: a 2xx creates the implicit subscription's
 	 * dialog (unless its first NOTIFY did already). */
@@ -174,8 +179,11 @@ static void notify(struct ue_refer *r, const struct sip_msg *msg)
 	char contact[256];
 	struct pl body;
 
+	/* RFC 6665 4.1.3: a subscription that has ended has no NOTIFY
+	 * to take, even a late copy of an earlier one. */
 	if (!r->dlg) {
-		if (!r->callid || pl_strcmp(&msg->callid, r->callid) ||
+		if (r->ended || !r->callid ||
+		    pl_strcmp(&msg->callid, r->callid) ||
 		    pl_strcmp(&msg->to.tag, r->tag)) {
 			(void)tsx_reply(NULL, tsx_of(ue->node), msg, 481,
 					 "Subscription Does Not Exist");
@@ -206,9 +214,11 @@ static void notify(struct ue_refer *r, const struct sip_msg *msg)
 
 	(void)tsx_reply(NULL, tsx_of(ue->node), msg, 200, "OK");
 
-	if (ss && ss->val.l >= 10 && !strncasecmp(ss->val.p, "terminated",
-						  10))
+	if (ss && ss->val.l >= 10 &&
+	    !strncasecmp(ss->val.p, "terminated", 10)) {
 		r->dlg = mem_deref(r->dlg);
+		r->ended = true;
+	}
 }
 
 

@@ -30,6 +30,7 @@ struct ue_sub {
 	struct fsm fsm;
 	uint16_t status;
 	struct sysinfo *si;             /* from the first subscription on */
+	bool ended;                     /* a NOTIFY said terminated */
 	ue_done_h *doneh;
 	void *arg;
 };
@@ -196,6 +197,7 @@ static int sub_start(struct ue_sub *s)
 	int err;
 
 	s->callid = mem_deref(s->callid);
+	s->ended = false;
 	err = re_sdprintf(&s->callid, "%016llx@%s", emul_rand_u64(),
 			  node_name(s->ue->node));
 	if (err)
@@ -420,8 +422,11 @@ static void handle_notify(struct ue_sub *s, const struct sip_msg *msg)
 
 	/* RFC 6665 4.1.2.4: a NOTIFY may arrive before the 200 to the
 	 * SUBSCRIBE; it then creates the dialog. */
+	/* RFC 6665 4.1.3: an ended subscription takes no NOTIFY, not even
+	 * a late copy of an earlier one. */
 	if (!s->dlg) {
-		if (!s->callid || pl_strcmp(&msg->callid, s->callid) ||
+		if (s->ended || !s->callid ||
+		    pl_strcmp(&msg->callid, s->callid) ||
 		    pl_strcmp(&msg->to.tag, s->tag)) {
 			(void)tsx_reply(NULL, tsx_of(ue->node), msg, 481,
 					 "Subscription Does Not Exist");
@@ -458,6 +463,7 @@ static void handle_notify(struct ue_sub *s, const struct sip_msg *msg)
 
 	if (terminated) {
 		s->dlg = mem_deref(s->dlg);
+		s->ended = true;
 		tmr_cancel(&s->tmr);
 	}
 }

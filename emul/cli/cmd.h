@@ -39,5 +39,8 @@ int bench_run(uint32_t n, uint32_t window, bool udp);
 /* tracecmd.c: a saved --trace file as a ladder or a capture */
 cli_cmd_h cmd_ladder, cmd_pcap;
 
+/* chaos.c: each scenario with each message lost, then repeated */
+cli_cmd_h cmd_chaos;
+
 /* serve.c: a topology's core for external UEs */
 cli_cmd_h cmd_serve;

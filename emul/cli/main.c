@@ -32,6 +32,9 @@ static const struct cli_cmd cmdv[] = {
 	{"test", cmd_test,
 "  test [DIR|FILE...]   run scenarios (default scenarios/), one line each,\n"
 "                       closing with 'N passed, N failed'\n"},
+	{"chaos", cmd_chaos,
+"  chaos FILE...        run each scenario cleanly, then once per SIP\n"
+"                       message with it lost and once with it repeated\n"},
 	{"serve", cmd_serve,
 "  serve TOPOLOGY       run a topology's core for external UEs until\n"
 "                       interrupted\n"},

@@ -398,8 +398,12 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 		goto out;
 	emul_time_reset();
 	fault_start(e);
-	if (fault_arm(e, yml_get(e->y, yml_root(e->y), "faults"), false))
+	if (fault_arm(e, yml_get(e->y, yml_root(e->y), "faults"), false) ||
+	    (o && o->inject && fault_inject(e, o->inject)))
 		goto out;
+	e->rech = o ? o->rech : NULL;
+	e->loose = o && o->loose;
+	e->rech_arg = o ? o->rech_arg : NULL;
 	engine_present_begin(e);
 	tmr_start(&e->tmr_timeout, (uint64_t)(timeout * 1000),
 		  timeout_handler, e);

@@ -37,6 +37,9 @@ struct engine {
 	bool keep_raw;
 	bool forget;                    /* drop each record once shown */
 	struct list faults;             /* armed: the run's, the step's */
+	scen_rec_h *rech;               /* imsbed chaos: every record */
+	bool loose;                     /* imsbed chaos: see expect.c */
+	void *rech_arg;
 	bool on_enter;                  /* --step: pause until Enter ... */
 	double slow;                    /* ... or --slow: this long */
 	bool unpaused;                  /* q: the rest runs unpaused */
@@ -56,6 +59,7 @@ void engine_settled(void *arg);
 
 /* record.c: what crosses the wire, decoded, shown and kept */
 int  engine_listen(struct engine *e);
+bool lrec_same(const struct lrec *a, const struct lrec *b);
 void engine_media_print(struct engine *e);
 
 /* present.c: --step and --slow, the live run paused at each message */
@@ -171,6 +175,7 @@ int  fault_check(const struct yml *y, const yml_node *list, char *err,
 int  fault_arm(struct engine *e, const yml_node *list, bool step);
 void fault_step_end(struct engine *e);
 void fault_start(struct engine *e);
+int  fault_inject(struct engine *e, const struct scen_fault *sf);
 void fault_stop(struct engine *e);
 
 /* scen.c */

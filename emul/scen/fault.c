@@ -226,6 +226,27 @@ int fault_arm(struct engine *e, const yml_node *list, bool step)
 }
 
 
+/* One fault from outside the scenario, for the whole run. */
+int fault_inject(struct engine *e, const struct scen_fault *sf)
+{
+	struct fault *f = mem_zalloc(sizeof(*f), fault_destructor);
+
+	if (!f)
+		return ENOMEM;
+
+	f->from = sf->from;
+	f->to = sf->to;
+	f->method = sf->method[0] ? sf->method : NULL;
+	f->status = sf->status;
+	f->cseq = sf->cseq[0] ? sf->cseq : NULL;
+	f->nth = sf->nth ? sf->nth : 1;
+	f->verdict = sf->verdict;
+	list_append(&e->faults, &f->le, f);
+
+	return 0;
+}
+
+
 /* A step's faults end with it; the run's stay. */
 void fault_step_end(struct engine *e)
 {

@@ -160,6 +160,44 @@ static void lrec_show(struct engine *e, const struct lrec *l)
 }
 
 
+/* Two records of one SIP message: the same kind, Call-ID, CSeq and top
+ * Via branch, between the same two nodes. */
+bool lrec_same(const struct lrec *a, const struct lrec *b)
+{
+	const struct sip_msg *x = a->msg, *y = b->msg;
+
+	return x && y && x->req == y->req && x->scode == y->scode &&
+		!strcmp(a->src, b->src) && !strcmp(a->dst, b->dst) &&
+		!pl_cmp(&x->met, &y->met) && !pl_cmp(&x->callid, &y->callid) &&
+		x->cseq.num == y->cseq.num &&
+		!pl_cmp(&x->cseq.met, &y->cseq.met) &&
+		!pl_cmp(&x->via.branch, &y->via.branch);
+}
+
+
+/* Where a retransmission stands for the ladder's order: where its
+ * message first went, and whether that first copy was lost. */
+static void first_copy(const struct engine *e, struct lrec *r)
+{
+	struct le *le;
+
+	r->order = r->idx;
+	if (!(r->flags & MSGREC_RETRANS))
+		return;
+
+	for (le = e->recs.head; le; le = le->next) {
+		const struct lrec *o = le->data;
+
+		if (o != r && !(o->flags & MSGREC_RETRANS) &&
+		    lrec_same(o, r)) {
+			r->order = o->idx;
+			r->first_lost = o->flags & MSGREC_LOST;
+			return;
+		}
+	}
+}
+
+
 static void rec_handler(const struct msgrec *rec, void *arg)
 {
 	struct engine *e = arg;
@@ -180,8 +218,11 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 	if (!e->window)
 		e->window = &r->le;
 
+	first_copy(e, r);
 	lrec_show(e, r);
 	engine_present_msg(e, r);
+	if (e->rech)
+		e->rech(r, e->rech_arg);
 
 	/* A served core runs for hours: keep only what a page needs. */
 	if (e->forget) {

@@ -165,8 +165,17 @@ int tsx_request(struct tsxh **hp, struct tsxl *l, bool stateful,
 		return err;
 	}
 
-	(void)re_snprintf(branch, sizeof(branch), "z9hG4bK%016llx",
-			  emul_rand_u64());
+	/* RFC 3261 16.11: sent without a transaction (a proxy's ACK of a
+	 * 2xx), the same request gets the same branch, so that a copy the
+	 * network made stays a copy on the next hop too. */
+	if (!stateful || !strcmp(met, "ACK"))
+		(void)re_snprintf(branch, sizeof(branch), "z9hG4bK%08x%08x",
+				  hash_joaat_str(met) ^ hash_joaat_str(uri),
+				  hash_joaat(mbuf_buf(mb),
+					     mbuf_get_left(mb)));
+	else
+		(void)re_snprintf(branch, sizeof(branch), "z9hG4bK%016llx",
+				  emul_rand_u64());
 	err = request_print(&out, l, met, uri, tp, &dst, branch, mb);
 	if (err)
 		return err;
