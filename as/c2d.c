@@ -82,7 +82,7 @@ struct c2d {
 	char *offer;                    /* from the caller's phone's 200 */
 	char callid_a[40];
 	char callid_b[40];
-	struct tmr tmr;                 /* how long a phone may ring */
+	struct wtmr tmr;                /* how long a phone may ring */
 	bool timed_out;
 };
 
@@ -94,7 +94,7 @@ static void c2d_destructor(void *arg)
 	struct c2d *c = arg;
 
 	list_unlink(&c->le);
-	tmr_cancel(&c->tmr);
+	wtmr_cancel(&c->tmr);
 	mem_deref(c->nreq);
 	mem_deref(c->req_a);
 	mem_deref(c->req_b);
@@ -279,7 +279,7 @@ static void resp_b(int err, const struct sip_msg *msg, void *arg)
 		return;
 
 	c->req_b = NULL;
-	tmr_cancel(&c->tmr);
+	wtmr_cancel(&c->tmr);
 
 	if (err || msg->scode >= 300) {
 		uint16_t sc = outcome(c, err, msg);
@@ -325,7 +325,7 @@ static void resp_a(int err, const struct sip_msg *msg, void *arg)
 		return;
 
 	c->req_a = NULL;
-	tmr_cancel(&c->tmr);
+	wtmr_cancel(&c->tmr);
 
 	/* The caller's own phone did not answer: the callee is never
 	 * called. */
@@ -347,7 +347,7 @@ static void resp_a(int err, const struct sip_msg *msg, void *arg)
 
 	(void)fsm_event(&c->fsm, EV_A_ANSWERED, C2D_CALLING_B);
 	c->timed_out = false;
-	tmr_start(&c->tmr, c->as->ring_ms, ring_timeout, c);
+	wtmr_start(&c->tmr, c->as->ring_ms, ring_timeout, c);
 	if (invite(c, &c->req_b, c->phone_b, c->offer, resp_b, c->callid_b,
 		   sizeof(c->callid_b))) {
 		release_a(c);
@@ -464,7 +464,7 @@ static void refer(struct c2d_svc *sv, const struct sip_msg *msg)
 		return;
 
 	(void)fsm_event(&c->fsm, EV_CALL_A, C2D_CALLING_A);
-	tmr_start(&c->tmr, c->as->ring_ms, ring_timeout, c);
+	wtmr_start(&c->tmr, c->as->ring_ms, ring_timeout, c);
 	if (invite(c, &c->req_a, c->phone_a, NULL, resp_a, c->callid_a,
 		   sizeof(c->callid_a)))
 		finish(c, 500, "Server Internal Error");

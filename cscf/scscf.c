@@ -21,7 +21,7 @@ static void scscf_destructor(void *arg)
 	hash_flush(s->bindings);
 	mem_deref(s->bindings);
 	mem_deref(s->aliases);
-	tmr_cancel(&s->tmr_nonce);
+	wtmr_cancel(&s->tmr_nonce);
 	list_flush(&s->noncel);
 	mem_deref(s->nonces);
 	hash_flush(s->odis);

@@ -9,7 +9,7 @@ struct scscf {
 	struct hash *aliases;           /* struct alias, by every IMPU */
 	struct hash *nonces;            /* struct nonce, by nonce */
 	struct list noncel;             /* the same, oldest first */
-	struct tmr tmr_nonce;           /* drops the oldest when due */
+	struct wtmr tmr_nonce;          /* drops the oldest when due */
 	struct wheel *wheel;            /* binding expiry, ODIs */
 	struct hash *odis;              /* struct odi, by token */
 	struct list tpregs;             /* third-party REGISTERs pending */

@@ -61,7 +61,7 @@ static void nonce_sweep(void *arg)
 		mem_deref(n);
 
 	if (n)
-		tmr_start(&s->tmr_nonce, n->gone_at - now, nonce_sweep, s);
+		wtmr_start(&s->tmr_nonce, n->gone_at - now, nonce_sweep, s);
 }
 
 
@@ -104,8 +104,8 @@ int scscf_auth_challenge(struct scscf *s, const struct sip_msg *msg,
 	 * answer to it is told "stale" rather than "unknown". */
 	n->gone_at = tmr_jiffies() + 2 * s->cfg.nonce_lifetime * 1000ULL;
 	list_append(&s->noncel, &n->le, n);
-	if (!tmr_isrunning(&s->tmr_nonce))
-		tmr_start(&s->tmr_nonce, n->gone_at - tmr_jiffies(),
+	if (!wtmr_isrunning(&s->tmr_nonce))
+		wtmr_start(&s->tmr_nonce, n->gone_at - tmr_jiffies(),
 			  nonce_sweep, s);
 
 	return proxy_reply(s->px, msg, 401,

@@ -22,7 +22,7 @@ struct ue_call {
 	struct sip_msg *inv;
 	struct tsxh *req;        /* our BYE */
 	struct media *media;
-	struct tmr tmr;                 /* answer delay */
+	struct wtmr tmr;                /* answer delay */
 	struct sa peer;                 /* where the other side's RTP goes */
 	char peer_key[64];
 	bool offer_in_invite;
@@ -56,7 +56,7 @@ static void call_state(struct ue_call *c, enum ue_call_state st,
 
 static void call_clear(struct ue_call *c)
 {
-	tmr_cancel(&c->tmr);
+	wtmr_cancel(&c->tmr);
 	media_stop(c->media);
 	c->st = mem_deref(c->st);
 	c->inv = mem_deref(c->inv);
@@ -195,7 +195,7 @@ static void invite(struct ue_call *c, const struct sip_msg *msg)
 	call_state(c, UE_CALL_RINGING, "INVITE");
 
 	if (c->answer == UE_ANSWER)
-		tmr_start(&c->tmr, c->answer_delay, answer, c);
+		wtmr_start(&c->tmr, c->answer_delay, answer, c);
 }
 
 

@@ -33,7 +33,7 @@ struct media {
 	uint32_t ssrc;
 	uint16_t seq;
 	uint32_t ts;
-	struct tmr tmr;
+	struct wtmr tmr;
 	uint32_t sent;
 	uint32_t received;
 	uint32_t auth_failures;
@@ -49,7 +49,7 @@ static void destructor(void *arg)
 {
 	struct media *m = arg;
 
-	tmr_cancel(&m->tmr);
+	wtmr_cancel(&m->tmr);
 	mem_deref(m->us);
 	if (m->tx)
 		srtp_dealloc(m->tx);
@@ -185,7 +185,7 @@ static void send_packet(void *arg)
 	char info[160];
 	int len = RTP_HDR + PAYLOAD;
 
-	tmr_start(&m->tmr, PTIME, send_packet, m);
+	wtmr_start(&m->tmr, PTIME, send_packet, m);
 
 	/* RFC 3550 5.1: V=2, PT 0 (PCMU); silence is 0xff in mu-law. */
 	buf[0] = 0x80;
@@ -260,7 +260,7 @@ int media_start(struct media *m, const struct sa *raddr,
 	if (err)
 		return EPROTO;
 
-	tmr_start(&m->tmr, 0, send_packet, m);
+	wtmr_start(&m->tmr, 0, send_packet, m);
 
 	return 0;
 }
@@ -271,7 +271,7 @@ void media_stop(struct media *m)
 	if (!m)
 		return;
 
-	tmr_cancel(&m->tmr);
+	wtmr_cancel(&m->tmr);
 	if (m->tx)
 		srtp_dealloc(m->tx);
 	if (m->rx)

@@ -115,7 +115,7 @@ static void registered(struct ue *ue, const struct sip_msg *msg)
 
 	/* TS 24.229 5.1.1.4: refresh before the registration runs out. */
 	if (ue->refresh && ue->granted)
-		tmr_start(&ue->tmr_refresh, ue->granted * 500ULL,
+		wtmr_start(&ue->tmr_refresh, ue->granted * 500ULL,
 			  refresh_handler, ue);
 }
 
@@ -181,7 +181,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 	case 200:
 		if (dereg) {
 			set_state(ue, UE_IDLE, EV_200);
-			tmr_cancel(&ue->tmr_refresh);
+			wtmr_cancel(&ue->tmr_refresh);
 		}
 		else {
 			registered(ue, msg);
@@ -211,7 +211,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 	elog(LOG_INFO, node_name(ue->node), "reg", "REGISTER of %s: %u %r",
 	     ue->impu, msg->scode, &msg->reason);
 	set_state(ue, UE_FAILED, EV_FAILURE);
-	tmr_cancel(&ue->tmr_refresh);
+	wtmr_cancel(&ue->tmr_refresh);
 	done(ue, 0, msg->scode);
 }
 
@@ -323,7 +323,7 @@ int ue_register(struct ue *ue, uint32_t expires, bool refresh,
 	ue->auth_tries = 0;
 	ue->doneh = doneh;
 	ue->arg = arg;
-	tmr_cancel(&ue->tmr_refresh);
+	wtmr_cancel(&ue->tmr_refresh);
 	set_state(ue, UE_REGISTERING, EV_REGISTER);
 
 	err = send_register(ue, expires);
@@ -349,7 +349,7 @@ int ue_deregister(struct ue *ue, ue_done_h *doneh, void *arg)
 	ue->doneh = doneh;
 	ue->arg = arg;
 	ue->auth_tries = 0;
-	tmr_cancel(&ue->tmr_refresh);
+	wtmr_cancel(&ue->tmr_refresh);
 	set_state(ue, UE_DEREGISTERING, EV_DEREGISTER);
 
 	err = send_register(ue, 0);
@@ -374,7 +374,7 @@ void ue_reg_init(struct ue *ue)
 
 void ue_reg_close(struct ue *ue)
 {
-	tmr_cancel(&ue->tmr_refresh);
+	wtmr_cancel(&ue->tmr_refresh);
 	ue->req = mem_deref(ue->req);
 	mem_deref(ue->password);
 	mem_deref(ue->pw_used);

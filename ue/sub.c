@@ -21,7 +21,7 @@ struct ue_sub {
 	struct ue *ue;
 	struct tsxh *req;
 	struct dlg *dlg;
-	struct tmr tmr;                 /* refresh */
+	struct wtmr tmr;                /* refresh */
 	char *callid;
 	char tag[17];
 	uint32_t cseq;
@@ -82,7 +82,7 @@ static void destructor(void *arg)
 {
 	struct ue_sub *s = arg;
 
-	tmr_cancel(&s->tmr);
+	wtmr_cancel(&s->tmr);
 	mem_deref(s->req);
 	mem_deref(s->dlg);
 	mem_deref(s->callid);
@@ -139,7 +139,7 @@ static void sub_resp(int err, const struct sip_msg *msg, void *arg)
 		/* RFC 6665 4.1.2.2: a refresh refused ends it. */
 		if (s->dlg) {
 			s->dlg = mem_deref(s->dlg);
-			tmr_cancel(&s->tmr);
+			wtmr_cancel(&s->tmr);
 		}
 		sub_to(s, EV_FAILED, SUB_FAILED);
 		sub_done(s, 0, msg->scode);
@@ -159,7 +159,7 @@ static void sub_resp(int err, const struct sip_msg *msg, void *arg)
 	if (s->expires && s->refresh) {
 		uint32_t e = sipx_expires(msg, NULL, s->expires);
 
-		tmr_start(&s->tmr, e * 500ULL, refresh_handler, s);
+		wtmr_start(&s->tmr, e * 500ULL, refresh_handler, s);
 	}
 
 	sub_done(s, 0, msg->scode);
@@ -295,7 +295,7 @@ int ue_unsubscribe(struct ue *ue, ue_done_h *doneh, void *arg)
 		return ENOENT;
 	}
 
-	tmr_cancel(&s->tmr);
+	wtmr_cancel(&s->tmr);
 	s->doneh = doneh;
 	s->arg = arg;
 	s->expires = 0;
@@ -464,7 +464,7 @@ static void handle_notify(struct ue_sub *s, const struct sip_msg *msg)
 	if (terminated) {
 		s->dlg = mem_deref(s->dlg);
 		s->ended = true;
-		tmr_cancel(&s->tmr);
+		wtmr_cancel(&s->tmr);
 	}
 }
 

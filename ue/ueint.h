@@ -41,7 +41,7 @@ struct ue {
 
 	/* registration (reg.c) */
 	struct tsxh *req;
-	struct tmr tmr_refresh;
+	struct wtmr tmr_refresh;
 	struct fsm reg;                 /* enum ue_state */
 	char *password;         /* as configured */
 	char *pw_used;          /* this registration's, maybe overridden */

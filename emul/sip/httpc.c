@@ -18,7 +18,7 @@ enum {
 struct httpc {
 	struct httpc **reqp;
 	struct tcp_conn *tc;
-	struct tmr tmr;         /* 0 ms deferral, then the timeout */
+	struct wtmr tmr;                /* 0 ms deferral, then the timeout */
 	struct mbuf *req;
 	struct mbuf *rx;
 	const struct node *from;
@@ -33,7 +33,7 @@ static void destructor(void *arg)
 {
 	struct httpc *h = arg;
 
-	tmr_cancel(&h->tmr);
+	wtmr_cancel(&h->tmr);
 	mem_deref(h->tc);
 	mem_deref(h->req);
 	mem_deref(h->rx);
@@ -45,7 +45,7 @@ static void destructor(void *arg)
  * The callers touch nothing of h after this. */
 static void complete(struct httpc *h, int err, const struct http_msg *msg)
 {
-	tmr_cancel(&h->tmr);
+	wtmr_cancel(&h->tmr);
 	h->tc = mem_deref(h->tc);
 
 	if (h->reqp) {
@@ -282,7 +282,6 @@ int httpc_request(struct httpc **reqp, struct node *from,
 	if (!h)
 		return ENOMEM;
 
-	tmr_init(&h->tmr);
 	h->from = from;
 	h->dst = *dst;
 	h->resph = resph;
@@ -320,12 +319,12 @@ int httpc_request(struct httpc **reqp, struct node *from,
 	if (h->err)
 		goto defer;
 
-	tmr_start(&h->tmr, TIMEOUT_MS, timeout_handler, h);
+	wtmr_start(&h->tmr, TIMEOUT_MS, timeout_handler, h);
 	goto out;
 
  defer:
 	h->tc = mem_deref(h->tc);
-	tmr_start(&h->tmr, 0, deferred_handler, h);
+	wtmr_start(&h->tmr, 0, deferred_handler, h);
 
  out:
 	if (err) {
