@@ -1,7 +1,8 @@
 # imsbed: one binary, one libre event loop, a whole IMS core on loopback.
 #
-# Targets: all run test bench deps format clean.  SANITIZE=1 builds with
-# AddressSanitizer + UBSan into build/asan so both builds can coexist.
+# Targets: all run test bench bench-peers deps format clean.  SANITIZE=1
+# builds with AddressSanitizer + UBSan into build/asan so both builds can
+# coexist.
 
 PKGS     := libre libsrtp2 sqlite3 yaml-0.1 libcrypto libpcap
 DEBS     := libre-dev libsrtp2-dev libsqlite3-dev libyaml-dev libcunit1-dev \
@@ -64,8 +65,8 @@ FUZZ_BINS    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_DEBS    := clang libclang-rt-14-dev
 FUZZ_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/fuzz/*.c))
 
-.PHONY: all run test unit scenarios bench deps format clean check-deps \
-	check-test-deps fuzz fuzz-build floors
+.PHONY: all run test unit scenarios bench bench-peers deps format clean \
+	check-deps check-test-deps fuzz fuzz-build floors
 
 all: check-deps floors $(BIN)
 
@@ -132,8 +133,18 @@ run: all
 test: check-deps check-test-deps floors $(BIN) $(TEST_BIN) $(REPLAY_BINS)
 	@tools/test.sh $(BIN) $(TEST_BIN)
 
-bench: all
+# make bench: the internal registration bench over UDP and TCP, then SIPp
+# through imsbed serve at fixed rates (when SIPp is there); bench-peers
+# installs SIPp and Kamailio when missing and adds Kamailio's registrar
+# under the same load, with the ratios (docs/BENCHMARKS.md).
+BENCH_DEBS := sip-tester kamailio
+
+bench: all check-test-deps
 	@tools/bench.sh $(BIN)
+
+bench-peers: all check-test-deps
+	@tools/deps.sh install $(BENCH_DEBS)
+	@tools/bench-peers.sh $(BIN)
 
 format:
 	@tools/stylecheck.sh

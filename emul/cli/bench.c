@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The registration benchmark: N UEs register through the whole path
  * (P-, I-, S-CSCF, HSS, third-party REGISTER to an AS) with a window of
- * registrations in flight, and the run reports registrations per second
- * and resident memory per registered UE.  Nothing is recorded: the
- * figures are the core's, not the ladder's. */
+ * registrations in flight, and the run reports registrations per second,
+ * resident memory per registered UE and message events per CPU-second.
+ * Nothing is recorded: the figures are the core's, not the ladder's;
+ * the messages are only counted. */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <re.h>
 #include "yml.h"
 #include "host.h"
@@ -25,6 +28,16 @@ struct bench {
 	uint32_t done;
 	uint32_t failed;
 	uint16_t first_fail;
+	uint64_t events;        /* SIP messages sent or received by the
+				 * core's nodes; the UE pool's left out */
+	struct le lsnr;
+};
+
+/* What a run cost: the wall (CLOCK_MONOTONIC, not tmr_jiffies(), which
+ * is the process clock and may be virtual) and the process's CPU. */
+struct cost {
+	uint64_t wall_us;
+	uint64_t cpu_us;
 };
 
 static const char topo_fmt[] =
@@ -59,6 +72,45 @@ static size_t rss_bytes(void)
 	fclose(f);
 
 	return res * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+
+static void cost_now(struct cost *c)
+{
+	struct timespec ts;
+	struct rusage ru;
+
+	memset(c, 0, sizeof(*c));
+	if (!clock_gettime(CLOCK_MONOTONIC, &ts))
+		c->wall_us = (uint64_t)ts.tv_sec * 1000000 +
+			(uint64_t)ts.tv_nsec / 1000;
+	if (!getrusage(RUSAGE_SELF, &ru))
+		c->cpu_us = (uint64_t)(ru.ru_utime.tv_sec +
+				       ru.ru_stime.tv_sec) * 1000000 +
+			(uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+
+/* Each SIP message a core node sends is one event, and one more when a
+ * core node receives it: 24 per full registration (10 for each of the
+ * UE's two transactions across P-, I- and S-CSCF, 4 for the third-party
+ * REGISTER), retransmissions included.  The UE pool is the load
+ * generator, as SIPp is for a SIP server, so its own sends and receives
+ * are not counted; its CPU is, which the figure is the worse for. */
+static bool core_node(const char *name)
+{
+	return name && name[0] && strcmp(name, "uepool");
+}
+
+
+static void count_handler(const struct msgrec *rec, void *arg)
+{
+	struct bench *b = arg;
+
+	if (strcmp(rec->proto, "sip"))
+		return;
+
+	b->events += core_node(rec->src) + core_node(rec->dst);
 }
 
 
@@ -164,16 +216,29 @@ static int add_ues(struct bench *b, struct topo *t, struct node **pnp,
 }
 
 
-static void report(const struct bench *b, uint32_t n, uint64_t ms,
+static void report(const struct bench *b, uint32_t n,
+		   const struct cost *c0, const struct cost *c1,
 		   size_t rss0, size_t rss1)
 {
+	uint64_t wall = c1->wall_us - c0->wall_us;
+	uint64_t cpu = c1->cpu_us - c0->cpu_us;
+
 	(void)re_printf("bench: %u registered, %u failed", b->done - b->failed,
 			b->failed);
 	if (b->failed)
 		(void)re_printf(" (first: %u)", b->first_fail);
 	(void)re_printf("\nbench: %llu ms, %llu registrations/s\n",
-			(unsigned long long)ms,
-			ms ? (unsigned long long)n * 1000 / ms : 0ULL);
+			(unsigned long long)(wall / 1000),
+			wall ? (unsigned long long)n * 1000000 / wall : 0ULL);
+	(void)re_printf("bench: %llu ms CPU, %llu registrations per"
+			" CPU-second\n", (unsigned long long)(cpu / 1000),
+			cpu ? (unsigned long long)n * 1000000 / cpu : 0ULL);
+	(void)re_printf("bench: %llu message events (%.1f per registration),"
+			" %llu per CPU-second\n",
+			(unsigned long long)b->events,
+			n ? (double)b->events / n : 0.0,
+			cpu ? (unsigned long long)(b->events * 1000000 / cpu)
+			: 0ULL);
 	(void)re_printf("bench: RSS %zu KiB before, %zu KiB after:"
 			" %zu bytes per registered UE\n", rss0 / 1024,
 			rss1 / 1024, n ? (rss1 - rss0) / n : (size_t)0);
@@ -188,7 +253,7 @@ int bench_run(uint32_t n, uint32_t window, bool udp)
 	struct bench b;
 	char err[512];
 	size_t rss0, rss1;
-	uint64_t t0, t1;
+	struct cost c0, c1;
 	uint32_t i;
 	int e;
 
@@ -219,21 +284,26 @@ int bench_run(uint32_t n, uint32_t window, bool udp)
 	(void)re_printf("bench: %u UEs, %u registrations in flight, core"
 			" over %s\n", n, window, udp ? "UDP" : "TCP");
 
-	t0 = tmr_jiffies();
+	e = msgrec_listen(&b.lsnr, count_handler, &b);
+	if (e)
+		goto out;
+
+	cost_now(&c0);
 	for (i = 0; i < window && i < n; i++)
 		start_next(&b);
 	if (n)
 		(void)re_main(NULL);
-	t1 = tmr_jiffies();
+	cost_now(&c1);
 
 	rss1 = rss_bytes();
-	report(&b, n, t1 - t0, rss0, rss1);
+	report(&b, n, &c0, &c1, rss0, rss1);
 
 	e = b.failed ? EPROTO : 0;
 
  out:
 	/* The topology's end flushes the node registry, the UE pool with
 	 * it: the registry owns every node. */
+	msgrec_unlisten(&b.lsnr);
 	mem_deref(b.uev);
 	mem_deref(t);
 	mem_deref(y);
