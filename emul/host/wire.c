@@ -48,6 +48,9 @@ static bool helper_recv(struct sa *src, struct mbuf *mb, void *arg)
 }
 
 
+enum { SIP_SOCKBUF = 4 * 1024 * 1024 };
+
+
 int udp_listen(struct udp_sock **usp, const struct sa *local,
 	       udp_recv_h *rh, void *arg)
 {
@@ -62,6 +65,10 @@ int udp_listen(struct udp_sock **usp, const struct sa *local,
 	err = real(usp, local, rh, arg);
 	if (err || !listen_hint || !usp)
 		return err;
+
+	/* A node's SIP socket takes a burst of a whole core's traffic:
+	 * room for it, as far as the kernel allows, rather than drops. */
+	(void)udp_sockbuf_set(*usp, SIP_SOCKBUF);
 
 	/* The socket's helper list owns it; it goes with the socket. */
 	return udp_register_helper(&uh, *usp, 0, NULL, helper_recv,

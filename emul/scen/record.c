@@ -211,6 +211,11 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 		return;
 	}
 
+	/* serve -q without a page: nothing to show or keep, so nothing to
+	 * decode (a quarter of a served core's CPU). */
+	if (e->forget && e->quiet)
+		return;
+
 	if (lrec_decode(&r, rec, list_count(&e->recs) + 1, e->keep_raw))
 		return;
 
