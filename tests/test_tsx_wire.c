@@ -253,6 +253,28 @@ static void test_nict_loss(void)
 }
 
 
+/* A node's own T1 (the topology's timers:): 100 ms, so the lost
+ * requests are resent at 100 and 300 ms. */
+static void test_own_t1(void)
+{
+	static const struct tsx_cfg fast = {100, 4000, 5000};
+	uint64_t t0;
+
+	CU_ASSERT_FATAL(!setup());
+	tsxl_set_cfg(w.a.l, &fast);
+	w.b.drop_req_n = 2;
+	t0 = clk_now();
+	CU_ASSERT_EQUAL_FATAL(send_req("OPTIONS", true), 0);
+	run(60000);
+
+	CU_ASSERT_EQUAL(w.b.rx_req, 3);
+	CU_ASSERT_EQUAL(w.b.rx_at[1] - t0, 100);
+	CU_ASSERT_EQUAL(w.b.rx_at[2] - t0, 300);
+	CU_ASSERT_EQUAL(w.finals, 1);
+	teardown();
+}
+
+
 /* The 200 is lost twice: the client resends, the server answers each
  * retransmission with its 200 and its TU sees one request. */
 static void test_nist_absorbs(void)
@@ -390,6 +412,7 @@ int test_tsx_wire_suite(void)
 
 	return !CU_add_test(s, "non-INVITE, requests lost",
 			    test_nict_loss) ||
+		!CU_add_test(s, "a node's own T1", test_own_t1) ||
 		!CU_add_test(s, "non-INVITE, responses lost",
 			     test_nist_absorbs) ||
 		!CU_add_test(s, "INVITE, 486 lost, ACK", test_invite_486) ||

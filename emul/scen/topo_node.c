@@ -9,6 +9,7 @@
 #include "yml.h"
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 #include "report.h"
 #include "scen.h"
 #include "engine.h"
@@ -124,6 +125,43 @@ static int node_flags(unsigned *flagsp, const struct yml *y,
 
 /* The i-th entry of nodes:, made in the pass for its role (the core in
  * the first, UEs in the second) and checked in each. */
+/* timers: {t1, t2, t4} in ms, RFC 3261's table 4 for this node's
+ * transactions (500, 4000 and 5000 by default). */
+static int node_timers(struct node *n, const struct yml *y,
+		       const yml_node *nn, char *err, size_t sz)
+{
+	static const char *const keys[] = {"t1", "t2", "t4", NULL};
+	const yml_node *v = yml_get(y, nn, "timers");
+	struct tsx_cfg cfg = {500, 4000, 5000};
+	uint32_t *f[] = {&cfg.t1, &cfg.t2, &cfg.t4};
+	size_t i;
+
+	if (!v)
+		return 0;
+
+	if (!yml_is_map(v))
+		return yml_err(y, v, err, sz, "timers is {t1, t2, t4}, in ms");
+	if (yml_check_keys(y, v, keys, "timers", err, sz))
+		return EINVAL;
+
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		const yml_node *x = yml_get(y, v, keys[i]);
+
+		if (x && (yml_uint(y, x, keys[i], f[i], err, sz) || !*f[i] ||
+			  *f[i] > 600000))
+			return yml_err(y, x, err, sz, "%s must be 1 to 600000"
+				       " ms", keys[i]);
+	}
+
+	if (cfg.t2 < cfg.t1)
+		return yml_err(y, v, err, sz, "t2 must be at least t1");
+
+	tsxl_set_cfg(tsx_of(n), &cfg);
+
+	return 0;
+}
+
+
 static int load_node(struct topo *t, const struct yml *y,
 		     const yml_node *root, size_t i, size_t pass,
 		     const char *domain, char *err, size_t sz)
@@ -131,7 +169,7 @@ static int load_node(struct topo *t, const struct yml *y,
 	static const char *const keys[] = {
 		"name", "role", "addr", "transport", "impi", "impu",
 		"password", "pcscf", "min_expires", "max_expires", "down",
-		"modules", "ring_timeout", NULL
+		"modules", "ring_timeout", "timers", NULL
 	};
 	yml_node *nn = yml_item(y, yml_get(y, root, "nodes"), i);
 	const char *name, *rs;
@@ -170,6 +208,9 @@ static int load_node(struct topo *t, const struct yml *y,
 	e = topo_keep(&t->nodes, n, NULL);
 	if (e)
 		return e;
+
+	if (node_timers(n, y, nn, err, sz))
+		return EINVAL;
 
 	return topo_make_role(t, n, y, nn, root, err, sz);
 }
