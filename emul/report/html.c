@@ -23,6 +23,7 @@ static const char style[] =
 	"svg text{font-size:12px;font-family:monospace}"
 	".life{stroke:#bbb;stroke-dasharray:4 3}"
 	".arrow{cursor:pointer}.arrow:hover line{stroke-width:3}"
+	".lost line{stroke-dasharray:6 4;opacity:.6}.lost text{opacity:.6}"
 	".req line{stroke:#1565c0}.ok line{stroke:#2e7d32}"
 	".prov line{stroke:#888}.err line{stroke:#c62828}"
 	".http line{stroke:#8e24aa}.step{fill:#f3f3f3}"
@@ -96,6 +97,30 @@ static int column(struct page *p, const char *name)
 	str_ncpy(p->names[p->n], name[0] ? name : "(outside)", 32);
 
 	return (int)p->n++;
+}
+
+
+/* What a fault did, after the arrow's label, as on the ladder line. */
+static void fault_label(char *label, size_t sz, unsigned flags)
+{
+	static const struct {
+		unsigned flag;
+		const char *text;
+	} marks[] = {
+		{MSGREC_RETRANS, " [retransmission]"},
+		{MSGREC_LOST, " [lost]"},
+		{MSGREC_DUP, " [duplicated]"},
+		{MSGREC_DELAYED, " [delayed]"},
+		{MSGREC_HELD, " [held: reordered]"},
+	};
+	size_t i, n = strlen(label);
+
+	for (i = 0; i < ARRAY_SIZE(marks) && n < sz; i++) {
+		if (flags & marks[i].flag) {
+			str_ncpy(label + n, marks[i].text, sz - n);
+			n = strlen(label);
+		}
+	}
 }
 
 
@@ -186,9 +211,10 @@ static void page_arrow(struct page *p, const struct lrec *r, size_t k)
 	a = column(p, r->src);
 	b = column(p, r->dst);
 	(void)ladder_label(label, sizeof(label), r->msg, r->hmsg);
+	fault_label(label, sizeof(label), r->flags);
 
-	fprintf(f, "<g class=\"arrow %s\" onclick=\"show(%zu)\">", kind(r),
-		k);
+	fprintf(f, "<g class=\"arrow %s%s\" onclick=\"show(%zu)\">",
+		kind(r), r->flags & MSGREC_LOST ? " lost" : "", k);
 	if (r->note) {
 		fputs("<title>", f);
 		esc(f, r->note);
