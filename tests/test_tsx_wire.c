@@ -384,6 +384,38 @@ static void test_cancel(void)
 }
 
 
+/* RFC 2543 peers: a branch without the magic cookie; the server
+ * matches by Request-URI, tags, Call-ID, CSeq and Via (17.2.3), so the
+ * repeat is absorbed and answered, not passed to the TU again. */
+static void test_rfc2543(void)
+{
+	struct mbuf *mb = mbuf_alloc(512);
+	int i;
+
+	CU_ASSERT_FATAL(!setup());
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	(void)mbuf_printf(mb, "OPTIONS sip:b@%J SIP/2.0\r\n"
+			  "Via: SIP/2.0/UDP %J;branch=old2543\r\n"
+			  "To: <sip:b@x>\r\nFrom: <sip:a@x>;tag=9\r\n"
+			  "Call-ID: 2543@test\r\nCSeq: 5 OPTIONS\r\n"
+			  "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+			  &w.b.addr, &w.a.addr);
+	for (i = 0; i < 2; i++) {
+		mb->pos = 0;
+		CU_ASSERT_EQUAL(sip_send(w.a.sip, NULL, SIP_TRANSP_UDP,
+					 &w.b.addr, mb), 0);
+		run(100);
+	}
+
+	CU_ASSERT_EQUAL(w.b.rx_req, 2);
+	CU_ASSERT_EQUAL(w.b.tu_req, 1);
+	CU_ASSERT_EQUAL(w.a.rx_resp, 2);
+	CU_ASSERT_EQUAL(tsxl_stats(w.b.l)->absorbed, 1);
+	mem_deref(mb);
+	teardown();
+}
+
+
 /* Timer B: nobody answers; the TU hears ETIMEDOUT at 64*T1. */
 static void test_timer_b(void)
 {
@@ -420,5 +452,6 @@ int test_tsx_wire_suite(void)
 			     test_invite_2xx) ||
 		!CU_add_test(s, "INVITE, ACK lost", test_ack_lost) ||
 		!CU_add_test(s, "CANCEL", test_cancel) ||
+		!CU_add_test(s, "RFC 2543 matching", test_rfc2543) ||
 		!CU_add_test(s, "Timer B", test_timer_b);
 }
