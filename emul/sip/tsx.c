@@ -82,10 +82,9 @@ int tsxl_alloc(struct tsxl **lp, struct sip *sip, const char *id)
 	l->sip = sip;
 	l->id = id ? id : "";
 	l->cfg = cfg_default;
-	/* A core node holds every user's transactions for up to 32 s
-	 * (Timer J over UDP): room for a benchmark's worth. */
-	err  = hash_alloc(&l->ht, 4096);
-	err |= hash_alloc(&l->acks, 1024);
+	/* Small to start: the table grows with the transactions. */
+	err  = hash_alloc(&l->ht, 256);
+	err |= hash_alloc(&l->acks, 256);
 	if (err) {
 		mem_deref(l);
 		return ENOMEM;
@@ -169,6 +168,36 @@ static void tsx_destructor(void *arg)
 }
 
 
+/* A core node holds every user's transactions for up to 32 s (Timer J
+ * over UDP): the table grows fourfold whenever it holds four times its
+ * buckets, so a lookup stays a short walk whatever the load, and the
+ * move is paid for once per doubling of the load. */
+static void grow(struct tsxl *l)
+{
+	struct hash *ht;
+	uint32_t i, n = hash_bsize(l->ht);
+
+	if (l->count <= 4 * n || n >= (1u << 20) ||
+	    hash_alloc(&ht, 4 * n))
+		return;
+
+	for (i = 0; i < n; i++) {
+		struct list *lst = hash_list(l->ht, i);
+		struct le *le;
+
+		while ((le = list_head(lst)) != NULL) {
+			struct tsx *t = le->data;
+
+			hash_unlink(&t->he);
+			hash_append(ht, hash_joaat_str(t->key), &t->he, t);
+		}
+	}
+
+	mem_deref(l->ht);
+	l->ht = ht;
+}
+
+
 int tsx_alloc(struct tsx **tp, struct tsxl *l, enum tsx_kind kind,
 	      const char *key)
 {
@@ -187,6 +216,7 @@ int tsx_alloc(struct tsx **tp, struct tsxl *l, enum tsx_kind kind,
 
 	hash_append(l->ht, hash_joaat_str(key), &t->he, t);
 	++l->count;
+	grow(l);
 	*tp = t;
 
 	return 0;
