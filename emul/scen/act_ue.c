@@ -196,7 +196,7 @@ int act_phone(struct engine *e, const yml_node *v)
 
 	ue_set_answer(act_ue(e, v), (enum ue_answer)(m ? m->val : 0),
 		      act_uint(y, v, "delay_ms", 20));
-	tmr_start(&e->tmr_settle, 0, engine_settled, e);
+	wtmr_start(&e->tmr_settle, 0, engine_settled, e);
 
 	return 0;
 }

@@ -311,7 +311,7 @@ static int start_wait(struct engine *e, const yml_node *v)
 	(void)yml_double(e->y, v, "wait", &secs, NULL, 0);
 	e->settling = false;
 	engine_extend_timeout(e, (uint64_t)(secs * 1000));
-	tmr_start(&e->tmr_settle, (uint64_t)(secs * 1000), engine_settled, e);
+	wtmr_start(&e->tmr_settle, (uint64_t)(secs * 1000), engine_settled, e);
 
 	return 0;
 }

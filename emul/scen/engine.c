@@ -24,9 +24,9 @@ static void finish(struct engine *e, enum scen_result res)
 
 	e->finished = true;
 	e->result = res;
-	tmr_cancel(&e->tmr_settle);
-	tmr_cancel(&e->tmr_step);
-	tmr_cancel(&e->tmr_timeout);
+	wtmr_cancel(&e->tmr_settle);
+	wtmr_cancel(&e->tmr_step);
+	wtmr_cancel(&e->tmr_timeout);
 	re_cancel();
 }
 
@@ -53,8 +53,8 @@ static void next_step(void *arg);
 void engine_settle(struct engine *e)
 {
 	e->settling = true;
-	tmr_start(&e->tmr_settle, (uint64_t)(e->settle * 1000), engine_settled,
-		  e);
+	wtmr_start(&e->tmr_settle, (uint64_t)(e->settle * 1000),
+		   engine_settled, e);
 }
 
 
@@ -156,7 +156,7 @@ static void step_end(struct engine *e)
 
 	fault_step_end(e);
 	e->step++;
-	tmr_start(&e->tmr_step, 0, next_step, e);
+	wtmr_start(&e->tmr_step, 0, next_step, e);
 }
 
 
@@ -231,8 +231,8 @@ static void timeout_handler(void *arg)
  * makes room for it. */
 void engine_extend_timeout(struct engine *e, uint64_t ms)
 {
-	tmr_start(&e->tmr_timeout, tmr_get_expire(&e->tmr_timeout) + ms,
-		  timeout_handler, e);
+	wtmr_start(&e->tmr_timeout, wtmr_left(&e->tmr_timeout) + ms,
+		   timeout_handler, e);
 }
 
 
@@ -253,9 +253,9 @@ static void engine_destructor(void *arg)
 
 	msgrec_unlisten(&e->lsnr);
 	fault_stop(e);
-	tmr_cancel(&e->tmr_settle);
-	tmr_cancel(&e->tmr_step);
-	tmr_cancel(&e->tmr_timeout);
+	wtmr_cancel(&e->tmr_settle);
+	wtmr_cancel(&e->tmr_step);
+	wtmr_cancel(&e->tmr_timeout);
 	list_flush(&e->recs);
 	list_flush(&e->caps);
 	mem_deref(e->diagram);
@@ -405,9 +405,9 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 	e->loose = o && o->loose;
 	e->rech_arg = o ? o->rech_arg : NULL;
 	engine_present_begin(e);
-	tmr_start(&e->tmr_timeout, (uint64_t)(timeout * 1000),
-		  timeout_handler, e);
-	tmr_start(&e->tmr_step, 0, next_step, e);
+	wtmr_start(&e->tmr_timeout, (uint64_t)(timeout * 1000),
+		   timeout_handler, e);
+	wtmr_start(&e->tmr_step, 0, next_step, e);
 
 	(void)re_main(NULL);
 	clk_set_mode(CLK_REAL);

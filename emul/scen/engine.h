@@ -26,9 +26,9 @@ struct engine {
 	struct le *window;              /* first record of the window */
 	struct list caps;
 	struct le lsnr;
-	struct tmr tmr_settle;
-	struct tmr tmr_step;
-	struct tmr tmr_timeout;
+	struct wtmr tmr_settle;
+	struct wtmr tmr_step;
+	struct wtmr tmr_timeout;
 	double settle;
 	bool settling;
 	bool quiet;

@@ -237,7 +237,7 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 
 	/* Still busy: the step settles only once the wire is quiet. */
 	if (e->settling)
-		tmr_start(&e->tmr_settle, (uint64_t)(e->settle * 1000),
+		wtmr_start(&e->tmr_settle, (uint64_t)(e->settle * 1000),
 			  engine_settled, e);
 }
 
