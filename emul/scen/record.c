@@ -144,12 +144,28 @@ static int lrec_decode(struct lrec **rp, const struct msgrec *rec,
 
 /* The newest record, live: an arrow, or its line; and into the ladder
  * that --golden and JUnit compare. */
+/* The column view's label says what happened too, briefly. */
+static void fault_note(char *label, size_t sz, unsigned flags)
+{
+	size_t n = strlen(label);
+
+	if (flags & (MSGREC_LOST | MSGREC_DUP | MSGREC_DELAYED |
+		     MSGREC_HELD | MSGREC_RETRANS))
+		(void)re_snprintf(label + n, sz - n, " [%s]",
+				  flags & MSGREC_LOST ? "lost" :
+				  flags & MSGREC_DUP ? "dup" :
+				  flags & MSGREC_DELAYED ? "late" :
+				  flags & MSGREC_HELD ? "held" : "again");
+}
+
+
 static void lrec_show(struct engine *e, const struct lrec *l)
 {
 	if (!e->quiet && e->diagram) {
 		char label[160];
 
 		(void)ladder_label(label, sizeof(label), l->msg, l->hmsg);
+		fault_note(label, sizeof(label), l->flags);
 		diagram_arrow(e->diagram, l->t, l->src, l->dst, label);
 	}
 	else if (!e->quiet) {
