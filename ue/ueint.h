@@ -38,6 +38,7 @@ struct ue {
 	char *routes;           /* Service-Route, as Route lines */
 	char *assoc;            /* P-Associated-URI */
 	void *partv[UE_PART_COUNT];
+	bool parts;                     /* made (on first use) */
 
 	/* registration (reg.c) */
 	struct tsxh *req;
