@@ -431,6 +431,9 @@ static void test_timer_b(void)
 	CU_ASSERT_EQUAL(clk_now() - t0, 32000);
 	/* A at 0.5, 1.5, 3.5, 7.5, 15.5, 31.5 s: seven in all. */
 	CU_ASSERT_EQUAL(w.b.rx_req, 7);
+	CU_ASSERT_EQUAL(w.b.rx_at[3] - t0, 3500);
+	CU_ASSERT_EQUAL(w.b.rx_at[4] - t0, 7500);
+	CU_ASSERT_EQUAL(w.b.rx_at[6] - t0, 31500);
 	teardown();
 }
 
