@@ -150,7 +150,8 @@ void diagram_arrow(struct diagram *d, double t, const char *src,
 	end = MIN(TIME_W + d->ncols * d->step, sizeof(line) - 1);
 	memset(line, ' ', end);
 	line[end] = '\0';
-	(void)re_snprintf(line, TIME_W, "%8.3f", t);
+	/* libre's %f cuts where printf rounds (ladder.c). */
+	(void)re_snprintf(line, TIME_W, "%8.3f", t + 5e-7);
 	line[strlen(line)] = ' ';
 
 	for (i = 0; i < d->ncols; i++) {
