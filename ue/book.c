@@ -13,7 +13,7 @@
 
 
 struct ue_book {
-	struct ue *ue;
+	struct ue *ue;                  /* first: ue.c sets it */
 	struct httpc *req;
 	uint16_t status;
 	char *body;
@@ -28,20 +28,6 @@ static void destructor(void *arg)
 
 	mem_deref(b->req);
 	mem_deref(b->body);
-}
-
-
-static int book_alloc(void **partp, struct ue *ue)
-{
-	struct ue_book *b = mem_zalloc(sizeof(*b), destructor);
-
-	if (!b)
-		return ENOMEM;
-
-	b->ue = ue;
-	*partp = b;
-
-	return 0;
 }
 
 
@@ -110,5 +96,5 @@ static int book_query(struct re_printf *pf, const void *part,
 
 
 const struct ue_part ue_part_book = {
-	"book", book_alloc, NULL, book_query,
+	"book", sizeof(struct ue_book), destructor, NULL, NULL, book_query,
 };

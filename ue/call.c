@@ -15,7 +15,7 @@
 #include "media.h"
 
 struct ue_call {
-	struct ue *ue;
+	struct ue *ue;                  /* first: ue.c sets it */
 	enum ue_call_state state;
 	struct dlg *dlg;
 	struct tsxh *st;          /* the INVITE being answered */
@@ -71,20 +71,6 @@ static void destructor(void *arg)
 
 	call_clear(c);
 	mem_deref(c->media);
-}
-
-
-static int call_alloc(void **partp, struct ue *ue)
-{
-	struct ue_call *c = mem_zalloc(sizeof(*c), destructor);
-
-	if (!c)
-		return ENOMEM;
-
-	c->ue = ue;
-	*partp = c;
-
-	return 0;
 }
 
 
@@ -361,5 +347,6 @@ static int call_query(struct re_printf *pf, const void *part,
 
 
 const struct ue_part ue_part_call = {
-	"call", call_alloc, call_request, call_query,
+	"call", sizeof(struct ue_call), destructor, NULL, call_request,
+	call_query,
 };

@@ -34,7 +34,7 @@ struct fetched {
 };
 
 struct ue_fetch {
-	struct ue *ue;
+	struct ue *ue;                  /* first: ue.c sets it */
 	struct httpc *req;
 	const struct sysinfo *si;       /* where, while fetching */
 	struct fetched fetched[FETCH_COUNT];
@@ -55,20 +55,6 @@ static void destructor(void *arg)
 	mem_deref(f->req);
 	for (i = 0; i < FETCH_COUNT; i++)
 		mem_deref(f->fetched[i].body);
-}
-
-
-static int fetch_alloc(void **partp, struct ue *ue)
-{
-	struct ue_fetch *f = mem_zalloc(sizeof(*f), destructor);
-
-	if (!f)
-		return ENOMEM;
-
-	f->ue = ue;
-	*partp = f;
-
-	return 0;
 }
 
 
@@ -227,5 +213,5 @@ static int fetch_query(struct re_printf *pf, const void *part,
 
 
 const struct ue_part ue_part_fetch = {
-	"fetch", fetch_alloc, NULL, fetch_query,
+	"fetch", sizeof(struct ue_fetch), destructor, NULL, NULL, fetch_query,
 };

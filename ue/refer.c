@@ -15,7 +15,7 @@
 
 
 struct ue_refer {
-	struct ue *ue;
+	struct ue *ue;                  /* first: ue.c sets it */
 	struct tsxh *req;
 	struct dlg *dlg;                /* the implicit subscription's */
 	char *callid;
@@ -46,20 +46,6 @@ static void refer_clear(struct ue_refer *r)
 static void destructor(void *arg)
 {
 	refer_clear(arg);
-}
-
-
-static int refer_alloc(void **partp, struct ue *ue)
-{
-	struct ue_refer *r = mem_zalloc(sizeof(*r), destructor);
-
-	if (!r)
-		return ENOMEM;
-
-	r->ue = ue;
-	*partp = r;
-
-	return 0;
 }
 
 
@@ -254,5 +240,6 @@ static int refer_query(struct re_printf *pf, const void *part,
 
 
 const struct ue_part ue_part_refer = {
-	"refer", refer_alloc, refer_request, refer_query,
+	"refer", sizeof(struct ue_refer), destructor, NULL, refer_request,
+	refer_query,
 };

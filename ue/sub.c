@@ -18,7 +18,7 @@ static const char ctype[] = "application/vnd.imsbed.sysinfo+json";
 static const char *const modnames[3] = {"gm", "im", "ps"};
 
 struct ue_sub {
-	struct ue *ue;
+	struct ue *ue;                  /* first: ue.c sets it */
 	struct tsxh *req;
 	struct dlg *dlg;
 	struct wtmr tmr;                /* refresh */
@@ -90,18 +90,11 @@ static void destructor(void *arg)
 }
 
 
-static int sub_alloc(void **partp, struct ue *ue)
+static void sub_init(void *part)
 {
-	struct ue_sub *s = mem_zalloc(sizeof(*s), destructor);
+	struct ue_sub *s = part;
 
-	if (!s)
-		return ENOMEM;
-
-	s->ue = ue;
-	fsm_init(&s->fsm, &sub_fsm, node_name(ue->node), SUB_NONE);
-	*partp = s;
-
-	return 0;
+	fsm_init(&s->fsm, &sub_fsm, node_name(s->ue->node), SUB_NONE);
 }
 
 
@@ -523,5 +516,6 @@ static int sub_query(struct re_printf *pf, const void *part,
 
 
 const struct ue_part ue_part_sub = {
-	"subscription", sub_alloc, sub_request, sub_query,
+	"subscription", sizeof(struct ue_sub), destructor, sub_init,
+	sub_request, sub_query,
 };

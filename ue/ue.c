@@ -50,8 +50,18 @@ static int parts_make(struct ue *ue)
 	if (ue->parts)
 		return 0;
 
-	for (i = 0; !err && i < ARRAY_SIZE(partv); i++)
-		err = partv[i]->alloc(&ue->partv[i], ue);
+	for (i = 0; !err && i < ARRAY_SIZE(partv); i++) {
+		void *p = mem_zalloc(partv[i]->size, partv[i]->dtor);
+
+		if (!p) {
+			err = ENOMEM;
+			break;
+		}
+		*(struct ue **)p = ue;
+		if (partv[i]->init)
+			partv[i]->init(p);
+		ue->partv[i] = p;
+	}
 	if (err) {
 		for (i = 0; i < ARRAY_SIZE(partv); i++)
 			ue->partv[i] = mem_deref(ue->partv[i]);

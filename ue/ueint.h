@@ -8,12 +8,15 @@
 struct odict;
 struct ue;
 
-/* A part's description: its constructor, what it takes of the requests
- * that reach the UE (true: answered), and what it tells a scenario's
- * check (ENOTSUP: not mine). */
+/* A part's description: its object (size and destructor; its first
+ * member is the struct ue * it belongs to, set by ue.c, and init does
+ * the rest), what it takes of the requests that reach the UE (true:
+ * answered), and what it tells a scenario's check (ENOTSUP: not mine). */
 struct ue_part {
 	const char *name;
-	int  (*alloc)(void **partp, struct ue *ue);
+	size_t size;
+	mem_destroy_h *dtor;
+	void (*init)(void *part);
 	bool (*reqh)(void *part, const struct sip_msg *msg);
 	int  (*query)(struct re_printf *pf, const void *part,
 		      const char *what, const char *arg);
