@@ -15,6 +15,7 @@ struct peer {
 	struct sip *sip;
 	struct tsxl *l;
 	struct sip_lsnr *drop_req, *drop_resp, *tap_req, *tap_resp, *tu;
+	struct sip_lsnr *sink;          /* responses no transaction took */
 	struct sa addr;
 	uint32_t drop_req_n;            /* requests still to lose */
 	uint32_t drop_resp_n;           /* responses still to lose */
@@ -110,6 +111,15 @@ static bool tu(const struct sip_msg *msg, void *arg)
 }
 
 
+static bool sink(const struct sip_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+
+	return true;
+}
+
+
 static int peer_init(struct peer *p, uint16_t port)
 {
 	int err;
@@ -125,6 +135,7 @@ static int peer_init(struct peer *p, uint16_t port)
 	err |= sip_listen(&p->tap_req, p->sip, true, tap, p);
 	err |= sip_listen(&p->tap_resp, p->sip, false, tap, p);
 	err |= sip_listen(&p->tu, p->sip, true, tu, p);
+	err |= sip_listen(&p->sink, p->sip, false, sink, p);
 
 	return err;
 }
@@ -136,6 +147,7 @@ static void peer_close(struct peer *p)
 	p->last = mem_deref((void *)p->last);
 	p->l = mem_deref(p->l);
 	p->tu = mem_deref(p->tu);
+	p->sink = mem_deref(p->sink);
 	p->tap_req = mem_deref(p->tap_req);
 	p->tap_resp = mem_deref(p->tap_resp);
 	p->drop_req = mem_deref(p->drop_req);
@@ -416,6 +428,55 @@ static void test_rfc2543(void)
 }
 
 
+static int send_raw(unsigned i)
+{
+	struct mbuf *mb = mbuf_alloc(512);
+	int err;
+
+	if (!mb)
+		return ENOMEM;
+
+	(void)mbuf_printf(mb, "OPTIONS sip:b@%J SIP/2.0\r\n"
+			  "Via: SIP/2.0/UDP %J;branch=z9hG4bKgrow%u\r\n"
+			  "To: <sip:b@x>\r\nFrom: <sip:a@x>;tag=%u\r\n"
+			  "Call-ID: grow%u@test\r\nCSeq: 1 OPTIONS\r\n"
+			  "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+			  &w.b.addr, &w.a.addr, i, i, i);
+	mb->pos = 0;
+	err = sip_send(w.a.sip, NULL, SIP_TRANSP_UDP, &w.b.addr, mb);
+	mem_deref(mb);
+
+	return err;
+}
+
+
+/* The table grows with the load (fourfold at four times its buckets):
+ * 3000 answered transactions linger (Timer J), and the first is still
+ * found among them, so its retransmission is absorbed. */
+static void test_table_grows(void)
+{
+	unsigned i;
+
+	CU_ASSERT_FATAL(!setup());
+	for (i = 0; i < 3000; i++) {
+		CU_ASSERT_EQUAL(send_raw(i), 0);
+		if (i % 100 == 99)
+			run(10);
+	}
+	run(10);
+
+	CU_ASSERT_EQUAL(w.b.tu_req, 3000);
+	CU_ASSERT_EQUAL(tsxl_count(w.b.l), 3000);
+	CU_ASSERT_EQUAL(send_raw(0), 0);
+	run(10);
+	CU_ASSERT_EQUAL(w.b.tu_req, 3000);
+	CU_ASSERT_EQUAL(tsxl_stats(w.b.l)->absorbed, 1);
+	run(64000);
+	CU_ASSERT_EQUAL(tsxl_count(w.b.l), 0);
+	teardown();
+}
+
+
 /* Timer B: nobody answers; the TU hears ETIMEDOUT at 64*T1. */
 static void test_timer_b(void)
 {
@@ -456,5 +517,6 @@ int test_tsx_wire_suite(void)
 		!CU_add_test(s, "INVITE, ACK lost", test_ack_lost) ||
 		!CU_add_test(s, "CANCEL", test_cancel) ||
 		!CU_add_test(s, "RFC 2543 matching", test_rfc2543) ||
+		!CU_add_test(s, "the table grows", test_table_grows) ||
 		!CU_add_test(s, "Timer B", test_timer_b);
 }
