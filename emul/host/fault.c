@@ -24,6 +24,7 @@ struct later {
 	int fd;
 	struct sockaddr_storage to;
 	socklen_t tolen;
+	struct sa path;                 /* to, as an address: the path */
 	size_t len;
 	bool held;
 	uint8_t buf[];
@@ -119,6 +120,7 @@ static int later_add(int fd, const void *buf, size_t len,
 	l->fd = fd;
 	memcpy(&l->to, to, tolen);
 	l->tolen = tolen;
+	(void)sa_set_sa(&l->path, to);
 	l->len = len;
 	l->held = held;
 	memcpy(l->buf, buf, len);
@@ -129,18 +131,21 @@ static int later_add(int fd, const void *buf, size_t len,
 }
 
 
-/* A reorder: what was held on this path goes right after this one. */
-static void release_held(int fd, const struct sockaddr *to,
-			 socklen_t tolen)
+/* A reorder: what was held on this path goes right after this one.
+ * (Addresses compare as addresses: a sockaddr's padding is anything.) */
+static void release_held(int fd, const struct sockaddr *to)
 {
 	struct le *le = f.later.head;
+	struct sa path;
+
+	if (sa_set_sa(&path, to))
+		return;
 
 	while (le) {
 		struct later *l = le->data;
 
 		le = le->next;
-		if (l->held && l->fd == fd && l->tolen == tolen &&
-		    !memcmp(&l->to, to, tolen))
+		if (l->held && l->fd == fd && sa_cmp(&l->path, &path, SA_ALL))
 			later_send(l);
 	}
 }
@@ -231,7 +236,7 @@ ssize_t fault_sendto(fault_sendto_f *real, int fd, const void *buf,
 	if (v & MSGREC_DUP)
 		(void)real(fd, buf, len, flags, to, tolen);
 	if (to && f.later.head)
-		release_held(fd, to, tolen);
+		release_held(fd, to);
 
 	return n;
 }
