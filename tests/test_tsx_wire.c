@@ -477,6 +477,31 @@ static void test_table_grows(void)
 }
 
 
+/* A next hop outside the topology, an address off loopback or a name
+ * no node has, is refused before anything is sent: no DNS, ever. */
+static void test_outside(void)
+{
+	static const char *const uris[] = {
+		"sip:x@192.0.2.1", "sip:x@example.com",
+	};
+	uint32_t dropped;
+	size_t i;
+
+	CU_ASSERT_FATAL(!setup());
+	for (i = 0; i < ARRAY_SIZE(uris); i++) {
+		dropped = netguard_dropped();
+		CU_ASSERT_EQUAL(tsx_requestf(&w.req, w.a.l, true, "OPTIONS",
+					     uris[i], NULL, resp_h, NULL,
+					     "Content-Length: 0\r\n\r\n"),
+				ENOENT);
+		CU_ASSERT_PTR_NULL(w.req);
+		CU_ASSERT_EQUAL(netguard_dropped(), dropped + 1);
+	}
+	CU_ASSERT_EQUAL(tsxl_count(w.a.l), 0);
+	teardown();
+}
+
+
 /* Timer B: nobody answers; the TU hears ETIMEDOUT at 64*T1. */
 static void test_timer_b(void)
 {
@@ -518,5 +543,7 @@ int test_tsx_wire_suite(void)
 		!CU_add_test(s, "CANCEL", test_cancel) ||
 		!CU_add_test(s, "RFC 2543 matching", test_rfc2543) ||
 		!CU_add_test(s, "the table grows", test_table_grows) ||
+		!CU_add_test(s, "next hop outside the topology",
+			     test_outside) ||
 		!CU_add_test(s, "Timer B", test_timer_b);
 }

@@ -47,8 +47,9 @@ static int next_hop(struct sa *dst, enum sip_transp *tp, const char *uri,
 			return EINVAL;
 	}
 
-	if (sa_set(dst, &u.host, u.port ? u.port : SIP_PORT))
-		return EADDRNOTAVAIL;
+	/* A node's name or a loopback address, never DNS (node.c). */
+	if (emul_resolve(dst, NULL, &u))
+		return ENOENT;
 
 	*tp = SIP_TRANSP_UDP;
 	if (!msg_param_decode(&u.params, "transport", &v) &&
@@ -160,8 +161,9 @@ int tsx_request(struct tsxh **hp, struct tsxl *l, bool stateful,
 
 	err = next_hop(&dst, &tp, uri, route);
 	if (err) {
-		elog(LOG_WARN, l->id, "route", "%s %s: the next hop is no "
-		     "address (imsbed resolves no names)", met, uri);
+		netguard_note_drop();
+		elog(LOG_WARN, l->id, "route", "%s %s: the next hop is "
+		     "outside the topology", met, uri);
 		return err;
 	}
 
@@ -356,20 +358,18 @@ static void pass(struct tsx *t, const struct sip_msg *msg)
 		t->provisional = true;
 	}
 
-	/* The TU's 2xx: its ACK will be matched to us by Call-ID. */
+	/* The TU's 2xx (once: repeats stop in tsx_client_recv): its ACK
+	 * will be matched to us by Call-ID. */
 	if (t->kind == TSX_ICT && msg->scode >= 200 && msg->scode < 300) {
-		if (t->passed)
-			return;
-		t->passed = true;
 		if (!ack_key(key, sizeof(key), msg) && !str_dup(&t->dkey, key))
 			hash_append(t->l->acks, hash_joaat_str(key),
 				    &t->he_ack, t);
 	}
 
-	/* After the final answer the TU hears no more: a 2xx repeated into
+	/* After the final answer the TU hears no more (a 2xx repeated into
 	 * Accepted is answered with the TU's ACK, or goes to the node as a
-	 * stray response (a proxy forwards it upstream). */
-	/* Answered: the request is not sent again. */
+	 * stray response, which a proxy forwards upstream), and the request
+	 * is not sent again. */
 	if (msg->scode >= 200) {
 		t->resph = NULL;
 		t->out = mem_deref(t->out);
@@ -411,9 +411,6 @@ void tsx_client_act(struct tsx *t, unsigned act, const struct sip_msg *msg)
 		msgrec_mark_next(MSGREC_RETRANS);
 		(void)tsx_send(t, t->out);
 	}
-
-	if (msg)
-		t->scode = msg->scode;
 
 	if ((act & TSX_DO_ACK) && t->ack) {
 		/* The ACK again, for the final again. */

@@ -43,12 +43,11 @@ struct tsx {
 	struct wtmr rt, to;             /* A E G (and T2XX, T100), others */
 	uint8_t rt_id, to_id;
 	uint32_t rt_n;                  /* retransmissions so far */
-	uint16_t scode;                 /* last response */
+	uint16_t scode;                 /* server: last response sent */
 	bool reliable;
 	bool uas;                       /* resends its own 2xx until ACK */
 	bool provisional;               /* client: a 1xx came */
 	bool cancel;                    /* client: CANCEL asked for */
-	bool passed;                    /* client INVITE: TU has its 2xx */
 	tsx_resp_h *resph;
 	tsx_cancel_h *cancelh;
 	void *arg;
