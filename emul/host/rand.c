@@ -5,7 +5,8 @@
  * (for tests only) every random number in the process, libre's branches
  * and tags included, comes from one generator seeded with N, so that two
  * runs give the same bytes on the wire.  Identifiers that need not be
- * secret (tags, Call-IDs, icid) always come from the fast generator. */
+ * secret (tags, Call-IDs, icid, libre's branches) always come from the
+ * fast generator. */
 
 #include <string.h>
 #include <sys/random.h>
@@ -89,7 +90,10 @@ void emul_random(uint8_t *p, size_t n)
 }
 
 
-/* libre's random numbers (branches, tags) resolve to these. */
+/* libre's random numbers are identifiers (branches, tags, a message's
+ * tag, a client nonce): the fast generator's, as imsbed's own are; the
+ * kernel's cost a system call per SIP message.  rand_bytes() stays
+ * secret. */
 void rand_init(void)
 {
 }
@@ -97,28 +101,19 @@ void rand_init(void)
 
 uint64_t rand_u64(void)
 {
-	uint64_t v;
-
-	emul_random((uint8_t *)&v, sizeof(v));
-	return v;
+	return emul_rand_u64();
 }
 
 
 uint32_t rand_u32(void)
 {
-	uint32_t v;
-
-	emul_random((uint8_t *)&v, sizeof(v));
-	return v;
+	return (uint32_t)emul_rand_u64();
 }
 
 
 uint16_t rand_u16(void)
 {
-	uint16_t v;
-
-	emul_random((uint8_t *)&v, sizeof(v));
-	return v;
+	return (uint16_t)emul_rand_u64();
 }
 
 
