@@ -7,6 +7,7 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
+#include "tsx.h"
 #include "proxy.h"
 
 
@@ -83,8 +84,8 @@ bool proxy_relay_stray(struct proxy *px, const struct sip_msg *msg)
 		goto drop;
 
 	if (!proxy_response_build(&mb, msg)) {
-		(void)sip_send(node_sip(proxy_node(px)), NULL, via.tp, &dst,
-			       mb);
+		(void)tsxl_send(tsx_of(proxy_node(px)), NULL, via.tp, &dst,
+				mb);
 		mem_deref(mb);
 	}
 

@@ -115,6 +115,8 @@ typedef bool (node_tap_h)(const struct sip_msg *msg, void *stack);
 void node_set_stack(struct node *n, void *stack, node_tap_h *tap);
 void *node_stack(const struct node *n);
 void node_set_impl(struct node *n, void *impl, const struct node_ops *ops);
+/* Whether the nodes hand what they send to msgrec (msgrec_refresh). */
+void node_trace(bool on);
 const char *node_name(const struct node *n);
 const char *node_host(const struct node *n);   /* name.domain */
 enum node_role node_role(const struct node *n);
@@ -192,6 +194,7 @@ typedef void (msgrec_h)(const struct msgrec *rec, void *arg);
 int    msgrec_listen(struct le *le, msgrec_h *h, void *arg);
 void   msgrec_unlisten(struct le *le);
 void   msgrec_emit(const struct msgrec *rec);
+void   msgrec_refresh(void);
 double emul_time(void);
 uint64_t emul_rand_u64(void);
 void emul_seed(uint64_t n);
@@ -258,6 +261,7 @@ typedef ssize_t (fault_sendto_f)(int, const void *, size_t, int,
 				 const struct sockaddr *, socklen_t);
 
 void fault_set_handler(fault_h *h, void *arg);
+bool fault_armed(void);
 void fault_decide(struct msgrec *rec);
 int  fault_down(const struct sa *addr, uint64_t ms);
 bool fault_is_down(const struct sa *addr);

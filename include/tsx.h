@@ -102,6 +102,7 @@ struct tsxl_stats {
 	uint32_t client, server;        /* transactions made */
 	uint32_t retransmitted;         /* requests and responses resent */
 	uint32_t absorbed;              /* retransmissions taken in */
+	uint64_t sent, received;        /* SIP messages on the wire */
 };
 
 int  tsxl_alloc(struct tsxl **lp, struct sip *sip, const char *id);
@@ -117,6 +118,9 @@ uint32_t tsxl_count(const struct tsxl *l);
  * or an ACK (the network has not settled while any does). */
 uint32_t tsx_resending(void);
 const struct tsxl_stats *tsxl_stats(const struct tsxl *l);
+/* A message outside any transaction (a proxy's stateless response). */
+int  tsxl_send(struct tsxl *l, void *sock, enum sip_transp tp,
+	       const struct sa *dst, struct mbuf *mb);
 
 /* ---- tsx_server.c: answering a request ---- */
 /* A provisional answer needs hp and sets it; a final one drops *hp.

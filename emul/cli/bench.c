@@ -16,6 +16,7 @@
 #include <re.h>
 #include "yml.h"
 #include "host.h"
+#include "tsx.h"
 #include "sipkit.h"
 #include "report.h"
 #include "scen.h"
@@ -31,7 +32,6 @@ struct bench {
 	uint16_t first_fail;
 	uint64_t events;        /* SIP messages sent or received by the
 				 * core's nodes; the UE pool's left out */
-	struct le lsnr;
 };
 
 /* What a run cost: the wall (CLOCK_MONOTONIC, not tmr_jiffies(), which
@@ -97,21 +97,24 @@ static void cost_now(struct cost *c)
  * UE's two transactions across P-, I- and S-CSCF, 4 for the third-party
  * REGISTER), retransmissions included.  The UE pool is the load
  * generator, as SIPp is for a SIP server, so its own sends and receives
- * are not counted; its CPU is, which the figure is the worse for. */
-static bool core_node(const char *name)
+ * are not counted; its CPU is, which the figure is the worse for.  The
+ * transaction layers count them: a recorder would cost more than what
+ * it measures. */
+static uint64_t core_events(const struct node *pool)
 {
-	return name && name[0] && strcmp(name, "uepool");
-}
+	uint64_t n = 0;
+	struct le *le;
 
+	for (le = list_head(emul_nodes()); le; le = le->next) {
+		const struct tsxl_stats *st;
+		struct node *nd = le->data;
 
-static void count_handler(const struct msgrec *rec, void *arg)
-{
-	struct bench *b = arg;
+		if (nd == pool || !(st = tsxl_stats(node_stack(nd))))
+			continue;
+		n += st->sent + st->received;
+	}
 
-	if (strcmp(rec->proto, "sip"))
-		return;
-
-	b->events += core_node(rec->src) + core_node(rec->dst);
+	return n;
 }
 
 
@@ -327,16 +330,14 @@ int bench_run(uint32_t n, uint32_t window, bool udp)
 	(void)re_printf("bench: %u UEs, %u registrations in flight, core"
 			" over %s\n", n, window, udp ? "UDP" : "TCP");
 
-	e = msgrec_listen(&b.lsnr, count_handler, &b);
-	if (e)
-		goto out;
-
+	b.events = core_events(pn);
 	cost_now(&c0);
 	for (i = 0; i < window && i < n; i++)
 		start_next(&b);
 	if (n)
 		(void)re_main(NULL);
 	cost_now(&c1);
+	b.events = core_events(pn) - b.events;
 
 	rss1 = rss_bytes();
 	report(&b, n, &c0, &c1, rss0, rss1);
@@ -347,7 +348,6 @@ int bench_run(uint32_t n, uint32_t window, bool udp)
  out:
 	/* The topology's end flushes the node registry, the UE pool with
 	 * it: the registry owns every node. */
-	msgrec_unlisten(&b.lsnr);
 	mem_deref(b.uev);
 	mem_deref(t);
 	mem_deref(y);

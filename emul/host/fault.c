@@ -52,6 +52,13 @@ void fault_set_handler(fault_h *h, void *arg)
 {
 	f.h = h;
 	f.arg = arg;
+	msgrec_refresh();
+}
+
+
+bool fault_armed(void)
+{
+	return f.h != NULL;
 }
 
 
@@ -251,4 +258,5 @@ void fault_flush(void)
 	f.pending_mark = 0;
 	list_flush(&f.later);
 	list_flush(&f.downs);
+	msgrec_refresh();
 }

@@ -28,6 +28,7 @@ int msgrec_listen(struct le *le, msgrec_h *h, void *arg)
 	l->h = h;
 	l->arg = arg;
 	list_append(&listeners, le, l);
+	msgrec_refresh();
 
 	return 0;
 }
@@ -41,6 +42,14 @@ void msgrec_unlisten(struct le *le)
 	list_unlink(le);
 	mem_deref(le->data);
 	le->data = NULL;
+	msgrec_refresh();
+}
+
+
+/* The nodes trace what they send while a listener or a fault wants it. */
+void msgrec_refresh(void)
+{
+	node_trace(!list_isempty(&listeners) || fault_armed());
 }
 
 

@@ -28,6 +28,7 @@ struct node {
 
 static struct {
 	struct list nodes;
+	bool tracing;           /* someone records, or a fault is armed */
 	struct hash *by_ip;
 	struct hash *by_name;
 	char *domain;
@@ -201,9 +202,25 @@ static int node_listen(struct node *n)
 	if (err)
 		return err;
 
-	sip_set_trace_handler(n->sip, trace_handler);
+	if (reg.tracing)
+		sip_set_trace_handler(n->sip, trace_handler);
 
 	return 0;
+}
+
+
+/* libre's trace hook costs a getsockname() for every UDP datagram sent,
+ * so the nodes carry it only while a record is wanted. */
+void node_trace(bool on)
+{
+	struct le *le;
+
+	reg.tracing = on;
+	for (le = reg.nodes.head; le; le = le->next) {
+		struct node *n = le->data;
+
+		sip_set_trace_handler(n->sip, on ? trace_handler : NULL);
+	}
 }
 
 

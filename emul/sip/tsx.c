@@ -144,6 +144,7 @@ bool tsxl_recv(struct tsxl *l, const struct sip_msg *msg)
 	if (!l || !msg)
 		return false;
 
+	++l->stats.received;
 	return msg->req ? tsx_server_recv(l, msg) : tsx_client_recv(l, msg);
 }
 
@@ -340,6 +341,18 @@ static void transp_handler(int err, void *arg)
 }
 
 
+/* Every message the layer puts on the wire goes through here, counted. */
+int tsxl_send(struct tsxl *l, void *sock, enum sip_transp tp,
+	      const struct sa *dst, struct mbuf *mb)
+{
+	if (!l || !dst || !mb)
+		return EINVAL;
+
+	++l->stats.sent;
+	return sip_send(l->sip, sock, tp, dst, mb);
+}
+
+
 int tsx_send(struct tsx *t, struct mbuf *mb)
 {
 	struct sa laddr;
@@ -350,12 +363,13 @@ int tsx_send(struct tsx *t, struct mbuf *mb)
 
 	mb->pos = 0;
 	if (t->sock || t->tp == SIP_TRANSP_UDP)
-		return sip_send(t->l->sip, t->sock, t->tp, &t->dst, mb);
+		return tsxl_send(t->l, t->sock, t->tp, &t->dst, mb);
 
 	/* A new TCP connection leaves from the node's own address. */
 	if (!sip_transp_laddr(t->l->sip, &laddr, t->tp, &t->dst))
 		netguard_bind_hint(&laddr);
 	t->qent = mem_deref(t->qent);
+	++t->l->stats.sent;
 	err = sip_transp_send(&t->qent, t->l->sip, NULL, t->tp, &t->dst, mb,
 			      transp_handler, t);
 	netguard_bind_hint(NULL);

@@ -134,7 +134,7 @@ static int stateless(struct tsxl *l, const char *met, struct mbuf *mb,
 
 	if (!sip_transp_laddr(l->sip, &laddr, tp, dst))
 		netguard_bind_hint(&laddr);
-	err = sip_send(l->sip, NULL, tp, dst, mb);
+	err = tsxl_send(l, NULL, tp, dst, mb);
 	netguard_bind_hint(NULL);
 
 	if (!err && !strcmp(met, "ACK"))
@@ -415,11 +415,11 @@ void tsx_client_act(struct tsx *t, unsigned act, const struct sip_msg *msg)
 	if ((act & TSX_DO_ACK) && t->ack) {
 		/* The ACK again, for the final again. */
 		msgrec_mark_next(MSGREC_RETRANS);
-		(void)sip_send(t->l->sip, NULL, t->tp, &t->dst, t->ack);
+		(void)tsxl_send(t->l, NULL, t->tp, &t->dst, t->ack);
 	}
 	else if ((act & TSX_DO_ACK) && msg &&
 		 !derive(&t->ack, t->out, "ACK", msg)) {
-		(void)sip_send(t->l->sip, NULL, t->tp, &t->dst, t->ack);
+		(void)tsxl_send(t->l, NULL, t->tp, &t->dst, t->ack);
 	}
 
 	if ((act & TSX_DO_PASS) && msg)
@@ -450,7 +450,7 @@ bool tsx_client_recv(struct tsxl *l, const struct sip_msg *msg)
 		if (t->ack) {
 			++l->stats.absorbed;
 			msgrec_mark_next(MSGREC_RETRANS);
-			(void)sip_send(l->sip, NULL, t->tp, &t->dst, t->ack);
+			(void)tsxl_send(l, NULL, t->tp, &t->dst, t->ack);
 			return true;
 		}
 		return false;
