@@ -262,6 +262,13 @@ typedef ssize_t (fault_sendto_f)(int, const void *, size_t, int,
 
 void fault_set_handler(fault_h *h, void *arg);
 bool fault_armed(void);
+
+/* ---- regex.c: libre's re_regex, each pattern compiled once ---- */
+/* For tests: every match done again by libre's own and compared. */
+void regex_selfcheck(bool on);
+uint32_t regex_mismatches(void);
+/* The pattern runs compiled (false: libre's own runs it). */
+bool regex_modelled(const char *expr);
 void fault_decide(struct msgrec *rec);
 int  fault_down(const struct sa *addr, uint64_t ms);
 bool fault_is_down(const struct sa *addr);

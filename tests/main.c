@@ -37,6 +37,7 @@ static int (*const suites[])(void) = {
 	test_book_http_suite,
 	test_tsx_suite,
 	test_clock_suite,
+	test_regex_suite,
 	test_tsx_wire_suite,
 };
 

@@ -121,4 +121,5 @@ int test_book_suite(void);
 int test_book_http_suite(void);
 int test_tsx_suite(void);
 int test_clock_suite(void);
+int test_regex_suite(void);
 int test_tsx_wire_suite(void);
