@@ -20,6 +20,11 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo |
 	'+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$tools/netns.sh" --probe
 
+echo
+echo "== floor: $BIN bench floor"
+"$tools/netns.sh" "$BIN" bench floor >"$BENCH_DIR/floor" 2>&1 || exit 1
+cat "$BENCH_DIR/floor"
+
 for tp in udp tcp; do
 	echo
 	echo "== internal: $BIN bench $N 200 $tp"

@@ -35,6 +35,8 @@ cli_cmd_h cmd_run, cmd_test;
 /* bench.c: the registration benchmark */
 cli_cmd_h cmd_bench;
 int bench_run(uint32_t n, uint32_t window, bool udp);
+/* bench_floor.c: a message's decode and loopback crossing */
+int bench_floor(void);
 
 /* tracecmd.c: a saved --trace file as a ladder or a capture */
 cli_cmd_h cmd_ladder, cmd_pcap;

@@ -45,7 +45,9 @@ static const struct cli_cmd cmdv[] = {
 	{"bench", cmd_bench,
 "  bench [N [W [tcp|udp]]]  register N UEs (10000) through the full\n"
 "                       path, W at a time (200), core over TCP or UDP;\n"
-"                       print registrations/s and memory per UE\n"},
+"                       print registrations/s and memory per UE;\n"
+"  bench floor          what a message costs before any node: libre's\n"
+"                       decode and a loopback UDP crossing\n"},
 };
 
 /* Where an option may stand: before the command, after it, or anywhere
