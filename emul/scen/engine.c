@@ -461,7 +461,9 @@ int engine_recorder(struct engine **ep, const struct scen_opts *o)
 			(void)diagram_column(e->diagram, node_name(le->data));
 	}
 
-	err = engine_listen(e);
+	/* Quiet with no page: nothing to show or keep, and a listener
+	 * would have every node trace what it sends. */
+	err = e->quiet && !e->keep_raw ? 0 : engine_listen(e);
  out:
 	if (err)
 		mem_deref(e);
