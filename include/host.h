@@ -263,7 +263,7 @@ typedef ssize_t (fault_sendto_f)(int, const void *, size_t, int,
 void fault_set_handler(fault_h *h, void *arg);
 bool fault_armed(void);
 
-/* ---- regex.c: libre's re_regex, each pattern compiled once ---- */
+/* ---- re_regex.c: libre's re_regex, each pattern compiled once ---- */
 /* For tests: every match done again by libre's own and compared. */
 void regex_selfcheck(bool on);
 uint32_t regex_mismatches(void);
