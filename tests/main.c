@@ -38,6 +38,7 @@ static int (*const suites[])(void) = {
 	test_tsx_suite,
 	test_clock_suite,
 	test_regex_suite,
+	test_milenage_suite,
 	test_tsx_wire_suite,
 };
 

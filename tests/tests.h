@@ -122,4 +122,5 @@ int test_book_http_suite(void);
 int test_tsx_suite(void);
 int test_clock_suite(void);
 int test_regex_suite(void);
+int test_milenage_suite(void);
 int test_tsx_wire_suite(void);
