@@ -39,6 +39,7 @@ static int (*const suites[])(void) = {
 	test_clock_suite,
 	test_regex_suite,
 	test_milenage_suite,
+	test_aka_suite,
 	test_tsx_wire_suite,
 };
 

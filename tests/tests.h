@@ -123,4 +123,5 @@ int test_tsx_suite(void);
 int test_clock_suite(void);
 int test_regex_suite(void);
 int test_milenage_suite(void);
+int test_aka_suite(void);
 int test_tsx_wire_suite(void);
