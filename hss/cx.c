@@ -5,7 +5,6 @@
 #include <string.h>
 #include <strings.h>
 #include <re.h>
-#include "digest.h"
 #include "hss.h"
 #include "hssint.h"
 
@@ -13,8 +12,8 @@
 /* TS 29.228 6.1.1.1 steps 1-2 (and alike for MAR, SAR): the identities
  * must be known, then belong to one user.  impi may be absent only where
  * the caller allows it (SAR for a terminating unregistered user). */
-static int lookup(struct hss *hss, const char *impi, const char *impu,
-		  struct hss_sub *sub, enum cx_result *rp)
+int cx_lookup(struct hss *hss, const char *impi, const char *impu,
+	      struct hss_sub *sub, enum cx_result *rp)
 {
 	struct hss_sub other;
 	int e;
@@ -55,7 +54,7 @@ int hss_uar(struct hss *hss, const char *impi, const char *impu,
 
 	memset(uaa, 0, sizeof(*uaa));
 
-	e = lookup(hss, impi, impu, &sub, &uaa->result);
+	e = cx_lookup(hss, impi, impu, &sub, &uaa->result);
 	if (e || uaa->result != CX_SUCCESS)
 		return e;
 
@@ -98,46 +97,6 @@ int hss_uar(struct hss *hss, const char *impi, const char *impu,
 }
 
 
-int hss_mar(struct hss *hss, const char *impi, const char *impu,
-	    const char *scheme, const char *server, struct cx_maa *maa)
-{
-	struct hss_sub sub;
-	int e;
-
-	if (!hss || !impi || !impu || !maa)
-		return EINVAL;
-
-	memset(maa, 0, sizeof(*maa));
-
-	e = lookup(hss, impi, impu, &sub, &maa->result);
-	if (e || maa->result != CX_SUCCESS)
-		return e;
-
-	/* TS 29.228 6.3.1: imsbed stores passwords, so SIP Digest only */
-	if (!scheme || strcasecmp(scheme, "SIP Digest")) {
-		maa->result = CX_ERROR_AUTH_SCHEME_NOT_SUPPORTED;
-		return 0;
-	}
-
-	/* 6.3.1: the HSS keeps the name of the S-CSCF that challenges a user
-	 * no S-CSCF serves, so that the I-CSCF sends the answer to the
-	 * challenge to the same S-CSCF (UAR gives it back) */
-	if (str_isset(server) && !sub.scscf[0]) {
-		if (strlen(server) >= HSS_ID_MAX)
-			return EINVAL;
-
-		e = hss_sub_assign(hss, sub.impi, server, sub.state);
-		if (e)
-			return e;
-	}
-
-	str_ncpy(maa->realm, hss_realm(hss), sizeof(maa->realm));
-
-	/* TS 24.229 5.4.1.2.1: the digest username is the IMPI */
-	return digest_ha1(maa->ha1, sub.impi, maa->realm, sub.password);
-}
-
-
 static int sar_download(struct hss *hss, const struct hss_sub *sub,
 			struct cx_saa *saa)
 {
@@ -177,7 +136,7 @@ int hss_sar(struct hss *hss, const char *impi, const char *impu,
 
 	/* TS 29.228 6.1.2: a SAR for a terminating unregistered user may
 	 * come without the IMPI, which the SAA then tells */
-	e = lookup(hss, str_isset(impi) ? impi : NULL, impu, &sub,
+	e = cx_lookup(hss, str_isset(impi) ? impi : NULL, impu, &sub,
 		   &saa->result);
 	if (e || saa->result != CX_SUCCESS)
 		return e;

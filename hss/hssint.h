@@ -3,6 +3,7 @@
  * and the store writes to SQLite; the subscriber rows the Cx code reads. */
 
 #include <regex.h>
+#include "aka.h"
 
 /* ---- ifc.c: the model ---- */
 
@@ -71,6 +72,18 @@ struct hss_sub {
 	char profile[HSS_ID_MAX];       /* "" when the user has none */
 	char scscf[HSS_ID_MAX];         /* "" when none assigned */
 	enum hss_state state;
+	char auth[HSS_ID_MAX];          /* "digest", "aka,digest" ... */
+	bool has_key;                   /* AKA key material stored */
+	struct aka_key key;
+	uint64_t sqn;                   /* SQN_HE: the last one used */
+};
+
+/* What a topology gives a subscriber for AKA. */
+struct hss_aka {
+	const char *auth;               /* NULL: "digest" */
+	bool has_key;
+	struct aka_key key;
+	uint64_t sqn;
 };
 
 /* Where a row came from in the topology: n is the template index (1..count)
@@ -91,6 +104,11 @@ int hss_sub_by_impu(struct hss *hss, const char *impu, struct hss_sub *sub);
 int hss_sub_assign(struct hss *hss, const char *impi, const char *scscf,
 		   enum hss_state state);
 int hss_sub_assoc(struct hss *hss, const char *impi, char **assocp);
+int hss_sub_sqn_set(struct hss *hss, const char *impi, uint64_t sqn);
+
+/* cx.c: TS 29.228 6.1.1.1 steps 1-2, for every Cx request */
+int cx_lookup(struct hss *hss, const char *impi, const char *impu,
+	      struct hss_sub *sub, enum cx_result *rp);
 struct ifc_profile *hss_profile_find(const struct hss *hss,
 				     const char *name);
 
@@ -101,7 +119,8 @@ int  hss_db_end(struct hss *hss, bool commit);
 const char *hss_db_errmsg(const struct hss *hss);
 int  hss_db_profile(struct hss *hss, const struct ifc_profile *p);
 int  hss_db_sub(struct hss *hss, const char *impi, const char *password,
-		const char *profile, const struct hss_src *src);
+		const char *profile, const struct hss_src *src,
+		const struct hss_aka *aka);
 int  hss_db_impu(struct hss *hss, const char *uri, const char *impi,
 		 size_t pos, const struct hss_src *src);
 int  hss_db_src(struct hss *hss, bool impu, const char *key,

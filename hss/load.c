@@ -10,32 +10,9 @@
 #include "hss.h"
 #include "hssint.h"
 
-enum {
-	PATH_LEN  = 64,
-	COUNT_MAX = 1000000,
-};
+#include "loadint.h"
 
-/* A string field of a subscriber: literal, or with count a template whose
- * one integer conversion (%d, %04d, %-3u ...) becomes 1..count. */
-struct tmpl {
-	const char *src;
-	bool conv;
-	char pre[HSS_ID_MAX];
-	char post[HSS_ID_MAX];
-	char flag;              /* '0', '-' or 0 */
-	unsigned width;
-};
-
-/* One entry of 'subscribers', checked once and then written count times */
-struct subdef {
-	const char *what;       /* "subscribers[3]" */
-	const yml_node *impi_n, *impu_n, *pass_n;
-	struct tmpl impi, pass;
-	struct tmpl *impuv;
-	size_t impuc;
-	const char *profile;    /* NULL when absent */
-	uint32_t count;         /* 0 without template */
-};
+enum { COUNT_MAX = 1000000 };
 
 
 static int load_profiles(struct hss *hss, struct hss_profiles *ps,
@@ -88,7 +65,7 @@ static int load_profiles(struct hss *hss, struct hss_profiles *ps,
 /* With count, a field may hold one integer conversion; a field without
  * one is the same for every user (one password for a whole load test).
  * An identity is unique, so with count above 1 it must vary. */
-static int tmpl_parse(struct tmpl *t, const struct yml *y,
+int tmpl_parse(struct tmpl *t, const struct yml *y,
 		      const yml_node *n, const char *what, uint32_t count,
 		      bool identity, char *err, size_t sz)
 {
@@ -151,7 +128,7 @@ static int tmpl_parse(struct tmpl *t, const struct yml *y,
 }
 
 
-static int tmpl_expand(char *buf, const struct tmpl *t, uint32_t i,
+int tmpl_expand(char *buf, const struct tmpl *t, uint32_t i,
 		       const struct yml *y, const yml_node *n,
 		       const char *what, char *err, size_t sz)
 {
@@ -244,12 +221,15 @@ static int sub_store(struct hss *hss, const struct subdef *d, uint32_t idx,
 		     const struct yml *y, char *err, size_t sz)
 {
 	char impi[HSS_ID_MAX], buf[HSS_ID_MAX], path[PATH_LEN];
+	struct hss_aka aka;
 	struct hss_src src;
 	size_t i;
 	int e;
 
+	buf[0] = '\0';
 	(void)re_snprintf(path, sizeof(path), "%s.password", d->what);
-	e = tmpl_expand(buf, &d->pass, idx, y, d->pass_n, path, err, sz);
+	e = d->pass_n ? tmpl_expand(buf, &d->pass, idx, y, d->pass_n, path,
+				    err, sz) : 0;
 	if (e)
 		return e;
 
@@ -262,7 +242,11 @@ static int sub_store(struct hss *hss, const struct subdef *d, uint32_t idx,
 	src.col = yml_col(d->impi_n);
 	src.n = idx;
 
-	e = hss_db_sub(hss, impi, buf, d->profile, &src);
+	e = aka_store(&aka, d, idx, y, err, sz);
+	if (e)
+		return e;
+
+	e = hss_db_sub(hss, impi, buf, d->profile, &src, &aka);
 	if (e == EEXIST)
 		return dup_err(hss, false, impi, idx, y, d->impi_n, path,
 			       err, sz);
@@ -313,9 +297,6 @@ static int subdef_load(struct subdef *d, const struct hss_profiles *ps,
 		return yml_err(y, n, err, sz, "%s: missing 'impi'", d->what);
 	if (!d->impu_n)
 		return yml_err(y, n, err, sz, "%s: missing 'impu'", d->what);
-	if (!d->pass_n)
-		return yml_err(y, n, err, sz, "%s: missing 'password'",
-			       d->what);
 
 	cn = yml_get(y, n, "count");
 	if (cn) {
@@ -345,9 +326,13 @@ static int subdef_load(struct subdef *d, const struct hss_profiles *ps,
 	if (e)
 		return e;
 
+	e = auth_load(d, y, n, err, sz);
+	if (e)
+		return e;
+
 	(void)re_snprintf(path, sizeof(path), "%s.password", d->what);
-	e = tmpl_parse(&d->pass, y, d->pass_n, path, d->count, false, err,
-		       sz);
+	e = d->pass_n ? tmpl_parse(&d->pass, y, d->pass_n, path, d->count,
+				   false, err, sz) : 0;
 	if (e)
 		return e;
 
@@ -378,7 +363,8 @@ static int load_subscriber(struct hss *hss, const struct hss_profiles *ps,
 			   char *err, size_t sz)
 {
 	static const char *const keys[] = {
-		"impi", "impu", "password", "profile", "hss", "count", NULL
+		"impi", "impu", "password", "profile", "hss", "count", "auth",
+		"k", "op", "opc", "amf", "sqn", NULL
 	};
 	char what[PATH_LEN], path[PATH_LEN];
 	struct subdef d;

@@ -7,26 +7,7 @@
 #include <re.h>
 #include "hss.h"
 #include "hssint.h"
-
-/* Every statement that runs per Cx request or per loaded row is prepared
- * once in hss_alloc; each lookup goes through a PRIMARY KEY or index. */
-enum stmt {
-	ST_INS_PROFILE = 0,
-	ST_INS_IFC,
-	ST_INS_SPT,
-	ST_INS_GROUP,
-	ST_INS_SUB,
-	ST_INS_IMPU,
-	ST_SRC_SUB,
-	ST_SRC_IMPU,
-	ST_SUB_IMPI,
-	ST_SUB_IMPU,
-	ST_ASSIGN,
-	ST_IMPUS,
-	ST_HAS_IMPU,
-	ST_COUNT,
-	ST_MAX
-};
+#include "storeint.h"
 
 static const char *const sqlv[ST_MAX] = {
 	"INSERT INTO profile (name) VALUES (?)",
@@ -34,19 +15,22 @@ static const char *const sqlv[ST_MAX] = {
 	"INSERT INTO spt VALUES (?, ?, ?, ?, ?, ?, ?)",
 	"INSERT OR IGNORE INTO spt_group VALUES (?, ?, ?, ?)",
 	"INSERT INTO subscriber (impi, password, profile, src_line, src_col,"
-	" src_n) VALUES (?, ?, ?, ?, ?, ?)",
+	" src_n, auth, k, opc, amf, sqn)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	"INSERT INTO impu VALUES (?, ?, ?, ?, ?, ?)",
 	"SELECT src_line, src_col, src_n FROM subscriber WHERE impi = ?",
 	"SELECT src_line, src_col, src_n FROM impu WHERE uri = ?",
-	"SELECT impi, password, profile, scscf, state FROM subscriber"
-	" WHERE impi = ?",
-	"SELECT s.impi, s.password, s.profile, s.scscf, s.state"
+	"SELECT impi, password, profile, scscf, state, auth, k, opc, amf, sqn"
+	" FROM subscriber WHERE impi = ?",
+	"SELECT s.impi, s.password, s.profile, s.scscf, s.state, s.auth,"
+	" s.k, s.opc, s.amf, s.sqn"
 	" FROM impu AS i JOIN subscriber AS s ON s.impi = i.impi"
 	" WHERE i.uri = ?",
 	"UPDATE subscriber SET scscf = ?, state = ? WHERE impi = ?",
 	"SELECT uri FROM impu WHERE impi = ? ORDER BY pos",
 	"SELECT 1 FROM impu WHERE uri = ?",
 	"SELECT COUNT(*) FROM subscriber",
+	"UPDATE subscriber SET sqn = ? WHERE impi = ?",
 };
 
 /* src_line/src_col/src_n say where a row came from in the topology (n is
@@ -74,7 +58,9 @@ static const char schema[] =
 	" impi TEXT PRIMARY KEY, password TEXT NOT NULL,"
 	" profile TEXT NOT NULL DEFAULT '', scscf TEXT NOT NULL DEFAULT '',"
 	" state INTEGER NOT NULL DEFAULT 0,"
-	" src_line INTEGER, src_col INTEGER, src_n INTEGER) WITHOUT ROWID;"
+	" src_line INTEGER, src_col INTEGER, src_n INTEGER,"
+	" auth TEXT NOT NULL DEFAULT 'digest', k BLOB, opc BLOB, amf BLOB,"
+	" sqn INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS impu ("
 	" uri TEXT PRIMARY KEY,"
 	" impi TEXT NOT NULL REFERENCES subscriber (impi),"
@@ -82,18 +68,18 @@ static const char schema[] =
 	" src_line INTEGER, src_col INTEGER, src_n INTEGER) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS impu_by_impi ON impu (impi, pos);";
 
-/* The topology is the source of truth: a load replaces what was there */
-static const char clear[] =
-	"DELETE FROM spt_group; DELETE FROM spt; DELETE FROM ifc;"
-	"DELETE FROM profile; DELETE FROM impu; DELETE FROM subscriber;";
-
-struct hss {
-	char *name;
-	char *realm;
-	sqlite3 *db;
-	sqlite3_stmt *stv[ST_MAX];
-	struct hss_profiles *profiles;
+/* A database file made before AKA lacks these columns: each is added
+ * where missing (SQLite refuses the others, which is the point). */
+static const char *const aka_columns[] = {
+	"ALTER TABLE subscriber ADD COLUMN auth TEXT NOT NULL"
+	" DEFAULT 'digest'",
+	"ALTER TABLE subscriber ADD COLUMN k BLOB",
+	"ALTER TABLE subscriber ADD COLUMN opc BLOB",
+	"ALTER TABLE subscriber ADD COLUMN amf BLOB",
+	"ALTER TABLE subscriber ADD COLUMN sqn INTEGER NOT NULL DEFAULT 0",
 };
+
+
 
 static void hss_destructor(void *arg)
 {
@@ -108,6 +94,18 @@ static void hss_destructor(void *arg)
 
 	mem_deref(hss->name);
 	mem_deref(hss->realm);
+}
+
+
+static int add_columns(sqlite3 *db)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(aka_columns); i++)
+		(void)sqlite3_exec(db, aka_columns[i], NULL, NULL, NULL);
+
+	/* the schema is what the statements below need, or they fail */
+	return 0;
 }
 
 
@@ -145,7 +143,8 @@ int hss_alloc(struct hss **hssp, const char *name, const char *dbpath,
 	    sqlite3_exec(hss->db, "PRAGMA journal_mode = WAL;"
 			 "PRAGMA synchronous = NORMAL;", NULL, NULL,
 			 NULL) != SQLITE_OK ||
-	    sqlite3_exec(hss->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+	    sqlite3_exec(hss->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    add_columns(hss->db)) {
 		(void)re_snprintf(err, sz, "hss %s: database '%s': %s", name,
 				  dbpath, sqlite3_errmsg(hss->db));
 		e = EIO;
@@ -187,7 +186,7 @@ const char *hss_realm(const struct hss *hss)
 
 /* ---- statement helpers: bind, step once, always reset ---- */
 
-static int bind_text(sqlite3_stmt *st, int i, const char *s)
+int st_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (!s)
 		return sqlite3_bind_null(st, i);
@@ -196,7 +195,7 @@ static int bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 
-static void done(sqlite3_stmt *st)
+void st_done(sqlite3_stmt *st)
 {
 	(void)sqlite3_reset(st);
 	(void)sqlite3_clear_bindings(st);
@@ -204,11 +203,11 @@ static void done(sqlite3_stmt *st)
 
 
 /* Steps an INSERT or UPDATE; EEXIST on a UNIQUE/PRIMARY KEY conflict */
-static int exec_stmt(sqlite3_stmt *st)
+int st_exec(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
-	done(st);
+	st_done(st);
 
 	if (rc == SQLITE_DONE)
 		return 0;
@@ -225,6 +224,18 @@ static void col_copy(char *dst, sqlite3_stmt *st, int col)
 }
 
 
+static void blob_copy(uint8_t *dst, size_t n, sqlite3_stmt *st, int col,
+		      bool *okp)
+{
+	const void *b = sqlite3_column_blob(st, col);
+
+	if (b && (size_t)sqlite3_column_bytes(st, col) == n)
+		memcpy(dst, b, n);
+	else
+		*okp = false;
+}
+
+
 static int sub_read(sqlite3_stmt *st, struct hss_sub *sub)
 {
 	int rc = sqlite3_step(st);
@@ -236,14 +247,35 @@ static int sub_read(sqlite3_stmt *st, struct hss_sub *sub)
 		col_copy(sub->profile, st, 2);
 		col_copy(sub->scscf, st, 3);
 		sub->state = sqlite3_column_int(st, 4);
+		col_copy(sub->auth, st, 5);
+		sub->has_key = true;
+		blob_copy(sub->key.k, AKA_KEY, st, 6, &sub->has_key);
+		blob_copy(sub->key.opc, AKA_KEY, st, 7, &sub->has_key);
+		blob_copy(sub->key.amf, AKA_AMF, st, 8, &sub->has_key);
+		sub->sqn = (uint64_t)sqlite3_column_int64(st, 9);
 	}
 	else {
 		e = rc == SQLITE_DONE ? ENOENT : EIO;
 	}
 
-	done(st);
+	st_done(st);
 
 	return e;
+}
+
+
+int hss_sub_sqn_set(struct hss *hss, const char *impi, uint64_t sqn)
+{
+	sqlite3_stmt *st;
+
+	if (!hss || !impi)
+		return EINVAL;
+
+	st = hss->stv[ST_SQN];
+	(void)sqlite3_bind_int64(st, 1, (sqlite3_int64)sqn);
+	(void)st_bind_text(st, 2, impi);
+
+	return st_exec(st);
 }
 
 
@@ -255,7 +287,7 @@ int hss_sub_by_impi(struct hss *hss, const char *impi, struct hss_sub *sub)
 		return EINVAL;
 
 	st = hss->stv[ST_SUB_IMPI];
-	(void)bind_text(st, 1, impi);
+	(void)st_bind_text(st, 1, impi);
 
 	return sub_read(st, sub);
 }
@@ -269,7 +301,7 @@ int hss_sub_by_impu(struct hss *hss, const char *impu, struct hss_sub *sub)
 		return EINVAL;
 
 	st = hss->stv[ST_SUB_IMPU];
-	(void)bind_text(st, 1, impu);
+	(void)st_bind_text(st, 1, impu);
 
 	return sub_read(st, sub);
 }
@@ -284,11 +316,11 @@ int hss_sub_assign(struct hss *hss, const char *impi, const char *scscf,
 		return EINVAL;
 
 	st = hss->stv[ST_ASSIGN];
-	(void)bind_text(st, 1, scscf);
+	(void)st_bind_text(st, 1, scscf);
 	(void)sqlite3_bind_int(st, 2, state);
-	(void)bind_text(st, 3, impi);
+	(void)st_bind_text(st, 3, impi);
 
-	return exec_stmt(st);
+	return st_exec(st);
 }
 
 
@@ -308,7 +340,7 @@ int hss_sub_assoc(struct hss *hss, const char *impi, char **assocp)
 		return ENOMEM;
 
 	st = hss->stv[ST_IMPUS];
-	(void)bind_text(st, 1, impi);
+	(void)st_bind_text(st, 1, impi);
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const unsigned char *u = sqlite3_column_text(st, 0);
@@ -320,7 +352,7 @@ int hss_sub_assoc(struct hss *hss, const char *impi, char **assocp)
 	}
 	if (!e && rc != SQLITE_DONE)
 		e = EIO;
-	done(st);
+	st_done(st);
 
 	if (!e) {
 		mb->pos = 0;
@@ -351,7 +383,7 @@ uint32_t hss_subscriber_count(const struct hss *hss)
 	st = hss->stv[ST_COUNT];
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = (uint32_t)sqlite3_column_int64(st, 0);
-	done(st);
+	st_done(st);
 
 	return n;
 }
@@ -366,200 +398,11 @@ bool hss_has_impu(const struct hss *hss, const char *impu)
 		return false;
 
 	st = hss->stv[ST_HAS_IMPU];
-	(void)bind_text(st, 1, impu);
+	(void)st_bind_text(st, 1, impu);
 	found = sqlite3_step(st) == SQLITE_ROW;
-	done(st);
+	st_done(st);
 
 	return found;
-}
-
-
-/* ---- loading ---- */
-
-int hss_db_begin(struct hss *hss)
-{
-	if (!hss)
-		return EINVAL;
-
-	if (sqlite3_exec(hss->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return EIO;
-
-	if (sqlite3_exec(hss->db, clear, NULL, NULL, NULL) != SQLITE_OK) {
-		(void)sqlite3_exec(hss->db, "ROLLBACK", NULL, NULL, NULL);
-		return EIO;
-	}
-
-	return 0;
-}
-
-
-int hss_db_end(struct hss *hss, bool commit)
-{
-	if (!hss)
-		return EINVAL;
-
-	return sqlite3_exec(hss->db, commit ? "COMMIT" : "ROLLBACK", NULL,
-			    NULL, NULL) == SQLITE_OK ? 0 : EIO;
-}
-
-
-const char *hss_db_errmsg(const struct hss *hss)
-{
-	return hss ? sqlite3_errmsg(hss->db) : "";
-}
-
-
-static int spt_store(struct hss *hss, const char *pname, size_t ifcpos,
-		     size_t pos, const struct spt *spt)
-{
-	sqlite3_stmt *st = hss->stv[ST_INS_SPT];
-	char scase[4];
-	size_t i;
-	int e;
-
-	(void)re_snprintf(scase, sizeof(scase), "%d", spt->scase);
-
-	(void)bind_text(st, 1, pname);
-	(void)sqlite3_bind_int64(st, 2, (sqlite3_int64)ifcpos);
-	(void)sqlite3_bind_int64(st, 3, (sqlite3_int64)pos);
-	(void)sqlite3_bind_int(st, 4, spt->negated);
-	(void)bind_text(st, 5, spt_type_name(spt->type));
-	(void)bind_text(st, 6, spt->type == SPT_SESSION_CASE ? scase :
-			spt->str);
-	(void)bind_text(st, 7, spt->content);
-
-	e = exec_stmt(st);
-	if (e)
-		return e;
-
-	st = hss->stv[ST_INS_GROUP];
-	for (i = 0; i < spt->groupc; i++) {
-		(void)bind_text(st, 1, pname);
-		(void)sqlite3_bind_int64(st, 2, (sqlite3_int64)ifcpos);
-		(void)sqlite3_bind_int64(st, 3, (sqlite3_int64)pos);
-		(void)sqlite3_bind_int64(st, 4, spt->groupv[i]);
-
-		e = exec_stmt(st);
-		if (e)
-			return e;
-	}
-
-	return 0;
-}
-
-
-/* The profile as rows, so that the database alone shows each user's
- * services: ifc, then spt and spt_group (TS 29.228 B.2.2 shape). */
-int hss_db_profile(struct hss *hss, const struct ifc_profile *p)
-{
-	sqlite3_stmt *st;
-	size_t i, j;
-	int e;
-
-	if (!hss || !p)
-		return EINVAL;
-
-	st = hss->stv[ST_INS_PROFILE];
-	(void)bind_text(st, 1, p->name);
-	e = exec_stmt(st);
-	if (e)
-		return e;
-
-	for (i = 0; i < p->ifcc; i++) {
-		const struct ifc *ifc = p->ifcv[i];
-
-		st = hss->stv[ST_INS_IFC];
-		(void)bind_text(st, 1, p->name);
-		(void)sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		(void)sqlite3_bind_int(st, 3, ifc->priority);
-		(void)bind_text(st, 4, ifc->as);
-		(void)sqlite3_bind_int(st, 5, ifc->dh);
-		(void)bind_text(st, 6, ifc->service_info);
-		if (ifc->sptc)
-			(void)sqlite3_bind_int(st, 7, ifc->cnf);
-		else
-			(void)sqlite3_bind_null(st, 7);
-
-		e = exec_stmt(st);
-		if (e)
-			return e;
-
-		for (j = 0; j < ifc->sptc; j++) {
-			e = spt_store(hss, p->name, i, j, &ifc->sptv[j]);
-			if (e)
-				return e;
-		}
-	}
-
-	return 0;
-}
-
-
-static void bind_src(sqlite3_stmt *st, int i, const struct hss_src *src)
-{
-	(void)sqlite3_bind_int64(st, i, src ? src->line : 0);
-	(void)sqlite3_bind_int64(st, i + 1, src ? src->col : 0);
-	(void)sqlite3_bind_int64(st, i + 2, src ? src->n : 0);
-}
-
-
-int hss_db_sub(struct hss *hss, const char *impi, const char *password,
-	       const char *profile, const struct hss_src *src)
-{
-	sqlite3_stmt *st;
-
-	if (!hss || !impi || !password)
-		return EINVAL;
-
-	st = hss->stv[ST_INS_SUB];
-	(void)bind_text(st, 1, impi);
-	(void)bind_text(st, 2, password);
-	(void)bind_text(st, 3, profile ? profile : "");
-	bind_src(st, 4, src);
-
-	return exec_stmt(st);
-}
-
-
-int hss_db_impu(struct hss *hss, const char *uri, const char *impi,
-		size_t pos, const struct hss_src *src)
-{
-	sqlite3_stmt *st;
-
-	if (!hss || !uri || !impi)
-		return EINVAL;
-
-	st = hss->stv[ST_INS_IMPU];
-	(void)bind_text(st, 1, uri);
-	(void)bind_text(st, 2, impi);
-	(void)sqlite3_bind_int64(st, 3, (sqlite3_int64)pos);
-	bind_src(st, 4, src);
-
-	return exec_stmt(st);
-}
-
-
-int hss_db_src(struct hss *hss, bool impu, const char *key,
-	       struct hss_src *src)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (!hss || !key || !src)
-		return EINVAL;
-
-	st = hss->stv[impu ? ST_SRC_IMPU : ST_SRC_SUB];
-	(void)bind_text(st, 1, key);
-
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		src->line = (unsigned)sqlite3_column_int64(st, 0);
-		src->col = (unsigned)sqlite3_column_int64(st, 1);
-		src->n = (uint32_t)sqlite3_column_int64(st, 2);
-	}
-	done(st);
-
-	return rc == SQLITE_ROW ? 0 : ENOENT;
 }
 
 

@@ -89,6 +89,13 @@ int aka_usim_check(enum aka_verdict *verdict, struct aka_usim *u,
  * EAUTH when its MAC-S is wrong. */
 int aka_resync(uint64_t *sqn_ms, const struct aka_key *key,
 	       const uint8_t rand[AKA_KEY], const uint8_t auts[AKA_AUTS]);
+/* Key material as a topology writes it: k, exactly one of op and opc,
+ * 32 hex digits each, amf 4 (NULL: 8000).  EINVAL with the reason in
+ * why; op becomes OPc here. */
+int aka_key_parse(struct aka_key *key, const char *k, const char *op,
+		  const char *opc, const char *amf, char *why, size_t sz);
+/* A 48-bit SQN: decimal, or hex after 0x. */
+int aka_sqn_parse(uint64_t *sqn, const char *s);
 /* The digest password of AKAv2-MD5 (RFC 4169 section 3), base64 text;
  * AKAv1's is RES itself (RFC 3310 3.4). */
 int aka_v2_password(char *pw, size_t sz, const uint8_t res[AKA_RES],

@@ -6,6 +6,7 @@
 #define IMSBED_HSS_H
 
 #include <re.h>
+#include "aka.h"
 
 struct yml;
 struct yaml_node_s;
@@ -118,10 +119,19 @@ struct cx_uaa {
 	char scscf[128];        /* Server-Name when one is assigned, or "" */
 };
 
+/* TS 29.229 6.3.2 SIP-Authentication-Scheme, as the MAA gives it */
+enum cx_scheme {
+	CX_SCHEME_DIGEST = 0,   /* "SIP Digest" */
+	CX_SCHEME_AKAV1,        /* "Digest-AKAv1-MD5" */
+	CX_SCHEME_AKAV2,        /* "Digest-AKAv2-MD5" */
+};
+
 struct cx_maa {
 	enum cx_result result;
+	enum cx_scheme scheme;
 	char realm[128];
 	char ha1[33];           /* SIP-Digest-Authenticate: Digest-HA1 */
+	struct aka_vec vec;     /* the AKA schemes' vector */
 };
 
 struct cx_saa {
@@ -138,8 +148,17 @@ struct cx_lia {
 
 int hss_uar(struct hss *hss, const char *impi, const char *impu,
 	    enum cx_uar_type type, struct cx_uaa *uaa);
+/* scheme: a SIP-Authentication-Scheme, or NULL / "Unknown" for the one
+ * the subscriber's profile puts first. */
 int hss_mar(struct hss *hss, const char *impi, const char *impu,
 	    const char *scheme, const char *server, struct cx_maa *maa);
+/* A MAR with SIP-Authorization RAND || AUTS (TS 29.228 6.3.1, TS 33.102
+ * 6.3.5): the HSS takes the USIM's SQN and answers a fresh vector. */
+int hss_mar_resync(struct hss *hss, const char *impi, const char *impu,
+		   const char *scheme, const char *server,
+		   const uint8_t rand[16], const uint8_t auts[14],
+		   struct cx_maa *maa);
+const char *cx_scheme_name(enum cx_scheme s);
 int hss_sar(struct hss *hss, const char *impi, const char *impu,
 	    const char *server, enum cx_sar_type type, struct cx_saa *saa);
 int hss_lir(struct hss *hss, const char *impu, struct cx_lia *lia);

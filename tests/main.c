@@ -40,6 +40,7 @@ static int (*const suites[])(void) = {
 	test_regex_suite,
 	test_milenage_suite,
 	test_aka_suite,
+	test_cx_aka_suite,
 	test_tsx_wire_suite,
 };
 

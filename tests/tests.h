@@ -124,4 +124,5 @@ int test_clock_suite(void);
 int test_regex_suite(void);
 int test_milenage_suite(void);
 int test_aka_suite(void);
+int test_cx_aka_suite(void);
 int test_tsx_wire_suite(void);

@@ -6,6 +6,7 @@
  * (6.3.5), and the AKAv2 password (RFC 4169).  The age limit L of C.2.2
  * is not applied: an emulated USIM has no older vectors to fear. */
 
+#include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -218,5 +219,81 @@ int aka_v2_password(char *pw, size_t sz, const uint8_t res[AKA_RES],
 		return err;
 	pw[olen] = '\0';
 
+	return 0;
+}
+
+
+static int hex_field(uint8_t *out, size_t n, const char *s, const char *name,
+		     char *why, size_t sz)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		if (!strchr("0123456789abcdefABCDEF", s[i]))
+			break;
+	}
+	if (s[i] || i != 2 * n || str_hex(out, n, s)) {
+		(void)re_snprintf(why, sz, "%s must be %zu hex digits, not"
+				  " '%s'", name, 2 * n, s);
+		return EINVAL;
+	}
+
+	return 0;
+}
+
+
+int aka_key_parse(struct aka_key *key, const char *k, const char *op,
+		  const char *opc, const char *amf, char *why, size_t sz)
+{
+	uint8_t opv[AKA_KEY];
+	int err;
+
+	if (!key || !why)
+		return EINVAL;
+
+	if (!k) {
+		(void)re_snprintf(why, sz, "AKA needs k");
+		return EINVAL;
+	}
+	if (!op == !opc) {
+		(void)re_snprintf(why, sz, "AKA needs exactly one of op and"
+				  " opc (%s)", op ? "both given" :
+				  "neither given");
+		return EINVAL;
+	}
+
+	err = hex_field(key->k, AKA_KEY, k, "k", why, sz);
+	if (!err && op)
+		err = hex_field(opv, AKA_KEY, op, "op", why, sz);
+	if (!err && opc)
+		err = hex_field(key->opc, AKA_KEY, opc, "opc", why, sz);
+	if (!err)
+		err = hex_field(key->amf, AKA_AMF, amf ? amf : "8000", "amf",
+				why, sz);
+	if (err)
+		return err;
+
+	return op ? milenage_opc(key->opc, key->k, opv) : 0;
+}
+
+
+int aka_sqn_parse(uint64_t *sqn, const char *s)
+{
+	unsigned long long v;
+	char *end = NULL;
+
+	if (!sqn || !s || !*s || *s == '-')
+		return EINVAL;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		v = s[2] ? strtoull(s + 2, &end, 16) : 0;
+	else
+		v = strtoull(s, &end, 10);
+	if (!end)
+		return EINVAL;
+	if (*end || v > AKA_SQN_MAX)
+		return EINVAL;
+
+	*sqn = v;
 	return 0;
 }

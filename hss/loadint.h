@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The subscriber loader's parts: load.c (identities, templates, rows)
+ * and load_aka.c (authentication schemes and AKA key material). */
+
+enum { PATH_LEN = 64 };
+
+
+/* A string field of a subscriber: literal, or with count a template whose
+ * one integer conversion (%d, %04d, %-3u ...) becomes 1..count. */
+struct tmpl {
+	const char *src;
+	bool conv;
+	char pre[HSS_ID_MAX];
+	char post[HSS_ID_MAX];
+	char flag;              /* '0', '-' or 0 */
+	unsigned width;
+};
+
+/* One entry of 'subscribers', checked once and then written count times */
+struct subdef {
+	const char *what;       /* "subscribers[3]" */
+	const yml_node *impi_n, *impu_n, *pass_n;
+	struct tmpl impi, pass;
+	struct tmpl *impuv;
+	size_t impuc;
+	const char *profile;    /* NULL when absent */
+	uint32_t count;         /* 0 without template */
+	char auth[64];          /* "digest", "aka,digest" ... */
+	unsigned schemes;       /* AUTH_* bits named so far */
+	bool aka;               /* auth names aka or aka-v2 */
+	const yml_node *k_n, *op_n, *opc_n, *amf_n;
+	struct tmpl k;          /* distinct per user under count */
+	const char *op, *opc, *amf;
+	uint64_t sqn;
+};
+
+int tmpl_parse(struct tmpl *t, const struct yml *y, const yml_node *n,
+	       const char *what, uint32_t count, bool identity, char *err,
+	       size_t sz);
+int tmpl_expand(char *buf, const struct tmpl *t, uint32_t i,
+		const struct yml *y, const yml_node *n, const char *what,
+		char *err, size_t sz);
+
+/* load_aka.c */
+int auth_load(struct subdef *d, const struct yml *y, const yml_node *n,
+	      char *err, size_t sz);
+int aka_store(struct hss_aka *aka, const struct subdef *d, uint32_t idx,
+	      const struct yml *y, char *err, size_t sz);

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The HSS's database handle and prepared statements, shared by store.c
+ * (the Cx reads and writes) and store_load.c (a topology's load). */
+
+#include <sqlite3.h>
+
+/* Every statement that runs per Cx request or per loaded row is prepared
+ * once in hss_alloc; each lookup goes through a PRIMARY KEY or index. */
+enum stmt {
+	ST_INS_PROFILE = 0,
+	ST_INS_IFC,
+	ST_INS_SPT,
+	ST_INS_GROUP,
+	ST_INS_SUB,
+	ST_INS_IMPU,
+	ST_SRC_SUB,
+	ST_SRC_IMPU,
+	ST_SUB_IMPI,
+	ST_SUB_IMPU,
+	ST_ASSIGN,
+	ST_IMPUS,
+	ST_HAS_IMPU,
+	ST_COUNT,
+	ST_SQN,
+	ST_MAX
+};
+
+struct hss {
+	char *name;
+	char *realm;
+	sqlite3 *db;
+	sqlite3_stmt *stv[ST_MAX];
+	struct hss_profiles *profiles;
+};
+
+/* bind, step once, always reset */
+int  st_bind_text(sqlite3_stmt *st, int i, const char *s);
+void st_done(sqlite3_stmt *st);
+/* Steps an INSERT or UPDATE; EEXIST on a UNIQUE/PRIMARY KEY conflict */
+int  st_exec(sqlite3_stmt *st);
