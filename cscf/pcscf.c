@@ -119,6 +119,38 @@ static bool contact_expiry(const struct sip_hdr *h, const struct sip_msg *msg,
 }
 
 
+/* TS 33.203 7.1, TS 24.229 5.2.2.1: an AKA challenge carries CK and IK
+ * for the P-CSCF; the UE gets the challenge without them. */
+static void strip_keys(const struct pcscf *p, const struct sip_msg *msg,
+		       struct ptx *t, const char *impu)
+{
+	static const char *const keys[] = {"ik", "ck", NULL};
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_WWW_AUTHENTICATE);
+	char ik[40];
+	struct mbuf *mb;
+	char *line = NULL;
+
+	if (!h || sipx_auth_param(&h->val, "ik", ik, sizeof(ik)))
+		return;
+
+	mb = mbuf_alloc(256);
+	if (!mb || mbuf_write_str(mb, "WWW-Authenticate: ") ||
+	    sipx_auth_strip(mb, &h->val, keys) ||
+	    mbuf_write_str(mb, "\r\n")) {
+		mem_deref(mb);
+		return;
+	}
+
+	mb->pos = 0;
+	if (!mbuf_strdup(mb, &line, mb->end)) {
+		proxy_ptx_replace(t, SIP_HDR_WWW_AUTHENTICATE, line);
+		elog(LOG_DEBUG, node_name(p->node), "auth", "401 for %s: CK"
+		     " and IK taken out before the UE", impu);
+	}
+	mem_deref(mb);
+}
+
+
 /* TS 24.229 5.2.2.1: the 200 OK to REGISTER gives the P-CSCF the
  * Service-Route and the implicit set it asserts identities from. */
 static bool register_resp(int err, const struct sip_msg *msg,
@@ -128,7 +160,9 @@ static bool register_resp(int err, const struct sip_msg *msg,
 	struct pcscf *p = c->p;
 	struct preg *r;
 	uint32_t expires = 0;
-	(void)t;
+
+	if (!err && msg && msg->scode == 401)
+		strip_keys(p, msg, t, c->impu);
 
 	if (err || !msg || msg->scode != 200)
 		return false;

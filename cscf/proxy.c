@@ -31,6 +31,8 @@ struct ptx {
 	struct sip_msg *msg;
 	proxy_resp_h *resph;
 	void *arg;
+	enum sip_hdrid rep_id;  /* the response's header to replace ... */
+	char *rep_line;         /* ... by this line, for one relay */
 };
 
 
@@ -39,6 +41,7 @@ static void ptx_destructor(void *arg)
 	struct ptx *t = arg;
 
 	list_unlink(&t->le);
+	mem_deref(t->rep_line);
 	mem_deref(t->req);
 	mem_deref(t->st);
 	mem_deref(t->msg);
@@ -293,7 +296,8 @@ static int relay_response(struct ptx *t, const struct sip_msg *msg)
 	struct sa dst;
 	int err;
 
-	err = proxy_response_build(&mb, msg);
+	err = proxy_response_rebuild(&mb, msg, t->rep_id, t->rep_line);
+	t->rep_line = mem_deref(t->rep_line);
 	if (err)
 		return err;
 
@@ -494,6 +498,19 @@ int proxy_reforward(struct ptx *t, const struct proxy_fwd *fwd,
 	}
 
 	return send_request(t->px, t->msg, fwd, true, t);
+}
+
+
+void proxy_ptx_replace(struct ptx *t, enum sip_hdrid id, char *line)
+{
+	if (!t) {
+		mem_deref(line);
+		return;
+	}
+
+	mem_deref(t->rep_line);
+	t->rep_id = id;
+	t->rep_line = line;
 }
 
 

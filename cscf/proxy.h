@@ -50,10 +50,16 @@ int  proxy_forward_ack(struct proxy *px, const struct sip_msg *msg,
 		       const struct proxy_fwd *fwd);
 bool proxy_relay_stray(struct proxy *px, const struct sip_msg *msg);
 int  proxy_response_build(struct mbuf **mbp, const struct sip_msg *msg);
+/* The same with every header of id replaced by line ("Name: v\r\n"). */
+int  proxy_response_rebuild(struct mbuf **mbp, const struct sip_msg *msg,
+			    enum sip_hdrid id, const char *line);
 int  proxy_validate(struct proxy *px, const struct sip_msg *msg);
 int  proxy_reforward(struct ptx *t, const struct proxy_fwd *fwd,
 		     proxy_resp_h *resph, void *arg);
 const struct sip_msg *proxy_ptx_msg(const struct ptx *t);
+/* From a response handler: the response relayed next has line (a mem
+ * string, taken) instead of its headers of id. */
+void proxy_ptx_replace(struct ptx *t, enum sip_hdrid id, char *line);
 int  proxy_reply(struct proxy *px, const struct sip_msg *msg,
 		 uint16_t scode, const char *fmt, ...);
 /* A final response whose reason phrase names what was wrong. */

@@ -12,9 +12,11 @@
 
 
 /* RFC 3261 16.7 step 9: the response as received, less our Via. */
-int proxy_response_build(struct mbuf **mbp, const struct sip_msg *msg)
+int proxy_response_rebuild(struct mbuf **mbp, const struct sip_msg *msg,
+			   enum sip_hdrid id, const char *line)
 {
 	struct mbuf *mb;
+	bool rep = line && id != SIP_HDR_NONE;
 	int err;
 
 	mb = mbuf_alloc(512 + mbuf_get_left(msg->mb));
@@ -22,7 +24,9 @@ int proxy_response_build(struct mbuf **mbp, const struct sip_msg *msg)
 		return ENOMEM;
 
 	err = mbuf_printf(mb, "SIP/2.0 %u %r\r\n", msg->scode, &msg->reason);
-	err |= sipx_print_hdrs(mb, msg, NULL, 0, true, false);
+	err |= sipx_print_hdrs(mb, msg, rep ? &id : NULL, rep, true, false);
+	if (rep)
+		err |= mbuf_write_str(mb, line);
 	err |= mbuf_write_str(mb, "\r\n");
 	err |= mbuf_write_mem(mb, mbuf_buf(msg->mb), mbuf_get_left(msg->mb));
 	mb->pos = 0;
@@ -33,6 +37,12 @@ int proxy_response_build(struct mbuf **mbp, const struct sip_msg *msg)
 		*mbp = mb;
 
 	return err ? ENOMEM : 0;
+}
+
+
+int proxy_response_build(struct mbuf **mbp, const struct sip_msg *msg)
+{
+	return proxy_response_rebuild(mbp, msg, SIP_HDR_NONE, NULL);
 }
 
 

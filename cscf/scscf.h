@@ -45,11 +45,14 @@ enum auth_verdict {
 	AUTH_CHALLENGE,         /* no or unknown credentials: 401 */
 	AUTH_STALE,             /* nonce known but expired: 401 stale */
 	AUTH_FORBIDDEN,         /* wrong response or identity: 403 */
+	AUTH_RESYNC,            /* AKA: the UE sent AUTS */
 };
 
 int  scscf_auth_challenge(struct scscf *s, const struct sip_msg *msg,
 			  struct hss *hss, const char *impi,
 			  const char *impu, bool stale);
+int  scscf_auth_resync(struct scscf *s, const struct sip_msg *msg,
+		       struct hss *hss, const char *impi, const char *impu);
 enum auth_verdict scscf_auth_verify(struct scscf *s,
 				    const struct sip_msg *msg,
 				    const char *impi, const char *impu);

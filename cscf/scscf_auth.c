@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* S-CSCF authentication with SIP Digest (TS 24.229 5.4.1.2, TS 33.203
- * Annex N): a fresh unpredictable nonce per challenge from the kernel's
- * random source, the HA1 from the HSS (MAR/MAA), and a verification
- * that refuses unknown or expired nonces and any nc that does not grow. */
+/* S-CSCF authentication (TS 24.229 5.4.1.2): SIP Digest (TS 33.203
+ * Annex N) with a fresh unpredictable nonce per challenge and the HA1
+ * from the HSS, or IMS AKA (RFC 3310, RFC 4169) with the HSS's vector:
+ * nonce base64(RAND || AUTN), ik and ck for the P-CSCF, XRES as the
+ * digest password, the vector used once, a resynchronisation when the
+ * UE sends AUTS, 403 when it could not authenticate the network.  The
+ * verification refuses unknown or expired nonces and any nc that does
+ * not grow. */
 
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
 #include <re.h>
+#include "aka.h"
 #include "hss.h"
 #include "digest.h"
 #include "host.h"
@@ -22,7 +27,9 @@ struct nonce {
 	struct le he;
 	struct le le;
 	uint64_t gone_at;
-	char value[2 * NONCE_BYTES + 1];
+	char value[64];         /* hex, or base64(RAND || AUTN) */
+	enum cx_scheme scheme;
+	uint8_t rand[AKA_KEY];  /* AKA: for a resynchronisation */
 	char impi[128];
 	char impu[256];         /* the To it was issued for */
 	char ha1[DIGEST_HEX];
@@ -65,37 +72,63 @@ static void nonce_sweep(void *arg)
 }
 
 
-int scscf_auth_challenge(struct scscf *s, const struct sip_msg *msg,
-			 struct hss *hss, const char *impi, const char *impu,
-			 bool stale)
+/* The nonce and HA1 of a challenge: SIP Digest's random hex and the
+ * HSS's HA1, or AKA's vector (XRES is the password: as bytes for
+ * AKAv1, RFC 3310 3.4; made into text for AKAv2, RFC 4169 3). */
+static int nonce_fill(struct nonce *n, const char *impi,
+		      const struct cx_maa *maa)
 {
-	uint8_t rnd[NONCE_BYTES];
-	struct cx_maa maa;
-	struct nonce *n;
-	size_t i;
+	uint8_t rnd[NONCE_BYTES], ra[AKA_KEY + AKA_AUTN];
+	char pw[32];
+	size_t i, len = sizeof(n->value) - 1;
 	int err;
 
-	err = hss_mar(hss, impi, impu, "SIP Digest", s->uri, &maa);
+	n->scheme = maa->scheme;
+	if (maa->scheme == CX_SCHEME_DIGEST) {
+		emul_random(rnd, sizeof(rnd));
+		for (i = 0; i < sizeof(rnd); i++)
+			(void)re_snprintf(&n->value[2 * i], 3, "%02x",
+					  rnd[i]);
+		str_ncpy(n->ha1, maa->ha1, sizeof(n->ha1));
+		return 0;
+	}
+
+	memcpy(n->rand, maa->vec.rand, AKA_KEY);
+	memcpy(ra, maa->vec.rand, AKA_KEY);
+	memcpy(ra + AKA_KEY, maa->vec.autn, AKA_AUTN);
+	err = base64_encode(ra, sizeof(ra), n->value, &len);
 	if (err)
-		return proxy_reply(s->px, msg, 500, NULL);
+		return err;
+	n->value[len] = '\0';
 
-	elog(LOG_INFO, node_name(s->node), "cx", "MAR %s/%s: %s", impi,
-	     impu, cx_result_name(maa.result));
+	if (maa->scheme == CX_SCHEME_AKAV1)
+		return digest_ha1_bin(n->ha1, impi, maa->realm,
+				      maa->vec.xres, AKA_RES);
 
-	if (maa.result != CX_SUCCESS)
-		return proxy_reply(s->px, msg, 403, NULL);
+	err = aka_v2_password(pw, sizeof(pw), maa->vec.xres, maa->vec.ik,
+			      maa->vec.ck);
+	return err ? err : digest_ha1(n->ha1, impi, maa->realm, pw);
+}
 
-	emul_random(rnd, sizeof(rnd));
+
+static int challenge(struct scscf *s, const struct sip_msg *msg,
+		     const char *impi, const char *impu, bool stale,
+		     const struct cx_maa *maa)
+{
+	struct nonce *n;
+	int err;
 
 	n = mem_zalloc(sizeof(*n), nonce_destructor);
 	if (!n)
 		return ENOMEM;
 
-	for (i = 0; i < sizeof(rnd); i++)
-		(void)re_snprintf(&n->value[2 * i], 3, "%02x", rnd[i]);
+	err = nonce_fill(n, impi, maa);
+	if (err) {
+		mem_deref(n);
+		return proxy_reply(s->px, msg, 500, NULL);
+	}
 	str_ncpy(n->impi, impi, sizeof(n->impi));
 	str_ncpy(n->impu, impu, sizeof(n->impu));
-	str_ncpy(n->ha1, maa.ha1, sizeof(n->ha1));
 	n->expires_at = tmr_jiffies() + s->cfg.nonce_lifetime * 1000ULL;
 
 	hash_append(s->nonces, hash_joaat_str(n->value), &n->he, n);
@@ -108,12 +141,149 @@ int scscf_auth_challenge(struct scscf *s, const struct sip_msg *msg,
 		wtmr_start(&s->tmr_nonce, n->gone_at - tmr_jiffies(),
 			  nonce_sweep, s);
 
+	if (maa->scheme == CX_SCHEME_DIGEST)
+		return proxy_reply(s->px, msg, 401,
+				   "WWW-Authenticate: Digest realm=\"%s\","
+				   " nonce=\"%s\", algorithm=MD5,"
+				   " qop=\"auth\"%s\r\n"
+				   "Content-Length: 0\r\n",
+				   emul_domain(), n->value,
+				   stale ? ", stale=true" : "");
+
+	/* TS 24.229 5.4.1.2.1: ck and ik go to the P-CSCF, which takes
+	 * them out before the UE (TS 33.203 7.1). */
 	return proxy_reply(s->px, msg, 401,
 			   "WWW-Authenticate: Digest realm=\"%s\","
-			   " nonce=\"%s\", algorithm=MD5, qop=\"auth\"%s\r\n"
+			   " nonce=\"%s\", algorithm=%s, qop=\"auth\","
+			   " ik=\"%w\", ck=\"%w\"%s\r\n"
 			   "Content-Length: 0\r\n",
 			   emul_domain(), n->value,
+			   maa->scheme == CX_SCHEME_AKAV1 ? "AKAv1-MD5" :
+			   "AKAv2-MD5", maa->vec.ik, (size_t)AKA_KEY,
+			   maa->vec.ck, (size_t)AKA_KEY,
 			   stale ? ", stale=true" : "");
+}
+
+
+/* The scheme the UE's Authorization names (RFC 3310 3.1: AKAv1-MD5),
+ * or "Unknown" for the HSS to choose: the first REGISTER names none. */
+static const char *asked_scheme(const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
+	char alg[16] = "";
+
+	if (h)
+		(void)sipx_auth_param(&h->val, "algorithm", alg, sizeof(alg));
+
+	if (!strcasecmp(alg, "AKAv1-MD5"))
+		return cx_scheme_name(CX_SCHEME_AKAV1);
+	if (!strcasecmp(alg, "AKAv2-MD5"))
+		return cx_scheme_name(CX_SCHEME_AKAV2);
+	if (!strcasecmp(alg, "MD5"))
+		return cx_scheme_name(CX_SCHEME_DIGEST);
+
+	return "Unknown";
+}
+
+
+static int maa_reply(struct scscf *s, const struct sip_msg *msg,
+		     const char *impi, const char *impu, bool stale,
+		     const struct cx_maa *maa)
+{
+	elog(LOG_INFO, node_name(s->node), "cx", "MAR %s/%s: %s (%s)", impi,
+	     impu, cx_result_name(maa->result), cx_scheme_name(maa->scheme));
+
+	if (maa->result != CX_SUCCESS)
+		return proxy_reply(s->px, msg, 403, NULL);
+
+	return challenge(s, msg, impi, impu, stale, maa);
+}
+
+
+int scscf_auth_challenge(struct scscf *s, const struct sip_msg *msg,
+			 struct hss *hss, const char *impi, const char *impu,
+			 bool stale)
+{
+	struct cx_maa maa;
+
+	if (hss_mar(hss, impi, impu, asked_scheme(msg), s->uri, &maa))
+		return proxy_reply(s->px, msg, 500, NULL);
+
+	return maa_reply(s, msg, impi, impu, stale, &maa);
+}
+
+
+static struct nonce *nonce_of(struct scscf *s, const struct sip_hdr *h)
+{
+	char nonce[64];
+
+	if (!h || sipx_auth_param(&h->val, "nonce", nonce, sizeof(nonce)) ||
+	    !nonce[0])
+		return NULL;
+
+	return list_ledata(hash_lookup(s->nonces, hash_joaat_str(nonce),
+				       nonce_cmp, nonce));
+}
+
+
+/* TS 24.229 5.4.1.2.3: the UE's AUTS goes to the HSS with the RAND of
+ * the challenge it answers; that vector is spent either way. */
+int scscf_auth_resync(struct scscf *s, const struct sip_msg *msg,
+		      struct hss *hss, const char *impi, const char *impu)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
+	struct nonce *n = nonce_of(s, h);
+	uint8_t auts[AKA_AUTS + 2], rand[AKA_KEY];
+	size_t alen = sizeof(auts);
+	enum cx_scheme scheme;
+	struct cx_maa maa;
+	char b64[32];
+
+	if (!n || n->scheme == CX_SCHEME_DIGEST ||
+	    sipx_auth_param(&h->val, "auts", b64, sizeof(b64)) ||
+	    base64_decode(b64, strlen(b64), auts, &alen) ||
+	    alen != AKA_AUTS) {
+		elog(LOG_INFO, node_name(s->node), "auth", "REGISTER of %s:"
+		     " auts is not %u bytes of base64", impi, AKA_AUTS);
+		return proxy_reply(s->px, msg, 403, NULL);
+	}
+
+	scheme = n->scheme;
+	memcpy(rand, n->rand, sizeof(rand));
+	mem_deref(n);
+
+	if (hss_mar_resync(hss, impi, impu, cx_scheme_name(scheme), s->uri,
+			   rand, auts, &maa))
+		return proxy_reply(s->px, msg, 500, NULL);
+
+	return maa_reply(s, msg, impi, impu, false, &maa);
+}
+
+
+/* An AKA challenge answered with AUTS (the UE's SQN is out of step) or
+ * with an empty response (TS 24.229 5.1.1.5.3: AUTN failed at the UE,
+ * the network is not authenticated): no response to check. */
+static bool aka_refusal(struct scscf *s, const struct sip_hdr *h,
+			struct nonce *n, const char *impi,
+			enum auth_verdict *vp)
+{
+	char buf[64];
+
+	if (!sipx_auth_param(&h->val, "auts", buf, sizeof(buf))) {
+		*vp = AUTH_RESYNC;
+		return true;
+	}
+
+	if (!sipx_auth_param(&h->val, "response", buf, sizeof(buf)) &&
+	    buf[0])
+		return false;
+
+	elog(LOG_INFO, node_name(s->node), "auth", "%s could not "
+	     "authenticate the network (MAC failure at the UE): 403", impi);
+	mem_deref(n);
+	*vp = AUTH_FORBIDDEN;
+
+	return true;
 }
 
 
@@ -124,6 +294,7 @@ enum auth_verdict scscf_auth_verify(struct scscf *s,
 	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
 	char nonce[64], user[128], realm[128], uri[256], resp[64];
 	char nc[16], cnonce[128], qop[16], expect[DIGEST_HEX];
+	enum auth_verdict v;
 	struct nonce *n;
 	uint32_t ncv;
 	struct pl ncpl;
@@ -131,14 +302,15 @@ enum auth_verdict scscf_auth_verify(struct scscf *s,
 	if (!h || h->val.l < 6 || strncasecmp(h->val.p, "Digest", 6))
 		return AUTH_CHALLENGE;
 
-	if (sipx_auth_param(&h->val, "nonce", nonce, sizeof(nonce)) ||
-	    sipx_auth_param(&h->val, "response", resp, sizeof(resp)) ||
-	    !nonce[0] || !resp[0])
+	n = nonce_of(s, h);
+	if (!n || sipx_auth_param(&h->val, "nonce", nonce, sizeof(nonce)))
 		return AUTH_CHALLENGE;
 
-	n = list_ledata(hash_lookup(s->nonces, hash_joaat_str(nonce),
-				    nonce_cmp, nonce));
-	if (!n)
+	if (n->scheme != CX_SCHEME_DIGEST && aka_refusal(s, h, n, impi, &v))
+		return v;
+
+	if (sipx_auth_param(&h->val, "response", resp, sizeof(resp)) ||
+	    !resp[0])
 		return AUTH_CHALLENGE;
 
 	if (tmr_jiffies() > n->expires_at)
@@ -190,6 +362,10 @@ enum auth_verdict scscf_auth_verify(struct scscf *s,
 	}
 
 	n->nc = ncv;
+
+	/* An AKA vector authenticates once (TS 33.102 6.3.1). */
+	if (n->scheme != CX_SCHEME_DIGEST)
+		mem_deref(n);
 
 	return AUTH_OK;
 }

@@ -334,6 +334,9 @@ int scscf_register(struct scscf *s, const struct sip_msg *msg)
 	case AUTH_FORBIDDEN:
 		return proxy_reply(s->px, msg, 403, NULL);
 
+	case AUTH_RESYNC:
+		return scscf_auth_resync(s, msg, hss, impi, impu);
+
 	case AUTH_OK:
 		break;
 	}

@@ -17,6 +17,9 @@ uint32_t sipx_expires(const struct sip_msg *msg, const struct pl *ctparams,
 int  sipx_print_hdrs(struct mbuf *mb, const struct sip_msg *msg,
 		     const enum sip_hdrid *skipv, size_t skipc,
 		     bool skip_first_via, bool skip_first_route);
+/* A WWW-Authenticate value without the parameters in names (NULL-ended). */
+int  sipx_auth_strip(struct mbuf *mb, const struct pl *hval,
+		     const char *const *names);
 int  sipx_auth_param(const struct pl *hval, const char *name, char *buf,
 		     size_t sz);
 int  sipx_hdr_lines(char **sp, const struct sip_msg *msg,

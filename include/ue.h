@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* ue: the emulated IMS UE.  It registers through its P-CSCF with SIP
- * Digest as TS 24.229 5.1.1 describes, refreshes and de-registers. */
+ * Digest or IMS AKA as TS 24.229 5.1.1 describes, refreshes and
+ * de-registers. */
 
 #ifndef IMSBED_UE_H
 #define IMSBED_UE_H
@@ -24,6 +25,9 @@ typedef void (ue_done_h)(int err, uint16_t scode, void *arg);
 
 int  ue_alloc(struct ue **up, struct node *node, struct node *pcscf,
 	      const char *impu, const char *impi, const char *password);
+/* The USIM's key material and the SQN it last accepted (IMS AKA). */
+struct aka_key;
+int  ue_set_usim(struct ue *ue, const struct aka_key *key, uint64_t sqn);
 int  ue_register(struct ue *ue, uint32_t expires, bool refresh,
 		 const char *password, ue_done_h *doneh, void *arg);
 int  ue_deregister(struct ue *ue, ue_done_h *doneh, void *arg);

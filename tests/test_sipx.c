@@ -75,6 +75,26 @@ static void test_auth_param(void)
 }
 
 
+/* The P-CSCF's copy of an AKA challenge: ik and ck out, the rest as it
+ * was, a comma inside a quoted value kept. */
+static void test_auth_strip(void)
+{
+	static const char *const keys[] = {"ik", "ck", NULL};
+	struct mbuf *mb = mbuf_alloc(128);
+	struct pl v;
+
+	CU_ASSERT_FATAL(mb != NULL);
+	pl_set_str(&v, "Digest realm=\"a,b\", ik=\"00ff\", nonce=\"n=\","
+		   " ck=\"11\", algorithm=AKAv1-MD5, ikx=1");
+	CU_ASSERT_EQUAL(sipx_auth_strip(mb, &v, keys), 0);
+	CU_ASSERT_EQUAL(mb->end, strlen("Digest realm=\"a,b\", nonce=\"n=\","
+					" algorithm=AKAv1-MD5, ikx=1"));
+	CU_ASSERT(!memcmp(mb->buf, "Digest realm=\"a,b\", nonce=\"n=\","
+			  " algorithm=AKAv1-MD5, ikx=1", mb->end));
+	mem_deref(mb);
+}
+
+
 static void test_aor(void)
 {
 	static const struct {
@@ -174,6 +194,8 @@ int test_sipx_suite(void)
 		return 1;
 
 	return !CU_add_test(s, "digest parameters", test_auth_param) ||
+		!CU_add_test(s, "challenge without ik and ck",
+			     test_auth_strip) ||
 		!CU_add_test(s, "address of record", test_aor) ||
 		!CU_add_test(s, "expiry", test_expires) ||
 		!CU_add_test(s, "header copy", test_print_hdrs) ||

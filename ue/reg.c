@@ -90,6 +90,7 @@ static void refresh_handler(void *arg)
 		return;
 
 	ue->auth_tries = 0;
+	ue->resynced = false;
 	set_state(ue, UE_REGISTERING, EV_REFRESH);
 	(void)send_register(ue, ue->expires);
 }
@@ -123,7 +124,7 @@ static void registered(struct ue *ue, const struct sip_msg *msg)
 static int parse_challenge(struct ue *ue, const struct sip_msg *msg)
 {
 	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_WWW_AUTHENTICATE);
-	char qop[32] = "";
+	char qop[32] = "", alg[16] = "MD5";
 
 	if (!h || h->val.l < 6 || strncasecmp(h->val.p, "Digest", 6))
 		return EPROTO;
@@ -139,8 +140,11 @@ static int parse_challenge(struct ue *ue, const struct sip_msg *msg)
 
 	ue->nc = 0;
 	ue->challenged = true;
+	ue->auts[0] = '\0';
 
-	return 0;
+	(void)sipx_auth_param(&h->val, "algorithm", alg, sizeof(alg));
+
+	return ue_usim_answer(ue, alg);
 }
 
 
@@ -191,9 +195,13 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 
 	case 401:
 		/* RFC 2617 3.2.1: a 401 to our answer without stale=true
-		 * means the credentials are wrong; stop there. */
-		if (ue->auth_tries++ && !stale_true(msg))
-			break;
+		 * means the credentials are wrong; stop there.  After an
+		 * AUTS the fresh vector's 401 is the one to answer. */
+		if (ue->auth_tries++ && !stale_true(msg)) {
+			if (!ue->auts[0] || ue->resynced)
+				break;
+			ue->resynced = true;
+		}
 
 		if (parse_challenge(ue, msg))
 			break;
@@ -216,12 +224,33 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 }
 
 
+/* The digest response to the challenge: with the configured password,
+ * or AKA's (RFC 3310 3.4: empty after a synchronisation failure). */
+static int response_of(struct ue *ue, char resp[DIGEST_HEX],
+		       const char *nc, const char *cnonce, const char *uri)
+{
+	char ha1[DIGEST_HEX];
+	int err;
+
+	if (!ue->aka_challenged)
+		err = digest_ha1(ha1, ue->impi, ue->realm, ue->pw_used);
+	else if (ue->aka == AKA_OK)
+		err = digest_ha1_bin(ha1, ue->impi, ue->realm, ue->aka_pw,
+				     ue->aka_pwlen);
+	else
+		err = digest_ha1_bin(ha1, ue->impi, ue->realm, NULL, 0);
+
+	return err ? err : digest_response(resp, ha1, ue->nonce, nc, cnonce,
+					   "auth", "REGISTER", uri);
+}
+
+
 static int auth_header(struct ue *ue, char *buf, size_t sz, const char *uri)
 {
-	char ha1[DIGEST_HEX], resp[DIGEST_HEX], nc[9], cnonce[17];
+	char resp[DIGEST_HEX], nc[9], cnonce[17], extra[64] = "";
+	const char *alg = "MD5";
 	uint8_t rnd[8];
 	size_t i;
-	int err;
 
 	/* TS 24.229 5.1.1.2.1: the first REGISTER already names the IMPI
 	 * in an Authorization header with empty nonce and response. */
@@ -232,24 +261,37 @@ static int auth_header(struct ue *ue, char *buf, size_t sz, const char *uri)
 				   " response=\"\"\r\n", ue->impi,
 				   emul_domain(), uri) < 0 ? ENOMEM : 0;
 
+	if (ue->aka_challenged)
+		alg = ue->aka_v2 ? "AKAv2-MD5" : "AKAv1-MD5";
+
+	/* TS 24.229 5.1.1.5.3: AUTN failed, so no response at all. */
+	if (ue->aka_challenged && ue->aka == AKA_MAC_FAILURE)
+		return re_snprintf(buf, sz,
+				   "Authorization: Digest username=\"%s\","
+				   " realm=\"%s\", nonce=\"%s\", uri=\"%s\","
+				   " response=\"\", algorithm=%s\r\n",
+				   ue->impi, ue->realm, ue->nonce, uri,
+				   alg) < 0 ? ENOMEM : 0;
+
 	emul_random(rnd, sizeof(rnd));
 	for (i = 0; i < sizeof(rnd); i++)
 		(void)re_snprintf(&cnonce[2 * i], 3, "%02x", rnd[i]);
 
 	(void)re_snprintf(nc, sizeof(nc), "%08x", ++ue->nc);
 
-	err  = digest_ha1(ha1, ue->impi, ue->realm, ue->pw_used);
-	err |= digest_response(resp, ha1, ue->nonce, nc, cnonce, "auth",
-			       "REGISTER", uri);
-	if (err)
+	if (response_of(ue, resp, nc, cnonce, uri))
 		return EINVAL;
+
+	if (ue->aka_challenged && ue->aka == AKA_SYNC_FAILURE)
+		(void)re_snprintf(extra, sizeof(extra), ", auts=\"%s\"",
+				  ue->auts);
 
 	return re_snprintf(buf, sz,
 			   "Authorization: Digest username=\"%s\","
 			   " realm=\"%s\", nonce=\"%s\", uri=\"%s\","
-			   " response=\"%s\", algorithm=MD5, cnonce=\"%s\","
-			   " qop=auth, nc=%s\r\n", ue->impi, ue->realm,
-			   ue->nonce, uri, resp, cnonce, nc) < 0 ?
+			   " response=\"%s\", algorithm=%s, cnonce=\"%s\","
+			   " qop=auth, nc=%s%s\r\n", ue->impi, ue->realm,
+			   ue->nonce, uri, resp, alg, cnonce, nc, extra) < 0 ?
 		ENOMEM : 0;
 }
 
@@ -321,6 +363,7 @@ int ue_register(struct ue *ue, uint32_t expires, bool refresh,
 	ue->expires = expires;
 	ue->refresh = refresh;
 	ue->auth_tries = 0;
+	ue->resynced = false;
 	ue->doneh = doneh;
 	ue->arg = arg;
 	wtmr_cancel(&ue->tmr_refresh);

@@ -5,6 +5,8 @@
  * freed with the UE; ue.c names them in one table.  Adding a feature
  * is one file and one row there. */
 
+#include "aka.h"
+
 struct odict;
 struct ue;
 
@@ -61,6 +63,18 @@ struct ue {
 	bool challenged;
 	uint8_t auth_tries;     /* 401s answered in this action */
 	uint16_t last_status;
+
+	/* the USIM (usim.c): IMS AKA's side of the UE */
+	bool has_usim;
+	struct aka_key usim_key;
+	struct aka_usim usim;
+	enum aka_verdict aka;   /* of the last AKA challenge */
+	bool aka_challenged;    /* the last challenge was AKA */
+	bool aka_v2;
+	bool resynced;          /* AUTS sent in this action */
+	uint8_t aka_pw[32];     /* the digest password: RES, or AKAv2's */
+	size_t aka_pwlen;
+	char auts[32];          /* base64 of AUTS, on a sync failure */
 	ue_done_h *doneh;
 	void *arg;
 };
@@ -72,6 +86,9 @@ int ue_pcscf_route(struct uri *rt, char *buf, size_t sz,
 		   const struct ue *ue);
 bool ue_registered_for(const struct ue *ue, const char *what);
 void ue_done(ue_done_h **hp, void *arg, int err, uint16_t scode);
+
+/* usim.c: a challenge's algorithm and nonce through the USIM */
+int  ue_usim_answer(struct ue *ue, const char *alg);
 
 /* reg.c */
 void ue_reg_init(struct ue *ue);

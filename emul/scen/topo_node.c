@@ -169,7 +169,8 @@ static int load_node(struct topo *t, const struct yml *y,
 	static const char *const keys[] = {
 		"name", "role", "addr", "transport", "impi", "impu",
 		"password", "pcscf", "min_expires", "max_expires", "down",
-		"modules", "ring_timeout", "timers", NULL
+		"modules", "ring_timeout", "timers", "k", "op", "opc", "amf",
+		"sqn", NULL
 	};
 	yml_node *nn = yml_item(y, yml_get(y, root, "nodes"), i);
 	const char *name, *rs;

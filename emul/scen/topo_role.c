@@ -12,8 +12,27 @@
 #include "scen.h"
 #include "cscf.h"
 #include "as.h"
+#include "aka.h"
 #include "ue.h"
 #include "engine.h"
+
+
+/* The subscriber entry with this IMPI (templates are not matched). */
+static yml_node *subscriber(const struct yml *y, const yml_node *root,
+			    const char *impi)
+{
+	yml_node *subs = yml_get(y, root, "subscribers");
+	size_t i;
+
+	for (i = 0; i < yml_count(subs); i++) {
+		yml_node *s = yml_item(y, subs, i);
+
+		if (!str_cmp(yml_str(yml_get(y, s, "impi")), impi))
+			return s;
+	}
+
+	return NULL;
+}
 
 
 /* A UE's credentials, as its SIM would carry them: from the subscriber
@@ -21,25 +40,62 @@
 static int ue_creds(const struct yml *y, const yml_node *root,
 		    const char *impi, const char **impu, const char **pw)
 {
-	yml_node *subs = yml_get(y, root, "subscribers");
+	yml_node *s = subscriber(y, root, impi);
+	yml_node *u = yml_get(y, s, "impu");
+
+	if (!s)
+		return ENOENT;
+
+	if (!*pw)
+		*pw = yml_str(yml_get(y, s, "password"));
+	if (!*impu)
+		*impu = yml_is_seq(u) ? yml_str(yml_item(y, u, 0)) :
+			yml_str(u);
+
+	return 0;
+}
+
+
+/* The USIM's K, OP or OPc and AMF: the subscriber's (the same entry the
+ * HSS loads), each replaced by the UE node's where it gives one, so
+ * that a topology can make a USIM that does not match its HSS.  The
+ * node's sqn is the SQN the USIM last accepted (0). */
+static int ue_usim(struct ue *ue, const struct yml *y, const yml_node *nn,
+		   const yml_node *root, const char *impi, char *err,
+		   size_t sz)
+{
+	static const char *const keys[] = {"k", "op", "opc", "amf"};
+	const yml_node *s = subscriber(y, root, impi);
+	const char *v[ARRAY_SIZE(keys)];
+	const yml_node *sn = yml_get(y, nn, "sqn");
+	struct aka_key key;
+	uint64_t sqn = 0;
+	char why[160];
 	size_t i;
 
-	for (i = 0; i < yml_count(subs); i++) {
-		yml_node *s = yml_item(y, subs, i);
-		yml_node *u = yml_get(y, s, "impu");
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		const yml_node *kn = yml_get(y, nn, keys[i]);
 
-		if (str_cmp(yml_str(yml_get(y, s, "impi")), impi))
-			continue;
-
-		if (!*pw)
-			*pw = yml_str(yml_get(y, s, "password"));
-		if (!*impu)
-			*impu = yml_is_seq(u) ? yml_str(yml_item(y, u, 0)) :
-				yml_str(u);
-		return 0;
+		v[i] = yml_str(kn ? kn : yml_get(y, s, keys[i]));
 	}
+	/* the node's op stands in for the subscriber's opc, and back */
+	if (yml_get(y, nn, "op") && !yml_get(y, nn, "opc"))
+		v[2] = NULL;
+	if (yml_get(y, nn, "opc") && !yml_get(y, nn, "op"))
+		v[1] = NULL;
 
-	return ENOENT;
+	if (!v[0])
+		return sn ? yml_err(y, sn, err, sz, "ue: sqn without a USIM"
+				    " key (k)") : 0;
+
+	if (aka_key_parse(&key, v[0], v[1], v[2], v[3], why, sizeof(why)))
+		return yml_err(y, nn, err, sz, "ue %s: %s", impi, why);
+	if (sn && aka_sqn_parse(&sqn, yml_str(sn)))
+		return yml_err(y, sn, err, sz, "ue: sqn '%s' is not a 48-bit"
+			       " number (decimal, or hex after 0x)",
+			       yml_str(sn) ? yml_str(sn) : "");
+
+	return ue_set_usim(ue, &key, sqn);
 }
 
 
@@ -166,6 +222,10 @@ static int make_ue(struct topo *t, struct node *n, const struct yml *y,
 		return EINVAL;
 
 	(void)ue_creds(y, root, impi, &impu, &pw);
+	/* an AKA-only subscriber has no password to give */
+	if (impu && !pw && (yml_get(y, nn, "k") ||
+			    yml_get(y, subscriber(y, root, impi), "k")))
+		pw = "";
 	if (!impu || !pw)
 		return yml_err(y, yml_get(y, nn, "impi"), err, sz,
 			       "ue '%s': no subscriber with impi '%s'"
@@ -181,6 +241,12 @@ static int make_ue(struct topo *t, struct node *n, const struct yml *y,
 	if (e)
 		return yml_err(y, nn, err, sz, "node '%s': cannot start: %m",
 			       node_name(n), e);
+
+	e = ue_usim(ue, y, nn, root, impi, err, sz);
+	if (e) {
+		mem_deref(ue);
+		return e;
+	}
 
 	return topo_keep(&t->ues, ue, node_name(n));
 }

@@ -31,6 +31,23 @@ int digest_ha1(char ha1[DIGEST_HEX], const char *user, const char *realm,
 }
 
 
+int digest_ha1_bin(char ha1[DIGEST_HEX], const char *user,
+		   const char *realm, const uint8_t *pw, size_t len)
+{
+	uint8_t md[MD5_SIZE];
+	int err;
+
+	if (!ha1 || !user || !realm || (!pw && len))
+		return EINVAL;
+
+	err = md5_printf(md, "%s:%s:%b", user, realm, pw, len);
+	if (err)
+		return err;
+
+	return hex(ha1, md);
+}
+
+
 int digest_response(char resp[DIGEST_HEX], const char *ha1,
 		    const char *nonce, const char *nc, const char *cnonce,
 		    const char *qop, const char *method, const char *uri)

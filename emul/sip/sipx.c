@@ -181,6 +181,52 @@ const char *sipx_reason(uint16_t scode)
 
 /* A parameter of a Digest challenge or credentials (RFC 2617 3.2): the
  * list after the scheme is comma-separated, values quoted or tokens. */
+/* The challenge without the named parameters: the scheme, then each
+ * other parameter as it was, commas outside quoted strings apart. */
+int sipx_auth_strip(struct mbuf *mb, const struct pl *hval,
+		    const char *const *names)
+{
+	const char *p = hval->p, *end = hval->p + hval->l, *tok;
+	bool first = true;
+	int err;
+
+	while (p < end && *p != ' ' && *p != '\t')
+		++p;
+	err = mbuf_write_mem(mb, (const uint8_t *)hval->p,
+			     (size_t)(p - hval->p));
+
+	while (!err && p < end) {
+		const char *const *n;
+		bool quote = false, drop = false;
+		size_t len;
+
+		while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
+			++p;
+		for (tok = p; p < end && (quote || *p != ','); p++)
+			quote ^= *p == '"';
+		len = (size_t)(p - tok);
+		while (len && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
+			--len;
+		if (!len)
+			continue;
+
+		for (n = names; *n && !drop; n++) {
+			size_t nl = strlen(*n);
+
+			drop = len > nl && !strncasecmp(tok, *n, nl) &&
+				(tok[nl] == '=' || tok[nl] == ' ');
+		}
+		if (drop)
+			continue;
+
+		err = mbuf_printf(mb, "%s%b", first ? " " : ", ", tok, len);
+		first = false;
+	}
+
+	return err;
+}
+
+
 int sipx_auth_param(const struct pl *hval, const char *name, char *buf,
 		    size_t sz)
 {

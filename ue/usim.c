@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The UE's USIM for IMS AKA (TS 33.102 6.3.3, RFC 3310, RFC 4169): the
+ * challenge's nonce is base64(RAND || AUTN [|| server data]); the USIM
+ * checks AUTN's MAC and its SQN, and gives the digest password (RES, or
+ * AKAv2's from RES, IK and CK), or says why it cannot: a MAC failure
+ * (the network is not authentic; TS 24.229 5.1.1.5.3 answers with an
+ * empty response), or a synchronisation failure (AUTS goes back). */
+
+#include <string.h>
+#include <strings.h>
+#include <re.h>
+#include "aka.h"
+#include "host.h"
+#include "ue.h"
+#include "ueint.h"
+
+
+int ue_set_usim(struct ue *ue, const struct aka_key *key, uint64_t sqn)
+{
+	if (!ue || !key)
+		return EINVAL;
+
+	ue->usim_key = *key;
+	memset(&ue->usim, 0, sizeof(ue->usim));
+	ue->usim.sqn_ms = sqn & AKA_SQN_MAX;
+	ue->usim.seqv[sqn & (AKA_INDS - 1)] = (sqn & AKA_SQN_MAX) >>
+		AKA_IND_BITS;
+	ue->has_usim = true;
+
+	return 0;
+}
+
+
+static int nonce_split(const char *nonce, uint8_t rand[AKA_KEY],
+		       uint8_t autn[AKA_AUTN])
+{
+	uint8_t buf[96];
+	size_t len = sizeof(buf);
+
+	if (base64_decode(nonce, strlen(nonce), buf, &len) ||
+	    len < AKA_KEY + AKA_AUTN)
+		return EPROTO;
+
+	memcpy(rand, buf, AKA_KEY);
+	memcpy(autn, buf + AKA_KEY, AKA_AUTN);
+
+	return 0;
+}
+
+
+/* What the UE answers a challenge with: ue->aka says which of the three
+ * answers, ue->aka_pw or ue->auts carries it. */
+int ue_usim_answer(struct ue *ue, const char *alg)
+{
+	uint8_t rand[AKA_KEY], autn[AKA_AUTN], res[AKA_RES], ck[AKA_KEY];
+	uint8_t ik[AKA_KEY], auts[AKA_AUTS];
+	size_t len = sizeof(ue->auts) - 1;
+	int err;
+
+	ue->aka_challenged = !strcasecmp(alg, "AKAv1-MD5") ||
+		!strcasecmp(alg, "AKAv2-MD5");
+	ue->aka_v2 = !strcasecmp(alg, "AKAv2-MD5");
+	if (!ue->aka_challenged)
+		return 0;
+
+	if (!ue->has_usim) {
+		elog(LOG_WARN, node_name(ue->node), "reg", "%s challenge for"
+		     " %s, but the UE has no USIM key material", alg,
+		     ue->impi);
+		return ENOTSUP;
+	}
+
+	if (nonce_split(ue->nonce, rand, autn)) {
+		elog(LOG_WARN, node_name(ue->node), "reg", "%s challenge: the"
+		     " nonce is not base64 of RAND and AUTN", alg);
+		return EPROTO;
+	}
+
+	err = aka_usim_check(&ue->aka, &ue->usim, &ue->usim_key, rand, autn,
+			     res, ck, ik, auts);
+	if (err)
+		return err;
+
+	switch (ue->aka) {
+
+	case AKA_OK:
+		if (!ue->aka_v2) {
+			memcpy(ue->aka_pw, res, AKA_RES);
+			ue->aka_pwlen = AKA_RES;
+			return 0;
+		}
+		err = aka_v2_password((char *)ue->aka_pw, sizeof(ue->aka_pw),
+				      res, ik, ck);
+		ue->aka_pwlen = err ? 0 : strlen((char *)ue->aka_pw);
+		return err;
+
+	case AKA_MAC_FAILURE:
+		elog(LOG_INFO, node_name(ue->node), "reg", "AUTN fails the"
+		     " USIM's MAC check: the network is not authentic");
+		return 0;
+
+	case AKA_SYNC_FAILURE:
+		elog(LOG_INFO, node_name(ue->node), "reg", "AUTN's SQN is out"
+		     " of the USIM's range: AUTS goes back");
+		err = base64_encode(auts, sizeof(auts), ue->auts, &len);
+		ue->auts[err ? 0 : len] = '\0';
+		return err;
+	}
+
+	return EPROTO;
+}
