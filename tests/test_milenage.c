@@ -7,6 +7,7 @@
 #include <string.h>
 #include <re.h>
 #include "aka.h"
+#include "../emul/cli/cmd.h"
 #include "tests.h"
 
 struct set {
@@ -267,6 +268,58 @@ static void test_sets(void)
 }
 
 
+/* imsbed aka milenage gives the same for every set, from OP and from
+ * OPc, and AUTN = SQN xor AK || AMF || MAC-A. */
+static void test_cli(void)
+{
+	char out[512], want[512], why[128], autn[33];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(setv); i++) {
+		const struct set *t = &setv[i];
+		uint8_t sqn[AKA_SQN], ak[AKA_AK];
+		size_t j;
+
+		CU_ASSERT_FATAL(!str_hex(sqn, sizeof(sqn), t->sqn));
+		CU_ASSERT_FATAL(!str_hex(ak, sizeof(ak), t->f5));
+		for (j = 0; j < AKA_SQN; j++)
+			(void)re_snprintf(autn + 2 * j, 3, "%02x",
+					  sqn[j] ^ ak[j]);
+		(void)re_snprintf(autn + 12, sizeof(autn) - 12, "%s%s",
+				  t->amf, t->f1);
+
+		(void)re_snprintf(want, sizeof(want), "opc: %s\nf1: %s\n"
+				  "f1star: %s\nf2: %s\nf3: %s\nf4: %s\n"
+				  "f5: %s\nf5star: %s\nautn: %s\n", t->opc,
+				  t->f1, t->f1s, t->f2, t->f3, t->f4, t->f5,
+				  t->f5s, autn);
+
+		CU_ASSERT_EQUAL(aka_milenage_text(out, sizeof(out), t->k,
+						  t->op, NULL, t->rand, t->sqn,
+						  t->amf, why, sizeof(why)),
+				0);
+		CU_ASSERT_STRING_EQUAL(out, want);
+		CU_ASSERT_EQUAL(aka_milenage_text(out, sizeof(out), t->k,
+						  NULL, t->opc, t->rand,
+						  t->sqn, t->amf, why,
+						  sizeof(why)), 0);
+		CU_ASSERT_STRING_EQUAL(out, want);
+	}
+
+	CU_ASSERT_EQUAL(aka_milenage_text(out, sizeof(out), setv[0].k,
+					  setv[0].op, NULL, setv[0].rand,
+					  "ff9bb4d0b6", setv[0].amf, why,
+					  sizeof(why)), EINVAL);
+	CU_ASSERT_STRING_EQUAL(why, "--sqn: ff9bb4d0b6, not 12 hex digits");
+	CU_ASSERT_EQUAL(aka_milenage_text(out, sizeof(out), setv[0].k,
+					  setv[0].op, setv[0].opc,
+					  setv[0].rand, setv[0].sqn,
+					  setv[0].amf, why, sizeof(why)),
+			EINVAL);
+	CU_ASSERT_STRING_EQUAL(why, "exactly one of --op and --opc");
+}
+
+
 /* Outputs may be left out; inputs may not. */
 static void test_args(void)
 {
@@ -289,5 +342,7 @@ int test_milenage_suite(void)
 		return 1;
 
 	return !CU_add_test(su, "TS 35.208 test sets 1-19", test_sets) ||
+		!CU_add_test(su, "imsbed aka milenage, every set",
+			     test_cli) ||
 		!CU_add_test(su, "arguments", test_args);
 }

@@ -209,5 +209,29 @@ else
 	ko "-v nope=debug: no precise error"
 fi
 
+# imsbed aka milenage: TS 35.208 test set 1, and a K one digit short.
+set1="--k 465b5ce8b199b49faa5f0a2ee238a6bc --rand
+23553cbe9637a89d218ae64dae47bf35 --sqn ff9bb4d0b607 --amf b9b9"
+# shellcheck disable=SC2086
+"$BIN" aka milenage $set1 --op cdc202d5123e20f62b6d676ac72cb318 \
+	>"$dir/aka.txt" 2>&1
+if [ $? -eq 0 ] && [ "$(sed -n 's/^f2: //p; s/^autn: //p' "$dir/aka.txt" |
+	tr '\n' ' ')" = "a54211d5e3ba50bf 55f328b43577b9b94a9ffac354dfafb3 " ]
+then
+	ok
+else
+	ko "aka milenage: not test set 1's f2 and AUTN"
+	cat "$dir/aka.txt"
+fi
+"$BIN" aka milenage --k 465b5ce8b199b49faa5f0a2ee238a6b --op \
+	cdc202d5123e20f62b6d676ac72cb318 >"$dir/aka.txt" 2>&1
+if [ $? -eq 2 ] && [ "$(cat "$dir/aka.txt")" = "imsbed aka milenage: --k:\
+ 465b5ce8b199b49faa5f0a2ee238a6b, not 32 hex digits" ]; then
+	ok
+else
+	ko "aka milenage: a short K is not one line naming --k, exit 2"
+	cat "$dir/aka.txt"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -44,5 +44,13 @@ cli_cmd_h cmd_ladder, cmd_pcap;
 /* chaos.c: each scenario with each message lost, then repeated */
 cli_cmd_h cmd_chaos;
 
+/* akacmd.c: IMS AKA's key material by hand */
+cli_cmd_h cmd_aka;
+/* The text of 'imsbed aka milenage'; a hex string each, op or opc
+ * NULL.  EINVAL with the option at fault in why. */
+int aka_milenage_text(char *out, size_t osz, const char *k, const char *op,
+		      const char *opc, const char *rand, const char *sqn,
+		      const char *amf, char *why, size_t sz);
+
 /* serve.c: a topology's core for external UEs */
 cli_cmd_h cmd_serve;

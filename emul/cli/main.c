@@ -42,6 +42,9 @@ static const struct cli_cmd cmdv[] = {
 "  pcap TRACE OUT       turn a saved --trace file into a capture\n"},
 	{"ladder", cmd_ladder,
 "  ladder TRACE         show a saved --trace file as a ladder\n"},
+	{"aka", cmd_aka,
+"  aka milenage --k HEX (--op HEX | --opc HEX) --rand HEX --sqn HEX\n"
+"      --amf HEX        Milenage's outputs (TS 35.206) and the AUTN\n"},
 	{"bench", cmd_bench,
 "  bench [N [W [tcp|udp]]]  register N UEs (10000) through the full\n"
 "                       path, W at a time (200), core over TCP or UDP;\n"
@@ -437,7 +440,9 @@ static int opts_parse(struct cli_opts *o, int *argcp, char ***argvp)
 	optind = 1;
 
 	--argc;
-	rc = opts_after(o, &argc, argv + 1);
+	/* imsbed aka has options of its own (--k, --op ...). */
+	rc = strcmp(argv[0], "aka") ? opts_after(o, &argc, argv + 1) :
+		EXIT_NONE;
 	if (rc != EXIT_NONE)
 		return rc;
 
