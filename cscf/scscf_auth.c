@@ -30,6 +30,8 @@ struct nonce {
 	char value[64];         /* hex, or base64(RAND || AUTN) */
 	enum cx_scheme scheme;
 	uint8_t rand[AKA_KEY];  /* AKA: for a resynchronisation */
+	uint8_t xres[AKA_RES];  /* ... and for the doctor's guesses */
+	uint8_t ik[AKA_KEY], ck[AKA_KEY];
 	char impi[128];
 	char impu[256];         /* the To it was issued for */
 	char ha1[DIGEST_HEX];
@@ -94,6 +96,9 @@ static int nonce_fill(struct nonce *n, const char *impi,
 	}
 
 	memcpy(n->rand, maa->vec.rand, AKA_KEY);
+	memcpy(n->xres, maa->vec.xres, AKA_RES);
+	memcpy(n->ik, maa->vec.ik, AKA_KEY);
+	memcpy(n->ck, maa->vec.ck, AKA_KEY);
 	memcpy(ra, maa->vec.rand, AKA_KEY);
 	memcpy(ra + AKA_KEY, maa->vec.autn, AKA_AUTN);
 	err = base64_encode(ra, sizeof(ra), n->value, &len);
@@ -260,6 +265,49 @@ int scscf_auth_resync(struct scscf *s, const struct sip_msg *msg,
 }
 
 
+/* The AKA doctor's guesses at a wrong response (TS 33.203, RFC 3310,
+ * RFC 4169): the other algorithm's password, or an empty one. */
+static void aka_guess(struct scscf *s, const struct nonce *n,
+		      const char *resp, const char *nonce, const char *nc,
+		      const char *cnonce, const char *qop, const char *uri)
+{
+	static const char *const why[] = {
+		"RES as the password where AKAv2-MD5 wants RFC 4169's"
+		" base64(HMAC-MD5(RES||IK||CK))",
+		"AKAv2's password where AKAv1-MD5 wants RES itself",
+		"an empty password (a resynchronisation's) with no auts",
+	};
+	char ha1[DIGEST_HEX], r[DIGEST_HEX], pw[32];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		int err;
+
+		if (i == 0 && n->scheme == CX_SCHEME_AKAV2)
+			err = digest_ha1_bin(ha1, n->impi, emul_domain(),
+					     n->xres, AKA_RES);
+		else if (i == 1 && n->scheme == CX_SCHEME_AKAV1)
+			err = aka_v2_password(pw, sizeof(pw), n->xres, n->ik,
+					      n->ck) ||
+				digest_ha1(ha1, n->impi, emul_domain(), pw);
+		else if (i == 2)
+			err = digest_ha1_bin(ha1, n->impi, emul_domain(), NULL,
+					     0);
+		else
+			continue;
+
+		if (!err && !digest_response(r, ha1, nonce, nc, cnonce, qop,
+					     "REGISTER", uri) &&
+		    !str_casecmp(r, resp)) {
+			elog(LOG_WARN, node_name(s->node), "auth",
+			     "AKA doctor: %s computed the response with %s",
+			     n->impi, why[i]);
+			return;
+		}
+	}
+}
+
+
 /* An AKA challenge answered with AUTS (the UE's SQN is out of step) or
  * with an empty response (TS 24.229 5.1.1.5.3: AUTN failed at the UE,
  * the network is not authenticated): no response to check. */
@@ -356,6 +404,8 @@ enum auth_verdict scscf_auth_verify(struct scscf *s,
 		return AUTH_FORBIDDEN;
 
 	if (str_casecmp(expect, resp)) {
+		if (n->scheme != CX_SCHEME_DIGEST)
+			aka_guess(s, n, resp, nonce, nc, cnonce, qop, uri);
 		elog(LOG_INFO, node_name(s->node), "auth",
 		     "wrong digest response from %s", impi);
 		return AUTH_FORBIDDEN;

@@ -211,3 +211,25 @@ int hss_mar_resync(struct hss *hss, const char *impi, const char *impu,
 
 	return answer(hss, &sub, scheme, server, maa);
 }
+
+
+int hss_aka_key(struct hss *hss, const char *impi, struct aka_key *key,
+		uint64_t *sqn)
+{
+	struct hss_sub sub;
+	int e;
+
+	if (!hss || !impi || !key || !sqn)
+		return EINVAL;
+
+	e = hss_sub_by_impi(hss, impi, &sub);
+	if (e)
+		return e;
+	if (!sub.has_key)
+		return ENOTSUP;
+
+	*key = sub.key;
+	*sqn = sub.sqn;
+
+	return 0;
+}

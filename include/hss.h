@@ -159,6 +159,10 @@ int hss_mar_resync(struct hss *hss, const char *impi, const char *impu,
 		   const uint8_t rand[16], const uint8_t auts[14],
 		   struct cx_maa *maa);
 const char *cx_scheme_name(enum cx_scheme s);
+/* The subscriber's AKA key material and SQN_HE (for the AKA doctor):
+ * ENOENT for an unknown IMPI, ENOTSUP for one without AKA keys. */
+int hss_aka_key(struct hss *hss, const char *impi, struct aka_key *key,
+		uint64_t *sqn);
 int hss_sar(struct hss *hss, const char *impi, const char *impu,
 	    const char *server, enum cx_sar_type type, struct cx_saa *saa);
 int hss_lir(struct hss *hss, const char *impu, struct cx_lia *lia);

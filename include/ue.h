@@ -7,6 +7,7 @@
 #define IMSBED_UE_H
 
 #include <re.h>
+#include "aka.h"
 
 struct node;
 struct ue;
@@ -26,8 +27,19 @@ typedef void (ue_done_h)(int err, uint16_t scode, void *arg);
 int  ue_alloc(struct ue **up, struct node *node, struct node *pcscf,
 	      const char *impu, const char *impi, const char *password);
 /* The USIM's key material and the SQN it last accepted (IMS AKA). */
-struct aka_key;
 int  ue_set_usim(struct ue *ue, const struct aka_key *key, uint64_t sqn);
+/* What the USIM made of the last challenge, for the AKA doctor. */
+struct ue_aka {
+	bool challenged;        /* the last challenge was AKA */
+	bool v2;                /* AKAv2-MD5 */
+	bool has_usim;
+	struct aka_key key;
+	enum aka_verdict verdict;
+	uint64_t sqn_ms;        /* the highest SQN the USIM took */
+	uint64_t sqn_net;       /* the SQN in the last AUTN */
+};
+int  ue_aka_state(const struct ue *ue, struct ue_aka *st);
+const char *ue_impi(const struct ue *ue);
 int  ue_register(struct ue *ue, uint32_t expires, bool refresh,
 		 const char *password, ue_done_h *doneh, void *arg);
 int  ue_deregister(struct ue *ue, ue_done_h *doneh, void *arg);

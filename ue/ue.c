@@ -109,6 +109,12 @@ bool ue_registered_for(const struct ue *ue, const char *what)
 }
 
 
+const char *ue_impi(const struct ue *ue)
+{
+	return ue ? ue->impi : "";
+}
+
+
 const char *ue_impu(const struct ue *ue)
 {
 	return ue ? ue->impu : "";

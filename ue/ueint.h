@@ -75,6 +75,7 @@ struct ue {
 	uint8_t aka_pw[32];     /* the digest password: RES, or AKAv2's */
 	size_t aka_pwlen;
 	char auts[32];          /* base64 of AUTS, on a sync failure */
+	uint64_t aka_sqn_net;   /* the SQN the last AUTN carried */
 	ue_done_h *doneh;
 	void *arg;
 };

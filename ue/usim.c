@@ -48,6 +48,42 @@ static int nonce_split(const char *nonce, uint8_t rand[AKA_KEY],
 }
 
 
+/* The SQN in AUTN (SQN xor AK, AK from RAND): the doctor's measure of
+ * how far the network is from the USIM. */
+static void sqn_of(struct ue *ue, const uint8_t rand[AKA_KEY],
+		   const uint8_t autn[AKA_AUTN])
+{
+	uint8_t ak[AKA_AK], s[AKA_SQN];
+	size_t i;
+
+	if (milenage_f2345(NULL, NULL, NULL, ak, NULL, ue->usim_key.k,
+			   ue->usim_key.opc, rand))
+		return;
+
+	for (i = 0; i < AKA_SQN; i++)
+		s[i] = autn[i] ^ ak[i];
+	ue->aka_sqn_net = aka_sqn_get(s);
+}
+
+
+int ue_aka_state(const struct ue *ue, struct ue_aka *st)
+{
+	if (!ue || !st)
+		return EINVAL;
+
+	memset(st, 0, sizeof(*st));
+	st->challenged = ue->aka_challenged;
+	st->v2 = ue->aka_v2;
+	st->has_usim = ue->has_usim;
+	st->key = ue->usim_key;
+	st->verdict = ue->aka;
+	st->sqn_ms = ue->usim.sqn_ms;
+	st->sqn_net = ue->aka_sqn_net;
+
+	return 0;
+}
+
+
 /* What the UE answers a challenge with: ue->aka says which of the three
  * answers, ue->aka_pw or ue->auts carries it. */
 int ue_usim_answer(struct ue *ue, const char *alg)
@@ -80,6 +116,7 @@ int ue_usim_answer(struct ue *ue, const char *alg)
 			     res, ck, ik, auts);
 	if (err)
 		return err;
+	sqn_of(ue, rand, autn);
 
 	switch (ue->aka) {
 

@@ -12,6 +12,7 @@
 #include "host.h"
 #include "report.h"
 #include "scen.h"
+#include "ue.h"
 #include "engine.h"
 
 static const char *const kreg[] = {
@@ -197,8 +198,19 @@ void act_done(int err, uint16_t scode, void *arg)
 	}
 
 	if (scode != want) {
-		engine_fail(e, "%s %s: expected final status %u, got %u",
-			    a->name, ue, want, scode);
+		char why[256] = "";
+		struct ue_aka aka;
+
+		/* A failed AKA registration says why, in one sentence. */
+		if (!strcmp(a->name, "register") &&
+		    !ue_aka_state(act_ue(e, v), &aka) && aka.challenged &&
+		    !aka_doctor(why, sizeof(why), act_ue(e, v)))
+			engine_fail(e, "%s %s: expected final status %u, got "
+				    "%u; AKA doctor: %s", a->name, ue, want,
+				    scode, why);
+		else
+			engine_fail(e, "%s %s: expected final status %u, got "
+				    "%u", a->name, ue, want, scode);
 		return;
 	}
 

@@ -64,6 +64,20 @@ static int print_mb(const char *p, size_t size, void *arg)
 }
 
 
+/* {node: UE, aka_doctor: "", contains: ...}: the doctor's sentence on
+ * the UE's last AKA challenge, checked as any node's answer. */
+static int doctor_query(struct re_printf *pf, struct node *n)
+{
+	char why[256];
+
+	if (node_role(n) != ROLE_UE ||
+	    aka_doctor(why, sizeof(why), node_impl(n)))
+		return ENOTSUP;
+
+	return re_hprintf(pf, "%s", why);
+}
+
+
 static int run_check(struct engine *e, const yml_node *c)
 {
 	static const char *const fixed[] = {
@@ -94,7 +108,8 @@ static int run_check(struct engine *e, const yml_node *c)
 			return ENOMEM;
 		pf.vph = print_mb;
 		pf.arg = mb;
-		err = node_query(&pf, n, what, arg);
+		err = strcmp(what, "aka_doctor") ?
+			node_query(&pf, n, what, arg) : doctor_query(&pf, n);
 		if (!err) {
 			mb->pos = 0;
 			err = mbuf_strdup(mb, &val, mb->end);

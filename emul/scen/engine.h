@@ -53,6 +53,10 @@ struct engine {
 
 /* engine.c: the steps, one after the other */
 void engine_fail(struct engine *e, const char *fmt, ...);
+
+/* doctor.c: why an AKA registration of ue failed, in one sentence */
+struct ue;
+int  aka_doctor(char *buf, size_t sz, const struct ue *ue);
 void engine_settle(struct engine *e);
 void engine_extend_timeout(struct engine *e, uint64_t ms);
 void engine_settled(void *arg);
