@@ -87,6 +87,11 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 		return re_hprintf(pf, "%s", b ? b->assoc : "");
 	}
 
+	/* what the doctor found in the IMPI's last wrong AKA response */
+	if (!str_casecmp(what, "aka_doctor"))
+		return re_hprintf(pf, "%s", !str_cmp(s->doc_impi, arg) ?
+				  s->doc_note : "");
+
 	return ENOTSUP;
 }
 

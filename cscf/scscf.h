@@ -15,6 +15,8 @@ struct scscf {
 	struct list tpregs;             /* third-party REGISTERs pending */
 	struct cscf_cfg cfg;
 	char *uri;                      /* sip:scscf.<domain> */
+	char doc_impi[128];             /* the AKA doctor's last finding */
+	char doc_note[192];
 };
 
 /* A registered user: the implicit set behind one registered IMPU. */

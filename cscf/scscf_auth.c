@@ -299,9 +299,12 @@ static void aka_guess(struct scscf *s, const struct nonce *n,
 		if (!err && !digest_response(r, ha1, nonce, nc, cnonce, qop,
 					     "REGISTER", uri) &&
 		    !str_casecmp(r, resp)) {
+			str_ncpy(s->doc_impi, n->impi, sizeof(s->doc_impi));
+			(void)re_snprintf(s->doc_note, sizeof(s->doc_note),
+					  "the UE computed the response with"
+					  " %s", why[i]);
 			elog(LOG_WARN, node_name(s->node), "auth",
-			     "AKA doctor: %s computed the response with %s",
-			     n->impi, why[i]);
+			     "AKA doctor: %s: %s", n->impi, s->doc_note);
 			return;
 		}
 	}

@@ -28,6 +28,10 @@ int  ue_alloc(struct ue **up, struct node *node, struct node *pcscf,
 	      const char *impu, const char *impi, const char *password);
 /* The USIM's key material and the SQN it last accepted (IMS AKA). */
 int  ue_set_usim(struct ue *ue, const struct aka_key *key, uint64_t sqn);
+/* A UE that answers every AKA challenge with one algorithm's password
+ * ("AKAv1-MD5" or "AKAv2-MD5"), whatever the challenge says: how a
+ * client with that bug behaves.  NULL: the challenge's. */
+int  ue_set_aka_answer(struct ue *ue, const char *alg);
 /* What the USIM made of the last challenge, for the AKA doctor. */
 struct ue_aka {
 	bool challenged;        /* the last challenge was AKA */

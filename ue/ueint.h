@@ -76,6 +76,7 @@ struct ue {
 	size_t aka_pwlen;
 	char auts[32];          /* base64 of AUTS, on a sync failure */
 	uint64_t aka_sqn_net;   /* the SQN the last AUTN carried */
+	uint8_t aka_answer;     /* 0: as challenged, 1: AKAv1, 2: AKAv2 */
 	ue_done_h *doneh;
 	void *arg;
 };

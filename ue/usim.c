@@ -66,6 +66,24 @@ static void sqn_of(struct ue *ue, const uint8_t rand[AKA_KEY],
 }
 
 
+int ue_set_aka_answer(struct ue *ue, const char *alg)
+{
+	if (!ue)
+		return EINVAL;
+
+	if (!alg)
+		ue->aka_answer = 0;
+	else if (!strcasecmp(alg, "AKAv1-MD5"))
+		ue->aka_answer = 1;
+	else if (!strcasecmp(alg, "AKAv2-MD5"))
+		ue->aka_answer = 2;
+	else
+		return EINVAL;
+
+	return 0;
+}
+
+
 int ue_aka_state(const struct ue *ue, struct ue_aka *st)
 {
 	if (!ue || !st)
@@ -121,7 +139,7 @@ int ue_usim_answer(struct ue *ue, const char *alg)
 	switch (ue->aka) {
 
 	case AKA_OK:
-		if (!ue->aka_v2) {
+		if (ue->aka_answer ? ue->aka_answer == 1 : !ue->aka_v2) {
 			memcpy(ue->aka_pw, res, AKA_RES);
 			ue->aka_pwlen = AKA_RES;
 			return 0;

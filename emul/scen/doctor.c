@@ -18,6 +18,12 @@
 #include "engine.h"
 
 
+static int mbuf_print_h(const char *p, size_t size, void *arg)
+{
+	return mbuf_write_mem(arg, (const uint8_t *)p, size);
+}
+
+
 static int opc_mixup(char *buf, size_t sz, const struct aka_key *u,
 		     const struct aka_key *h)
 {
@@ -58,6 +64,39 @@ static int sqn_window(char *buf, size_t sz, const struct ue_aka *st)
 }
 
 
+/* The USIM took AUTN and the keys agree: what the S-CSCFs found wrong
+ * in the response (each keeps its last finding per IMPI). */
+static int scscf_note(char *buf, size_t sz, const char *impi, bool v2)
+{
+	struct le *le;
+
+	for (le = list_head(emul_nodes()); le; le = le->next) {
+		struct mbuf *mb;
+		struct re_printf pf;
+		int e;
+
+		if (node_role(le->data) != ROLE_SCSCF)
+			continue;
+		mb = mbuf_alloc(192);
+		if (!mb)
+			return -1;
+		pf.vph = mbuf_print_h;
+		pf.arg = mb;
+		e = node_query(&pf, le->data, "aka_doctor", impi);
+		if (!e && mb->end) {
+			e = re_snprintf(buf, sz, "%b", mb->buf, mb->end);
+			mem_deref(mb);
+			return e;
+		}
+		mem_deref(mb);
+	}
+
+	return re_snprintf(buf, sz, "keys agree and the USIM took AUTN (%s):"
+			   " the S-CSCF refused the response, see its log",
+			   v2 ? "AKAv2-MD5" : "AKAv1-MD5");
+}
+
+
 int aka_doctor(char *buf, size_t sz, const struct ue *ue)
 {
 	struct aka_key hk;
@@ -95,10 +134,7 @@ int aka_doctor(char *buf, size_t sz, const struct ue *ue)
 				"HSS's %w", st.key.amf, (size_t)AKA_AMF,
 				hk.amf, (size_t)AKA_AMF);
 	else if (st.verdict == AKA_OK)
-		e = re_snprintf(buf, sz, "keys agree and the USIM took AUTN"
-				" (%s): the S-CSCF refused the response, see"
-				" its log", st.v2 ? "AKAv2-MD5" :
-				"AKAv1-MD5");
+		e = scscf_note(buf, sz, ue_impi(ue), st.v2);
 	else
 		e = re_snprintf(buf, sz, "keys agree, yet AUTN failed the "
 				"USIM's MAC check");

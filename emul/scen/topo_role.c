@@ -243,6 +243,10 @@ static int make_ue(struct topo *t, struct node *n, const struct yml *y,
 			       node_name(n), e);
 
 	e = ue_usim(ue, y, nn, root, impi, err, sz);
+	if (!e && yml_get(y, nn, "aka_answer") &&
+	    ue_set_aka_answer(ue, yml_str(yml_get(y, nn, "aka_answer"))))
+		e = yml_err(y, yml_get(y, nn, "aka_answer"), err, sz,
+			    "ue: aka_answer is AKAv1-MD5 or AKAv2-MD5");
 	if (e) {
 		mem_deref(ue);
 		return e;
