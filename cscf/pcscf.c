@@ -9,6 +9,7 @@
 #include "host.h"
 #include "sipkit.h"
 #include "proxy.h"
+#include "pcscf_sec.h"
 #include "cscf.h"
 
 /* One registered UE flow. */
@@ -26,6 +27,7 @@ struct preg {
 struct pcscf {
 	struct node *node;
 	struct proxy *px;
+	struct pcscf_sec *sec;
 	struct hash *by_impu;
 	struct hash *by_flow;
 	struct wheel *wheel;
@@ -37,7 +39,16 @@ struct regctx {
 	struct pcscf *p;
 	struct sa flow;
 	char impu[256];
+	char *secline;          /* Security-Server for the 401, or NULL */
 };
+
+
+static void regctx_destructor(void *arg)
+{
+	struct regctx *c = arg;
+
+	mem_deref(c->secline);
+}
 
 
 static void preg_destructor(void *arg)
@@ -63,6 +74,7 @@ static void pcscf_destructor(void *arg)
 	mem_deref(p->px);
 	mem_deref(p->vnet);
 	mem_deref(p->wheel);
+	mem_deref(p->sec);
 }
 
 
@@ -161,8 +173,13 @@ static bool register_resp(int err, const struct sip_msg *msg,
 	struct preg *r;
 	uint32_t expires = 0;
 
-	if (!err && msg && msg->scode == 401)
+	if (!err && msg && msg->scode == 401) {
+		char *line = NULL;
+
 		strip_keys(p, msg, t, c->impu);
+		if (c->secline && !str_dup(&line, c->secline))
+			proxy_ptx_replace(t, SIP_HDR_SECURITY_SERVER, line);
+	}
 
 	if (err || !msg || msg->scode != 200)
 		return false;
@@ -233,15 +250,16 @@ static bool home_registrar(const struct sip_msg *msg, char *buf, size_t sz)
 
 static void handle_register(struct pcscf *p, const struct sip_msg *msg)
 {
-	static const enum sip_hdrid skip[] = {
+	enum sip_hdrid skip[12] = {
 		SIP_HDR_P_ASSERTED_IDENTITY, SIP_HDR_P_CHARGING_VECTOR,
 		SIP_HDR_P_VISITED_NETWORK_ID, SIP_HDR_PATH, SIP_HDR_ROUTE,
 	};
+	size_t skipc = 5;
 	struct proxy_fwd fwd;
 	struct regctx *c;
 	char hdrs[512], icid[160], target[256];
 
-	c = mem_zalloc(sizeof(*c), NULL);
+	c = mem_zalloc(sizeof(*c), regctx_destructor);
 	if (!c)
 		return;
 
@@ -254,6 +272,11 @@ static void handle_register(struct pcscf *p, const struct sip_msg *msg)
 
 	if (charging_vector(icid, sizeof(icid), p))
 		goto out;
+
+	/* RFC 3329, TS 24.229 5.2.2.1: the security agreement is ours */
+	if (pcscf_sec_register(p->sec, p->px, msg, &c->secline))
+		goto out;
+	skipc += pcscf_sec_skip(msg, skip + skipc, ARRAY_SIZE(skip) - skipc);
 
 	/* RFC 3327: the Path URI is how the S-CSCF reaches the UE back
 	 * through us; "term" marks the terminating direction. */
@@ -278,7 +301,7 @@ static void handle_register(struct pcscf *p, const struct sip_msg *msg)
 	fwd.target = target;
 	fwd.addhdrs = hdrs;
 	fwd.skipv = skip;
-	fwd.skipc = ARRAY_SIZE(skip);
+	fwd.skipc = skipc;
 
 	(void)proxy_forward(p->px, msg, &fwd, register_resp, c);
 
@@ -436,8 +459,9 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 
 
 static const struct proxy_policy policy = {
-	.request = request_handler,
-	.query   = query,
+	.request   = request_handler,
+	.query     = query,
+	.supported = "sec-agree",       /* RFC 3329 */
 };
 
 
@@ -458,6 +482,7 @@ int pcscf_alloc(struct pcscf **pp, struct node *node,
 	err  = hash_alloc(&p->by_impu, 256);
 	err |= hash_alloc(&p->by_flow, 256);
 	err |= wheel_alloc(&p->wheel, 4096);
+	err |= pcscf_sec_alloc(&p->sec, node_addr(node));
 	if (err) {
 		err = ENOMEM;
 		goto out;

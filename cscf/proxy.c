@@ -31,9 +31,20 @@ struct ptx {
 	struct sip_msg *msg;
 	proxy_resp_h *resph;
 	void *arg;
-	enum sip_hdrid rep_id;  /* the response's header to replace ... */
-	char *rep_line;         /* ... by this line, for one relay */
+	/* the response's headers to replace by these lines, one relay */
+	enum sip_hdrid rep_idv[PROXY_REPLACE];
+	char *rep_linev[PROXY_REPLACE];
+	size_t repc;
 };
+
+
+static void replace_flush(struct ptx *t)
+{
+	while (t->repc) {
+		--t->repc;
+		t->rep_linev[t->repc] = mem_deref(t->rep_linev[t->repc]);
+	}
+}
 
 
 static void ptx_destructor(void *arg)
@@ -41,7 +52,7 @@ static void ptx_destructor(void *arg)
 	struct ptx *t = arg;
 
 	list_unlink(&t->le);
-	mem_deref(t->rep_line);
+	replace_flush(t);
 	mem_deref(t->req);
 	mem_deref(t->st);
 	mem_deref(t->msg);
@@ -200,6 +211,16 @@ int proxy_reply_reason(struct proxy *px, const struct sip_msg *msg,
 
 
 /* RFC 3261 16.3: the checks a proxy makes before it forwards. */
+static bool unsupported(const struct sip_hdr *hdr, const struct sip_msg *msg,
+			void *arg)
+{
+	const struct proxy_policy *pol = arg;
+	(void)msg;
+
+	return !pol->supported || pl_strcasecmp(&hdr->val, pol->supported);
+}
+
+
 int proxy_validate(struct proxy *px, const struct sip_msg *msg)
 {
 	const struct sip_hdr *h;
@@ -228,7 +249,9 @@ int proxy_validate(struct proxy *px, const struct sip_msg *msg)
 		return ELOOP;
 	}
 
-	h = sip_msg_hdr(msg, SIP_HDR_PROXY_REQUIRE);
+	/* RFC 3261 16.3 step 5: every Proxy-Require tag must be ours. */
+	h = sip_msg_hdr_apply(msg, true, SIP_HDR_PROXY_REQUIRE, unsupported,
+			      (void *)px->pol);
 	if (h) {
 		(void)proxy_reply(px, msg, 420, "Unsupported: %r\r\n",
 				  &h->val);
@@ -296,8 +319,10 @@ static int relay_response(struct ptx *t, const struct sip_msg *msg)
 	struct sa dst;
 	int err;
 
-	err = proxy_response_rebuild(&mb, msg, t->rep_id, t->rep_line);
-	t->rep_line = mem_deref(t->rep_line);
+	err = proxy_response_rebuild(&mb, msg, t->rep_idv,
+				     (const char *const *)t->rep_linev,
+				     t->repc);
+	replace_flush(t);
 	if (err)
 		return err;
 
@@ -503,14 +528,13 @@ int proxy_reforward(struct ptx *t, const struct proxy_fwd *fwd,
 
 void proxy_ptx_replace(struct ptx *t, enum sip_hdrid id, char *line)
 {
-	if (!t) {
+	if (!t || t->repc == PROXY_REPLACE) {
 		mem_deref(line);
 		return;
 	}
 
-	mem_deref(t->rep_line);
-	t->rep_id = id;
-	t->rep_line = line;
+	t->rep_idv[t->repc] = id;
+	t->rep_linev[t->repc++] = line;
 }
 
 

@@ -34,7 +34,10 @@ struct proxy_policy {
 	void (*request)(void *impl, const struct sip_msg *msg);
 	int  (*query)(struct re_printf *pf, void *impl, const char *what,
 		      const char *arg);
+	const char *supported;  /* the one Proxy-Require tag it takes */
 };
+
+enum { PROXY_REPLACE = 4 };
 
 int  proxy_alloc(struct proxy **pxp, struct node *node,
 		 const struct proxy_policy *pol, void *impl);
@@ -50,15 +53,17 @@ int  proxy_forward_ack(struct proxy *px, const struct sip_msg *msg,
 		       const struct proxy_fwd *fwd);
 bool proxy_relay_stray(struct proxy *px, const struct sip_msg *msg);
 int  proxy_response_build(struct mbuf **mbp, const struct sip_msg *msg);
-/* The same with every header of id replaced by line ("Name: v\r\n"). */
+/* The same with every header of idv[i] replaced by linev[i] ("Name:
+ * v\r\n"; a header the response lacks is added). */
 int  proxy_response_rebuild(struct mbuf **mbp, const struct sip_msg *msg,
-			    enum sip_hdrid id, const char *line);
+			    const enum sip_hdrid *idv,
+			    const char *const *linev, size_t n);
 int  proxy_validate(struct proxy *px, const struct sip_msg *msg);
 int  proxy_reforward(struct ptx *t, const struct proxy_fwd *fwd,
 		     proxy_resp_h *resph, void *arg);
 const struct sip_msg *proxy_ptx_msg(const struct ptx *t);
 /* From a response handler: the response relayed next has line (a mem
- * string, taken) instead of its headers of id. */
+ * string, taken) instead of its headers of id (up to PROXY_REPLACE). */
 void proxy_ptx_replace(struct ptx *t, enum sip_hdrid id, char *line);
 int  proxy_reply(struct proxy *px, const struct sip_msg *msg,
 		 uint16_t scode, const char *fmt, ...);

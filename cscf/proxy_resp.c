@@ -13,10 +13,11 @@
 
 /* RFC 3261 16.7 step 9: the response as received, less our Via. */
 int proxy_response_rebuild(struct mbuf **mbp, const struct sip_msg *msg,
-			   enum sip_hdrid id, const char *line)
+			   const enum sip_hdrid *idv,
+			   const char *const *linev, size_t n)
 {
 	struct mbuf *mb;
-	bool rep = line && id != SIP_HDR_NONE;
+	size_t i;
 	int err;
 
 	mb = mbuf_alloc(512 + mbuf_get_left(msg->mb));
@@ -24,9 +25,9 @@ int proxy_response_rebuild(struct mbuf **mbp, const struct sip_msg *msg,
 		return ENOMEM;
 
 	err = mbuf_printf(mb, "SIP/2.0 %u %r\r\n", msg->scode, &msg->reason);
-	err |= sipx_print_hdrs(mb, msg, rep ? &id : NULL, rep, true, false);
-	if (rep)
-		err |= mbuf_write_str(mb, line);
+	err |= sipx_print_hdrs(mb, msg, idv, n, true, false);
+	for (i = 0; i < n; i++)
+		err |= mbuf_write_str(mb, linev[i]);
 	err |= mbuf_write_str(mb, "\r\n");
 	err |= mbuf_write_mem(mb, mbuf_buf(msg->mb), mbuf_get_left(msg->mb));
 	mb->pos = 0;
@@ -42,7 +43,7 @@ int proxy_response_rebuild(struct mbuf **mbp, const struct sip_msg *msg,
 
 int proxy_response_build(struct mbuf **mbp, const struct sip_msg *msg)
 {
-	return proxy_response_rebuild(mbp, msg, SIP_HDR_NONE, NULL);
+	return proxy_response_rebuild(mbp, msg, NULL, NULL, 0);
 }
 
 

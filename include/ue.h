@@ -32,6 +32,8 @@ int  ue_set_usim(struct ue *ue, const struct aka_key *key, uint64_t sqn);
  * ("AKAv1-MD5" or "AKAv2-MD5"), whatever the challenge says: how a
  * client with that bug behaves.  NULL: the challenge's. */
 int  ue_set_aka_answer(struct ue *ue, const char *alg);
+/* The UE offers the security agreement of TS 33.203 7.2 (RFC 3329). */
+int  ue_set_sec_agree(struct ue *ue, bool on);
 /* What the USIM made of the last challenge, for the AKA doctor. */
 struct ue_aka {
 	bool challenged;        /* the last challenge was AKA */

@@ -504,6 +504,43 @@ static void test_ue_malformed(void)
 }
 
 
+/* RFC 3329 at the P-CSCF: a Security-Verify it never sent, and a
+ * Security-Client with no ipsec-3gpp it takes, get 494 with the reason;
+ * a Proxy-Require tag it does not know gets 420; sec-agree it takes. */
+static void test_sec_agree(void)
+{
+	struct yml *y = NULL;
+	struct topo *t = load(&y, "scenarios/topology.yaml");
+	const struct sa *p = node_addr(emul_node("pcscf"));
+
+	atk_open("127.0.0.1");
+	CU_ASSERT_EQUAL(register_as(p, "Security-Verify: ipsec-3gpp;q=0.1;"
+				    "alg=hmac-sha-1-96;spi-c=1;spi-s=2;"
+				    "port-c=3;port-s=4\r\n", "user4@ims.test",
+				    1, "<sip:user4@127.0.0.1>", 600, NULL),
+			494);
+	CU_ASSERT_STRING_EQUAL(atk.reason, "Security-Verify Does Not Match");
+	CU_ASSERT_EQUAL(register_as(p, "Security-Client: digest\r\n"
+				    "Proxy-Require: sec-agree\r\n",
+				    "user4@ims.test", 2,
+				    "<sip:user4@127.0.0.1>", 600, NULL), 494);
+	CU_ASSERT_STRING_EQUAL(atk.reason,
+			       "No ipsec-3gpp Mechanism In Common");
+	CU_ASSERT_EQUAL(register_as(p, "Proxy-Require: foo\r\n",
+				    "user4@ims.test", 3,
+				    "<sip:user4@127.0.0.1>", 600, NULL), 420);
+	CU_ASSERT_EQUAL(register_as(p, "Security-Client: ipsec-3gpp;"
+				    "alg=hmac-md5-96;spi-c=1;spi-s=2;"
+				    "port-c=3;port-s=4\r\n"
+				    "Proxy-Require: sec-agree\r\n",
+				    "user4@ims.test", 4,
+				    "<sip:user4@127.0.0.1>", 600, NULL), 401);
+	atk_close();
+
+	unload(t, y);
+}
+
+
 int test_trust_suite(void)
 {
 	CU_pSuite s = CU_add_suite("trust domain", NULL, NULL);
@@ -518,6 +555,8 @@ int test_trust_suite(void)
 			     test_deregister_other) ||
 		!CU_add_test(s, "request to the proxy itself",
 			     test_self_target) ||
+		!CU_add_test(s, "security agreement at the P-CSCF",
+			     test_sec_agree) ||
 		!CU_add_test(s, "click-to-dial toll fraud", test_toll_fraud) ||
 		!CU_add_test(s, "malformed INVITE to a UE",
 			     test_ue_malformed);

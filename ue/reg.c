@@ -205,6 +205,11 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 
 		if (parse_challenge(ue, msg))
 			break;
+		if (ue->sec_agree) {
+			ue->sec_server = mem_deref(ue->sec_server);
+			(void)sipx_hdr_str(&ue->sec_server, msg,
+					   SIP_HDR_SECURITY_SERVER);
+		}
 
 		if (!dereg)
 			set_state(ue, UE_AUTHENTICATING, EV_401);
@@ -296,9 +301,46 @@ static int auth_header(struct ue *ue, char *buf, size_t sz, const char *uri)
 }
 
 
+int ue_set_sec_agree(struct ue *ue, bool on)
+{
+	if (!ue)
+		return EINVAL;
+
+	ue->sec_agree = on;
+	ue->spi_c = (uint32_t)emul_rand_u64();
+	ue->spi_s = (uint32_t)emul_rand_u64();
+
+	return 0;
+}
+
+
+/* TS 24.229 5.1.1.2.1, 5.1.1.5.1: Security-Client on every REGISTER,
+ * Security-Verify once the P-CSCF's Security-Server is known, and
+ * sec-agree required of the P-CSCF.  Its ports are the UE's own plus 2
+ * and 4 (not used: no ESP, see cscf/pcscf_sec.c). */
+static int sec_lines(struct ue *ue, char *buf, size_t sz)
+{
+	uint16_t port = sa_port(node_addr(ue->node));
+
+	buf[0] = '\0';
+	if (!ue->sec_agree)
+		return 0;
+
+	return re_snprintf(buf, sz, "Security-Client: ipsec-3gpp;"
+			   "alg=hmac-sha-1-96;ealg=null;spi-c=%u;spi-s=%u;"
+			   "port-c=%u;port-s=%u\r\n%s%s%s"
+			   "Require: sec-agree\r\n"
+			   "Proxy-Require: sec-agree\r\n",
+			   ue->spi_c, ue->spi_s, port + 2, port + 4,
+			   ue->sec_server ? "Security-Verify: " : "",
+			   ue->sec_server ? ue->sec_server : "",
+			   ue->sec_server ? "\r\n" : "") < 0 ? ENOMEM : 0;
+}
+
+
 static int send_register(struct ue *ue, uint32_t expires)
 {
-	char ruri[160], auth[768], route[96];
+	char ruri[160], auth[768], route[96], sec[384];
 	struct uri rt;
 	int err;
 
@@ -308,6 +350,8 @@ static int send_register(struct ue *ue, uint32_t expires)
 		return err;
 
 	err = auth_header(ue, auth, sizeof(auth), ruri);
+	if (!err)
+		err = sec_lines(ue, sec, sizeof(sec));
 	if (err)
 		return err;
 
@@ -323,7 +367,7 @@ static int send_register(struct ue *ue, uint32_t expires)
 			    "CSeq: %u REGISTER\r\n"
 			    "Contact: <sip:%s@%J%s>;expires=%u\r\n"
 			    "Expires: %u\r\n"
-			    "%s"
+			    "%s%s"
 			    "Supported: path\r\n"
 			    "Content-Length: 0\r\n"
 			    "\r\n",
@@ -332,7 +376,7 @@ static int send_register(struct ue *ue, uint32_t expires)
 			    ue->cuser, node_addr(ue->node),
 			    node_tcp(ue->node) ? ";transport=tcp" : "",
 			    expires,
-			    expires, auth);
+			    expires, auth, sec);
 
 	return err;
 }
@@ -420,6 +464,7 @@ void ue_reg_close(struct ue *ue)
 	wtmr_cancel(&ue->tmr_refresh);
 	ue->req = mem_deref(ue->req);
 	mem_deref(ue->password);
+	mem_deref(ue->sec_server);
 	mem_deref(ue->pw_used);
 	mem_deref(ue->callid);
 }

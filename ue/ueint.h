@@ -77,6 +77,11 @@ struct ue {
 	char auts[32];          /* base64 of AUTS, on a sync failure */
 	uint64_t aka_sqn_net;   /* the SQN the last AUTN carried */
 	uint8_t aka_answer;     /* 0: as challenged, 1: AKAv1, 2: AKAv2 */
+
+	/* security agreement (RFC 3329, TS 33.203 7.2), reg.c */
+	bool sec_agree;
+	uint32_t spi_c, spi_s;
+	char *sec_server;       /* the P-CSCF's Security-Server, to verify */
 	ue_done_h *doneh;
 	void *arg;
 };

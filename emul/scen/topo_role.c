@@ -243,6 +243,14 @@ static int make_ue(struct topo *t, struct node *n, const struct yml *y,
 			       node_name(n), e);
 
 	e = ue_usim(ue, y, nn, root, impi, err, sz);
+	if (!e && yml_get(y, nn, "sec_agree")) {
+		bool on = false;
+
+		e = yml_bool(y, yml_get(y, nn, "sec_agree"), "sec_agree", &on,
+			     err, sz);
+		if (!e)
+			e = ue_set_sec_agree(ue, on);
+	}
 	if (!e && yml_get(y, nn, "aka_answer") &&
 	    ue_set_aka_answer(ue, yml_str(yml_get(y, nn, "aka_answer"))))
 		e = yml_err(y, yml_get(y, nn, "aka_answer"), err, sz,

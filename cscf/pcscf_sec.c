@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The P-CSCF's side of the security agreement (RFC 3329, TS 33.203 7.2,
+ * TS 24.229 5.2.2): a REGISTER's Security-Client (ipsec-3gpp) is
+ * answered by a Security-Server in the 401, the protected REGISTER's
+ * Security-Verify must repeat it (494 otherwise), and none of them, nor
+ * the sec-agree option tag, goes past the P-CSCF.  The agreement is
+ * negotiated and kept per UE flow; without ESP (issue 13, not built) the
+ * negotiated ports and SPIs carry nothing and the UE goes on using the
+ * P-CSCF's ordinary port. */
+
+#include <string.h>
+#include <strings.h>
+#include <re.h>
+#include "host.h"
+#include "sipkit.h"
+#include "proxy.h"
+#include "pcscf_sec.h"
+
+struct secmem {
+	struct le he;
+	struct sa flow;
+	char *server;           /* the Security-Server value it was sent */
+};
+
+struct pcscf_sec {
+	struct hash *by_flow;
+	uint16_t port_c, port_s;
+};
+
+
+static void secmem_destructor(void *arg)
+{
+	struct secmem *m = arg;
+
+	hash_unlink(&m->he);
+	mem_deref(m->server);
+}
+
+
+static void sec_destructor(void *arg)
+{
+	struct pcscf_sec *ps = arg;
+
+	hash_flush(ps->by_flow);
+	mem_deref(ps->by_flow);
+}
+
+
+int pcscf_sec_alloc(struct pcscf_sec **psp, const struct sa *laddr)
+{
+	struct pcscf_sec *ps;
+
+	if (!psp || !laddr)
+		return EINVAL;
+
+	ps = mem_zalloc(sizeof(*ps), sec_destructor);
+	if (!ps)
+		return ENOMEM;
+
+	/* TS 33.203 7.1: the P-CSCF's protected client and server ports */
+	ps->port_c = (uint16_t)(sa_port(laddr) + 2);
+	ps->port_s = (uint16_t)(sa_port(laddr) + 4);
+	if (hash_alloc(&ps->by_flow, 64)) {
+		mem_deref(ps);
+		return ENOMEM;
+	}
+
+	*psp = ps;
+	return 0;
+}
+
+
+static bool flow_cmp(struct le *le, void *arg)
+{
+	const struct secmem *m = le->data;
+
+	return sa_cmp(&m->flow, arg, SA_ALL);
+}
+
+
+static struct secmem *secmem_of(const struct pcscf_sec *ps,
+				const struct sa *flow)
+{
+	return list_ledata(hash_lookup(ps->by_flow, sa_hash(flow, SA_ALL),
+				       flow_cmp, (void *)flow));
+}
+
+
+/* The first ipsec-3gpp offer and what of it we take: TS 33.203 7.2
+ * lists hmac-md5-96 and hmac-sha-1-96, ealg null, aes-cbc, des-ede3-cbc. */
+static bool offer_hdr(const struct sip_hdr *hdr, const struct sip_msg *msg,
+		      void *arg)
+{
+	struct pl *alg = arg, a, e;
+	(void)msg;
+
+	if (hdr->val.l < 10 || strncasecmp(hdr->val.p, "ipsec-3gpp", 10) ||
+	    re_regex(hdr->val.p, hdr->val.l, ";[ \t]*alg=[^; \t]+", NULL, &a))
+		return false;
+
+	if (pl_strcasecmp(&a, "hmac-sha-1-96") &&
+	    pl_strcasecmp(&a, "hmac-md5-96"))
+		return false;
+
+	alg[0] = a;
+	if (re_regex(hdr->val.p, hdr->val.l, ";[ \t]*ealg=[^; \t]+", NULL,
+		     &e) || (pl_strcasecmp(&e, "null") &&
+			     pl_strcasecmp(&e, "aes-cbc") &&
+			     pl_strcasecmp(&e, "des-ede3-cbc")))
+		pl_set_str(&alg[1], "null");
+	else
+		alg[1] = e;
+
+	return true;
+}
+
+
+static int offer(struct pcscf_sec *ps, struct proxy *px,
+		 const struct sip_msg *msg, char **linep)
+{
+	struct pl alg[2];
+	struct secmem *m;
+	int err;
+
+	if (!sip_msg_hdr_apply(msg, true, SIP_HDR_SECURITY_CLIENT, offer_hdr,
+			       alg)) {
+		(void)proxy_reply_reason(px, msg, 494,
+					 "No ipsec-3gpp Mechanism In Common");
+		return EPROTO;
+	}
+
+	m = secmem_of(ps, &msg->src);
+	if (!m) {
+		m = mem_zalloc(sizeof(*m), secmem_destructor);
+		if (!m)
+			return ENOMEM;
+		m->flow = msg->src;
+		hash_append(ps->by_flow, sa_hash(&m->flow, SA_ALL), &m->he,
+			    m);
+	}
+
+	m->server = mem_deref(m->server);
+	err = re_sdprintf(&m->server, "ipsec-3gpp;q=0.1;alg=%r;ealg=%r;"
+			  "spi-c=%u;spi-s=%u;port-c=%u;port-s=%u", &alg[0],
+			  &alg[1], (uint32_t)emul_rand_u64(),
+			  (uint32_t)emul_rand_u64(), ps->port_c, ps->port_s);
+	if (!err)
+		err = re_sdprintf(linep, "Security-Server: %s\r\n",
+				  m->server);
+
+	return err;
+}
+
+
+int pcscf_sec_register(struct pcscf_sec *ps, struct proxy *px,
+		       const struct sip_msg *msg, char **linep)
+{
+	const struct sip_hdr *v = sip_msg_hdr(msg, SIP_HDR_SECURITY_VERIFY);
+	struct secmem *m;
+
+	*linep = NULL;
+	if (!ps)
+		return 0;
+
+	/* RFC 3329 2.3.1: the protected request repeats what we sent */
+	if (v) {
+		m = secmem_of(ps, &msg->src);
+		if (m && !pl_strcmp(&v->val, m->server))
+			return 0;
+
+		elog(LOG_INFO, node_name(proxy_node(px)), "sec", "REGISTER"
+		     " from %J: Security-Verify '%r' is not our"
+		     " Security-Server: 494", &msg->src, &v->val);
+		(void)proxy_reply_reason(px, msg, 494,
+					 "Security-Verify Does Not Match");
+		return EACCES;
+	}
+
+	if (!sip_msg_hdr(msg, SIP_HDR_SECURITY_CLIENT))
+		return 0;
+
+	return offer(ps, px, msg, linep);
+}
+
+
+/* What goes no further than the P-CSCF: its own headers, and the
+ * sec-agree tag (a Require or Proxy-Require of that tag alone). */
+size_t pcscf_sec_skip(const struct sip_msg *msg, enum sip_hdrid *skipv,
+		      size_t n)
+{
+	const struct sip_hdr *h;
+	size_t c = 0;
+
+	if (n < 4)
+		return 0;
+
+	skipv[c++] = SIP_HDR_SECURITY_CLIENT;
+	skipv[c++] = SIP_HDR_SECURITY_VERIFY;
+	h = sip_msg_hdr(msg, SIP_HDR_REQUIRE);
+	if (h && !pl_strcasecmp(&h->val, "sec-agree"))
+		skipv[c++] = SIP_HDR_REQUIRE;
+	h = sip_msg_hdr(msg, SIP_HDR_PROXY_REQUIRE);
+	if (h && !pl_strcasecmp(&h->val, "sec-agree"))
+		skipv[c++] = SIP_HDR_PROXY_REQUIRE;
+
+	return c;
+}

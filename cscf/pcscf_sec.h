@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The P-CSCF's security agreement (pcscf_sec.c). */
+
+struct pcscf_sec;
+
+int  pcscf_sec_alloc(struct pcscf_sec **psp, const struct sa *laddr);
+/* A REGISTER: 0 and *linep the Security-Server line its 401 gets (NULL
+ * for none); after answering it (494), the error. */
+int  pcscf_sec_register(struct pcscf_sec *ps, struct proxy *px,
+			const struct sip_msg *msg, char **linep);
+/* The headers the P-CSCF takes out of a REGISTER it forwards. */
+size_t pcscf_sec_skip(const struct sip_msg *msg, enum sip_hdrid *skipv,
+		      size_t n);
