@@ -26,7 +26,8 @@ typedef void (ue_done_h)(int err, uint16_t scode, void *arg);
 
 int  ue_alloc(struct ue **up, struct node *node, struct node *pcscf,
 	      const char *impu, const char *impi, const char *password);
-/* The USIM's key material and the SQN it last accepted (IMS AKA). */
+/* The USIM's key material and the SQN it last accepted (IMS AKA), as if
+ * taken with every IND: no older SEQ passes. */
 int  ue_set_usim(struct ue *ue, const struct aka_key *key, uint64_t sqn);
 /* A UE that answers every AKA challenge with one algorithm's password
  * ("AKAv1-MD5" or "AKAv2-MD5"), whatever the challenge says: how a

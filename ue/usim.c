@@ -20,11 +20,15 @@ int ue_set_usim(struct ue *ue, const struct aka_key *key, uint64_t sqn)
 	if (!ue || !key)
 		return EINVAL;
 
+	size_t i;
+
 	ue->usim_key = *key;
 	memset(&ue->usim, 0, sizeof(ue->usim));
 	ue->usim.sqn_ms = sqn & AKA_SQN_MAX;
-	ue->usim.seqv[sqn & (AKA_INDS - 1)] = (sqn & AKA_SQN_MAX) >>
-		AKA_IND_BITS;
+	/* as if it had taken that SEQ with every IND: nothing older
+	 * passes, whichever IND the HSS uses next */
+	for (i = 0; i < AKA_INDS; i++)
+		ue->usim.seqv[i] = (sqn & AKA_SQN_MAX) >> AKA_IND_BITS;
 	ue->has_usim = true;
 
 	return 0;

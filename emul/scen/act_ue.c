@@ -10,6 +10,7 @@
 #include "host.h"
 #include "report.h"
 #include "scen.h"
+#include "aka.h"
 #include "ue.h"
 #include "engine.h"
 
@@ -196,6 +197,97 @@ int act_phone(struct engine *e, const yml_node *v)
 
 	ue_set_answer(act_ue(e, v), (enum ue_answer)(m ? m->val : 0),
 		      act_uint(y, v, "delay_ms", 20));
+	wtmr_start(&e->tmr_settle, 0, engine_settled, e);
+
+	return 0;
+}
+
+
+static int hex_key(uint8_t *out, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		if (!strchr("0123456789abcdefABCDEF", s[i]))
+			return EINVAL;
+	}
+
+	return i == 2 * n ? str_hex(out, n, s) : EINVAL;
+}
+
+
+/* usim: {ue, k, op | opc, amf, sqn}: the USIM changed under the UE, to
+ * disagree with its HSS from here on (TS 33.102's failures on demand). */
+int act_check_usim(struct engine *e, const struct action *a,
+		   const yml_node *v, char *err, size_t sz)
+{
+	static const struct {
+		const char *key;
+		size_t n;
+	} hexv[] = {{"k", AKA_KEY}, {"op", AKA_KEY}, {"opc", AKA_KEY},
+		    {"amf", AKA_AMF}};
+	const struct yml *y = e->y;
+	uint8_t buf[AKA_KEY];
+	uint64_t sqn;
+	size_t i;
+
+	if (act_check_ue(e, a, v, err, sz))
+		return EINVAL;
+
+	if (yml_get(y, v, "op") && yml_get(y, v, "opc"))
+		return yml_err(y, v, err, sz, "usim: op or opc, not both");
+
+	for (i = 0; i < ARRAY_SIZE(hexv); i++) {
+		const yml_node *n = yml_get(y, v, hexv[i].key);
+
+		if (n && (!yml_str(n) ||
+			  hex_key(buf, hexv[i].n, yml_str(n))))
+			return yml_err(y, n, err, sz, "usim: %s must be %zu"
+				       " hex digits", hexv[i].key,
+				       2 * hexv[i].n);
+	}
+
+	if (yml_get(y, v, "sqn") &&
+	    aka_sqn_parse(&sqn, yml_str(yml_get(y, v, "sqn"))))
+		return yml_err(y, yml_get(y, v, "sqn"), err, sz, "usim: sqn"
+			       " is a 48-bit number (decimal, or hex after"
+			       " 0x)");
+
+	return 0;
+}
+
+
+int act_usim(struct engine *e, const yml_node *v)
+{
+	const struct yml *y = e->y;
+	struct ue *ue = act_ue(e, v);
+	const char *k = yml_str(yml_get(y, v, "k"));
+	const char *op = yml_str(yml_get(y, v, "op"));
+	const char *opc = yml_str(yml_get(y, v, "opc"));
+	const char *amf = yml_str(yml_get(y, v, "amf"));
+	const char *sqns = yml_str(yml_get(y, v, "sqn"));
+	uint8_t opv[AKA_KEY];
+	struct ue_aka st;
+	uint64_t sqn;
+	int err;
+
+	err = ue_aka_state(ue, &st);
+	if (err)
+		return err;
+
+	sqn = st.sqn_ms;
+	err |= k ? hex_key(st.key.k, AKA_KEY, k) : 0;
+	err |= opc ? hex_key(st.key.opc, AKA_KEY, opc) : 0;
+	err |= amf ? hex_key(st.key.amf, AKA_AMF, amf) : 0;
+	err |= sqns ? aka_sqn_parse(&sqn, sqns) : 0;
+	if (!err && op)
+		err = hex_key(opv, AKA_KEY, op) ||
+			milenage_opc(st.key.opc, st.key.k, opv);
+	if (!err)
+		err = ue_set_usim(ue, &st.key, sqn);
+	if (err)
+		return err;
+
 	wtmr_start(&e->tmr_settle, 0, engine_settled, e);
 
 	return 0;

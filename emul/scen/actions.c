@@ -38,6 +38,9 @@ static const char *const krefer[] = {
 static const char *const kphone[] = {
 	"ue", "mode", "delay_ms", NULL
 };
+static const char *const kusim[] = {
+	"ue", "k", "op", "opc", "amf", "sqn", NULL
+};
 static const char *const kbook[] = {
 	"ue", "op", "id", "since", "entry", "status", "error", NULL
 };
@@ -57,6 +60,7 @@ static const struct action actionv[] = {
 	{"refer",       "ue",   krefer, act_check_refer,     act_refer},
 	{"hangup",      "ue",   kplain, act_check_ue,        act_hangup},
 	{"phone",       "ue",   kphone, act_check_phone,     act_phone},
+	{"usim",        "ue",   kusim,  act_check_usim,      act_usim},
 	{"book",        "ue",   kbook,  act_check_book,      act_book},
 	{"wait",        NULL,   NULL,   check_wait,          start_wait},
 };
