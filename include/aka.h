@@ -94,6 +94,8 @@ int aka_resync(uint64_t *sqn_ms, const struct aka_key *key,
  * why; op becomes OPc here. */
 int aka_key_parse(struct aka_key *key, const char *k, const char *op,
 		  const char *opc, const char *amf, char *why, size_t sz);
+/* Exactly 2n hex digits into n bytes, else EINVAL. */
+int aka_hex(uint8_t *out, size_t n, const char *s);
 /* A 48-bit SQN: decimal, or hex after 0x. */
 int aka_sqn_parse(uint64_t *sqn, const char *s);
 /* The digest password of AKAv2-MD5 (RFC 4169 section 3), base64 text;

@@ -13,13 +13,7 @@
 static int hex_opt(uint8_t *out, size_t n, const char *s, const char *name,
 		   char *why, size_t sz)
 {
-	size_t i;
-
-	for (i = 0; s && s[i]; i++) {
-		if (!strchr("0123456789abcdefABCDEF", s[i]))
-			break;
-	}
-	if (!s || s[i] || i != 2 * n || str_hex(out, n, s)) {
+	if (aka_hex(out, n, s)) {
 		(void)re_snprintf(why, sz, "--%s: %s, not %zu hex digits",
 				  name, s ? s : "missing", 2 * n);
 		return EINVAL;

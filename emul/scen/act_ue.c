@@ -203,19 +203,6 @@ int act_phone(struct engine *e, const yml_node *v)
 }
 
 
-static int hex_key(uint8_t *out, size_t n, const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++) {
-		if (!strchr("0123456789abcdefABCDEF", s[i]))
-			return EINVAL;
-	}
-
-	return i == 2 * n ? str_hex(out, n, s) : EINVAL;
-}
-
-
 /* usim: {ue, k, op | opc, amf, sqn}: the USIM changed under the UE, to
  * disagree with its HSS from here on (TS 33.102's failures on demand). */
 int act_check_usim(struct engine *e, const struct action *a,
@@ -241,7 +228,7 @@ int act_check_usim(struct engine *e, const struct action *a,
 		const yml_node *n = yml_get(y, v, hexv[i].key);
 
 		if (n && (!yml_str(n) ||
-			  hex_key(buf, hexv[i].n, yml_str(n))))
+			  aka_hex(buf, hexv[i].n, yml_str(n))))
 			return yml_err(y, n, err, sz, "usim: %s must be %zu"
 				       " hex digits", hexv[i].key,
 				       2 * hexv[i].n);
@@ -276,12 +263,12 @@ int act_usim(struct engine *e, const yml_node *v)
 		return err;
 
 	sqn = st.sqn_ms;
-	err |= k ? hex_key(st.key.k, AKA_KEY, k) : 0;
-	err |= opc ? hex_key(st.key.opc, AKA_KEY, opc) : 0;
-	err |= amf ? hex_key(st.key.amf, AKA_AMF, amf) : 0;
+	err |= k ? aka_hex(st.key.k, AKA_KEY, k) : 0;
+	err |= opc ? aka_hex(st.key.opc, AKA_KEY, opc) : 0;
+	err |= amf ? aka_hex(st.key.amf, AKA_AMF, amf) : 0;
 	err |= sqns ? aka_sqn_parse(&sqn, sqns) : 0;
 	if (!err && op)
-		err = hex_key(opv, AKA_KEY, op) ||
+		err = aka_hex(opv, AKA_KEY, op) ||
 			milenage_opc(st.key.opc, st.key.k, opv);
 	if (!err)
 		err = ue_set_usim(ue, &st.key, sqn);

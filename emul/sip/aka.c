@@ -223,16 +223,23 @@ int aka_v2_password(char *pw, size_t sz, const uint8_t res[AKA_RES],
 }
 
 
-static int hex_field(uint8_t *out, size_t n, const char *s, const char *name,
-		     char *why, size_t sz)
+int aka_hex(uint8_t *out, size_t n, const char *s)
 {
 	size_t i;
 
-	for (i = 0; s[i]; i++) {
+	for (i = 0; s && s[i]; i++) {
 		if (!strchr("0123456789abcdefABCDEF", s[i]))
-			break;
+			return EINVAL;
 	}
-	if (s[i] || i != 2 * n || str_hex(out, n, s)) {
+
+	return s && i == 2 * n ? str_hex(out, n, s) : EINVAL;
+}
+
+
+static int hex_field(uint8_t *out, size_t n, const char *s, const char *name,
+		     char *why, size_t sz)
+{
+	if (aka_hex(out, n, s)) {
 		(void)re_snprintf(why, sz, "%s must be %zu hex digits, not"
 				  " '%s'", name, 2 * n, s);
 		return EINVAL;

@@ -96,14 +96,24 @@ int milenage_opc(uint8_t opc[AKA_KEY], const uint8_t k[AKA_KEY],
 }
 
 
-/* TEMP = E_K(RAND xor OPc) */
-static int temp_of(struct cipher *c, uint8_t temp[BLK],
-		   const uint8_t opc[BLK], const uint8_t rand[BLK])
+/* The cipher for K, and TEMP = E_K(RAND xor OPc), which f1 and f2-f5
+ * both start from; the cipher is closed again on error. */
+static int begin(struct cipher *c, uint8_t temp[BLK], const uint8_t k[BLK],
+		 const uint8_t opc[BLK], const uint8_t rand[BLK])
 {
 	uint8_t x[BLK];
+	int err;
+
+	err = cipher_init(c, k);
+	if (err)
+		return err;
 
 	xor(x, rand, opc, BLK);
-	return encrypt(c, temp, x);
+	err = encrypt(c, temp, x);
+	if (err)
+		cipher_close(c);
+
+	return err;
 }
 
 
@@ -119,13 +129,9 @@ int milenage_f1(uint8_t mac_a[AKA_MAC], uint8_t mac_s[AKA_MAC],
 	if (!k || !opc || !rand || !sqn || !amf)
 		return EINVAL;
 
-	err = cipher_init(&c, k);
+	err = begin(&c, temp, k, opc, rand);
 	if (err)
 		return err;
-
-	err = temp_of(&c, temp, opc, rand);
-	if (err)
-		goto out;
 
 	/* IN1 = SQN || AMF || SQN || AMF */
 	memcpy(in1, sqn, AKA_SQN);
@@ -183,13 +189,9 @@ int milenage_f2345(uint8_t res[AKA_RES], uint8_t ck[AKA_KEY],
 	if (!k || !opc || !rand)
 		return EINVAL;
 
-	err = cipher_init(&c, k);
+	err = begin(&c, temp, k, opc, rand);
 	if (err)
 		return err;
-
-	err = temp_of(&c, temp, opc, rand);
-	if (err)
-		goto out;
 
 	/* OUT2: AK is its first 48 bits, RES its last 64 (f5, f2). */
 	err = out_n(&c, out, temp, opc, 0, 1);
