@@ -26,6 +26,8 @@ static void scscf_destructor(void *arg)
 	mem_deref(s->nonces);
 	hash_flush(s->odis);
 	mem_deref(s->odis);
+	hash_flush(s->avsets);
+	mem_deref(s->avsets);
 	mem_deref(s->px);
 	mem_deref(s->uri);
 	mem_deref(s->wheel);
@@ -87,6 +89,9 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 		return re_hprintf(pf, "%s", b ? b->assoc : "");
 	}
 
+	if (!str_casecmp(what, "vectors"))
+		return re_hprintf(pf, "%u", scscf_av_count(s, arg));
+
 	/* what the doctor found in the IMPI's last wrong AKA response */
 	if (!str_casecmp(what, "aka_doctor"))
 		return re_hprintf(pf, "%s", !str_cmp(s->doc_impi, arg) ?
@@ -130,6 +135,7 @@ int scscf_alloc(struct scscf **sp, struct node *node,
 	err |= hash_alloc(&s->nonces, 4096);
 	err |= wheel_alloc(&s->wheel, 4096);
 	err |= hash_alloc(&s->odis, 1024);
+	err |= hash_alloc(&s->avsets, 256);
 	if (err) {
 		err = ENOMEM;
 		goto out;

@@ -15,6 +15,7 @@ struct scscf {
 	struct list tpregs;             /* third-party REGISTERs pending */
 	struct cscf_cfg cfg;
 	char *uri;                      /* sip:scscf.<domain> */
+	struct hash *avsets;            /* spare AKA vectors, by IMPI */
 	char doc_impi[128];             /* the AKA doctor's last finding */
 	char doc_note[192];
 };
@@ -58,6 +59,14 @@ int  scscf_auth_resync(struct scscf *s, const struct sip_msg *msg,
 enum auth_verdict scscf_auth_verify(struct scscf *s,
 				    const struct sip_msg *msg,
 				    const char *impi, const char *impu);
+
+/* scscf_av.c */
+void scscf_av_flush(struct scscf *s, const char *impi);
+bool scscf_av_take(struct scscf *s, const char *impi, const char *scheme,
+		   struct cx_maa *maa);
+void scscf_av_keep(struct scscf *s, const char *impi,
+		   const struct cx_maa *maa);
+uint32_t scscf_av_count(const struct scscf *s, const char *impi);
 
 /* scscf_route.c */
 void scscf_route(struct scscf *s, const struct sip_msg *msg);

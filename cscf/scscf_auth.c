@@ -209,10 +209,20 @@ int scscf_auth_challenge(struct scscf *s, const struct sip_msg *msg,
 			 struct hss *hss, const char *impi, const char *impu,
 			 bool stale)
 {
+	const char *scheme = asked_scheme(msg);
 	struct cx_maa maa;
 
-	if (hss_mar(hss, impi, impu, asked_scheme(msg), s->uri, &maa))
+	if (scscf_av_take(s, impi, scheme, &maa)) {
+		elog(LOG_INFO, node_name(s->node), "cx", "%s: a vector kept"
+		     " from an earlier MAA, no MAR", impi);
+		return challenge(s, msg, impi, impu, stale, &maa);
+	}
+
+	if (hss_mar_vectors(hss, impi, impu, scheme, s->uri,
+			    MAX(s->cfg.vectors, 1u), &maa))
 		return proxy_reply(s->px, msg, 500, NULL);
+
+	scscf_av_keep(s, impi, &maa);
 
 	return maa_reply(s, msg, impi, impu, stale, &maa);
 }
@@ -256,6 +266,7 @@ int scscf_auth_resync(struct scscf *s, const struct sip_msg *msg,
 	scheme = n->scheme;
 	memcpy(rand, n->rand, sizeof(rand));
 	mem_deref(n);
+	scscf_av_flush(s, impi);
 
 	if (hss_mar_resync(hss, impi, impu, cx_scheme_name(scheme), s->uri,
 			   rand, auts, &maa))

@@ -95,27 +95,35 @@ static int keep_server(struct hss *hss, const struct hss_sub *sub,
 }
 
 
-/* One vector with the SQN after sqn_he, which is stored first: a vector
- * never leaves with a SQN the database could hand out again. */
-static int vector(struct hss *hss, const struct hss_sub *sub,
-		  uint64_t sqn_he, struct cx_maa *maa)
+/* n vectors with the SQNs after sqn_he, the last of them stored first:
+ * a vector never leaves with a SQN the database could hand out again. */
+static int vectors(struct hss *hss, const struct hss_sub *sub,
+		   uint64_t sqn_he, unsigned n, struct cx_maa *maa)
 {
 	uint8_t rand[AKA_KEY];
-	uint64_t sqn = aka_sqn_next(sqn_he);
+	uint64_t sqn = sqn_he;
+	unsigned i;
 	int e;
 
+	for (i = 0; i < n; i++)
+		sqn = aka_sqn_next(sqn);
+
 	e = hss_sub_sqn_set(hss, sub->impi, sqn);
-	if (e)
-		return e;
+	for (i = 0, sqn = sqn_he; !e && i < n; i++) {
+		sqn = aka_sqn_next(sqn);
+		emul_random(rand, sizeof(rand));
+		e = aka_vector(i ? &maa->spare[i - 1] : &maa->vec, &sub->key,
+			       sqn, rand);
+	}
+	maa->nspare = e ? 0 : n - 1;
 
-	emul_random(rand, sizeof(rand));
-
-	return aka_vector(&maa->vec, &sub->key, sqn, rand);
+	return e;
 }
 
 
 static int answer(struct hss *hss, const struct hss_sub *sub,
-		  const char *scheme, const char *server, struct cx_maa *maa)
+		  const char *scheme, const char *server, unsigned n,
+		  struct cx_maa *maa)
 {
 	int e;
 
@@ -131,20 +139,21 @@ static int answer(struct hss *hss, const struct hss_sub *sub,
 
 	str_ncpy(maa->realm, hss_realm(hss), sizeof(maa->realm));
 	if (maa->scheme != CX_SCHEME_DIGEST)
-		return vector(hss, sub, sub->sqn, maa);
+		return vectors(hss, sub, sub->sqn, n, maa);
 
 	/* TS 24.229 5.4.1.2.1: the digest username is the IMPI */
 	return digest_ha1(maa->ha1, sub->impi, maa->realm, sub->password);
 }
 
 
-int hss_mar(struct hss *hss, const char *impi, const char *impu,
-	    const char *scheme, const char *server, struct cx_maa *maa)
+int hss_mar_vectors(struct hss *hss, const char *impi, const char *impu,
+		    const char *scheme, const char *server, unsigned n,
+		    struct cx_maa *maa)
 {
 	struct hss_sub sub;
 	int e;
 
-	if (!hss || !impi || !impu || !maa)
+	if (!hss || !impi || !impu || !maa || !n || n > CX_VECTORS)
 		return EINVAL;
 
 	memset(maa, 0, sizeof(*maa));
@@ -153,7 +162,14 @@ int hss_mar(struct hss *hss, const char *impi, const char *impu,
 	if (e || maa->result != CX_SUCCESS)
 		return e;
 
-	return answer(hss, &sub, scheme, server, maa);
+	return answer(hss, &sub, scheme, server, n, maa);
+}
+
+
+int hss_mar(struct hss *hss, const char *impi, const char *impu,
+	    const char *scheme, const char *server, struct cx_maa *maa)
+{
+	return hss_mar_vectors(hss, impi, impu, scheme, server, 1, maa);
 }
 
 
@@ -209,7 +225,7 @@ int hss_mar_resync(struct hss *hss, const char *impi, const char *impu,
 			sub.sqn = sqn_ms;
 	}
 
-	return answer(hss, &sub, scheme, server, maa);
+	return answer(hss, &sub, scheme, server, 1, maa);
 }
 
 

@@ -16,6 +16,7 @@ struct cscf_cfg {
 	uint32_t reg_min_expires;       /* S-CSCF: 423 below this */
 	uint32_t reg_max_expires;       /* S-CSCF: granted at most */
 	uint32_t nonce_lifetime;        /* S-CSCF: seconds */
+	uint32_t vectors;               /* S-CSCF: AKA vectors per MAR */
 	const char *visited_network;    /* P-CSCF: P-Visited-Network-ID */
 };
 

@@ -126,12 +126,17 @@ enum cx_scheme {
 	CX_SCHEME_AKAV2,        /* "Digest-AKAv2-MD5" */
 };
 
+/* TS 29.229 6.3.7 SIP-Number-Auth-Items: at most this many vectors. */
+enum { CX_VECTORS = 5 };
+
 struct cx_maa {
 	enum cx_result result;
 	enum cx_scheme scheme;
 	char realm[128];
 	char ha1[33];           /* SIP-Digest-Authenticate: Digest-HA1 */
 	struct aka_vec vec;     /* the AKA schemes' vector */
+	struct aka_vec spare[CX_VECTORS - 1];   /* more, when asked for */
+	unsigned nspare;
 };
 
 struct cx_saa {
@@ -152,6 +157,11 @@ int hss_uar(struct hss *hss, const char *impi, const char *impu,
  * the subscriber's profile puts first. */
 int hss_mar(struct hss *hss, const char *impi, const char *impu,
 	    const char *scheme, const char *server, struct cx_maa *maa);
+/* The same asking for n AKA vectors (1 to CX_VECTORS): vec, then spare,
+ * with SQNs in the order the USIM should take them. */
+int hss_mar_vectors(struct hss *hss, const char *impi, const char *impu,
+		    const char *scheme, const char *server, unsigned n,
+		    struct cx_maa *maa);
 /* A MAR with SIP-Authorization RAND || AUTS (TS 29.228 6.3.1, TS 33.102
  * 6.3.5): the HSS takes the USIM's SQN and answers a fresh vector. */
 int hss_mar_resync(struct hss *hss, const char *impi, const char *impu,

@@ -105,6 +105,52 @@ static void test_vectors(void)
 }
 
 
+/* SIP-Number-Auth-Items: three vectors, SQNs in the USIM's order, and
+ * the HSS's next vector after the last of them. */
+static void test_several(void)
+{
+	struct hss *hss = load();
+	struct aka_usim u = {0};
+	struct aka_key key;
+	struct cx_maa maa, next;
+	enum aka_verdict vd;
+	unsigned i;
+
+	if (!hss)
+		return;
+	usim_of(&key, "465b5ce8b199b49faa5f0a2ee238a6bc");
+
+	CU_ASSERT_EQUAL(hss_mar_vectors(hss, ANN, AKAV1, NULL, 3, &maa), 0);
+	CU_ASSERT_EQUAL(maa.result, CX_SUCCESS);
+	CU_ASSERT_EQUAL_FATAL(maa.nspare, 2);
+	for (i = 0; i < 3; i++) {
+		const struct aka_vec *v = i ? &maa.spare[i - 1] : &maa.vec;
+
+		CU_ASSERT_EQUAL(aka_usim_check(&vd, &u, &key, v->rand,
+					       v->autn, NULL, NULL, NULL,
+					       NULL), 0);
+		CU_ASSERT_EQUAL(vd, AKA_OK);
+	}
+	/* sqn 64 (SEQ 2, IND 0): SEQ 3, 4, 5 with IND 1, 2, 3 */
+	CU_ASSERT_EQUAL(u.sqn_ms, (5 << AKA_IND_BITS) | 3);
+
+	CU_ASSERT_EQUAL(hssfx_mar(hss, ANN, AKAV1, NULL, &next), CX_SUCCESS);
+	CU_ASSERT_EQUAL(next.nspare, 0);
+	CU_ASSERT_EQUAL(aka_usim_check(&vd, &u, &key, next.vec.rand,
+				       next.vec.autn, NULL, NULL, NULL, NULL),
+			0);
+	CU_ASSERT_EQUAL(vd, AKA_OK);
+	CU_ASSERT_EQUAL(u.sqn_ms, (6 << AKA_IND_BITS) | 4);
+
+	CU_ASSERT_EQUAL(hss_mar_vectors(hss, ANN, AKAV1, NULL, 0, &maa),
+			EINVAL);
+	CU_ASSERT_EQUAL(hss_mar_vectors(hss, ANN, AKAV1, NULL, CX_VECTORS + 1,
+					&maa), EINVAL);
+
+	mem_deref(hss);
+}
+
+
 /* Each user of a template has its own K: u02's USIM refuses a vector
  * made for u01. */
 static void test_template(void)
@@ -248,6 +294,7 @@ int test_cx_aka_suite(void)
 
 	return !CU_add_test(su, "MAR: vectors, SQN, schemes",
 			    test_vectors) ||
+		!CU_add_test(su, "MAR: several vectors", test_several) ||
 		!CU_add_test(su, "MAR: a K per templated user",
 			     test_template) ||
 		!CU_add_test(su, "MAR: resynchronisation", test_resync) ||

@@ -184,7 +184,8 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 		"subscriptions", "http_requests", "call", "calls",
 		"media_sent", "media_received", "media_auth_failures",
 		"media_replays",
-		"refer", "refer_notifies", "book", "aka_doctor", NULL
+		"refer", "refer_notifies", "book", "aka_doctor", "vectors",
+		NULL
 	};
 	size_t i, j, nq = 0;
 

@@ -10,6 +10,7 @@
 #include "sipkit.h"
 #include "report.h"
 #include "scen.h"
+#include "hss.h"
 #include "cscf.h"
 #include "as.h"
 #include "aka.h"
@@ -183,6 +184,15 @@ static int cscf_cfg_load(struct cscf_cfg *cfg, const struct yml *y,
 			     &v, err, sz))
 			return EINVAL;
 		cfg->reg_max_expires = v;
+	}
+	if (yml_get(y, nn, "vectors")) {
+		if (yml_uint(y, yml_get(y, nn, "vectors"), "vectors", &v, err,
+			     sz))
+			return EINVAL;
+		if (v < 1 || v > CX_VECTORS)
+			return yml_err(y, yml_get(y, nn, "vectors"), err, sz,
+				       "vectors must be 1 to %u", CX_VECTORS);
+		cfg->vectors = v;
 	}
 	if (cfg->reg_min_expires && cfg->reg_max_expires &&
 	    cfg->reg_min_expires > cfg->reg_max_expires)
