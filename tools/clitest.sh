@@ -233,5 +233,22 @@ else
 	cat "$dir/aka.txt"
 fi
 
+# imsbed aka explain on a run's trace: each AKA answer, what was wrong.
+"$BIN" run -q --trace "$dir/aka.jsonl" scenarios/register-aka-failures.yaml \
+	>/dev/null 2>&1
+"$BIN" aka explain "$dir/aka.jsonl" scenarios/topology-aka.yaml \
+	>"$dir/explain.txt" 2>&1
+if [ $? -eq 0 ] &&
+   grep -q "^0.000 dan@ims.test AKAv1-MD5 nc=-: empty response: the UE \
+refused AUTN (MAC failure)" "$dir/explain.txt" &&
+   grep -q "fay@ims.test AKAv2-MD5 nc=00000001: response does not match:\
+ made with RES as the password where AKAv2-MD5 wants RFC 4169's" \
+	"$dir/explain.txt"; then
+	ok
+else
+	ko "aka explain: not dan's MAC failure and fay's RES for AKAv2"
+	cat "$dir/explain.txt"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -114,9 +114,11 @@ int cmd_aka(int argc, char *argv[], const struct cli_opts *o)
 
 	if (argc >= 1 && !strcmp(argv[0], "milenage"))
 		return milenage_cmd(argc - 1, argv + 1);
+	if (argc == 3 && !strcmp(argv[0], "explain"))
+		return aka_explain(argv[1], argv[2]);
 
 	(void)re_fprintf(stderr, "imsbed aka: usage: aka milenage --k HEX"
 			 " (--op HEX | --opc HEX) --rand HEX --sqn HEX"
-			 " --amf HEX\n");
+			 " --amf HEX | aka explain TRACE TOPOLOGY\n");
 	return EXIT_USAGE;
 }

@@ -39,6 +39,13 @@ int bench_run(uint32_t n, uint32_t window, bool udp);
 int bench_floor(void);
 
 /* tracecmd.c: a saved --trace file as a ladder or a capture */
+/* One record of a saved trace, its strings borrowed from the odict. */
+struct trec {
+	const char *proto, *src, *dst, *raw;
+	double t;
+};
+struct odict;
+int trec_decode(struct odict **odp, struct trec *tr, const char *line);
 cli_cmd_h cmd_ladder, cmd_pcap;
 
 /* chaos.c: each scenario with each message lost, then repeated */
@@ -51,6 +58,9 @@ cli_cmd_h cmd_aka;
 int aka_milenage_text(char *out, size_t osz, const char *k, const char *op,
 		      const char *opc, const char *rand, const char *sqn,
 		      const char *amf, char *why, size_t sz);
+
+/* akaexplain.c: each AKA answer in a trace, checked with the keys */
+int aka_explain(const char *trace, const char *topo);
 
 /* serve.c: a topology's core for external UEs */
 cli_cmd_h cmd_serve;

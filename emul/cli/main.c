@@ -44,7 +44,9 @@ static const struct cli_cmd cmdv[] = {
 "  ladder TRACE         show a saved --trace file as a ladder\n"},
 	{"aka", cmd_aka,
 "  aka milenage --k HEX (--op HEX | --opc HEX) --rand HEX --sqn HEX\n"
-"      --amf HEX        Milenage's outputs (TS 35.206) and the AUTN\n"},
+"      --amf HEX        Milenage's outputs (TS 35.206) and the AUTN\n"
+"  aka explain TRACE TOPOLOGY  each AKA answer in a --trace file: did\n"
+"                       the response match, and if not, what differs\n"},
 	{"bench", cmd_bench,
 "  bench [N [W [tcp|udp]]]  register N UEs (10000) through the full\n"
 "                       path, W at a time (200), core over TCP or UDP;\n"

@@ -13,15 +13,7 @@
 #include "cmd.h"
 
 
-/* One record of a saved trace, its strings borrowed from the odict. */
-struct trec {
-	const char *proto, *src, *dst, *raw;
-	double t;
-};
-
-
-static int trec_decode(struct odict **odp, struct trec *tr,
-		       const char *line)
+int trec_decode(struct odict **odp, struct trec *tr, const char *line)
 {
 	const struct odict_entry *te;
 	uint64_t t = 0;
