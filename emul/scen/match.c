@@ -96,10 +96,13 @@ int engine_capture_set(struct engine *e, const char *name,
 }
 
 
-/* in with each ${NAME} of a known capture replaced by its value. */
-const char *engine_subst(struct engine *e, const char *in, char *buf,
-			 size_t sz)
+/* in with each ${NAME} of a known capture replaced by its value; in a
+ * regex the value stands for itself, its metacharacters escaped (a
+ * base64 nonce has '+' and '/'). */
+static const char *subst(struct engine *e, const char *in, char *buf,
+			 size_t sz, bool re)
 {
+	static const char meta[] = ".[]{}()\\*+?^$|";
 	size_t o = 0;
 
 	while (*in && o + 1 < sz) {
@@ -114,12 +117,13 @@ const char *engine_subst(struct engine *e, const char *in, char *buf,
 						   sizeof(name)));
 			v = engine_capture(e, name);
 			if (v) {
-				size_t l = strlen(v);
-
-				if (o + l >= sz)
+				for (; *v && o + 2 < sz; v++) {
+					if (re && strchr(meta, *v))
+						buf[o++] = '\\';
+					buf[o++] = *v;
+				}
+				if (*v)
 					break;
-				memcpy(&buf[o], v, l);
-				o += l;
 				in = end + 1;
 				continue;
 			}
@@ -129,6 +133,13 @@ const char *engine_subst(struct engine *e, const char *in, char *buf,
 	buf[o] = '\0';
 
 	return buf;
+}
+
+
+const char *engine_subst(struct engine *e, const char *in, char *buf,
+			 size_t sz)
+{
+	return subst(e, in, buf, sz, false);
 }
 
 
@@ -187,7 +198,7 @@ static bool match_regex(struct engine *e, const yml_node *m,
 	char buf[1024], buf2[128];
 	regmatch_t mt[2];
 	regex_t re;
-	const char *s = engine_subst(e, yml_str(n), buf, sizeof(buf));
+	const char *s = subst(e, yml_str(n), buf, sizeof(buf), true);
 
 	if (emul_regcomp(&re, s, 0, buf2, sizeof(buf2))) {
 		(void)re_snprintf(why, wsz, "bad regex '%s': %s", s, buf2);
