@@ -283,8 +283,8 @@ static void aka_guess(struct scscf *s, const struct nonce *n,
 		      const char *cnonce, const char *qop, const char *uri)
 {
 	static const char *const why[] = {
-		"RES as the password where AKAv2-MD5 wants RFC 4169's"
-		" base64(HMAC-MD5(RES||IK||CK))",
+		("RES as the password where AKAv2-MD5 wants RFC 4169's"
+		 " base64(HMAC-MD5(RES||IK||CK))"),
 		"AKAv2's password where AKAv1-MD5 wants RES itself",
 		"an empty password (a resynchronisation's) with no auts",
 	};

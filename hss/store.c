@@ -71,12 +71,13 @@ static const char schema[] =
 /* A database file made before AKA lacks these columns: each is added
  * where missing (SQLite refuses the others, which is the point). */
 static const char *const aka_columns[] = {
-	"ALTER TABLE subscriber ADD COLUMN auth TEXT NOT NULL"
-	" DEFAULT 'digest'",
+	("ALTER TABLE subscriber ADD COLUMN auth TEXT NOT NULL"
+	 " DEFAULT 'digest'"),
 	"ALTER TABLE subscriber ADD COLUMN k BLOB",
 	"ALTER TABLE subscriber ADD COLUMN opc BLOB",
 	"ALTER TABLE subscriber ADD COLUMN amf BLOB",
-	"ALTER TABLE subscriber ADD COLUMN sqn INTEGER NOT NULL DEFAULT 0",
+	("ALTER TABLE subscriber ADD COLUMN sqn INTEGER NOT NULL DEFAULT"
+	 " 0"),
 };
 
 
