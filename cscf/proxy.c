@@ -265,9 +265,12 @@ int proxy_validate(struct proxy *px, const struct sip_msg *msg)
 static bool print_via(const struct sip_hdr *hdr, const struct sip_msg *msg,
 		      void *arg)
 {
+	struct mbuf *mb = arg;
 	(void)msg;
 
-	return 0 != mbuf_printf(arg, "Via: %r\r\n", &hdr->val);
+	return 0 != (mbuf_write_str(mb, "Via: ") |
+		     mbuf_write_pl(mb, &hdr->val) |
+		     mbuf_write_str(mb, "\r\n"));
 }
 
 

@@ -110,7 +110,12 @@ int sipx_print_hdrs(struct mbuf *mb, const struct sip_msg *msg,
 		if (h->id != SIP_HDR_NONE && skipped(h->id, skipv, skipc))
 			continue;
 
-		err = mbuf_printf(mb, "%r: %r\r\n", &h->name, &h->val);
+		/* every forwarded message copies its headers: writes, not
+		 * re_printf's format machine, per header */
+		err  = mbuf_write_pl(mb, &h->name);
+		err |= mbuf_write_mem(mb, (const uint8_t *)": ", 2);
+		err |= mbuf_write_pl(mb, &h->val);
+		err |= mbuf_write_mem(mb, (const uint8_t *)"\r\n", 2);
 	}
 
 	return err;

@@ -30,6 +30,60 @@ static const struct tsx_cfg cfg_default = {500, 4000, 5000};
 static uint32_t resending;
 
 
+static void key_put(struct tsx_keyb *k, const char *p, size_t n)
+{
+	if (k->full || n >= k->left) {
+		k->full = true;
+		return;
+	}
+
+	memcpy(k->p, p, n);
+	k->p += n;
+	k->left -= n;
+}
+
+
+void tsx_key_init(struct tsx_keyb *k, char *buf, size_t sz, const char *tag)
+{
+	k->p = buf;
+	k->left = sz;
+	k->full = !sz;
+	key_put(k, tag, strlen(tag));
+}
+
+
+void tsx_key_pl(struct tsx_keyb *k, const struct pl *pl)
+{
+	key_put(k, "|", 1);
+	key_put(k, pl->p, pl->l);
+}
+
+
+void tsx_key_u32(struct tsx_keyb *k, uint32_t v)
+{
+	char d[10];
+	size_t n = 0;
+
+	do {
+		d[sizeof(d) - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+
+	key_put(k, "|", 1);
+	key_put(k, d + sizeof(d) - n, n);
+}
+
+
+int tsx_key_end(struct tsx_keyb *k)
+{
+	if (k->full || !k->left)
+		return ENOMEM;
+
+	*k->p = '\0';
+	return 0;
+}
+
+
 static bool resends(unsigned id)
 {
 	return id == TSX_A || id == TSX_E || id == TSX_G || id == TSX_T2XX;

@@ -21,14 +21,25 @@ enum { KEY_MAX = 512 };
 static int client_key(char *buf, size_t sz, const struct pl *branch,
 		      const struct pl *met)
 {
-	return re_snprintf(buf, sz, "c|%r|%r", branch, met) < 0 ? ENOMEM : 0;
+	struct tsx_keyb k;
+
+	tsx_key_init(&k, buf, sz, "c");
+	tsx_key_pl(&k, branch);
+	tsx_key_pl(&k, met);
+
+	return tsx_key_end(&k);
 }
 
 
 static int ack_key(char *buf, size_t sz, const struct sip_msg *msg)
 {
-	return re_snprintf(buf, sz, "a|%r|%u", &msg->callid,
-			   msg->cseq.num) < 0 ? ENOMEM : 0;
+	struct tsx_keyb k;
+
+	tsx_key_init(&k, buf, sz, "a");
+	tsx_key_pl(&k, &msg->callid);
+	tsx_key_u32(&k, msg->cseq.num);
+
+	return tsx_key_end(&k);
 }
 
 

@@ -21,21 +21,38 @@ static int server_key(char *buf, size_t sz, const struct sip_msg *msg,
 		      const struct pl *met)
 {
 	const struct pl *b = &msg->via.branch;
+	struct tsx_keyb k;
 
-	if (b->l > 7 && !memcmp(b->p, "z9hG4bK", 7))
-		return re_snprintf(buf, sz, "s|%r|%r|%r", b,
-				   &msg->via.sentby, met) < 0 ? ENOMEM : 0;
+	if (b->l > 7 && !memcmp(b->p, "z9hG4bK", 7)) {
+		tsx_key_init(&k, buf, sz, "s");
+		tsx_key_pl(&k, b);
+		tsx_key_pl(&k, &msg->via.sentby);
+		tsx_key_pl(&k, met);
+		return tsx_key_end(&k);
+	}
 
-	return re_snprintf(buf, sz, "s2543|%r|%r|%r|%u|%r|%r", &msg->ruri,
-			   &msg->from.tag, &msg->callid, msg->cseq.num, met,
-			   &msg->via.sentby) < 0 ? ENOMEM : 0;
+	/* RFC 3261 17.2.3: a request without the magic cookie */
+	tsx_key_init(&k, buf, sz, "s2543");
+	tsx_key_pl(&k, &msg->ruri);
+	tsx_key_pl(&k, &msg->from.tag);
+	tsx_key_pl(&k, &msg->callid);
+	tsx_key_u32(&k, msg->cseq.num);
+	tsx_key_pl(&k, met);
+	tsx_key_pl(&k, &msg->via.sentby);
+
+	return tsx_key_end(&k);
 }
 
 
 static int dialog_key(char *buf, size_t sz, const struct sip_msg *msg)
 {
-	return re_snprintf(buf, sz, "%r|%u", &msg->callid, msg->cseq.num) < 0 ?
-		ENOMEM : 0;
+	struct tsx_keyb k;
+
+	tsx_key_init(&k, buf, sz, "");
+	tsx_key_pl(&k, &msg->callid);
+	tsx_key_u32(&k, msg->cseq.num);
+
+	return tsx_key_end(&k);
 }
 
 
