@@ -134,16 +134,19 @@ static bool contact_expiry(const struct sip_hdr *h, const struct sip_msg *msg,
 /* TS 33.203 7.1, TS 24.229 5.2.2.1: an AKA challenge carries CK and IK
  * for the P-CSCF; the UE gets the challenge without them. */
 static void strip_keys(const struct pcscf *p, const struct sip_msg *msg,
-		       struct ptx *t, const char *impu)
+		       struct ptx *t, const struct regctx *c)
 {
 	static const char *const keys[] = {"ik", "ck", NULL};
 	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_WWW_AUTHENTICATE);
-	char ik[40];
+	char ik[40], ck[40] = "";
+	const char *impu = c->impu;
 	struct mbuf *mb;
 	char *line = NULL;
 
 	if (!h || sipx_auth_param(&h->val, "ik", ik, sizeof(ik)))
 		return;
+	(void)sipx_auth_param(&h->val, "ck", ck, sizeof(ck));
+	pcscf_sec_keys(p->sec, &c->flow, impu, ik, ck);
 
 	mb = mbuf_alloc(256);
 	if (!mb || mbuf_write_str(mb, "WWW-Authenticate: ") ||
@@ -157,7 +160,7 @@ static void strip_keys(const struct pcscf *p, const struct sip_msg *msg,
 	if (!mbuf_strdup(mb, &line, mb->end)) {
 		proxy_ptx_replace(t, SIP_HDR_WWW_AUTHENTICATE, line);
 		elog(LOG_DEBUG, node_name(p->node), "auth", "401 for %s: CK"
-		     " and IK taken out before the UE", impu);
+		     " and IK kept, taken out before the UE", impu);
 	}
 	mem_deref(mb);
 }
@@ -176,7 +179,7 @@ static bool register_resp(int err, const struct sip_msg *msg,
 	if (!err && msg && msg->scode == 401) {
 		char *line = NULL;
 
-		strip_keys(p, msg, t, c->impu);
+		strip_keys(p, msg, t, c);
 		if (c->secline && !str_dup(&line, c->secline))
 			proxy_ptx_replace(t, SIP_HDR_SECURITY_SERVER, line);
 	}
@@ -453,6 +456,10 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 		r = reg_by_impu(p, arg);
 		return re_hprintf(pf, "%s", r && r->routes ? r->routes : "");
 	}
+
+	/* the security agreement of the UE registering arg (sec-agree) */
+	if (!str_casecmp(what, "sa"))
+		return pcscf_sec_query(pf, p->sec, arg);
 
 	return ENOTSUP;
 }

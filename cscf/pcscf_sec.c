@@ -20,6 +20,8 @@ struct secmem {
 	struct le he;
 	struct sa flow;
 	char *server;           /* the Security-Server value it was sent */
+	char impu[256];         /* whose 401 brought the keys */
+	char ik[33], ck[33];    /* TS 33.203 7.1: the P-CSCF keeps them */
 };
 
 struct pcscf_sec {
@@ -204,4 +206,44 @@ size_t pcscf_sec_skip(const struct sip_msg *msg, enum sip_hdrid *skipv,
 		skipv[c++] = SIP_HDR_PROXY_REQUIRE;
 
 	return c;
+}
+
+
+/* The 401 of an AKA challenge to a UE that offered the agreement: the
+ * keys of the SAs to be (ESP is not set up yet). */
+void pcscf_sec_keys(struct pcscf_sec *ps, const struct sa *flow,
+		    const char *impu, const char *ik, const char *ck)
+{
+	struct secmem *m = ps ? secmem_of(ps, flow) : NULL;
+
+	if (!m)
+		return;
+
+	str_ncpy(m->impu, impu, sizeof(m->impu));
+	str_ncpy(m->ik, ik, sizeof(m->ik));
+	str_ncpy(m->ck, ck, sizeof(m->ck));
+}
+
+
+static bool impu_match(struct le *le, void *arg)
+{
+	const struct secmem *m = le->data;
+
+	return !str_casecmp(m->impu, arg);
+}
+
+
+int pcscf_sec_query(struct re_printf *pf, const struct pcscf_sec *ps,
+		    const char *impu)
+{
+	const struct secmem *m = NULL;
+	uint32_t i;
+
+	for (i = 0; ps && !m && i < hash_bsize(ps->by_flow); i++)
+		m = list_ledata(list_apply(hash_list(ps->by_flow, i), true,
+					   impu_match, (void *)impu));
+	if (!m)
+		return re_hprintf(pf, "none");
+
+	return re_hprintf(pf, "%s ik=%s ck=%s", m->server, m->ik, m->ck);
 }

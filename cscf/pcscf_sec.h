@@ -11,3 +11,9 @@ int  pcscf_sec_register(struct pcscf_sec *ps, struct proxy *px,
 /* The headers the P-CSCF takes out of a REGISTER it forwards. */
 size_t pcscf_sec_skip(const struct sip_msg *msg, enum sip_hdrid *skipv,
 		      size_t n);
+/* From the 401 of an AKA challenge: the keys the P-CSCF keeps. */
+void pcscf_sec_keys(struct pcscf_sec *ps, const struct sa *flow,
+		    const char *impu, const char *ik, const char *ck);
+/* "Security-Server value ik=.. ck=..", or "none". */
+int  pcscf_sec_query(struct re_printf *pf, const struct pcscf_sec *ps,
+		     const char *impu);
