@@ -58,6 +58,7 @@ static void preg_destructor(void *arg)
 	hash_unlink(&r->he_impu);
 	hash_unlink(&r->he_flow);
 	wheel_cancel(&r->went);
+	pcscf_sec_forget(r->p->sec, &r->flow);
 	mem_deref(r->impu);
 	mem_deref(r->assoc);
 	mem_deref(r->routes);
@@ -183,6 +184,11 @@ static bool register_resp(int err, const struct sip_msg *msg,
 		if (c->secline && !str_dup(&line, c->secline))
 			proxy_ptx_replace(t, SIP_HDR_SECURITY_SERVER, line);
 	}
+
+	/* a registration that failed leaves no agreement behind */
+	if (err || (msg && msg->scode >= 300 && msg->scode != 401 &&
+		    !reg_by_flow(p, &c->flow)))
+		pcscf_sec_forget(p->sec, &c->flow);
 
 	if (err || !msg || msg->scode != 200)
 		return false;

@@ -4,7 +4,8 @@
  * answered by a Security-Server in the 401, the protected REGISTER's
  * Security-Verify must repeat it (494 otherwise), and none of them, nor
  * the sec-agree option tag, goes past the P-CSCF.  The agreement is
- * negotiated and kept per UE flow; without ESP (issue 13, not built) the
+ * negotiated and kept per UE flow until its registration ends or
+ * fails; without ESP (issue 13, not built) the
  * negotiated ports and SPIs carry nothing and the UE goes on using the
  * P-CSCF's ordinary port. */
 
@@ -246,4 +247,12 @@ int pcscf_sec_query(struct re_printf *pf, const struct pcscf_sec *ps,
 		return re_hprintf(pf, "none");
 
 	return re_hprintf(pf, "%s ik=%s ck=%s", m->server, m->ik, m->ck);
+}
+
+
+/* The UE flow's registration ended, or never began: its agreement goes. */
+void pcscf_sec_forget(struct pcscf_sec *ps, const struct sa *flow)
+{
+	if (ps && flow)
+		mem_deref(secmem_of(ps, flow));
 }

@@ -17,3 +17,4 @@ void pcscf_sec_keys(struct pcscf_sec *ps, const struct sa *flow,
 /* "Security-Server value ik=.. ck=..", or "none". */
 int  pcscf_sec_query(struct re_printf *pf, const struct pcscf_sec *ps,
 		     const char *impu);
+void pcscf_sec_forget(struct pcscf_sec *ps, const struct sa *flow);
