@@ -39,6 +39,7 @@ struct regctx {
 	struct pcscf *p;
 	struct sa flow;
 	char impu[256];
+	char contact[256];      /* the REGISTER's Contact URI */
 	char *secline;          /* Security-Server for the 401, or NULL */
 };
 
@@ -118,16 +119,25 @@ static void reg_expired(void *arg)
 }
 
 
+/* The expiry the 200 gives this UE's own contact: the 200 lists every
+ * device of the user (TS 24.229 5.4.1.2.2). */
+struct expq {
+	const char *contact;
+	uint32_t expires;
+};
+
+
 static bool contact_expiry(const struct sip_hdr *h, const struct sip_msg *msg,
 			   void *arg)
 {
 	struct sip_addr addr;
-	uint32_t *exp = arg;
+	struct expq *q = arg;
 
-	if (sip_addr_decode(&addr, &h->val))
+	if (sip_addr_decode(&addr, &h->val) ||
+	    pl_strcmp(&addr.auri, q->contact))
 		return false;
 
-	*exp = sipx_expires(msg, &addr.params, *exp);
+	q->expires = sipx_expires(msg, &addr.params, 0);
 	return true;
 }
 
@@ -174,8 +184,9 @@ static bool register_resp(int err, const struct sip_msg *msg,
 {
 	struct regctx *c = arg;
 	struct pcscf *p = c->p;
+	struct expq q = {c->contact, 0};
 	struct preg *r;
-	uint32_t expires = 0;
+	uint32_t expires;
 
 	if (!err && msg && msg->scode == 401) {
 		char *line = NULL;
@@ -194,9 +205,15 @@ static bool register_resp(int err, const struct sip_msg *msg,
 		return false;
 
 	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, contact_expiry,
-				&expires);
+				&q);
+	expires = q.expires;
 
-	r = reg_by_impu(p, c->impu);
+	/* one per UE flow: a user's other devices have flows of their own */
+	r = reg_by_flow(p, &c->flow);
+	if (r && str_casecmp(r->impu, c->impu)) {
+		mem_deref(r);
+		r = NULL;
+	}
 	if (!expires) {
 		mem_deref(r);
 		return false;
@@ -257,6 +274,16 @@ static bool home_registrar(const struct sip_msg *msg, char *buf, size_t sz)
 }
 
 
+static void regctx_contact(struct regctx *c, const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	struct sip_addr ca;
+
+	if (h && !sip_addr_decode(&ca, &h->val))
+		(void)pl_strcpy(&ca.auri, c->contact, sizeof(c->contact));
+}
+
+
 static void handle_register(struct pcscf *p, const struct sip_msg *msg)
 {
 	enum sip_hdrid skip[12] = {
@@ -274,6 +301,7 @@ static void handle_register(struct pcscf *p, const struct sip_msg *msg)
 
 	c->p = p;
 	c->flow = msg->src;
+	regctx_contact(c, msg);
 	if (sipx_uri_aor(c->impu, sizeof(c->impu), &msg->to.auri)) {
 		(void)proxy_reply(p->px, msg, 400, NULL);
 		goto out;

@@ -67,6 +67,23 @@ static void request_handler(void *arg, const struct sip_msg *msg)
 }
 
 
+/* " contact=URI expires=N" for each device, oldest first. */
+static int contacts_query(struct re_printf *pf, const struct binding *b)
+{
+	struct le *le;
+	int err = 0;
+
+	for (le = b->contacts.head; le && !err; le = le->next) {
+		const struct bcontact *c = le->data;
+
+		err = re_hprintf(pf, " contact=%s expires=%u", c->uri,
+				 c->expires);
+	}
+
+	return err;
+}
+
+
 static int query(struct re_printf *pf, void *impl, const char *what,
 		 const char *arg)
 {
@@ -77,8 +94,12 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 		b = scscf_binding(s, arg);
 		if (!b)
 			return re_hprintf(pf, "none");
-		return re_hprintf(pf, "registered contact=%s expires=%u",
-				  b->contact, b->expires);
+		return re_hprintf(pf, "registered%H", contacts_query, b);
+	}
+
+	if (!str_casecmp(what, "contacts")) {
+		b = scscf_binding(s, arg);
+		return re_hprintf(pf, "%u", b ? list_count(&b->contacts) : 0);
 	}
 
 	if (!str_casecmp(what, "bindings"))

@@ -20,7 +20,8 @@ struct scscf {
 	char doc_note[192];
 };
 
-/* A registered user: the implicit set behind one registered IMPU. */
+/* A registered user: the implicit set behind one registered IMPU, and
+ * the devices registered for it (RFC 3261 10.3, TS 24.229 5.4.1.2). */
 struct binding {
 	struct le he;
 	struct list aliasl;
@@ -29,9 +30,17 @@ struct binding {
 	struct ifc_profile *profile;
 	char *impu;
 	char *impi;
-	char *contact;          /* Contact value as the UE sent it */
-	char *paths;            /* "Path: ...\r\n" lines as received */
 	char *assoc;            /* the implicit set, "<a>, <b>" */
+	struct list contacts;   /* struct bcontact, oldest first */
+};
+
+/* One device: its Contact, the Path to it, its own expiry. */
+struct bcontact {
+	struct le le;
+	struct binding *b;
+	char *uri;              /* the Contact URI as the UE sent it */
+	char *instance;         /* +sip.instance (RFC 5626), or NULL */
+	char *paths;            /* "Path: ...\r\n" lines as received */
 	uint32_t expires;
 	uint64_t expires_at;
 	struct wheel_ent went;
@@ -41,6 +50,8 @@ struct binding {
 int  scscf_register(struct scscf *s, const struct sip_msg *msg);
 struct binding *scscf_binding(const struct scscf *s, const char *impu);
 void scscf_binding_remove(struct binding *b, enum cx_sar_type why);
+/* The device a request to the user goes to: the last registered. */
+const struct bcontact *scscf_binding_contact(const struct binding *b);
 
 /* scscf_auth.c */
 enum auth_verdict {

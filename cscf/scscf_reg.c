@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The S-CSCF registrar (TS 24.229 5.4.1): bindings keyed by every IMPU of
- * the implicit set, SAR to the HSS on each change, the 200 OK with
- * Service-Route, P-Associated-URI and the Path it received, and expiry. */
+ * the implicit set, each with the contacts of its devices (RFC 3261
+ * 10.3: added, refreshed and removed one by one, each with its own
+ * expiry; a device is its +sip.instance when it gives one, else its
+ * Contact URI), SAR to the HSS on each change, the 200 OK with every
+ * contact, Service-Route, P-Associated-URI and the Path received. */
 
 #include <string.h>
 #include <strings.h>
@@ -36,14 +39,30 @@ static void binding_destructor(void *arg)
 	struct binding *b = arg;
 
 	hash_unlink(&b->he);
-	wheel_cancel(&b->went);
+	list_flush(&b->contacts);
 	list_flush(&b->aliasl);
 	mem_deref(b->profile);
 	mem_deref(b->impu);
 	mem_deref(b->impi);
-	mem_deref(b->contact);
-	mem_deref(b->paths);
 	mem_deref(b->assoc);
+}
+
+
+static void bcontact_destructor(void *arg)
+{
+	struct bcontact *c = arg;
+
+	list_unlink(&c->le);
+	wheel_cancel(&c->went);
+	mem_deref(c->uri);
+	mem_deref(c->instance);
+	mem_deref(c->paths);
+}
+
+
+const struct bcontact *scscf_binding_contact(const struct binding *b)
+{
+	return b ? list_ledata(list_tail(&b->contacts)) : NULL;
 }
 
 
@@ -112,9 +131,68 @@ void scscf_binding_remove(struct binding *b, enum cx_sar_type why)
 }
 
 
+/* A device's registration ran out; the user's, with its last one. */
 static void expiry_handler(void *arg)
 {
-	scscf_binding_remove(arg, CX_SAR_TIMEOUT_DEREGISTRATION);
+	struct bcontact *c = arg;
+	struct binding *b = c->b;
+
+	elog(LOG_INFO, node_name(b->s->node), "reg", "%s: contact %s "
+	     "expired", b->impu, c->uri);
+	mem_deref(c);
+	if (list_isempty(&b->contacts))
+		scscf_binding_remove(b, CX_SAR_TIMEOUT_DEREGISTRATION);
+}
+
+
+/* The device of a Contact: its +sip.instance, else its URI. */
+static bool same_device(const struct bcontact *c, const struct pl *uri,
+			const struct pl *inst)
+{
+	if (c->instance || pl_isset(inst))
+		return c->instance && pl_isset(inst) &&
+			!pl_strcmp(inst, c->instance);
+
+	return !pl_strcmp(uri, c->uri);
+}
+
+
+static struct bcontact *contact_find(const struct binding *b,
+				     const struct sip_addr *ct)
+{
+	struct pl inst = PL_INIT;
+	struct le *le;
+
+	(void)msg_param_decode(&ct->params, "+sip.instance", &inst);
+	for (le = b->contacts.head; le; le = le->next) {
+		if (same_device(le->data, &ct->auri, &inst))
+			return le->data;
+	}
+
+	return NULL;
+}
+
+
+/* Every contact of the binding with the seconds it has left. */
+static int contacts_print(struct re_printf *pf, const struct binding *b)
+{
+	uint64_t now = tmr_jiffies();
+	struct le *le;
+	int err = 0;
+
+	for (le = b ? b->contacts.head : NULL; le && !err; le = le->next) {
+		const struct bcontact *c = le->data;
+		uint64_t left = c->expires_at > now ?
+			(c->expires_at - now + 999) / 1000 : 0;
+
+		err = re_hprintf(pf, "Contact: <%s>;expires=%llu%s%s%s\r\n",
+				 c->uri, (unsigned long long)left,
+				 c->instance ? ";+sip.instance=\"" : "",
+				 c->instance ? c->instance : "",
+				 c->instance ? "\"" : "");
+	}
+
+	return err;
 }
 
 
@@ -136,19 +214,19 @@ static int contact_of(const struct sip_msg *msg, struct sip_addr *ct,
 }
 
 
+/* TS 24.229 5.4.1.2.2: every contact of the user, the Path of the
+ * device that registered, Service-Route and the implicit set. */
 static int reply_ok(struct scscf *s, const struct sip_msg *msg,
-		    const struct binding *b, const char *contact,
-		    uint32_t expires)
+		    const struct binding *b, const struct bcontact *c)
 {
 	return proxy_reply(s->px, msg, 200,
-			   "Contact: <%s>;expires=%u\r\n"
+			   "%H"
 			   "%s"
 			   "Service-Route: <sip:orig@%s;lr>\r\n"
 			   "P-Associated-URI: %s\r\n"
 			   "Content-Length: 0\r\n",
-			   contact, expires,
-			   b && b->paths ? b->paths : "",
-			   node_host(s->node), b ? b->assoc : "");
+			   contacts_print, b, c->paths ? c->paths : "",
+			   node_host(s->node), b->assoc);
 }
 
 
@@ -178,11 +256,57 @@ static int bracket_list(char **dst, const char *uris)
 }
 
 
+/* The device's contact, new or refreshed, with its own expiry. */
+static int contact_set(struct binding *b, const struct sip_msg *msg,
+		       const struct sip_addr *ct, uint32_t expires,
+		       struct bcontact **cp)
+{
+	struct bcontact *c = contact_find(b, ct);
+	struct pl inst;
+	int err = 0;
+
+	if (!c) {
+		c = mem_zalloc(sizeof(*c), bcontact_destructor);
+		if (!c)
+			return ENOMEM;
+		c->b = b;
+		err = pl_strdup(&c->uri, &ct->auri);
+		if (!err && !msg_param_decode(&ct->params, "+sip.instance",
+					      &inst))
+			err = pl_strdup(&c->instance, &inst);
+		list_append(&b->contacts, &c->le, c);
+		if (err) {
+			mem_deref(c);
+			return err;
+		}
+	}
+	else if (pl_strcmp(&ct->auri, c->uri)) {
+		/* the same device (instance) at a new address */
+		c->uri = mem_deref(c->uri);
+		err = pl_strdup(&c->uri, &ct->auri);
+	}
+
+	c->paths = mem_deref(c->paths);
+	err |= sipx_hdr_lines(&c->paths, msg, SIP_HDR_PATH, "Path");
+	if (err)
+		return err;
+
+	c->expires = expires;
+	c->expires_at = tmr_jiffies() + expires * 1000ULL;
+	wheel_start(b->s->wheel, &c->went, expires * 1000ULL, expiry_handler,
+		    c);
+	*cp = c;
+
+	return 0;
+}
+
+
 static int do_register(struct scscf *s, const struct sip_msg *msg,
 		       struct hss *hss, const char *impi, const char *impu,
 		       const struct sip_addr *ct, uint32_t expires)
 {
 	struct binding *b = scscf_binding(s, impu);
+	struct bcontact *c = NULL;
 	struct cx_saa saa;
 	bool fresh = !b;
 	int err;
@@ -224,22 +348,16 @@ static int do_register(struct scscf *s, const struct sip_msg *msg,
 	if (err)
 		goto out;
 
-	b->contact = mem_deref(b->contact);
-	b->paths = mem_deref(b->paths);
-	err  = pl_strdup(&b->contact, &ct->auri);
-	err |= sipx_hdr_lines(&b->paths, msg, SIP_HDR_PATH, "Path");
-	err |= add_aliases(b);
+	err = add_aliases(b);
+	if (!err)
+		err = contact_set(b, msg, ct, expires, &c);
 	if (err)
 		goto out;
 
-	b->expires = expires;
-	b->expires_at = tmr_jiffies() + expires * 1000ULL;
-	wheel_start(s->wheel, &b->went, expires * 1000ULL, expiry_handler, b);
+	elog(LOG_INFO, node_name(s->node), "reg", "%s %s (%s), %us", impu,
+	     fresh ? "registered" : "re-registered", c->uri, expires);
 
-	elog(LOG_INFO, node_name(s->node), "reg", "%s %s, %us", impu,
-	     fresh ? "registered" : "re-registered", expires);
-
-	err = reply_ok(s, msg, b, b->contact, expires);
+	err = reply_ok(s, msg, b, c);
 	if (err)
 		goto out;
 
@@ -257,11 +375,14 @@ static int do_register(struct scscf *s, const struct sip_msg *msg,
 }
 
 
+/* Expires 0: that device goes (Contact: *, every one); the user is
+ * de-registered with the last (TS 24.229 5.4.1.4). */
 static int do_deregister(struct scscf *s, const struct sip_msg *msg,
 			 const char *impu, const struct sip_addr *ct,
 			 bool star)
 {
 	struct binding *b = scscf_binding(s, impu);
+	struct bcontact *c = b && !star && ct ? contact_find(b, ct) : NULL;
 	char contact[256];
 	int err;
 
@@ -270,12 +391,20 @@ static int do_deregister(struct scscf *s, const struct sip_msg *msg,
 	else
 		(void)pl_strcpy(&ct->auri, contact, sizeof(contact));
 
+	if (b && (star || !ct))
+		list_flush(&b->contacts);
+	else
+		mem_deref(c);
+
 	err = proxy_reply(s->px, msg, 200,
 			  "Contact: <%s>;expires=0\r\n"
+			  "%H"
 			  "Content-Length: 0\r\n",
-			  contact[0] == '*' ? "*" : contact);
+			  contact[0] == '*' ? "*" : contact,
+			  contacts_print, b);
 
-	scscf_binding_remove(b, CX_SAR_USER_DEREGISTRATION);
+	if (b && list_isempty(&b->contacts))
+		scscf_binding_remove(b, CX_SAR_USER_DEREGISTRATION);
 
 	return err;
 }

@@ -131,6 +131,7 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 			bool first_pass)
 {
 	struct proxy_fwd fwd;
+	const struct bcontact *c;
 	struct binding *b;
 	struct pl path, rest;
 	char target[256], *hdrs = NULL;
@@ -176,13 +177,15 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 	}
 
 	b = scscf_binding(s, impu);
-	if (!b)
+	c = scscf_binding_contact(b);
+	if (!c)
 		return t ? ENOENT : proxy_reply(s->px, msg, 480, NULL);
 
-	fwd.ruri = b->contact;
+	/* One device: the last registered (no forking yet). */
+	fwd.ruri = c->uri;
 
 	/* The Path values become the Route set, in order (RFC 3327). */
-	pl_set_str(&rest, b->paths ? b->paths : "");
+	pl_set_str(&rest, c->paths ? c->paths : "");
 	mb = mbuf_alloc(256);
 	if (!mb)
 		return ENOMEM;

@@ -52,8 +52,11 @@ topo "$key"
 "$BIN" test "$dir/add.yaml" >"$dir/out" 2>&1
 topo "ff${key#00}"
 "$BIN" test "$dir/list.yaml" >"$dir/out" 2>&1
-if [ $? -eq 2 ] &&
-   grep -q "topo.yaml:63:8: appdata.db '.*' was sealed under another key" \
+rc=$?
+# the key line, which topo() puts two under appdata:
+kline=$(($(grep -n '^appdata:' "$dir/topo.yaml" | cut -d: -f1) + 2))
+if [ $rc -eq 2 ] &&
+   grep -q "topo.yaml:$kline:8: appdata.db '.*' was sealed under another" \
 	"$dir/out"; then
 	ok
 else

@@ -96,15 +96,37 @@ static void refresh_handler(void *arg)
 }
 
 
-static void registered(struct ue *ue, const struct sip_msg *msg)
+/* The 200 lists every device of the user: ours is the one with our
+ * Contact (TS 24.229 5.1.1.2.2). */
+struct own {
+	char contact[160];
+	const struct sip_msg *msg;
+	uint32_t *granted;
+};
+
+
+static bool own_contact(const struct sip_hdr *h, const struct sip_msg *msg,
+			void *arg)
 {
-	const struct sip_hdr *h;
+	struct own *o = arg;
 	struct sip_addr ct;
 
+	if (sip_addr_decode(&ct, &h->val) || pl_strcmp(&ct.auri, o->contact))
+		return false;
+
+	*o->granted = sipx_expires(msg, &ct.params, *o->granted);
+	return true;
+}
+
+
+static void registered(struct ue *ue, const struct sip_msg *msg)
+{
+	struct own o = {.msg = msg, .granted = &ue->granted};
+
 	ue->granted = ue->expires;
-	h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
-	if (h && !sip_addr_decode(&ct, &h->val))
-		ue->granted = sipx_expires(msg, &ct.params, ue->expires);
+	if (!ue_contact(o.contact, sizeof(o.contact), ue))
+		(void)sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT,
+					own_contact, &o);
 
 	ue->assoc = mem_deref(ue->assoc);
 	(void)sipx_hdr_str(&ue->assoc, msg, SIP_HDR_P_ASSOCIATED_URI);

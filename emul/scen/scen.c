@@ -185,7 +185,7 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 		"media_sent", "media_received", "media_auth_failures",
 		"media_replays",
 		"refer", "refer_notifies", "book", "aka_doctor", "vectors",
-		"sa", NULL
+		"sa", "contacts", NULL
 	};
 	size_t i, j, nq = 0;
 
