@@ -32,7 +32,10 @@ static uint32_t resending;
 
 static void key_put(struct tsx_keyb *k, const char *p, size_t n)
 {
-	if (k->full || n >= k->left) {
+	/* an absent part (a request without From tag) is a pl of none */
+	if (!n)
+		return;
+	if (k->full || !p || n >= k->left) {
 		k->full = true;
 		return;
 	}
