@@ -120,6 +120,12 @@ static int challenge(struct scscf *s, const struct sip_msg *msg,
 		     const char *impi, const char *impu, bool stale,
 		     const struct cx_maa *maa)
 {
+	static const char *const algv[] = {
+		[CX_SCHEME_DIGEST] = "MD5",
+		[CX_SCHEME_AKAV1] = "AKAv1-MD5",
+		[CX_SCHEME_AKAV2] = "AKAv2-MD5",
+	};
+	char keys[96] = "";
 	struct nonce *n;
 	int err;
 
@@ -146,26 +152,18 @@ static int challenge(struct scscf *s, const struct sip_msg *msg,
 		wtmr_start(&s->tmr_nonce, n->gone_at - tmr_jiffies(),
 			  nonce_sweep, s);
 
-	if (maa->scheme == CX_SCHEME_DIGEST)
-		return proxy_reply(s->px, msg, 401,
-				   "WWW-Authenticate: Digest realm=\"%s\","
-				   " nonce=\"%s\", algorithm=MD5,"
-				   " qop=\"auth\"%s\r\n"
-				   "Content-Length: 0\r\n",
-				   emul_domain(), n->value,
-				   stale ? ", stale=true" : "");
+	/* TS 24.229 5.4.1.2.1: with AKA, ck and ik go to the P-CSCF,
+	 * which takes them out before the UE (TS 33.203 7.1). */
+	if (maa->scheme != CX_SCHEME_DIGEST)
+		(void)re_snprintf(keys, sizeof(keys), ", ik=\"%w\", ck=\"%w\"",
+				  maa->vec.ik, (size_t)AKA_KEY, maa->vec.ck,
+				  (size_t)AKA_KEY);
 
-	/* TS 24.229 5.4.1.2.1: ck and ik go to the P-CSCF, which takes
-	 * them out before the UE (TS 33.203 7.1). */
 	return proxy_reply(s->px, msg, 401,
 			   "WWW-Authenticate: Digest realm=\"%s\","
-			   " nonce=\"%s\", algorithm=%s, qop=\"auth\","
-			   " ik=\"%w\", ck=\"%w\"%s\r\n"
+			   " nonce=\"%s\", algorithm=%s, qop=\"auth\"%s%s\r\n"
 			   "Content-Length: 0\r\n",
-			   emul_domain(), n->value,
-			   maa->scheme == CX_SCHEME_AKAV1 ? "AKAv1-MD5" :
-			   "AKAv2-MD5", maa->vec.ik, (size_t)AKA_KEY,
-			   maa->vec.ck, (size_t)AKA_KEY,
+			   emul_domain(), n->value, algv[maa->scheme], keys,
 			   stale ? ", stale=true" : "");
 }
 
