@@ -283,6 +283,37 @@ else
 	echo "badinput: python3 not installed, port in use not checked"
 fi
 
+# IMS AKA's settings, each refused where it stands.
+case_ vectors "vectors.yaml:4:43: vectors must be 1 to 5" \
+"topology:
+  domain: ims.test
+  nodes:
+    - {name: scscf, role: scscf, vectors: 9}
+steps:
+  - wait: 0
+"
+case_ aka-answer "aka-answer.yaml:6:33: ue: aka_answer is AKAv1-MD5 or AKAv2-MD5" \
+"topology:
+  domain: ims.test
+  nodes:
+    - {name: pcscf, role: pcscf}
+    - {name: ue1, role: ue, impi: u1@ims.test, impu: sip:u1@ims.test,
+       password: x, aka_answer: AKAv3}
+steps:
+  - wait: 0
+"
+case_ usim-both "usim-both.yaml:3:11: usim: op or opc, not both" \
+"topology: topo.yaml
+steps:
+  - usim: {ue: ue1, op: 00000000000000000000000000000000,
+           opc: 00000000000000000000000000000000}
+"
+case_ usim-k "usim-k.yaml:3:24: usim: k must be 32 hex digits" \
+"topology: topo.yaml
+steps:
+  - usim: {ue: ue1, k: 0011}
+"
+
 out=$("$BIN" frobnicate 2>&1)
 if [ $? -eq 2 ] && printf '%s' "$out" | grep -q "unknown command 'frobnicate'"; then
 	passed=$((passed + 1))
