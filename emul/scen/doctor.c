@@ -18,12 +18,6 @@
 #include "engine.h"
 
 
-static int mbuf_print_h(const char *p, size_t size, void *arg)
-{
-	return mbuf_write_mem(arg, (const uint8_t *)p, size);
-}
-
-
 static int opc_mixup(char *buf, size_t sz, const struct aka_key *u,
 		     const struct aka_key *h)
 {
@@ -80,7 +74,7 @@ static int scscf_note(char *buf, size_t sz, const char *impi, bool v2)
 		mb = mbuf_alloc(192);
 		if (!mb)
 			return -1;
-		pf.vph = mbuf_print_h;
+		pf.vph = engine_mb_print;
 		pf.arg = mb;
 		e = node_query(&pf, le->data, "aka_doctor", impi);
 		if (!e && mb->end) {

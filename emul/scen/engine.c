@@ -58,7 +58,7 @@ void engine_settle(struct engine *e)
 }
 
 
-static int print_mb(const char *p, size_t size, void *arg)
+int engine_mb_print(const char *p, size_t size, void *arg)
 {
 	return mbuf_write_mem(arg, (const uint8_t *)p, size);
 }
@@ -106,7 +106,7 @@ static int run_check(struct engine *e, const yml_node *c)
 		mb = mbuf_alloc(128);
 		if (!mb)
 			return ENOMEM;
-		pf.vph = print_mb;
+		pf.vph = engine_mb_print;
 		pf.arg = mb;
 		err = strcmp(what, "aka_doctor") ?
 			node_query(&pf, n, what, arg) : doctor_query(&pf, n);

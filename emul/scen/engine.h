@@ -54,6 +54,9 @@ struct engine {
 /* engine.c: the steps, one after the other */
 void engine_fail(struct engine *e, const char *fmt, ...);
 
+/* A re_printf handler that appends to the mbuf in arg. */
+int  engine_mb_print(const char *p, size_t size, void *arg);
+
 /* doctor.c: why an AKA registration of ue failed, in one sentence */
 struct ue;
 int  aka_doctor(char *buf, size_t sz, const struct ue *ue);
