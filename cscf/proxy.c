@@ -22,19 +22,31 @@ struct proxy {
 	char *rr;               /* our Record-Route line */
 };
 
-/* A proxied transaction. */
+/* A proxied transaction: the server transaction and its response
+ * context (RFC 3261 16.7), one branch per target it was forked to. */
 struct ptx {
 	struct le le;
 	struct proxy *px;
 	struct tsxh *st;
-	struct tsxh *req;
+	struct list branchl;            /* struct branch */
 	struct sip_msg *msg;
 	proxy_resp_h *resph;
 	void *arg;
+	struct sip_msg *best;           /* the best final response kept */
+	uint16_t best_sc;               /* its code, or 408/503 alone */
+	bool answered;                  /* a final response went upstream */
+	bool sending;                   /* branches are being added */
 	/* the response's headers to replace by these lines, one relay */
 	enum sip_hdrid rep_idv[PROXY_REPLACE];
 	char *rep_linev[PROXY_REPLACE];
 	size_t repc;
+};
+
+/* One client transaction of a ptx. */
+struct branch {
+	struct le le;
+	struct ptx *t;
+	struct tsxh *req;
 };
 
 
@@ -53,10 +65,20 @@ static void ptx_destructor(void *arg)
 
 	list_unlink(&t->le);
 	replace_flush(t);
-	mem_deref(t->req);
+	list_flush(&t->branchl);
+	mem_deref(t->best);
 	mem_deref(t->st);
 	mem_deref(t->msg);
 	mem_deref(t->arg);
+}
+
+
+static void branch_destructor(void *arg)
+{
+	struct branch *b = arg;
+
+	list_unlink(&b->le);
+	mem_deref(b->req);
 }
 
 
@@ -166,47 +188,9 @@ struct node *proxy_node(const struct proxy *px)
 }
 
 
-int proxy_reply(struct proxy *px, const struct sip_msg *msg,
-		uint16_t scode, const char *fmt, ...)
+const char *proxy_rr(const struct proxy *px)
 {
-	struct mbuf *mb = NULL;
-	va_list ap;
-	int err;
-
-	if (!px || !msg)
-		return EINVAL;
-
-	if (!fmt)
-		return tsx_reply(NULL, tsx_of(px->node), msg, scode,
-				 sipx_reason(scode));
-
-	mb = mbuf_alloc(256);
-	if (!mb)
-		return ENOMEM;
-
-	va_start(ap, fmt);
-	err = mbuf_vprintf(mb, fmt, ap);
-	va_end(ap);
-	if (err)
-		goto out;
-
-	/* The caller's headers end the header block; the empty line that
-	 * closes it is ours. */
-	err = tsx_replyf(NULL, tsx_of(px->node), msg, false, scode,
-			 sipx_reason(scode), "%b\r\n", mb->buf, mb->end);
- out:
-	mem_deref(mb);
-	return err;
-}
-
-
-int proxy_reply_reason(struct proxy *px, const struct sip_msg *msg,
-		       uint16_t scode, const char *reason)
-{
-	if (!px || !msg || !reason)
-		return EINVAL;
-
-	return tsx_reply(NULL, tsx_of(px->node), msg, scode, reason);
+	return px->rr;
 }
 
 
@@ -262,60 +246,6 @@ int proxy_validate(struct proxy *px, const struct sip_msg *msg)
 }
 
 
-static bool print_via(const struct sip_hdr *hdr, const struct sip_msg *msg,
-		      void *arg)
-{
-	struct mbuf *mb = arg;
-	(void)msg;
-
-	return 0 != (mbuf_write_str(mb, "Via: ") |
-		     mbuf_write_pl(mb, &hdr->val) |
-		     mbuf_write_str(mb, "\r\n"));
-}
-
-
-static int build(struct mbuf *mb, const struct proxy *px,
-		 const struct sip_msg *msg, const struct proxy_fwd *fwd)
-{
-	enum sip_hdrid skip[16];
-	size_t skipc = 0, i;
-	uint32_t mf;
-	int err = 0;
-
-	/* Our Via goes on top (the transaction layer adds it); the earlier
-	 * ones keep their order right below it. */
-	if (sip_msg_hdr_apply(msg, true, SIP_HDR_VIA, print_via, mb))
-		return ENOMEM;
-
-	mf = pl_isset(&msg->maxfwd) ? pl_u32(&msg->maxfwd) : 71;
-	err |= mbuf_printf(mb, "Max-Forwards: %u\r\n", mf ? mf - 1 : 0);
-	/* RFC 3261 16.6 step 4, decided here once: a request that creates
-	 * a dialog, not one inside it. */
-	if (fwd->record_route && !pl_isset(&msg->to.tag) &&
-	    sipx_creates_dialog(msg))
-		err |= mbuf_write_str(mb, px->rr);
-	if (fwd->addhdrs)
-		err |= mbuf_write_str(mb, fwd->addhdrs);
-	if (err)
-		return err;
-
-	skip[skipc++] = SIP_HDR_VIA;
-	skip[skipc++] = SIP_HDR_MAX_FORWARDS;
-	for (i = 0; i < fwd->skipc && skipc < ARRAY_SIZE(skip); i++)
-		skip[skipc++] = fwd->skipv[i];
-
-	err = sipx_print_hdrs(mb, msg, skip, skipc, false, fwd->pop_route);
-	if (err)
-		return err;
-
-	err = mbuf_write_str(mb, "\r\n");
-	err |= mbuf_write_mem(mb, mbuf_buf(msg->mb), mbuf_get_left(msg->mb));
-	mb->pos = 0;
-
-	return err;
-}
-
-
 static int relay_response(struct ptx *t, const struct sip_msg *msg)
 {
 	struct mbuf *mb = NULL;
@@ -347,39 +277,140 @@ static int relay_response(struct ptx *t, const struct sip_msg *msg)
 }
 
 
-static void response_handler(int err, const struct sip_msg *msg, void *arg)
+/* RFC 3261 16.7.6: a 6xx beats everything, else the lowest class; in
+ * a class the first one, unless a later one asks the caller for
+ * something it can give (credentials, a body, an extension, digits). */
+static bool better(uint16_t sc, uint16_t best)
 {
-	struct ptx *t = arg;
+	static const uint16_t informative[] = {401, 407, 415, 420, 484};
+	size_t i;
 
-	if (err || !msg) {
-		err = err ? err : ETIMEDOUT;
-		elog(LOG_INFO, node_name(t->px->node), "txn",
-		     "%r to %r: no response (%m)", &t->msg->met,
-		     &t->msg->ruri, err);
-		t->req = NULL;
-		if (t->resph && t->resph(err, NULL, t, t->arg) && t->req)
-			return;
+	if (!best)
+		return true;
+	if ((sc >= 600) != (best >= 600))
+		return sc >= 600;
+	if (sc / 100 != best / 100)
+		return sc / 100 < best / 100;
+
+	for (i = 0; i < ARRAY_SIZE(informative); i++) {
+		if (best == informative[i])
+			return false;
+	}
+	for (i = 0; i < ARRAY_SIZE(informative); i++) {
+		if (sc == informative[i])
+			return true;
+	}
+
+	return false;
+}
+
+
+static void cancel_pending(struct ptx *t)
+{
+	struct le *le;
+
+	for (le = t->branchl.head; le; le = le->next) {
+		struct branch *b = le->data;
+
+		tsx_cancel(b->req);
+	}
+}
+
+
+/* A branch has its final answer: when it was the last, the best one
+ * goes upstream (unless a 2xx did already) and the ptx ends. */
+static void settle(struct ptx *t)
+{
+	if (t->sending || !list_isempty(&t->branchl))
+		return;
+
+	if (!t->answered && t->best) {
+		if (t->resph)
+			(void)t->resph(0, t->best, t, t->arg);
+		(void)relay_response(t, t->best);
+	}
+	else if (!t->answered && t->st) {
 		/* RFC 3261 16.8: Timer B or F gives 408; a transport error
 		 * counts as a 503 (8.1.3.1). */
-		if (t->st)
-			(void)proxy_reply(t->px, t->msg,
-					  err == ETIMEDOUT ? 408 : 503, NULL);
-		mem_deref(t);
+		(void)proxy_reply(t->px, t->msg, t->best_sc, NULL);
+	}
+
+	mem_deref(t);
+}
+
+
+static void keep(struct ptx *t, const struct sip_msg *msg, uint16_t sc)
+{
+	if (!better(sc, t->best_sc))
+		return;
+
+	mem_deref(t->best);
+	t->best = msg ? mem_ref((void *)msg) : NULL;
+	t->best_sc = sc;
+}
+
+
+static void branch_failed(struct branch *b, int err)
+{
+	struct ptx *t = b->t;
+
+	err = err ? err : ETIMEDOUT;
+	elog(LOG_INFO, node_name(t->px->node), "txn",
+	     "%r to %r: no response (%m)", &t->msg->met, &t->msg->ruri,
+	     err);
+	b->req = NULL;
+	mem_deref(b);
+
+	/* The policy may send the request on elsewhere (a new branch). */
+	if (t->resph && t->resph(err, NULL, t, t->arg) &&
+	    !list_isempty(&t->branchl))
+		return;
+
+	keep(t, NULL, err == ETIMEDOUT ? 408 : 503);
+	settle(t);
+}
+
+
+static void response_handler(int err, const struct sip_msg *msg, void *arg)
+{
+	struct branch *b = arg;
+	struct ptx *t = b->t;
+	bool invite;
+
+	if (err || !msg) {
+		branch_failed(b, err);
 		return;
 	}
 
 	if (msg->scode == 100)
 		return;   /* hop by hop: ours went out already */
 
-	if (t->resph)
-		(void)t->resph(0, msg, t, t->arg);
+	invite = !pl_strcmp(&t->msg->met, "INVITE");
 
-	(void)relay_response(t, msg);
-
-	if (msg->scode >= 200) {
-		t->req = NULL;
-		mem_deref(t);
+	/* 16.7 step 5: provisional and 2xx responses go up at once (every
+	 * 2xx of an INVITE); after a final one nothing else does. */
+	if (msg->scode < 300 && (!t->answered ||
+				 (invite && msg->scode >= 200))) {
+		if (t->resph)
+			(void)t->resph(0, msg, t, t->arg);
+		(void)relay_response(t, msg);
 	}
+	if (msg->scode < 200)
+		return;
+
+	b->req = NULL;
+	mem_deref(b);
+
+	/* 16.7 step 10: the 2xx (or 6xx) decides; the others are
+	 * CANCELled, and their 487s end them. */
+	if (msg->scode < 300)
+		t->answered = true;
+	else
+		keep(t, msg, msg->scode);
+	if (invite && (msg->scode < 300 || msg->scode >= 600))
+		cancel_pending(t);
+
+	settle(t);
 }
 
 
@@ -387,85 +418,61 @@ static void cancel_handler(void *arg)
 {
 	struct ptx *t = arg;
 
-	/* RFC 3261 16.10: CANCEL the pending client transaction; the
-	 * 487 comes back up through response_handler. */
-	tsx_cancel(t->req);
+	/* RFC 3261 16.10: CANCEL every pending branch; the 487s come back
+	 * up through response_handler. */
+	cancel_pending(t);
 }
 
 
-static int send_request(struct proxy *px, const struct sip_msg *msg,
-			const struct proxy_fwd *fwd, bool stateful,
-			struct ptx *t)
+static int branch_send(struct ptx *t, const struct proxy_fwd *fwd)
 {
-	struct mbuf *mb = NULL;
-	char routebuf[128], *ruri = NULL;
-	struct pl route, target;
-	struct uri ruri_u;
-	char next[256], met[32];
-	const char *to;
+	struct branch *b;
 	int err;
 
-	if (pl_strcpy(&msg->met, met, sizeof(met)))
-		return EBADMSG;
-
-	mb = mbuf_alloc(1024 + mbuf_get_left(msg->mb));
-	if (!mb)
+	b = mem_zalloc(sizeof(*b), branch_destructor);
+	if (!b)
 		return ENOMEM;
 
-	err = build(mb, px, msg, fwd);
+	b->t = t;
+	list_append(&t->branchl, &b->le, b);
+	err = proxy_send(t->px, t->msg, fwd, &b->req, response_handler, b);
 	if (err)
-		goto out;
+		mem_deref(b);
 
-	if (fwd->ruri)
-		err = str_dup(&ruri, fwd->ruri);
-	else
-		err = pl_strdup(&ruri, &msg->ruri);
-	if (err)
-		goto out;
-
-	if (fwd->target)
-		to = fwd->target;
-	else if (proxy_route_next(msg, fwd->pop_route, next, sizeof(next)))
-		to = next;
-	else
-		to = ruri;
-
-	err = proxy_nexthop(px, &target, routebuf, sizeof(routebuf), to,
-			    mb->end);
-	/* Our own name as the Request-URI: nothing here to forward to. */
-	if (err == ELOOP && to == ruri)
-		err = EADDRNOTAVAIL;
-	if (err)
-		goto out;
-
-	route = target;
-	err = uri_decode(&ruri_u, &route);
-	if (err)
-		goto out;
-
-	err = tsx_request(t ? &t->req : NULL, tsx_of(px->node), stateful,
-			  met, ruri, &ruri_u, mb,
-			  stateful ? response_handler : NULL, t);
-
- out:
-	mem_deref(ruri);
-	mem_deref(mb);
 	return err;
 }
 
 
-int proxy_forward(struct proxy *px, const struct sip_msg *msg,
-		  const struct proxy_fwd *fwd, proxy_resp_h *resph,
-		  void *arg)
+/* A target that cannot be reached is left out; the others go.  0 when
+ * one went, else the last error.  A branch that fails at once does not
+ * settle the ptx: the caller does, when no branch is left. */
+static int branches_send(struct ptx *t, const struct proxy_fwd *fwdv,
+			 size_t n)
 {
-	struct tsxl *l;
+	size_t i, sent = 0;
+	int err = 0;
+
+	t->sending = true;
+	for (i = 0; i < n; i++) {
+		int e = branch_send(t, &fwdv[i]);
+
+		if (e)
+			err = e;
+		else
+			++sent;
+	}
+	t->sending = false;
+
+	return sent ? 0 : err;
+}
+
+
+static int ptx_alloc(struct ptx **tp, struct proxy *px,
+		     const struct sip_msg *msg)
+{
+	struct tsxl *l = tsx_of(px->node);
 	struct ptx *t;
 	int err;
-
-	if (!px || !msg || !fwd)
-		return EINVAL;
-
-	l = tsx_of(px->node);
 
 	t = mem_zalloc(sizeof(*t), ptx_destructor);
 	if (!t)
@@ -474,49 +481,76 @@ int proxy_forward(struct proxy *px, const struct sip_msg *msg,
 	list_append(&px->ptxl, &t->le, t);
 	t->px = px;
 	t->msg = mem_ref((void *)msg);
-	t->resph = resph;
-	t->arg = mem_ref(arg);
 
 	err = tsx_watch(&t->st, l, msg, cancel_handler, t);
-	if (err)
-		goto out;
 
 	/* RFC 3261 16.2: a stateful proxy answers INVITE with 100 at
 	 * once, so that the upstream stops retransmitting. */
-	if (!pl_strcmp(&msg->met, "INVITE")) {
+	if (!err && !pl_strcmp(&msg->met, "INVITE"))
 		err = tsx_reply(&t->st, l, msg, 100, "Trying");
-		if (err)
-			goto out;
-	}
 
-	err = send_request(px, msg, fwd, true, t);
-
- out:
-	if (err) {
-		/* The strans answers what could not be forwarded. */
-		if (t->st) {
-			uint16_t sc = (err == ENOENT || err == EACCES) ? 0 :
-				err == ELOOP ? 482 : err == EADDRNOTAVAIL ?
-				404 : 503;
-
-			if (sc)
-				(void)tsx_reply(&t->st, l, msg, sc,
-						sipx_reason(sc));
-		}
+	if (err)
 		mem_deref(t);
-	}
+	else
+		*tp = t;
 
 	return err;
+}
+
+
+int proxy_fork(struct proxy *px, const struct sip_msg *msg,
+	       const struct proxy_fwd *fwdv, size_t n, proxy_resp_h *resph,
+	       void *arg)
+{
+	struct ptx *t;
+	int err;
+
+	if (!px || !msg || !fwdv || !n)
+		return EINVAL;
+
+	err = ptx_alloc(&t, px, msg);
+	if (err)
+		return err;
+
+	t->resph = resph;
+	t->arg = mem_ref(arg);
+
+	err = branches_send(t, fwdv, n);
+	if (!err) {
+		settle(t);
+		return 0;
+	}
+
+	/* The strans answers what could not be forwarded. */
+	if (t->st) {
+		struct tsxl *l = tsx_of(px->node);
+		uint16_t sc = (err == ENOENT || err == EACCES) ? 0 :
+			err == ELOOP ? 482 : err == EADDRNOTAVAIL ? 404 : 503;
+
+		if (sc)
+			(void)tsx_reply(&t->st, l, msg, sc, sipx_reason(sc));
+	}
+	mem_deref(t);
+
+	return err;
+}
+
+
+int proxy_forward(struct proxy *px, const struct sip_msg *msg,
+		  const struct proxy_fwd *fwd, proxy_resp_h *resph,
+		  void *arg)
+{
+	return proxy_fork(px, msg, fwd, 1, resph, arg);
 }
 
 
 /* The same request to a new target, on the same server transaction:
  * how an S-CSCF goes past an AS that did not answer (DefaultHandling
  * SESSION_CONTINUED). */
-int proxy_reforward(struct ptx *t, const struct proxy_fwd *fwd,
+int proxy_reforward(struct ptx *t, const struct proxy_fwd *fwdv, size_t n,
 		    proxy_resp_h *resph, void *arg)
 {
-	if (!t || !fwd)
+	if (!t || !fwdv || !n)
 		return EINVAL;
 
 	t->resph = resph;
@@ -525,7 +559,7 @@ int proxy_reforward(struct ptx *t, const struct proxy_fwd *fwd,
 		t->arg = mem_ref(arg);
 	}
 
-	return send_request(t->px, t->msg, fwd, true, t);
+	return branches_send(t, fwdv, n);
 }
 
 
@@ -544,14 +578,4 @@ void proxy_ptx_replace(struct ptx *t, enum sip_hdrid id, char *line)
 const struct sip_msg *proxy_ptx_msg(const struct ptx *t)
 {
 	return t ? t->msg : NULL;
-}
-
-
-int proxy_forward_ack(struct proxy *px, const struct sip_msg *msg,
-		      const struct proxy_fwd *fwd)
-{
-	if (!px || !msg || !fwd)
-		return EINVAL;
-
-	return send_request(px, msg, fwd, false, NULL);
 }

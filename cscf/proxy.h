@@ -3,6 +3,7 @@
 
 struct proxy;
 struct ptx;
+struct tsxh;
 
 /* Called with each response (err 0, msg set) or the transaction's end
  * without one (err set, msg NULL) before the core relays it upstream.
@@ -49,6 +50,13 @@ void proxy_fwd_init(struct proxy_fwd *fwd, const struct proxy *px,
 int  proxy_forward(struct proxy *px, const struct sip_msg *msg,
 		   const struct proxy_fwd *fwd, proxy_resp_h *resph,
 		   void *arg);
+/* RFC 3261 16.7: the request to each of fwdv[0..n) at once, one server
+ * transaction and a response context: provisional and 2xx responses go
+ * up as they come, the others wait for the best (16.7.6); a 2xx or a 6xx
+ * to an INVITE CANCELs the branches still pending. */
+int  proxy_fork(struct proxy *px, const struct sip_msg *msg,
+		const struct proxy_fwd *fwdv, size_t n, proxy_resp_h *resph,
+		void *arg);
 int  proxy_forward_ack(struct proxy *px, const struct sip_msg *msg,
 		       const struct proxy_fwd *fwd);
 bool proxy_relay_stray(struct proxy *px, const struct sip_msg *msg);
@@ -59,7 +67,9 @@ int  proxy_response_rebuild(struct mbuf **mbp, const struct sip_msg *msg,
 			    const enum sip_hdrid *idv,
 			    const char *const *linev, size_t n);
 int  proxy_validate(struct proxy *px, const struct sip_msg *msg);
-int  proxy_reforward(struct ptx *t, const struct proxy_fwd *fwd,
+/* From a response handler, after a branch failed: the request on to
+ * new targets, on the same server transaction. */
+int  proxy_reforward(struct ptx *t, const struct proxy_fwd *fwdv, size_t n,
 		     proxy_resp_h *resph, void *arg);
 const struct sip_msg *proxy_ptx_msg(const struct ptx *t);
 /* From a response handler: the response relayed next has line (a mem
@@ -71,6 +81,14 @@ int  proxy_reply(struct proxy *px, const struct sip_msg *msg,
 int  proxy_reply_reason(struct proxy *px, const struct sip_msg *msg,
 			uint16_t scode, const char *reason);
 struct node *proxy_node(const struct proxy *px);
+const char *proxy_rr(const struct proxy *px);   /* "Record-Route: ..." */
+
+/* proxy_send.c: a forwarded request built and sent (RFC 3261 16.6);
+ * stateful when resph is set */
+int  proxy_send(struct proxy *px, const struct sip_msg *msg,
+		const struct proxy_fwd *fwd, struct tsxh **reqp,
+		void (*resph)(int err, const struct sip_msg *msg, void *arg),
+		void *arg);
 
 /* proxy_route.c: where a forwarded request goes */
 bool proxy_route_is_mine(const struct proxy *px, const struct sip_msg *msg,

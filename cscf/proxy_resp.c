@@ -3,6 +3,7 @@
  * (16.7 step 9), and a response no transaction knows, forwarded without
  * one to the next Via when that is a node (16.7, 16.11). */
 
+#include <stdarg.h>
 #include <string.h>
 #include <re.h>
 #include "host.h"
@@ -108,4 +109,48 @@ bool proxy_relay_stray(struct proxy *px, const struct sip_msg *msg)
 	     "stray response %u %r from %J dropped", msg->scode,
 	     &msg->cseq.met, &msg->src);
 	return true;
+}
+
+
+int proxy_reply(struct proxy *px, const struct sip_msg *msg,
+		uint16_t scode, const char *fmt, ...)
+{
+	struct mbuf *mb = NULL;
+	va_list ap;
+	int err;
+
+	if (!px || !msg)
+		return EINVAL;
+
+	if (!fmt)
+		return tsx_reply(NULL, tsx_of(proxy_node(px)), msg, scode,
+				 sipx_reason(scode));
+
+	mb = mbuf_alloc(256);
+	if (!mb)
+		return ENOMEM;
+
+	va_start(ap, fmt);
+	err = mbuf_vprintf(mb, fmt, ap);
+	va_end(ap);
+	if (err)
+		goto out;
+
+	/* The caller's headers end the header block; the empty line that
+	 * closes it is ours. */
+	err = tsx_replyf(NULL, tsx_of(proxy_node(px)), msg, false, scode,
+			 sipx_reason(scode), "%b\r\n", mb->buf, mb->end);
+ out:
+	mem_deref(mb);
+	return err;
+}
+
+
+int proxy_reply_reason(struct proxy *px, const struct sip_msg *msg,
+		       uint16_t scode, const char *reason)
+{
+	if (!px || !msg || !reason)
+		return EINVAL;
+
+	return tsx_reply(NULL, tsx_of(proxy_node(px)), msg, scode, reason);
 }

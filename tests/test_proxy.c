@@ -5,8 +5,10 @@
  * Max-Forwards 0 gets 483, Proxy-Require 420, an ACK goes through without
  * an answer, CANCEL follows its INVITE and the INVITE ends 487, a stray
  * 2xx is relayed to the next Via when that is a node and dropped else,
- * a request nobody answers ends 408 and one that cannot be sent 503; and
- * the timer wheel fires in order. */
+ * a request nobody answers ends 408 and one that cannot be sent 503; a
+ * request forked to two agents gets the best answer of RFC 3261 16.7 and
+ * the branch still ringing is CANCELled; and the timer wheel fires in
+ * order. */
 
 #include <string.h>
 #include <re.h>
@@ -24,6 +26,9 @@ struct agent {
 	char reason[64];
 	struct mbuf *invite;    /* the INVITE the callee got */
 	bool silent;            /* answers nothing */
+	uint16_t final;         /* answers an INVITE so after its 180 */
+	const char *tag;        /* its To tag */
+	uint32_t finals;        /* final responses received */
 	/* a final response with this Call-ID is kept in waited and stops
 	 * the loop (the 487 of an earlier INVITE, never ACKed, may come
 	 * again meanwhile) */
@@ -33,7 +38,7 @@ struct agent {
 
 enum { R_INVITE = 0, R_ACK, R_CANCEL, R_OTHER };
 
-static struct agent caller, callee;
+static struct agent caller, callee, callee2;
 static struct proxy *px;
 static struct node *pxnode, *uac;
 static struct sa pxaddr;
@@ -49,11 +54,25 @@ static struct {
 
 static void policy_request(void *arg, const struct sip_msg *msg)
 {
-	struct proxy_fwd fwd;
+	struct proxy_fwd fwd[2];
+	char uri[2][64];
+	struct agent *to[2] = {&callee, &callee2};
+	size_t i;
 	(void)arg;
 
-	proxy_fwd_init(&fwd, px, msg);
-	(void)proxy_forward(px, msg, &fwd, NULL, NULL);
+	if (pl_strcmp(&msg->uri.user, "fork")) {
+		proxy_fwd_init(&fwd[0], px, msg);
+		(void)proxy_forward(px, msg, &fwd[0], NULL, NULL);
+		return;
+	}
+
+	for (i = 0; i < 2; i++) {
+		proxy_fwd_init(&fwd[i], px, msg);
+		(void)re_snprintf(uri[i], sizeof(uri[i]), "sip:%s@%J",
+				  to[i]->tag, &to[i]->addr);
+		fwd[i].ruri = uri[i];
+	}
+	(void)proxy_fork(px, msg, fwd, 2, NULL, NULL);
 }
 
 
@@ -65,7 +84,25 @@ static const struct proxy_policy policy = {
 static void reply(struct agent *a, const struct sip_msg *msg, uint16_t sc,
 		  const char *reason)
 {
-	(void)test_sip_reply(a->us, msg, sc, reason, "callee");
+	(void)test_sip_reply(a->us, msg, sc, reason, a->tag);
+}
+
+
+/* RFC 3261 17.1.1.3: the caller ACKs a non-2xx final of the forking
+ * tests, so that the proxy stops sending it again. */
+static void ack_final(struct agent *a, const struct sip_msg *msg)
+{
+	struct mbuf *mb = mbuf_alloc(512);
+
+	(void)mbuf_printf(mb, "ACK sip:fork@%J SIP/2.0\r\n"
+			  "Via: %r\r\nMax-Forwards: 70\r\n"
+			  "From: %r\r\nTo: %r\r\nCall-ID: %r\r\n"
+			  "CSeq: %u ACK\r\nContent-Length: 0\r\n\r\n",
+			  &pxaddr, &msg->via.val, &msg->from.val,
+			  &msg->to.val, &msg->callid, msg->cseq.num);
+	mb->pos = 0;
+	(void)udp_send(a->us, &pxaddr, mb);
+	mem_deref(mb);
 }
 
 
@@ -82,7 +119,11 @@ static void agent_recv(const struct sa *src, struct mbuf *mb, void *arg)
 	if (!msg->req) {
 		if (!pl_strcmp(&msg->cseq.met, "ACK"))
 			++a->ack_answers;
+		if (msg->scode >= 300 && !pl_strcmp(&msg->cseq.met, "INVITE")
+		    && !re_regex(msg->callid.p, msg->callid.l, "proxytest-f"))
+			ack_final(a, msg);
 		if (msg->scode >= 200) {
+			++a->finals;
 			a->last = msg->scode;
 			(void)pl_strcpy(&msg->reason, a->reason,
 					sizeof(a->reason));
@@ -110,6 +151,8 @@ static void agent_recv(const struct sa *src, struct mbuf *mb, void *arg)
 		(void)mbuf_write_mem(a->invite, mbuf_buf(mb),
 				     mbuf_get_left(mb));
 		reply(a, msg, 180, "Ringing");
+		if (a->final)
+			reply(a, msg, a->final, "Final");
 	}
 	else if (!pl_strcmp(&msg->met, "ACK")) {
 		++a->req[R_ACK];
@@ -204,9 +247,15 @@ static int setup(void)
 	node_set_impl(uac, NULL, &uac_ops);
 	memset(&caller, 0, sizeof(caller));
 	memset(&callee, 0, sizeof(callee));
+	memset(&callee2, 0, sizeof(callee2));
+	caller.tag = "caller";
+	callee.tag = "callee";
+	callee2.tag = "callee2";
 	err = test_udp_open(&caller.us, &caller.addr, agent_recv, &caller);
 	err = err ? err : test_udp_open(&callee.us, &callee.addr, agent_recv,
 					&callee);
+	err = err ? err : test_udp_open(&callee2.us, &callee2.addr,
+					agent_recv, &callee2);
 
 	return err;
 }
@@ -217,8 +266,10 @@ static int teardown(void)
 	px = mem_deref(px);
 	caller.us = mem_deref(caller.us);
 	callee.us = mem_deref(callee.us);
+	callee2.us = mem_deref(callee2.us);
 	caller.invite = mem_deref(caller.invite);
 	callee.invite = mem_deref(callee.invite);
+	callee2.invite = mem_deref(callee2.invite);
 	uac = mem_deref(uac);
 	pxnode = mem_deref(pxnode);
 
@@ -228,7 +279,7 @@ static int teardown(void)
 
 static void agents_reset(void)
 {
-	struct agent *v[] = {&caller, &callee};
+	struct agent *v[] = {&caller, &callee, &callee2};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(v); i++) {
@@ -239,6 +290,8 @@ static void agents_reset(void)
 		v[i]->silent = false;
 		v[i]->wait_callid = NULL;
 		v[i]->waited = 0;
+		v[i]->final = 0;
+		v[i]->finals = 0;
 	}
 }
 
@@ -385,6 +438,76 @@ static void test_transport_error(void)
 }
 
 
+/* An INVITE (or its CANCEL) to sip:fork@, which the policy forks to
+ * both callees; the Call-ID and branch are id. */
+static void send_fork(const char *met, const char *id)
+{
+	struct mbuf *mb = mbuf_alloc(1024);
+
+	(void)mbuf_printf(mb, "%s sip:fork@%J SIP/2.0\r\n"
+			  "Via: SIP/2.0/UDP %J;branch=z9hG4bK%s\r\n"
+			  "Max-Forwards: 70\r\n"
+			  "From: <sip:caller@ims.test>;tag=c\r\n"
+			  "To: <sip:fork@ims.test>\r\n"
+			  "Call-ID: proxytest-%s\r\nCSeq: 1 %s\r\n"
+			  "Contact: <sip:caller@%J>\r\n"
+			  "Content-Length: 0\r\n\r\n",
+			  met, &pxaddr, &caller.addr, id, id, met,
+			  &caller.addr);
+	mb->pos = 0;
+	(void)udp_send(caller.us, &pxaddr, mb);
+	mem_deref(mb);
+}
+
+
+/* Two callees answer a and b (0: ring on); what the caller gets. */
+static uint16_t fork_case(const char *id, uint16_t a, uint16_t b)
+{
+	agents_reset();
+	callee.final = a;
+	callee2.final = b;
+	send_fork("INVITE", id);
+	test_run_for(500);
+
+	return caller.last;
+}
+
+
+/* RFC 3261 16.7: provisional and 2xx answers go up at once, the 2xx
+ * CANCELs the branch still ringing, whose 487 stays at the proxy; a 6xx
+ * does the same; otherwise the best of all once all have answered
+ * (16.7.6: the lowest class, 401 and its kind before the rest). */
+static void test_fork(void)
+{
+	CU_ASSERT_EQUAL(fork_case("f200", 200, 0), 200);
+	CU_ASSERT_EQUAL(caller.finals, 1);
+	CU_ASSERT_EQUAL(callee2.req[R_INVITE], 1);
+	CU_ASSERT_EQUAL(callee2.req[R_CANCEL], 1);
+	CU_ASSERT_EQUAL(callee.req[R_CANCEL], 0);
+	/* the 487 is ACKed hop by hop, and never reaches the caller */
+	CU_ASSERT_EQUAL(callee2.req[R_ACK], 1);
+
+	CU_ASSERT_EQUAL(fork_case("f603", 0, 603), 603);
+	CU_ASSERT_EQUAL(caller.finals, 1);
+	CU_ASSERT_EQUAL(callee.req[R_CANCEL], 1);
+
+	CU_ASSERT_EQUAL(fork_case("f486", 486, 401), 401);
+	CU_ASSERT_EQUAL(caller.finals, 1);
+	CU_ASSERT_EQUAL(fork_case("f302", 500, 302), 302);
+	CU_ASSERT_EQUAL(fork_case("f404", 404, 503), 404);
+	CU_ASSERT_EQUAL(caller.finals, 1);
+
+	/* the caller's CANCEL ends both branches; one 487 goes up */
+	CU_ASSERT_EQUAL(fork_case("fcan", 0, 0), 0);
+	send_fork("CANCEL", "fcan");
+	test_run_for(500);
+	CU_ASSERT_EQUAL(callee.req[R_CANCEL], 1);
+	CU_ASSERT_EQUAL(callee2.req[R_CANCEL], 1);
+	CU_ASSERT_EQUAL(caller.last, 487);
+	CU_ASSERT_EQUAL(caller.finals, 2);      /* CANCEL's 200, the 487 */
+}
+
+
 static uint32_t fired[3], nfired;
 
 
@@ -427,6 +550,7 @@ static const CU_TestInfo tests[] = {
 	{"stray 2xx relayed to a node, else dropped", test_stray},
 	{"503 on a transport error", test_transport_error},
 	{"408 after Timer F", test_timeout},
+	{"forking: best response, CANCEL", test_fork},
 	{"timer wheel", test_wheel},
 	CU_TEST_INFO_NULL,
 };
