@@ -41,7 +41,10 @@ struct bcontact {
 	char *uri;              /* the Contact URI as the UE sent it */
 	char *instance;         /* +sip.instance (RFC 5626), or NULL */
 	char *paths;            /* "Path: ...\r\n" lines as received */
+	uint32_t regid;         /* RFC 5626 reg-id, 0 without outbound */
+	int q;                  /* thousandths; -1 when not given */
 	uint32_t expires;
+	uint64_t refreshed;     /* when last registered */
 	uint64_t expires_at;
 	struct wheel_ent went;
 };
@@ -50,8 +53,23 @@ struct bcontact {
 int  scscf_register(struct scscf *s, const struct sip_msg *msg);
 struct binding *scscf_binding(const struct scscf *s, const char *impu);
 void scscf_binding_remove(struct binding *b, enum cx_sar_type why);
-/* The device a request to the user goes to: the last registered. */
-const struct bcontact *scscf_binding_contact(const struct binding *b);
+
+/* scscf_contact.c */
+enum { SCSCF_FORK_MAX = 16 };
+int  scscf_contact_q(const struct pl *v);
+struct bcontact *scscf_contact_find(const struct binding *b,
+				    const struct sip_msg *msg,
+				    const struct sip_addr *ct);
+int  scscf_contact_set(struct binding *b, const struct sip_msg *msg,
+		       const struct sip_addr *ct, uint32_t expires,
+		       struct bcontact **cp);
+int  scscf_contacts_print(struct re_printf *pf, const struct binding *b);
+/* Whether a device registered with outbound (RFC 5626 reg-id). */
+bool scscf_contact_outbound(const struct binding *b);
+/* The devices a request to the user forks to, into v: one per device
+ * (its newest flow), the highest q first, then the newest. */
+size_t scscf_contact_targets(const struct binding *b,
+			     const struct bcontact **v, size_t max);
 
 /* scscf_auth.c */
 enum auth_verdict {

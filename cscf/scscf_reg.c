@@ -48,24 +48,6 @@ static void binding_destructor(void *arg)
 }
 
 
-static void bcontact_destructor(void *arg)
-{
-	struct bcontact *c = arg;
-
-	list_unlink(&c->le);
-	wheel_cancel(&c->went);
-	mem_deref(c->uri);
-	mem_deref(c->instance);
-	mem_deref(c->paths);
-}
-
-
-const struct bcontact *scscf_binding_contact(const struct binding *b)
-{
-	return b ? list_ledata(list_tail(&b->contacts)) : NULL;
-}
-
-
 static bool alias_cmp(struct le *le, void *arg)
 {
 	const struct alias *a = le->data;
@@ -131,71 +113,6 @@ void scscf_binding_remove(struct binding *b, enum cx_sar_type why)
 }
 
 
-/* A device's registration ran out; the user's, with its last one. */
-static void expiry_handler(void *arg)
-{
-	struct bcontact *c = arg;
-	struct binding *b = c->b;
-
-	elog(LOG_INFO, node_name(b->s->node), "reg", "%s: contact %s "
-	     "expired", b->impu, c->uri);
-	mem_deref(c);
-	if (list_isempty(&b->contacts))
-		scscf_binding_remove(b, CX_SAR_TIMEOUT_DEREGISTRATION);
-}
-
-
-/* The device of a Contact: its +sip.instance, else its URI. */
-static bool same_device(const struct bcontact *c, const struct pl *uri,
-			const struct pl *inst)
-{
-	if (c->instance || pl_isset(inst))
-		return c->instance && pl_isset(inst) &&
-			!pl_strcmp(inst, c->instance);
-
-	return !pl_strcmp(uri, c->uri);
-}
-
-
-static struct bcontact *contact_find(const struct binding *b,
-				     const struct sip_addr *ct)
-{
-	struct pl inst = PL_INIT;
-	struct le *le;
-
-	(void)msg_param_decode(&ct->params, "+sip.instance", &inst);
-	for (le = b->contacts.head; le; le = le->next) {
-		if (same_device(le->data, &ct->auri, &inst))
-			return le->data;
-	}
-
-	return NULL;
-}
-
-
-/* Every contact of the binding with the seconds it has left. */
-static int contacts_print(struct re_printf *pf, const struct binding *b)
-{
-	uint64_t now = tmr_jiffies();
-	struct le *le;
-	int err = 0;
-
-	for (le = b ? b->contacts.head : NULL; le && !err; le = le->next) {
-		const struct bcontact *c = le->data;
-		uint64_t left = c->expires_at > now ?
-			(c->expires_at - now + 999) / 1000 : 0;
-
-		err = re_hprintf(pf, "Contact: <%s>;expires=%llu%s%s%s\r\n",
-				 c->uri, (unsigned long long)left,
-				 c->instance ? ";+sip.instance=\"" : "",
-				 c->instance ? c->instance : "",
-				 c->instance ? "\"" : "");
-	}
-
-	return err;
-}
-
-
 static int contact_of(const struct sip_msg *msg, struct sip_addr *ct,
 		      bool *star)
 {
@@ -225,7 +142,7 @@ static int reply_ok(struct scscf *s, const struct sip_msg *msg,
 			   "Service-Route: <sip:orig@%s;lr>\r\n"
 			   "P-Associated-URI: %s\r\n"
 			   "Content-Length: 0\r\n",
-			   contacts_print, b, c->paths ? c->paths : "",
+			   scscf_contacts_print, b, c->paths ? c->paths : "",
 			   node_host(s->node), b->assoc);
 }
 
@@ -253,51 +170,6 @@ static int bracket_list(char **dst, const char *uris)
 	mem_deref(mb);
 
 	return err;
-}
-
-
-/* The device's contact, new or refreshed, with its own expiry. */
-static int contact_set(struct binding *b, const struct sip_msg *msg,
-		       const struct sip_addr *ct, uint32_t expires,
-		       struct bcontact **cp)
-{
-	struct bcontact *c = contact_find(b, ct);
-	struct pl inst;
-	int err = 0;
-
-	if (!c) {
-		c = mem_zalloc(sizeof(*c), bcontact_destructor);
-		if (!c)
-			return ENOMEM;
-		c->b = b;
-		err = pl_strdup(&c->uri, &ct->auri);
-		if (!err && !msg_param_decode(&ct->params, "+sip.instance",
-					      &inst))
-			err = pl_strdup(&c->instance, &inst);
-		list_append(&b->contacts, &c->le, c);
-		if (err) {
-			mem_deref(c);
-			return err;
-		}
-	}
-	else if (pl_strcmp(&ct->auri, c->uri)) {
-		/* the same device (instance) at a new address */
-		c->uri = mem_deref(c->uri);
-		err = pl_strdup(&c->uri, &ct->auri);
-	}
-
-	c->paths = mem_deref(c->paths);
-	err |= sipx_hdr_lines(&c->paths, msg, SIP_HDR_PATH, "Path");
-	if (err)
-		return err;
-
-	c->expires = expires;
-	c->expires_at = tmr_jiffies() + expires * 1000ULL;
-	wheel_start(b->s->wheel, &c->went, expires * 1000ULL, expiry_handler,
-		    c);
-	*cp = c;
-
-	return 0;
 }
 
 
@@ -350,7 +222,7 @@ static int do_register(struct scscf *s, const struct sip_msg *msg,
 
 	err = add_aliases(b);
 	if (!err)
-		err = contact_set(b, msg, ct, expires, &c);
+		err = scscf_contact_set(b, msg, ct, expires, &c);
 	if (err)
 		goto out;
 
@@ -382,7 +254,8 @@ static int do_deregister(struct scscf *s, const struct sip_msg *msg,
 			 bool star)
 {
 	struct binding *b = scscf_binding(s, impu);
-	struct bcontact *c = b && !star && ct ? contact_find(b, ct) : NULL;
+	struct bcontact *c = b && !star && ct ?
+		scscf_contact_find(b, msg, ct) : NULL;
 	char contact[256];
 	int err;
 
@@ -401,7 +274,7 @@ static int do_deregister(struct scscf *s, const struct sip_msg *msg,
 			  "%H"
 			  "Content-Length: 0\r\n",
 			  contact[0] == '*' ? "*" : contact,
-			  contacts_print, b);
+			  scscf_contacts_print, b);
 
 	if (b && list_isempty(&b->contacts))
 		scscf_binding_remove(b, CX_SAR_USER_DEREGISTRATION);

@@ -5,8 +5,8 @@
  * S-CSCF's own Route entry so that a request the AS sends on comes back
  * to the right place in the evaluation; then it goes on: towards the
  * callee's home (originating) or to the registered contact along the
- * stored Path (terminating).  Requests inside a dialog follow their
- * route set. */
+ * stored Path (terminating), forked to every device of the user.
+ * Requests inside a dialog follow their route set. */
 
 #include <string.h>
 #include <re.h>
@@ -75,7 +75,7 @@ static int send_fwd(struct scscf *s, const struct sip_msg *msg,
 		    proxy_resp_h *resph, void *arg)
 {
 	if (t)
-		return proxy_reforward(t, fwd, resph, arg);
+		return proxy_reforward(t, fwd, 1, resph, arg);
 
 	return proxy_forward(s->px, msg, fwd, resph, arg);
 }
@@ -124,6 +124,84 @@ static bool served_here(struct scscf *s, const struct sip_msg *msg,
 }
 
 
+/* A device's branch: its Contact as Request-URI, the Path it registered
+ * over as the Route set, in order (RFC 3327). */
+struct target {
+	char *hdrs;
+	char next[256];
+};
+
+
+static int target_set(struct target *tg, struct proxy_fwd *fwd,
+		      const struct bcontact *c)
+{
+	struct pl path, rest;
+	struct mbuf *mb;
+	int err = 0;
+
+	fwd->ruri = c->uri;
+	pl_set_str(&rest, c->paths ? c->paths : "");
+	if (!sipx_uri_next(&rest, &path))
+		return 0;
+
+	mb = mbuf_alloc(256);
+	if (!mb)
+		return ENOMEM;
+
+	(void)pl_strcpy(&path, tg->next, sizeof(tg->next));
+	fwd->target = tg->next;
+	do {
+		err |= mbuf_printf(mb, "Route: <%r>\r\n", &path);
+	} while (sipx_uri_next(&rest, &path));
+
+	mb->pos = 0;
+	if (!err)
+		err = mbuf_strdup(mb, &tg->hdrs, mb->end);
+	mem_deref(mb);
+	fwd->addhdrs = tg->hdrs;
+
+	return err;
+}
+
+
+/* Terminating: to every device of the user at once (RFC 3261 16.7). */
+static int route_devices(struct scscf *s, const struct sip_msg *msg,
+			 struct ptx *t, const struct binding *b,
+			 const struct proxy_fwd *base)
+{
+	const struct bcontact *cv[SCSCF_FORK_MAX];
+	struct proxy_fwd fwdv[SCSCF_FORK_MAX];
+	struct target *tgv;
+	size_t n, i;
+	int err = 0;
+
+	n = scscf_contact_targets(b, cv, ARRAY_SIZE(cv));
+	if (!n)
+		return t ? ENOENT : proxy_reply(s->px, msg, 480, NULL);
+
+	tgv = mem_zalloc(n * sizeof(*tgv), NULL);
+	if (!tgv)
+		return ENOMEM;
+
+	for (i = 0; i < n && !err; i++) {
+		fwdv[i] = *base;
+		err = target_set(&tgv[i], &fwdv[i], cv[i]);
+	}
+	if (!err && n > 1)
+		elog(LOG_INFO, node_name(s->node), "route", "%r to %s: "
+		     "forked to %zu devices", &msg->met, b->impu, n);
+	if (!err)
+		err = t ? proxy_reforward(t, fwdv, n, NULL, NULL) :
+			proxy_fork(s->px, msg, fwdv, n, NULL, NULL);
+
+	for (i = 0; i < n; i++)
+		mem_deref(tgv[i].hdrs);
+	mem_deref(tgv);
+
+	return err;
+}
+
+
 /* After the last AS: on to the callee's home network (originating) or
  * to the served user's contact (terminating). */
 static int route_onward(struct scscf *s, const struct sip_msg *msg,
@@ -131,12 +209,7 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 			bool first_pass)
 {
 	struct proxy_fwd fwd;
-	const struct bcontact *c;
-	struct binding *b;
-	struct pl path, rest;
-	char target[256], *hdrs = NULL;
-	struct mbuf *mb;
-	int err;
+	char target[256];
 
 	proxy_fwd_init(&fwd, s->px, msg);
 	fwd.record_route = first_pass;
@@ -176,39 +249,7 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 		return send_fwd(s, msg, t, &fwd, NULL, NULL);
 	}
 
-	b = scscf_binding(s, impu);
-	c = scscf_binding_contact(b);
-	if (!c)
-		return t ? ENOENT : proxy_reply(s->px, msg, 480, NULL);
-
-	/* One device: the last registered (no forking yet). */
-	fwd.ruri = c->uri;
-
-	/* The Path values become the Route set, in order (RFC 3327). */
-	pl_set_str(&rest, c->paths ? c->paths : "");
-	mb = mbuf_alloc(256);
-	if (!mb)
-		return ENOMEM;
-	err = 0;
-	if (sipx_uri_next(&rest, &path)) {
-		(void)pl_strcpy(&path, target, sizeof(target));
-		fwd.target = target;
-		do {
-			err |= mbuf_printf(mb, "Route: <%r>\r\n", &path);
-		} while (sipx_uri_next(&rest, &path));
-	}
-	mb->pos = 0;
-	if (!err)
-		err = mbuf_strdup(mb, &hdrs, mb->end);
-	mem_deref(mb);
-	if (err)
-		return err;
-
-	fwd.addhdrs = hdrs;
-	err = send_fwd(s, msg, t, &fwd, NULL, NULL);
-	mem_deref(hdrs);
-
-	return err;
+	return route_devices(s, msg, t, scscf_binding(s, impu), &fwd);
 }
 
 
