@@ -11,6 +11,7 @@
 #include "host.h"
 #include "sipkit.h"
 #include "proxy.h"
+#include "gruu.h"
 #include "cscf.h"
 
 struct icscf {
@@ -117,6 +118,24 @@ static void handle_register(struct icscf *i, const struct sip_msg *msg)
 }
 
 
+static bool tgruu_scscf(char *buf, size_t sz, const struct sip_msg *msg)
+{
+	struct pl pub, scscf, token;
+	struct node *n;
+	char name[64];
+
+	if (gruu_decode(&msg->ruri, &pub, &scscf, &token) ||
+	    pl_isset(&pub) || pl_strcpy(&scscf, name, sizeof(name)))
+		return false;
+
+	n = emul_node(name);
+	if (!n || node_role(n) != ROLE_SCSCF)
+		return false;
+
+	return re_snprintf(buf, sz, "sip:%s", node_host(n)) > 0;
+}
+
+
 /* TS 24.229 5.3.2.1: a terminating request goes to the S-CSCF the LIA
  * names; an unknown user gets 404. */
 static void handle_other(struct icscf *i, const struct sip_msg *msg)
@@ -128,6 +147,15 @@ static void handle_other(struct icscf *i, const struct sip_msg *msg)
 
 	if (sipx_uri_aor(impu, sizeof(impu), &msg->ruri)) {
 		(void)proxy_reply(i->px, msg, 404, NULL);
+		return;
+	}
+
+	/* A temporary GRUU names its S-CSCF; the HSS never knows it. */
+	if (tgruu_scscf(target, sizeof(target), msg)) {
+		proxy_fwd_init(&fwd, i->px, msg);
+		fwd.target = target;
+		untrusted_skip(&fwd, msg);
+		(void)proxy_forward(i->px, msg, &fwd, NULL, NULL);
 		return;
 	}
 

@@ -284,6 +284,18 @@ static void regctx_contact(struct regctx *c, const struct sip_msg *msg)
 }
 
 
+/* RFC 5626 5.1: a UE that registers a flow (Contact with reg-id). */
+static bool outbound(const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	struct sip_addr ct;
+	struct pl v;
+
+	return h && !sip_addr_decode(&ct, &h->val) &&
+		!msg_param_decode(&ct.params, "reg-id", &v);
+}
+
+
 static void handle_register(struct pcscf *p, const struct sip_msg *msg)
 {
 	enum sip_hdrid skip[12] = {
@@ -316,11 +328,13 @@ static void handle_register(struct pcscf *p, const struct sip_msg *msg)
 	skipc += pcscf_sec_skip(msg, skip + skipc, ARRAY_SIZE(skip) - skipc);
 
 	/* RFC 3327: the Path URI is how the S-CSCF reaches the UE back
-	 * through us; "term" marks the terminating direction. */
+	 * through us; "term" marks the terminating direction, and "ob"
+	 * that we keep the UE's flow (RFC 5626 5.1, TS 24.229 5.2.2.2). */
 	(void)re_snprintf(hdrs, sizeof(hdrs),
-			  "Path: <sip:term@%s;lr>\r\n"
+			  "Path: <sip:term@%s;lr%s>\r\n"
 			  "P-Visited-Network-ID: \"%s\"\r\n%s",
-			  node_host(p->node), p->vnet, icid);
+			  node_host(p->node), outbound(msg) ? ";ob" : "",
+			  p->vnet, icid);
 
 	/* TS 24.229 5.2.2.1: to the I-CSCF of the home network the
 	 * Request-URI names, whatever Route the UE wrote (one naming the

@@ -28,6 +28,7 @@ static void scscf_destructor(void *arg)
 	mem_deref(s->odis);
 	hash_flush(s->avsets);
 	mem_deref(s->avsets);
+	mem_deref(s->tgruus);
 	mem_deref(s->px);
 	mem_deref(s->uri);
 	mem_deref(s->wheel);
@@ -157,6 +158,7 @@ int scscf_alloc(struct scscf **sp, struct node *node,
 	err |= wheel_alloc(&s->wheel, 4096);
 	err |= hash_alloc(&s->odis, 1024);
 	err |= hash_alloc(&s->avsets, 256);
+	err |= hash_alloc(&s->tgruus, 1024);
 	if (err) {
 		err = ENOMEM;
 		goto out;

@@ -16,6 +16,7 @@ struct scscf {
 	struct cscf_cfg cfg;
 	char *uri;                      /* sip:scscf.<domain> */
 	struct hash *avsets;            /* spare AKA vectors, by IMPI */
+	struct hash *tgruus;            /* struct bcontact, by temp GRUU */
 	char doc_impi[128];             /* the AKA doctor's last finding */
 	char doc_note[192];
 };
@@ -42,6 +43,9 @@ struct bcontact {
 	char *instance;         /* +sip.instance (RFC 5626), or NULL */
 	char *paths;            /* "Path: ...\r\n" lines as received */
 	uint32_t regid;         /* RFC 5626 reg-id, 0 without outbound */
+	bool gruu;              /* it asked for GRUUs (RFC 5627) */
+	char tgruu[17];         /* its temporary GRUU's token, or "" */
+	struct le he_tgruu;
 	int q;                  /* thousandths; -1 when not given */
 	uint32_t expires;
 	uint64_t refreshed;     /* when last registered */
@@ -70,6 +74,11 @@ bool scscf_contact_outbound(const struct binding *b);
  * (its newest flow), the highest q first, then the newest. */
 size_t scscf_contact_targets(const struct binding *b,
 			     const struct bcontact **v, size_t max);
+/* A Request-URI that is a GRUU of ours (RFC 5627 8.4): the user in
+ * impu, and the device in *cp, NULL when it is not registered (480).
+ * ENOENT: no GRUU; ESRCH: a temporary GRUU nobody holds (404). */
+int  scscf_gruu_lookup(const struct scscf *s, const struct pl *ruri,
+		       char *impu, size_t sz, const struct bcontact **cp);
 
 /* scscf_auth.c */
 enum auth_verdict {

@@ -14,6 +14,7 @@
 #include "proxy.h"
 #include "cscf.h"
 #include "scscf.h"
+#include "gruu.h"
 
 
 static void bcontact_destructor(void *arg)
@@ -21,6 +22,7 @@ static void bcontact_destructor(void *arg)
 	struct bcontact *c = arg;
 
 	list_unlink(&c->le);
+	hash_unlink(&c->he_tgruu);
 	wheel_cancel(&c->went);
 	mem_deref(c->uri);
 	mem_deref(c->instance);
@@ -128,6 +130,88 @@ bool scscf_contact_outbound(const struct binding *b)
 }
 
 
+/* RFC 5627 4.2: an instance's "<urn:...>" less its brackets. */
+static struct pl instance_id(const char *inst)
+{
+	struct pl pl;
+
+	pl_set_str(&pl, inst);
+	if (pl.l >= 2 && pl.p[0] == '<' && pl.p[pl.l - 1] == '>') {
+		++pl.p;
+		pl.l -= 2;
+	}
+
+	return pl;
+}
+
+
+/* RFC 5627 5.2 and TS 24.229 5.4.7A.2: the pair, public and temporary. */
+static int gruus_print(struct re_printf *pf, const struct bcontact *c)
+{
+	struct pl id = instance_id(c->instance);
+
+	int err;
+
+	err  = re_hprintf(pf, ";pub-gruu=\"%s;gr=%r\";temp-gruu=\"",
+			  c->b->impu, &id);
+	err |= gruu_temp_print(pf, node_name(c->b->s->node), c->tgruu,
+			       emul_domain());
+
+	return err | re_hprintf(pf, "\"");
+}
+
+
+static bool tgruu_cmp(struct le *le, void *arg)
+{
+	const struct bcontact *c = le->data;
+
+	return 0 == pl_strcmp(arg, c->tgruu);
+}
+
+
+int scscf_gruu_lookup(const struct scscf *s, const struct pl *ruri,
+		      char *impu, size_t sz, const struct bcontact **cp)
+{
+	struct pl pub, scscf, token;
+	const struct bcontact *c = NULL;
+	const struct binding *b;
+	struct le *le;
+
+	if (gruu_decode(ruri, &pub, &scscf, &token))
+		return ENOENT;
+
+	*cp = NULL;
+	if (!pl_isset(&pub)) {
+		c = list_ledata(hash_lookup(s->tgruus, hash_joaat_pl(&token),
+					    tgruu_cmp, &token));
+		if (!c)
+			return ESRCH;
+		str_ncpy(impu, c->b->impu, sz);
+		*cp = c;
+		return 0;
+	}
+
+	if (sipx_uri_aor(impu, sz, ruri))
+		return ENOENT;
+
+	b = scscf_binding(s, impu);
+	for (le = b ? b->contacts.head : NULL; le; le = le->next) {
+		struct pl id;
+
+		c = le->data;
+		if (!c->instance)
+			continue;
+		id = instance_id(c->instance);
+		if (!pl_cmp(&id, &pub)) {
+			*cp = c;
+			break;
+		}
+	}
+
+	return 0;
+}
+
+
 /* Every contact of the binding with the seconds it has left (RFC 3261
  * 10.3 step 8), and what the device registered with it. */
 int scscf_contacts_print(struct re_printf *pf, const struct binding *b)
@@ -151,6 +235,8 @@ int scscf_contacts_print(struct re_printf *pf, const struct binding *b)
 					  c->instance);
 		if (c->regid)
 			err |= re_hprintf(pf, ";reg-id=%u", c->regid);
+		if (c->tgruu[0])
+			err |= re_hprintf(pf, "%H", gruus_print, c);
 		err |= re_hprintf(pf, "\r\n");
 	}
 
@@ -191,6 +277,17 @@ int scscf_contact_set(struct binding *b, const struct sip_msg *msg,
 
 	c->q = msg_param_decode(&ct->params, "q", &v) ? -1 :
 		scscf_contact_q(&v);
+
+	/* RFC 5627 5.2: a device with an instance that supports gruu gets
+	 * its pair; the temporary one lasts as long as the contact. */
+	c->gruu = c->instance &&
+		sip_msg_hdr_has_value(msg, SIP_HDR_SUPPORTED, "gruu");
+	if (c->gruu && !c->tgruu[0]) {
+		(void)re_snprintf(c->tgruu, sizeof(c->tgruu), "%016llx",
+				  emul_rand_u64());
+		hash_append(b->s->tgruus, hash_joaat_str(c->tgruu),
+			    &c->he_tgruu, c);
+	}
 	c->paths = mem_deref(c->paths);
 	err |= sipx_hdr_lines(&c->paths, msg, SIP_HDR_PATH, "Path");
 	if (err)

@@ -136,13 +136,17 @@ static int contact_of(const struct sip_msg *msg, struct sip_addr *ct,
 static int reply_ok(struct scscf *s, const struct sip_msg *msg,
 		    const struct binding *b, const struct bcontact *c)
 {
+	/* RFC 5626 6: a flow registered with reg-id says so. */
 	return proxy_reply(s->px, msg, 200,
 			   "%H"
+			   "%s"
 			   "%s"
 			   "Service-Route: <sip:orig@%s;lr>\r\n"
 			   "P-Associated-URI: %s\r\n"
 			   "Content-Length: 0\r\n",
-			   scscf_contacts_print, b, c->paths ? c->paths : "",
+			   scscf_contacts_print, b,
+			   c->regid ? "Require: outbound\r\n" : "",
+			   c->paths ? c->paths : "",
 			   node_host(s->node), b->assoc);
 }
 
@@ -283,8 +287,36 @@ static int do_deregister(struct scscf *s, const struct sip_msg *msg,
 }
 
 
+/* The Contact parameters a registrar must understand. */
+static bool contact_bad(const struct sip_addr *ct, const char **why)
+{
+	struct pl v;
+
+	if (!msg_param_decode(&ct->params, "q", &v) &&
+	    scscf_contact_q(&v) < 0) {
+		*why = "Bad q-value in Contact";
+		return true;
+	}
+
+	/* RFC 5626 6: a reg-id (1 and up) only goes with an instance. */
+	if (msg_param_decode(&ct->params, "reg-id", &v))
+		return false;
+	if (!pl_u32(&v)) {
+		*why = "Bad reg-id in Contact";
+		return true;
+	}
+	if (msg_param_exists(&ct->params, "+sip.instance", &v)) {
+		*why = "reg-id without +sip.instance";
+		return true;
+	}
+
+	return false;
+}
+
+
 int scscf_register(struct scscf *s, const struct sip_msg *msg)
 {
+	const char *why = NULL;
 	char impu[256], impi[256];
 	struct sip_addr ct;
 	struct hss *hss;
@@ -310,6 +342,9 @@ int scscf_register(struct scscf *s, const struct sip_msg *msg)
 	/* A query for bindings (no Contact) is not offered by IMS. */
 	if (!star && !pl_isset(&ct.auri))
 		return proxy_reply(s->px, msg, 400, NULL);
+
+	if (!star && contact_bad(&ct, &why))
+		return proxy_reply_reason(s->px, msg, 400, why);
 
 	if (expires && expires < s->cfg.reg_min_expires)
 		return proxy_reply(s->px, msg, 423, "Min-Expires: %u\r\n"

@@ -103,13 +103,51 @@ static bool as_resp(int err, const struct sip_msg *msg, struct ptx *t,
 }
 
 
+/* RFC 5627 8.4.1: a request to a GRUU goes to that device alone (its
+ * newest flow), or nowhere when it is not registered. */
+static size_t gruu_only(const struct scscf *s, const struct sip_msg *msg,
+			const struct bcontact **cv, size_t n)
+{
+	const struct bcontact *c;
+	char impu[256];
+	size_t i;
+
+	if (scscf_gruu_lookup(s, &msg->ruri, impu, sizeof(impu), &c))
+		return n;
+
+	for (i = 0; c && i < n; i++) {
+		if (!str_cmp(cv[i]->instance, c->instance)) {
+			cv[0] = cv[i];
+			return 1;
+		}
+	}
+
+	return 0;
+}
+
+
+/* The served user a Request-URI names: its AOR, or for a GRUU the user
+ * it was given to (ESRCH: a temporary GRUU nobody holds). */
+static int ruri_impu(const struct scscf *s, const struct sip_msg *msg,
+		     char *impu, size_t sz)
+{
+	const struct bcontact *c;
+	int err = scscf_gruu_lookup(s, &msg->ruri, impu, sz, &c);
+
+	if (err == ENOENT)
+		return sipx_uri_aor(impu, sz, &msg->ruri);
+
+	return err;
+}
+
+
 static bool served_here(struct scscf *s, const struct sip_msg *msg,
 			char *aor, size_t sz)
 {
 	struct cx_lia lia;
 	struct hss *hss;
 
-	if (sipx_uri_aor(aor, sz, &msg->ruri))
+	if (ruri_impu(s, msg, aor, sz))
 		return false;
 
 	if (scscf_binding(s, aor))
@@ -176,6 +214,7 @@ static int route_devices(struct scscf *s, const struct sip_msg *msg,
 	int err = 0;
 
 	n = scscf_contact_targets(b, cv, ARRAY_SIZE(cv));
+	n = gruu_only(s, msg, cv, n);
 	if (!n)
 		return t ? ENOENT : proxy_reply(s->px, msg, 480, NULL);
 
@@ -368,7 +407,7 @@ void scscf_route(struct scscf *s, const struct sip_msg *msg)
 	}
 
 	/* Otherwise for a user we serve, from the I-CSCF. */
-	if (sipx_uri_aor(impu, sizeof(impu), &msg->ruri)) {
+	if (ruri_impu(s, msg, impu, sizeof(impu))) {
 		(void)proxy_reply(s->px, msg, 404, NULL);
 		return;
 	}
