@@ -35,6 +35,17 @@ int  ue_set_usim(struct ue *ue, const struct aka_key *key, uint64_t sqn);
 int  ue_set_aka_answer(struct ue *ue, const char *alg);
 /* The UE offers the security agreement of TS 33.203 7.2 (RFC 3329). */
 int  ue_set_sec_agree(struct ue *ue, bool on);
+/* What its REGISTER's Contact says of the device: instance (a URN, or
+ * "auto" for one made from the node's name), reg-id (RFC 5626, 0: none),
+ * q (thousandths, -1: none), and whether it asks for GRUUs (RFC 5627);
+ * reg-id and gruu need an instance. */
+struct ue_contact_cfg {
+	const char *instance;
+	uint32_t reg_id;
+	int q;
+	bool gruu;
+};
+int  ue_set_contact(struct ue *ue, const struct ue_contact_cfg *cfg);
 /* What the USIM made of the last challenge, for the AKA doctor. */
 struct ue_aka {
 	bool challenged;        /* the last challenge was AKA */
@@ -86,6 +97,9 @@ const char *ue_call_state_name(enum ue_call_state st);
  * .../addressbook in the path ("/12", "?since=3" or NULL), JSON body. */
 int  ue_book(struct ue *ue, const char *method, const char *suffix,
 	     const char *body, ue_done_h *doneh, void *arg);
+/* RFC 3428: a text/plain MESSAGE to the URI to (a user, a GRUU). */
+int  ue_message(struct ue *ue, const char *to, const char *text,
+		ue_done_h *doneh, void *arg);
 int  ue_refer(struct ue *ue, const char *target, const char *refer_to,
 	      const char *hdrs, ue_done_h *doneh, void *arg);
 enum ue_state ue_state(const struct ue *ue);

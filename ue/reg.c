@@ -102,6 +102,7 @@ struct own {
 	char contact[160];
 	const struct sip_msg *msg;
 	uint32_t *granted;
+	struct ue *ue;
 };
 
 
@@ -115,13 +116,14 @@ static bool own_contact(const struct sip_hdr *h, const struct sip_msg *msg,
 		return false;
 
 	*o->granted = sipx_expires(msg, &ct.params, *o->granted);
+	ue_contact_gruus(o->ue, &ct);
 	return true;
 }
 
 
 static void registered(struct ue *ue, const struct sip_msg *msg)
 {
-	struct own o = {.msg = msg, .granted = &ue->granted};
+	struct own o = {.msg = msg, .granted = &ue->granted, .ue = ue};
 
 	ue->granted = ue->expires;
 	if (!ue_contact(o.contact, sizeof(o.contact), ue))
@@ -387,18 +389,18 @@ static int send_register(struct ue *ue, uint32_t expires)
 			    "To: <%s>\r\n"
 			    "Call-ID: %s\r\n"
 			    "CSeq: %u REGISTER\r\n"
-			    "Contact: <sip:%s@%J%s>;expires=%u\r\n"
+			    "Contact: <sip:%s@%J%s>;expires=%u%H\r\n"
 			    "Expires: %u\r\n"
 			    "%s%s"
-			    "Supported: path\r\n"
+			    "Supported: %s\r\n"
 			    "Content-Length: 0\r\n"
 			    "\r\n",
 			    node_host(ue->pcscf), ue->impu, ue->ftag,
 			    ue->impu, ue->callid, ++ue->cseq,
 			    ue->cuser, node_addr(ue->node),
 			    node_tcp(ue->node) ? ";transport=tcp" : "",
-			    expires,
-			    expires, auth, sec);
+			    expires, ue_contact_params, ue,
+			    expires, auth, sec, ue_contact_supported(ue));
 
 	return err;
 }
@@ -478,6 +480,7 @@ enum ue_state ue_state(const struct ue *ue)
 void ue_reg_init(struct ue *ue)
 {
 	fsm_init(&ue->reg, &reg_fsm, node_name(ue->node), UE_IDLE);
+	ue->q = -1;
 }
 
 
@@ -487,6 +490,7 @@ void ue_reg_close(struct ue *ue)
 	ue->req = mem_deref(ue->req);
 	mem_deref(ue->password);
 	mem_deref(ue->sec_server);
+	ue_contact_close(ue);
 	mem_deref(ue->pw_used);
 	mem_deref(ue->callid);
 }
@@ -505,5 +509,5 @@ int ue_reg_query(struct re_printf *pf, const struct ue *ue, const char *what)
 	if (!str_casecmp(what, "last_status"))
 		return re_hprintf(pf, "%u", ue->last_status);
 
-	return ENOTSUP;
+	return ue_contact_query(pf, ue, what);
 }

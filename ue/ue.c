@@ -18,6 +18,7 @@ static const struct ue_part *const partv[UE_PART_COUNT] = {
 	[UE_PART_SUB]   = &ue_part_sub,
 	[UE_PART_FETCH] = &ue_part_fetch,
 	[UE_PART_BOOK]  = &ue_part_book,
+	[UE_PART_MSG]   = &ue_part_msg,
 };
 
 
@@ -167,7 +168,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 
 	(void)tsx_replyf(NULL, tsx_of(ue->node), msg, false, 405,
 			  "Method Not Allowed",
-			  "Allow: INVITE, ACK, BYE, NOTIFY\r\n"
+			  "Allow: INVITE, ACK, BYE, NOTIFY, MESSAGE\r\n"
 			  "Content-Length: 0\r\n\r\n");
 	return true;
 }

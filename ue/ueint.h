@@ -28,11 +28,11 @@ struct ue_part {
  * is the REFER's before the subscription sees it. */
 enum ue_part_id {
 	UE_PART_CALL = 0, UE_PART_REFER, UE_PART_SUB, UE_PART_FETCH,
-	UE_PART_BOOK, UE_PART_COUNT
+	UE_PART_BOOK, UE_PART_MSG, UE_PART_COUNT
 };
 
 extern const struct ue_part ue_part_call, ue_part_refer, ue_part_sub,
-	ue_part_fetch, ue_part_book;
+	ue_part_fetch, ue_part_book, ue_part_msg;
 
 struct ue {
 	struct node *node;
@@ -82,6 +82,13 @@ struct ue {
 	bool sec_agree;
 	uint32_t spi_c, spi_s;
 	char *sec_server;       /* the P-CSCF's Security-Server, to verify */
+
+	/* the Contact's device and flow, and its GRUUs (contact.c) */
+	char *instance;         /* "<urn:...>", or NULL */
+	uint32_t reg_id;
+	int q;                  /* thousandths, -1: none */
+	bool gruu;
+	char *pub_gruu, *temp_gruu;
 	ue_done_h *doneh;
 	void *arg;
 };
@@ -93,6 +100,14 @@ int ue_pcscf_route(struct uri *rt, char *buf, size_t sz,
 		   const struct ue *ue);
 bool ue_registered_for(const struct ue *ue, const char *what);
 void ue_done(ue_done_h **hp, void *arg, int err, uint16_t scode);
+
+/* contact.c */
+int  ue_contact_params(struct re_printf *pf, const struct ue *ue);
+const char *ue_contact_supported(const struct ue *ue);
+void ue_contact_gruus(struct ue *ue, const struct sip_addr *ct);
+void ue_contact_close(struct ue *ue);
+int  ue_contact_query(struct re_printf *pf, const struct ue *ue,
+		      const char *what);
 
 /* usim.c: a challenge's algorithm and nonce through the USIM */
 int  ue_usim_answer(struct ue *ue, const char *alg);
