@@ -165,6 +165,39 @@ int act_refer(struct engine *e, const yml_node *v)
 }
 
 
+/* message: {ue, to, text}: to is a URI (a user, a GRUU, ${capture}). */
+int act_check_message(struct engine *e, const struct action *a,
+		      const yml_node *v, char *err, size_t sz)
+{
+	const struct yml *y = e->y;
+	const char *to = yml_str(yml_get(y, v, "to"));
+
+	if (act_check_ue(e, a, v, err, sz))
+		return EINVAL;
+
+	if (!to || (strncmp(to, "sip:", 4) && strncmp(to, "tel:", 4) &&
+		    strncmp(to, "${", 2)))
+		return yml_err(y, v, err, sz, "message: to must be a sip: or"
+			       " tel: URI");
+	if (!yml_str(yml_get(y, v, "text")))
+		return yml_err(y, v, err, sz, "message: needs text");
+
+	return 0;
+}
+
+
+int act_message(struct engine *e, const yml_node *v)
+{
+	const struct yml *y = e->y;
+	char to[256];
+	const char *uri = engine_subst(e, yml_str(yml_get(y, v, "to")), to,
+				       sizeof(to));
+
+	return ue_message(act_ue(e, v), uri, yml_str(yml_get(y, v, "text")),
+			  act_done, e);
+}
+
+
 int act_hangup(struct engine *e, const yml_node *v)
 {
 	return ue_hangup(act_ue(e, v), act_done, e);

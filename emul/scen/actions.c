@@ -41,6 +41,9 @@ static const char *const kphone[] = {
 static const char *const kusim[] = {
 	"ue", "k", "op", "opc", "amf", "sqn", NULL
 };
+static const char *const kmsg[] = {
+	"ue", "to", "text", "status", NULL
+};
 static const char *const kbook[] = {
 	"ue", "op", "id", "since", "entry", "status", "error", NULL
 };
@@ -62,6 +65,7 @@ static const struct action actionv[] = {
 	{"phone",       "ue",   kphone, act_check_phone,     act_phone},
 	{"usim",        "ue",   kusim,  act_check_usim,      act_usim},
 	{"book",        "ue",   kbook,  act_check_book,      act_book},
+	{"message",     "ue",   kmsg,   act_check_message,   act_message},
 	{"wait",        NULL,   NULL,   check_wait,          start_wait},
 };
 

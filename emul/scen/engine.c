@@ -82,7 +82,7 @@ static int run_check(struct engine *e, const yml_node *c)
 {
 	static const char *const fixed[] = {
 		"node", "equals", "contains", "regex", "absent", "at_least",
-		NULL
+		"capture", NULL
 	};
 	const struct yml *y = e->y;
 	const char *nname = yml_str(yml_get(y, c, "node"));

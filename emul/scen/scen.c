@@ -185,7 +185,8 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 		"media_sent", "media_received", "media_auth_failures",
 		"media_replays",
 		"refer", "refer_notifies", "book", "aka_doctor", "vectors",
-		"sa", "contacts", NULL
+		"sa", "contacts", "gruu", "temp_gruu", "instance", "messages",
+		"message", "message_from", "message_uri", NULL
 	};
 	size_t i, j, nq = 0;
 
@@ -203,7 +204,8 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 
 		if (!strcmp(k, "node") || !strcmp(k, "equals") ||
 		    !strcmp(k, "contains") || !strcmp(k, "regex") ||
-		    !strcmp(k, "absent") || !strcmp(k, "at_least"))
+		    !strcmp(k, "absent") || !strcmp(k, "at_least") ||
+		    !strcmp(k, "capture"))
 			continue;
 
 		for (j = 0; queries[j]; j++)
@@ -223,6 +225,10 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 	    !yml_get(y, c, "at_least"))
 		return yml_err(y, c, err, sz, "check needs equals, contains,"
 			       " regex, absent or at_least");
+
+	if (yml_get(y, c, "capture") && !yml_get(y, c, "regex"))
+		return yml_err(y, yml_get(y, c, "capture"), err, sz,
+			       "capture needs a regex");
 
 	return check_regex(y, yml_get(y, c, "regex"), err, sz);
 }

@@ -3,7 +3,9 @@
  * registration limits, an AS with its GM, IM and PS modules, or a UE
  * with its subscriber's credentials. */
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <re.h>
 #include "yml.h"
 #include "host.h"
@@ -204,6 +206,60 @@ static int cscf_cfg_load(struct cscf_cfg *cfg, const struct yml *y,
 }
 
 
+/* q as RFC 3261 25.1 writes it, 0 to 1 with three decimals at most. */
+static int q_thousandths(const char *s, int *q)
+{
+	char *end = NULL;
+	double v;
+	const char *dot = strchr(s, '.');
+
+	v = strtod(s, &end);
+	if (!*s || *end || v < 0 || v > 1 || (dot && strlen(dot + 1) > 3))
+		return EINVAL;
+
+	*q = (int)(v * 1000 + 0.5);
+	return 0;
+}
+
+
+/* The Contact's instance, reg_id, q and gruu (RFC 5626, 5627). */
+static int ue_contact_load(struct ue *ue, const struct yml *y,
+			   const yml_node *nn, char *err, size_t sz)
+{
+	struct ue_contact_cfg cfg = {NULL, 0, -1, false};
+	const yml_node *v;
+
+	if (!yml_get(y, nn, "instance") && !yml_get(y, nn, "reg_id") &&
+	    !yml_get(y, nn, "q") && !yml_get(y, nn, "gruu"))
+		return 0;
+
+	v = yml_get(y, nn, "instance");
+	if (v && yml_scalar(y, v, "instance", &cfg.instance, err, sz))
+		return EINVAL;
+	if (cfg.instance && strcmp(cfg.instance, "auto") &&
+	    strncasecmp(cfg.instance, "urn:", 4))
+		return yml_err(y, v, err, sz, "ue: instance is a URN"
+			       " (urn:uuid:...) or auto");
+	v = yml_get(y, nn, "reg_id");
+	if (v && (yml_uint(y, v, "reg_id", &cfg.reg_id, err, sz) ||
+		  !cfg.reg_id))
+		return yml_err(y, v, err, sz, "ue: reg_id is 1 or more");
+	v = yml_get(y, nn, "q");
+	if (v && q_thousandths(yml_str(v) ? yml_str(v) : "", &cfg.q))
+		return yml_err(y, v, err, sz, "ue: q is 0 to 1, three"
+			       " decimals at most");
+	v = yml_get(y, nn, "gruu");
+	if (v && yml_bool(y, v, "gruu", &cfg.gruu, err, sz))
+		return EINVAL;
+
+	if ((cfg.reg_id || cfg.gruu) && !cfg.instance)
+		return yml_err(y, nn, err, sz, "ue: reg_id and gruu need an"
+			       " instance");
+
+	return ue_set_contact(ue, &cfg);
+}
+
+
 /* A UE: impi names its subscriber; impu, password and pcscf may be
  * given, else they come from the subscriber and the first P-CSCF. */
 static int make_ue(struct topo *t, struct node *n, const struct yml *y,
@@ -253,6 +309,8 @@ static int make_ue(struct topo *t, struct node *n, const struct yml *y,
 			       node_name(n), e);
 
 	e = ue_usim(ue, y, nn, root, impi, err, sz);
+	if (!e)
+		e = ue_contact_load(ue, y, nn, err, sz);
 	if (!e && yml_get(y, nn, "sec_agree")) {
 		bool on = false;
 
