@@ -4,9 +4,9 @@
 # builds with AddressSanitizer + UBSan into build/asan so both builds can
 # coexist.
 
-PKGS     := libre libsrtp2 sqlite3 yaml-0.1 libcrypto libpcap
+PKGS     := libre libsrtp2 sqlite3 yaml-0.1 libcrypto libpcap libxml-2.0
 DEBS     := libre-dev libsrtp2-dev libsqlite3-dev libyaml-dev libcunit1-dev \
-	    libssl-dev libpcap-dev pkg-config gcc make
+	    libssl-dev libpcap-dev libxml2-dev pkg-config gcc make
 # What make test itself runs: ip brings loopback up in the private
 # network namespace the tests use, unshare (util-linux) makes it.
 TEST_DEBS:= iproute2 util-linux

@@ -2,7 +2,7 @@
 # Checks for, or installs, the Debian packages imsbed builds against, so
 # that 'make run' and 'make test' work on a fresh machine.
 set -e
-PKGS="libre libsrtp2 sqlite3 yaml-0.1 cunit libcrypto libpcap"
+PKGS="libre libsrtp2 sqlite3 yaml-0.1 cunit libcrypto libpcap libxml-2.0"
 
 case "$1" in
 check)
