@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Runs every CUnit suite and prints CUnit's summary followed by the
- * one line 'unit: N passed, N failed' that tools/test.sh adds up.  After
+/* Runs every CUnit suite (or the one named: run_tests [-v] [SUITE]) and
+ * prints CUnit's summary followed by the one line 'unit: N passed, N
+ * failed' that tools/test.sh adds up.  After
  * each suite's own cleanup the node registry, the peer table and the
  * timer wheel must be empty: a suite that leaks a node or leaves a timer
  * running fails there, by name.  The suites run on the virtual clock,
@@ -164,6 +165,7 @@ void test_run_for(uint32_t ms)
 int main(int argc, char *argv[])
 {
 	unsigned run, failed;
+	bool verbose;
 	size_t i;
 
 	/* Some suites open sockets: they need libre's main context. */
@@ -189,9 +191,24 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 
-	CU_basic_set_mode(argc > 1 && !strcmp(argv[1], "-v") ?
-			  CU_BRM_VERBOSE : CU_BRM_NORMAL);
-	CU_basic_run_tests();
+	verbose = argc > 1 && !strcmp(argv[1], "-v");
+	CU_basic_set_mode(verbose ? CU_BRM_VERBOSE : CU_BRM_NORMAL);
+
+	/* run_tests [-v] [SUITE]: one suite alone, for valgrind or a
+	 * debugger. */
+	if (argc > 1 + verbose) {
+		CU_pSuite s = CU_get_suite(argv[1 + verbose]);
+
+		if (!s) {
+			fprintf(stderr, "no suite '%s'\n", argv[1 + verbose]);
+			CU_cleanup_registry();
+			return 2;
+		}
+		CU_basic_run_suite(s);
+	}
+	else {
+		CU_basic_run_tests();
+	}
 
 	run = CU_get_number_of_tests_run();
 	failed = CU_get_number_of_tests_failed();
