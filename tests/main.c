@@ -43,6 +43,7 @@ static int (*const suites[])(void) = {
 	test_aka_suite,
 	test_cx_aka_suite,
 	test_tsx_wire_suite,
+	test_reginfo_suite,
 };
 
 
