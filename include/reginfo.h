@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* reginfo: the reg event package's document (RFC 3680, TS 24.229
  * 5.4.2.1.2) with the GRUUs of RFC 5628, as the S-CSCF writes it and the
- * UE and the P-CSCF read it.  XML through libxml2. */
+ * UE and the P-CSCF read it, and a subscriber's view kept up to date from
+ * full and partial NOTIFYs (RFC 3680).  XML through libxml2. */
 
 #ifndef IMSBED_REGINFO_H
 #define IMSBED_REGINFO_H
@@ -145,6 +146,20 @@ int reginfo_event_parse(enum reginfo_event *ev, const char *s);
  * pub-gruu=, temp-gruu=); a registration without contacts is
  * 'AOR REGSTATE: no contact'. */
 int reginfo_print(struct re_printf *pf, const struct reginfo *ri);
+
+/* ---- reginfo_apply.c: a subscriber's view (RFC 3680) ---- */
+/* The view is a document the subscriber allocates as REGINFO_PARTIAL
+ * with version 0: it holds nothing known yet.  A full notify replaces
+ * the view, whatever its version; a partial one merges registrations by
+ * id and contacts by id (a terminated contact stays, with its state and
+ * event, so the last change remains visible) and needs version exactly
+ * last + 1 over a view that has had full state.  EPROTO for a gap (or a
+ * partial first): the caller SUBSCRIBEs again for full state; EALREADY
+ * for a partial at or below the view's version (a stale NOTIFY), left
+ * out.  err says which in one line.  On any error the view is as it
+ * was; after a success it is REGINFO_FULL at the notify's version. */
+int reginfo_apply(struct reginfo *view, const struct reginfo *notify,
+		  char *err, size_t sz);
 
 /* ---- reginfo_build.c: the XML a NOTIFY carries ---- */
 /* A whole document into mb, '<?xml version="1.0"?>' first; EINVAL for a

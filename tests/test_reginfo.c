@@ -2,7 +2,8 @@
 /* The reginfo document: an encode/decode round trip field by field (the
  * GRUUs, +sip.instance, '&', '<' and quotes escaped), a hand-written
  * document with extensions to skip, each decode error with its line and
- * nothing from libxml2 on stderr, the look-ups and names. */
+ * nothing from libxml2 on stderr, the look-ups and names, and a
+ * subscriber's view through full, partial, stale and gapped NOTIFYs. */
 
 #include <stdio.h>
 #include <string.h>
@@ -360,6 +361,115 @@ static void test_names_find(void)
 }
 
 
+/* One NOTIFY's document: version, state, then contacts of sip:a as id,
+ * uri, state and event. */
+static struct reginfo *ntf(uint32_t v, enum reginfo_doc_state st,
+			   const char *rid, size_t n, const char *const *ct)
+{
+	struct reginfo_reg *reg;
+	struct reginfo *ri;
+	size_t i;
+
+	CU_ASSERT_FATAL(!reginfo_alloc(&ri, v, st));
+	CU_ASSERT_FATAL(!reginfo_reg_add(&reg, ri, "sip:a@ims.test", rid,
+					 REGINFO_REG_ACTIVE));
+	for (i = 0; i < n; i++) {
+		enum reginfo_ct_state cs;
+		enum reginfo_event ev;
+
+		CU_ASSERT_FATAL(!reginfo_ct_state_parse(&cs, ct[4 * i + 2]));
+		CU_ASSERT_FATAL(!reginfo_event_parse(&ev, ct[4 * i + 3]));
+		CU_ASSERT_FATAL(!reginfo_contact_add(NULL, reg, ct[4 * i],
+						     ct[4 * i + 1], cs, ev));
+	}
+
+	return ri;
+}
+
+
+static void view_is(const struct reginfo *view, const char *want)
+{
+	char *s = NULL;
+
+	CU_ASSERT_FATAL(!re_sdprintf(&s, "%H", reginfo_print, view));
+	ASSERT_STR(s, want);
+	mem_deref(s);
+}
+
+
+static void test_apply(void)
+{
+	static const char *const full0[] = {
+		"1", "sip:a@127.0.1.5", "active", "registered",
+		"2", "sip:a@127.0.1.7", "active", "registered",
+	};
+	static const char *const part1[] = {
+		"2", "sip:a@127.0.1.7", "terminated", "unregistered",
+		"3", "sip:a@127.0.1.8", "active", "created",
+	};
+	static const char *const full7[] = {
+		"9", "sip:a@127.0.1.9", "active", "refreshed",
+	};
+	struct reginfo *view, *n;
+	char err[96];
+	const char *after1 =
+		"sip:a@ims.test active: sip:a@127.0.1.5 active registered\n"
+		"sip:a@ims.test active: sip:a@127.0.1.7 terminated "
+		"unregistered\n"
+		"sip:a@ims.test active: sip:a@127.0.1.8 active created\n";
+
+	CU_ASSERT_FATAL(!reginfo_alloc(&view, 0, REGINFO_PARTIAL));
+
+	/* A partial before any full state cannot be merged. */
+	n = ntf(0, REGINFO_PARTIAL, "r", 1, part1);
+	CU_ASSERT_EQUAL(reginfo_apply(view, n, err, sizeof(err)), EPROTO);
+	ASSERT_STR(err, "partial version 0 before any full state");
+	mem_deref(n);
+
+	n = ntf(0, REGINFO_FULL, "r", 2, full0);
+	CU_ASSERT_EQUAL(reginfo_apply(view, n, err, sizeof(err)), 0);
+	mem_deref(n);
+	CU_ASSERT_EQUAL(view->state, REGINFO_FULL);
+	CU_ASSERT_EQUAL(view->version, 0);
+
+	n = ntf(1, REGINFO_PARTIAL, "r", 2, part1);
+	CU_ASSERT_EQUAL(reginfo_apply(view, n, err, sizeof(err)), 0);
+	mem_deref(n);
+	CU_ASSERT_EQUAL(view->version, 1);
+	view_is(view, after1);
+
+	/* The same version again: stale, the view unchanged. */
+	n = ntf(1, REGINFO_PARTIAL, "r", 1, full7);
+	CU_ASSERT_EQUAL(reginfo_apply(view, n, err, sizeof(err)), EALREADY);
+	ASSERT_STR(err, "version 1 after 1: stale, ignored");
+	mem_deref(n);
+
+	/* Version 3 after 1: one NOTIFY was missed. */
+	n = ntf(3, REGINFO_PARTIAL, "r", 1, full7);
+	CU_ASSERT_EQUAL(reginfo_apply(view, n, err, sizeof(err)), EPROTO);
+	ASSERT_STR(err, "version 3 after 1: a gap, full state needed");
+	mem_deref(n);
+	CU_ASSERT_EQUAL(view->version, 1);
+	view_is(view, after1);
+
+	/* A partial with a new registration id adds it beside the old. */
+	n = ntf(2, REGINFO_PARTIAL, "r-b", 1, full7);
+	CU_ASSERT_EQUAL(reginfo_apply(view, n, err, sizeof(err)), 0);
+	mem_deref(n);
+	CU_ASSERT_EQUAL(list_count(&view->regl), 2);
+
+	/* Full state with any version replaces everything. */
+	n = ntf(7, REGINFO_FULL, "r", 1, full7);
+	CU_ASSERT_EQUAL(reginfo_apply(view, n, err, sizeof(err)), 0);
+	mem_deref(n);
+	CU_ASSERT_EQUAL(view->version, 7);
+	view_is(view, "sip:a@ims.test active: sip:a@127.0.1.9 active "
+		"refreshed\n");
+
+	mem_deref(view);
+}
+
+
 int test_reginfo_suite(void)
 {
 	static CU_TestInfo tests[] = {
@@ -367,6 +477,7 @@ int test_reginfo_suite(void)
 		{"decode: a document with extensions", test_document},
 		{"decode: each error at its line", test_decode_errors},
 		{"names and look-ups", test_names_find},
+		{"apply: full, partial, stale, gap", test_apply},
 		CU_TEST_INFO_NULL,
 	};
 
