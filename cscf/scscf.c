@@ -29,6 +29,8 @@ static void scscf_destructor(void *arg)
 	hash_flush(s->avsets);
 	mem_deref(s->avsets);
 	mem_deref(s->tgruus);
+	hash_flush(s->regsubs);
+	mem_deref(s->regsubs);
 	mem_deref(s->px);
 	mem_deref(s->uri);
 	mem_deref(s->wheel);
@@ -63,7 +65,7 @@ static void request_handler(void *arg, const struct sip_msg *msg)
 
 	if (!pl_strcmp(&msg->met, "REGISTER"))
 		(void)scscf_register(s, msg);
-	else
+	else if (!scscf_regevent_request(s, msg))
 		scscf_route(s, msg);
 }
 
@@ -159,6 +161,7 @@ int scscf_alloc(struct scscf **sp, struct node *node,
 	err |= hash_alloc(&s->odis, 1024);
 	err |= hash_alloc(&s->avsets, 256);
 	err |= hash_alloc(&s->tgruus, 1024);
+	err |= hash_alloc(&s->regsubs, 1024);
 	if (err) {
 		err = ENOMEM;
 		goto out;

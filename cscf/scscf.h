@@ -17,6 +17,8 @@ struct scscf {
 	char *uri;                      /* sip:scscf.<domain> */
 	struct hash *avsets;            /* spare AKA vectors, by IMPI */
 	struct hash *tgruus;            /* struct bcontact, by temp GRUU */
+	struct hash *regsubs;           /* reg event subscriptions */
+	uint32_t next_cid;              /* contacts' ids in reginfo */
 	char doc_impi[128];             /* the AKA doctor's last finding */
 	char doc_note[192];
 };
@@ -33,6 +35,18 @@ struct binding {
 	char *impi;
 	char *assoc;            /* the implicit set, "<a>, <b>" */
 	struct list contacts;   /* struct bcontact, oldest first */
+	struct list subs;       /* reg event subscriptions to it */
+};
+
+/* What happened to a contact, as the reg event package tells it. */
+enum scscf_regev {
+	SCSCF_REGEV_CREATED = 0,
+	SCSCF_REGEV_REFRESHED,
+	SCSCF_REGEV_SHORTENED,
+	SCSCF_REGEV_EXPIRED,            /* from here on: the contact ends */
+	SCSCF_REGEV_DEACTIVATED,
+	SCSCF_REGEV_UNREGISTERED,
+	SCSCF_REGEV_REJECTED,
 };
 
 /* One device: its Contact, the Path to it, its own expiry. */
@@ -42,6 +56,8 @@ struct bcontact {
 	char *uri;              /* the Contact URI as the UE sent it */
 	char *instance;         /* +sip.instance (RFC 5626), or NULL */
 	char *paths;            /* "Path: ...\r\n" lines as received */
+	uint32_t id;            /* its reginfo id: "c<id>" */
+	enum scscf_regev last;  /* what its last REGISTER did */
 	uint32_t regid;         /* RFC 5626 reg-id, 0 without outbound */
 	bool gruu;              /* it asked for GRUUs (RFC 5627) */
 	char tgruu[17];         /* its temporary GRUU's token, or "" */
@@ -79,6 +95,15 @@ size_t scscf_contact_targets(const struct binding *b,
  * ENOENT: no GRUU; ESRCH: a temporary GRUU nobody holds (404). */
 int  scscf_gruu_lookup(const struct scscf *s, const struct pl *ruri,
 		       char *impu, size_t sz, const struct bcontact **cp);
+
+/* scscf_regevent.c: the reg event package's notifier */
+bool scscf_regevent_request(struct scscf *s, const struct sip_msg *msg);
+void scscf_regevent_contact(struct binding *b, const struct bcontact *c,
+			    enum scscf_regev ev);
+void scscf_regevent_end(struct binding *b, enum scscf_regev ev,
+			const char *reason);
+/* The binding goes without a word (the S-CSCF closes). */
+void scscf_regevent_detach(struct binding *b);
 
 /* scscf_auth.c */
 enum auth_verdict {

@@ -38,6 +38,10 @@ static void expiry_handler(void *arg)
 
 	elog(LOG_INFO, node_name(b->s->node), "reg", "%s: contact %s "
 	     "expired", b->impu, c->uri);
+	if (list_count(&b->contacts) > 1)
+		scscf_regevent_contact(b, c, SCSCF_REGEV_EXPIRED);
+	else
+		scscf_regevent_end(b, SCSCF_REGEV_EXPIRED, "noresource");
 	mem_deref(c);
 	if (list_isempty(&b->contacts))
 		scscf_binding_remove(b, CX_SAR_TIMEOUT_DEREGISTRATION);
@@ -258,6 +262,8 @@ int scscf_contact_set(struct binding *b, const struct sip_msg *msg,
 		if (!c)
 			return ENOMEM;
 		c->b = b;
+		c->id = ++b->s->next_cid;
+		c->last = SCSCF_REGEV_CREATED;
 		c->regid = reg_id(msg, ct);
 		err = pl_strdup(&c->uri, &ct->auri);
 		if (!err && !msg_param_decode(&ct->params, "+sip.instance",
@@ -269,7 +275,12 @@ int scscf_contact_set(struct binding *b, const struct sip_msg *msg,
 			return err;
 		}
 	}
-	else if (pl_strcmp(&ct->auri, c->uri)) {
+	else {
+		c->last = expires < c->expires ? SCSCF_REGEV_SHORTENED :
+			SCSCF_REGEV_REFRESHED;
+	}
+
+	if (pl_strcmp(&ct->auri, c->uri)) {
 		/* the same device (instance) at a new address */
 		c->uri = mem_deref(c->uri);
 		err = pl_strdup(&c->uri, &ct->auri);

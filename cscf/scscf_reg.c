@@ -39,6 +39,7 @@ static void binding_destructor(void *arg)
 	struct binding *b = arg;
 
 	hash_unlink(&b->he);
+	scscf_regevent_detach(b);
 	list_flush(&b->contacts);
 	list_flush(&b->aliasl);
 	mem_deref(b->profile);
@@ -237,6 +238,9 @@ static int do_register(struct scscf *s, const struct sip_msg *msg,
 	if (err)
 		goto out;
 
+	/* TS 24.229 5.4.2.1.2: the watchers hear of it. */
+	scscf_regevent_contact(b, c, c->last);
+
 	/* TS 24.229 5.4.1.7: after the 200 OK, a third-party REGISTER to
 	 * each AS whose iFC matches. */
 	scscf_isc_register(s, b, msg, expires);
@@ -267,6 +271,13 @@ static int do_deregister(struct scscf *s, const struct sip_msg *msg,
 		str_ncpy(contact, "*", sizeof(contact));
 	else
 		(void)pl_strcpy(&ct->auri, contact, sizeof(contact));
+
+	/* TS 24.229 5.4.2.1.2: the watchers hear of it first; with the
+	 * last contact their subscriptions end. */
+	if (b && (star || !ct || list_count(&b->contacts) <= 1))
+		scscf_regevent_end(b, SCSCF_REGEV_UNREGISTERED, "noresource");
+	else if (c)
+		scscf_regevent_contact(b, c, SCSCF_REGEV_UNREGISTERED);
 
 	if (b && (star || !ct))
 		list_flush(&b->contacts);
