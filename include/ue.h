@@ -66,6 +66,9 @@ int  ue_deregister(struct ue *ue, ue_done_h *doneh, void *arg);
 int  ue_subscribe(struct ue *ue, const char *event, uint32_t expires,
 		  bool refresh, const char *hdrs, ue_done_h *doneh,
 		  void *arg);
+/* RFC 3680: the UE watches its own registration (Event: reg). */
+int  ue_subscribe_reg(struct ue *ue, uint32_t expires, ue_done_h *doneh,
+		      void *arg);
 int  ue_unsubscribe(struct ue *ue, ue_done_h *doneh, void *arg);
 /* mask: bit i for resource i of ue_fetch_names (profile, addressbook,
  * directory, presence, messages); user NULL for our own; auth NULL for

@@ -21,14 +21,14 @@
 /* TS 24.229 5.1.1: the UE's registration, as a table. */
 enum reg_event {
 	EV_REGISTER = 0, EV_REFRESH, EV_401, EV_200, EV_FAILURE, EV_TIMEOUT,
-	EV_DEREGISTER, EV_SEND_ERROR,
+	EV_DEREGISTER, EV_SEND_ERROR, EV_LOST,
 };
 
 static const char *const reg_events[] = {
 	[EV_REGISTER] = "register", [EV_REFRESH] = "refresh",
 	[EV_401] = "401", [EV_200] = "200", [EV_FAILURE] = "failure",
 	[EV_TIMEOUT] = "timeout", [EV_DEREGISTER] = "deregister",
-	[EV_SEND_ERROR] = "send-error",
+	[EV_SEND_ERROR] = "send-error", [EV_LOST] = "network-dereg",
 };
 
 #define ANSWERS (FSM_BIT(EV_401) | FSM_BIT(EV_200) | FSM_BIT(EV_FAILURE) | \
@@ -44,9 +44,10 @@ static const struct fsm_state reg_states[] = {
 			       FSM_BIT(UE_AUTHENTICATING) |
 			       FSM_BIT(UE_REGISTERED) | FSM_BIT(UE_FAILED)},
 	[UE_REGISTERED] = {"REGISTERED", FSM_BIT(EV_REGISTER) |
-			   FSM_BIT(EV_REFRESH) | FSM_BIT(EV_DEREGISTER),
+			   FSM_BIT(EV_REFRESH) | FSM_BIT(EV_DEREGISTER) |
+			   FSM_BIT(EV_LOST),
 			   FSM_BIT(UE_REGISTERING) |
-			   FSM_BIT(UE_DEREGISTERING)},
+			   FSM_BIT(UE_DEREGISTERING) | FSM_BIT(UE_IDLE)},
 	[UE_DEREGISTERING] = {"DEREGISTERING", ANSWERS,
 			      FSM_BIT(UE_DEREGISTERING) | FSM_BIT(UE_IDLE) |
 			      FSM_BIT(UE_FAILED)},
@@ -481,6 +482,28 @@ void ue_reg_init(struct ue *ue)
 {
 	fsm_init(&ue->reg, &reg_fsm, node_name(ue->node), UE_IDLE);
 	ue->q = -1;
+}
+
+
+/* TS 24.229 5.1.1.7: the network ended this device's registration;
+ * deactivated asks for a new initial registration at once. */
+void ue_reg_lost(struct ue *ue, bool reregister)
+{
+	if (!fsm_permits(&ue->reg, EV_LOST))
+		return;
+
+	set_state(ue, UE_IDLE, EV_LOST);
+	wtmr_cancel(&ue->tmr_refresh);
+	ue->challenged = false;
+	ue->nonce[0] = '\0';
+	if (!reregister)
+		return;
+
+	ue->auth_tries = 0;
+	ue->resynced = false;
+	set_state(ue, UE_REGISTERING, EV_REGISTER);
+	if (send_register(ue, ue->expires))
+		set_state(ue, UE_FAILED, EV_SEND_ERROR);
 }
 
 

@@ -18,6 +18,7 @@ static const struct ue_part *const partv[UE_PART_COUNT] = {
 	[UE_PART_SUB]   = &ue_part_sub,
 	[UE_PART_FETCH] = &ue_part_fetch,
 	[UE_PART_BOOK]  = &ue_part_book,
+	[UE_PART_REGSUB] = &ue_part_regsub,
 	[UE_PART_MSG]   = &ue_part_msg,
 };
 

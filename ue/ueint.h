@@ -27,12 +27,13 @@ struct ue_part {
 /* In the order a request is offered to them: a NOTIFY with Event: refer
  * is the REFER's before the subscription sees it. */
 enum ue_part_id {
-	UE_PART_CALL = 0, UE_PART_REFER, UE_PART_SUB, UE_PART_FETCH,
+	UE_PART_CALL = 0, UE_PART_REFER, UE_PART_REGSUB, UE_PART_SUB,
+	UE_PART_FETCH,
 	UE_PART_BOOK, UE_PART_MSG, UE_PART_COUNT
 };
 
 extern const struct ue_part ue_part_call, ue_part_refer, ue_part_sub,
-	ue_part_fetch, ue_part_book, ue_part_msg;
+	ue_part_fetch, ue_part_book, ue_part_msg, ue_part_regsub;
 
 struct ue {
 	struct node *node;
@@ -115,6 +116,7 @@ int  ue_usim_answer(struct ue *ue, const char *alg);
 /* reg.c */
 void ue_reg_init(struct ue *ue);
 void ue_reg_close(struct ue *ue);
+void ue_reg_lost(struct ue *ue, bool reregister);
 int  ue_reg_query(struct re_printf *pf, const struct ue *ue,
 		  const char *what);
 

@@ -47,6 +47,11 @@ int act_subscribe(struct engine *e, const yml_node *v)
 	char *hdrs = NULL;
 	int err;
 
+	if (ev && !strcmp(ev, "reg"))
+		return ue_subscribe_reg(act_ue(e, v),
+					act_uint(y, v, "expires", 600),
+					act_done, e);
+
 	err = act_headers(&hdrs, y, v);
 	if (!err)
 		err = ue_subscribe(act_ue(e, v), ev ? ev : "sysinfo",

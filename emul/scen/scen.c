@@ -186,7 +186,8 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 		"media_replays",
 		"refer", "refer_notifies", "book", "aka_doctor", "vectors",
 		"sa", "contacts", "gruu", "temp_gruu", "instance", "messages",
-		"message", "message_from", "message_uri", NULL
+		"message", "message_from", "message_uri", "reginfo",
+		"reg_notifies", "reg_subscription", "reginfo_version", NULL
 	};
 	size_t i, j, nq = 0;
 
