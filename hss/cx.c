@@ -10,8 +10,9 @@
 
 
 /* TS 29.228 6.1.1.1 steps 1-2 (and alike for MAR, SAR): the identities
- * must be known, then belong to one user.  impi may be absent only where
- * the caller allows it (SAR for a terminating unregistered user). */
+ * must be known, then belong to one user: an IMPU shared by several IMPIs
+ * (TS 23.228 4.3.3.4) belongs to each of them.  impi may be absent only
+ * where the caller allows it (SAR for a terminating unregistered user). */
 int cx_lookup(struct hss *hss, const char *impi, const char *impu,
 	      struct hss_sub *sub, enum cx_result *rp)
 {
@@ -20,26 +21,27 @@ int cx_lookup(struct hss *hss, const char *impi, const char *impu,
 
 	*rp = CX_SUCCESS;
 
-	e = hss_sub_by_impu(hss, impu, sub);
-	if (e == ENOENT) {
-		*rp = CX_ERROR_USER_UNKNOWN;
-		return 0;
-	}
-	if (e)
+	e = impi ? hss_sub_by_pair(hss, impi, impu, sub) :
+		hss_sub_by_impu(hss, impu, sub);
+	if (e != ENOENT)
 		return e;
 
-	if (!impi || !strcmp(sub->impi, impi))
+	/* not the pair: the IMPU is unknown, or the IMPI, or neither */
+	*rp = CX_ERROR_USER_UNKNOWN;
+	if (!impi)
 		return 0;
 
-	e = hss_sub_by_impi(hss, impi, &other);
+	e = hss_sub_by_impu(hss, impu, &other);
 	if (e == ENOENT)
-		*rp = CX_ERROR_USER_UNKNOWN;
-	else if (!e)
+		return 0;
+	if (!e)
+		e = hss_sub_by_impi(hss, impi, &other);
+	if (e == ENOENT)
+		return 0;
+	if (!e)
 		*rp = CX_ERROR_IDENTITIES_DONT_MATCH;
-	else
-		return e;
 
-	return 0;
+	return e;
 }
 
 
@@ -57,6 +59,14 @@ int hss_uar(struct hss *hss, const char *impi, const char *impu,
 	e = cx_lookup(hss, impi, impu, &sub, &uaa->result);
 	if (e || uaa->result != CX_SUCCESS)
 		return e;
+
+	/* 6.1.1.1 step 3: a barred IMPU goes on only when its set holds one
+	 * that is not (it is registered with that one) */
+	if (sub.barred && !hss_set_usable(hss, &sub)) {
+		uaa->result = CX_AUTHORIZATION_REJECTED;
+		uaa->rejected = true;
+		return 0;
+	}
 
 	switch (type) {
 
@@ -97,6 +107,8 @@ int hss_uar(struct hss *hss, const char *impi, const char *impu,
 }
 
 
+/* The IMPU's own service profile (TS 29.228 B.2) and its set: assoc,
+ * barred and aliases in one allocation. */
 static int sar_download(struct hss *hss, const struct hss_sub *sub,
 			struct cx_saa *saa)
 {
@@ -112,7 +124,8 @@ static int sar_download(struct hss *hss, const struct hss_sub *sub,
 		}
 	}
 
-	e = hss_sub_assoc(hss, sub->impi, &saa->assoc);
+	str_ncpy(saa->wildcard, sub->wildcard, sizeof(saa->wildcard));
+	e = hss_sub_set(hss, sub, saa);
 	if (e)
 		saa->profile = mem_deref(saa->profile);
 
@@ -162,13 +175,14 @@ int hss_sar(struct hss *hss, const char *impi, const char *impu,
 		    sub.state != HSS_REGISTERED)
 			state = HSS_UNREGISTERED;
 
-		e = hss_sub_assign(hss, sub.impi, server, state);
+		/* the set of the IMPU only (TS 23.228 4.3.3.3) */
+		e = hss_sub_assign(hss, &sub, server, state);
 		break;
 
 	case CX_SAR_TIMEOUT_DEREGISTRATION:
 	case CX_SAR_USER_DEREGISTRATION:
 	case CX_SAR_ADMINISTRATIVE_DEREGISTRATION:
-		e = hss_sub_assign(hss, sub.impi, "", HSS_NOT_REGISTERED);
+		e = hss_sub_assign(hss, &sub, "", HSS_NOT_REGISTERED);
 		break;
 
 	case CX_SAR_NO_ASSIGNMENT:
@@ -188,6 +202,7 @@ int hss_sar(struct hss *hss, const char *impi, const char *impu,
 	if (e) {
 		saa->profile = mem_deref(saa->profile);
 		saa->assoc = mem_deref(saa->assoc);
+		saa->barred = saa->aliases = NULL;
 	}
 
 	return e;
@@ -211,6 +226,17 @@ int hss_lir(struct hss *hss, const char *impu, struct cx_lia *lia)
 	}
 	if (e)
 		return e;
+
+	/* A barred IMPU takes no terminating session (TS 29.228 B.2.1); a
+	 * shared one is looked up in an IMPI that has it unbarred first, so
+	 * this one is barred for all.  Unknown here is the 404 TS 24.229
+	 * 5.4.3.3 asks the S-CSCF for, answered one hop earlier. */
+	if (sub.barred) {
+		lia->result = CX_ERROR_USER_UNKNOWN;
+		return 0;
+	}
+
+	str_ncpy(lia->wildcard, sub.wildcard, sizeof(lia->wildcard));
 
 	/* TS 29.228 6.1.4.1: the assigned S-CSCF, whatever the state; with
 	 * none, UNREGISTERED_SERVICE tells the I-CSCF to pick one that will
@@ -255,4 +281,16 @@ const char *cx_result_name(enum cx_result r)
 	default:
 		return "?";
 	}
+}
+
+
+const char *cx_uaa_result_name(const struct cx_uaa *uaa)
+{
+	if (!uaa)
+		return "?";
+
+	if (uaa->rejected && uaa->result == CX_AUTHORIZATION_REJECTED)
+		return "DIAMETER_AUTHORIZATION_REJECTED";
+
+	return cx_result_name(uaa->result);
 }

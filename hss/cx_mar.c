@@ -91,7 +91,7 @@ static int keep_server(struct hss *hss, const struct hss_sub *sub,
 	if (strlen(server) >= HSS_ID_MAX)
 		return EINVAL;
 
-	return hss_sub_assign(hss, sub->impi, server, sub->state);
+	return hss_sub_assign(hss, sub, server, sub->state);
 }
 
 

@@ -56,8 +56,8 @@ const char *spt_type_name(enum spt_type t);
 
 /* ---- store.c: the database, its rows and statements ---- */
 
-/* Registration state of the implicit registration set (TS 29.228 6.1.2);
- * all IMPUs of one IMPI form that set, so the state is kept per IMPI. */
+/* Registration state of one implicit registration set (TS 29.228
+ * 6.1.2); an IMPI may have several sets, each registered on its own. */
 enum hss_state {
 	HSS_NOT_REGISTERED = 0,
 	HSS_REGISTERED     = 1,
@@ -66,16 +66,25 @@ enum hss_state {
 
 enum { HSS_ID_MAX = 128 };       /* identity, password and name buffers */
 
+/* A subscriber as a Cx lookup sees it: looked up by IMPU, the IMPU's row
+ * too (its set, barring, profile); by IMPI alone, uri is "" and profile
+ * the subscriber's. */
 struct hss_sub {
 	char impi[HSS_ID_MAX];
 	char password[HSS_ID_MAX];
-	char profile[HSS_ID_MAX];       /* "" when the user has none */
+	char profile[HSS_ID_MAX];       /* "" when the IMPU has none */
 	char scscf[HSS_ID_MAX];         /* "" when none assigned */
-	enum hss_state state;
+	enum hss_state state;           /* of the IMPU's set */
 	char auth[HSS_ID_MAX];          /* "digest", "aka,digest" ... */
 	bool has_key;                   /* AKA key material stored */
 	struct aka_key key;
 	uint64_t sqn;                   /* SQN_HE: the last one used */
+	/* the IMPU as the topology wrote it, or through a wildcard the one
+	 * asked for */
+	char uri[HSS_ID_MAX];
+	uint32_t iset;                  /* its implicit registration set */
+	bool barred;                    /* TS 29.228 B.2.1 BarringIndication */
+	char wildcard[HSS_ID_MAX];      /* the wildcarded IMPU that matched */
 };
 
 /* What a topology gives a subscriber for AKA. */
@@ -98,13 +107,22 @@ struct hss_profiles;
 
 const char *hss_realm(const struct hss *hss);
 
-/* Cx lookups: 0, ENOENT when unknown, EIO on a database error */
+/* Cx lookups: 0, ENOENT when unknown, EIO on a database error.  By IMPU
+ * alone, a shared IMPU gives the IMPI that may use it and is served. */
 int hss_sub_by_impi(struct hss *hss, const char *impi, struct hss_sub *sub);
 int hss_sub_by_impu(struct hss *hss, const char *impu, struct hss_sub *sub);
-int hss_sub_assign(struct hss *hss, const char *impi, const char *scscf,
-		   enum hss_state state);
-int hss_sub_assoc(struct hss *hss, const char *impi, char **assocp);
+int hss_sub_by_pair(struct hss *hss, const char *impi, const char *impu,
+		    struct hss_sub *sub);
+int hss_sub_assign(struct hss *hss, const struct hss_sub *sub,
+		   const char *scscf, enum hss_state state);
+/* sub's set into saa->assoc, ->barred and ->aliases (one allocation) */
+int hss_sub_set(struct hss *hss, const struct hss_sub *sub,
+		struct cx_saa *saa);
+bool hss_set_usable(struct hss *hss, const struct hss_sub *sub);
 int hss_sub_sqn_set(struct hss *hss, const char *impi, uint64_t sqn);
+/* key and wild are HSS_ID_MAX buffers; ENOENT when nothing matches */
+int hss_impu_resolve(const struct hss *hss, const char *impu, char *key,
+		     char *wild);
 
 /* cx.c: TS 29.228 6.1.1.1 steps 1-2, for every Cx request */
 int cx_lookup(struct hss *hss, const char *impi, const char *impu,
@@ -121,13 +139,39 @@ int  hss_db_profile(struct hss *hss, const struct ifc_profile *p);
 int  hss_db_sub(struct hss *hss, const char *impi, const char *password,
 		const char *profile, const struct hss_src *src,
 		const struct hss_aka *aka);
-int  hss_db_impu(struct hss *hss, const char *uri, const char *impi,
-		 size_t pos, const struct hss_src *src);
-int  hss_db_src(struct hss *hss, bool impu, const char *key,
+/* One IMPU row of an IMPI (see store_schema.c) */
+struct hss_impu_row {
+	const char *uri;
+	const char *key;                /* hss_impu_normalise(uri) */
+	const char *impi;
+	size_t pos;                     /* in the IMPI, across its sets */
+	uint32_t iset;
+	bool barred;
+	bool wild;
+	const char *profile;            /* "" for none */
+};
+
+int  hss_db_impu(struct hss *hss, const struct hss_impu_row *r,
+		 const struct hss_src *src);
+/* Where a row came from: the IMPU key of impi, or with key NULL impi */
+int  hss_db_src(struct hss *hss, const char *impi, const char *key,
 		struct hss_src *src);
 
 /* hss_load builds a new set of profiles and swaps it in on COMMIT */
 void hss_profiles_set(struct hss *hss, struct hss_profiles *ps);
+/* The database's wildcarded IMPUs compiled, replacing *wsp */
+struct hss_wilds;
+int  hss_wilds_load(struct hss *hss, struct hss_wilds **wsp);
+void hss_wilds_set(struct hss *hss, struct hss_wilds *ws);
+
+/* ---- identity.c: identity forms and wildcards ---- */
+/* TS 23.003 13.4: an IMPU with a '!' is a wildcarded one */
+bool hss_impu_is_wild(const char *uri);
+/* uri's anchored regex; EINVAL with why filled for a bad one */
+int  hss_wild_compile(regex_t *re, const char *uri, char *why, size_t wsz);
+int  hss_wilds_alloc(struct hss_wilds **wsp);
+int  hss_wilds_add(struct hss_wilds *ws, const char *uri);
+const char *hss_wilds_match(const struct hss_wilds *ws, const char *key);
 
 /* ---- profiles.c: the compiled profiles by name ---- */
 int  hss_profiles_alloc(struct hss_profiles **psp);

@@ -155,67 +155,6 @@ int tmpl_expand(char *buf, const struct tmpl *t, uint32_t i,
 }
 
 
-/* TS 23.228 4.3.3.2: an IMPU is a SIP URI or a tel URI */
-static int check_impu(const char *uri, const struct yml *y,
-		      const yml_node *n, const char *what,
-		      char *err, size_t sz)
-{
-	struct uri u;
-	struct pl pl;
-
-	if (!strncasecmp(uri, "tel:", 4) && uri[4])
-		return 0;
-
-	pl_set_str(&pl, uri);
-	if (!strncasecmp(uri, "sip:", 4) && !uri_decode(&u, &pl) &&
-	    pl_isset(&u.host))
-		return 0;
-
-	return yml_err(y, n, err, sz, "%s: '%s' is not a sip: or tel: URI",
-		       what, uri);
-}
-
-
-/* A PRIMARY KEY conflict: the second place is n, the first comes from the
- * src columns of the row already there. */
-static int dup_err(struct hss *hss, bool impu, const char *val, uint32_t idx,
-		   const struct yml *y, const yml_node *n, const char *what,
-		   char *err, size_t sz)
-{
-	char first[96] = "", second[32] = "";
-	struct hss_src src;
-
-	if (idx)
-		(void)re_snprintf(second, sizeof(second), " (n=%u)", idx);
-
-	if (!hss_db_src(hss, impu, val, &src)) {
-		(void)re_snprintf(first, sizeof(first), ", first at %s:%u:%u",
-				  yml_file(y), src.line, src.col);
-		if (src.n)
-			(void)re_snprintf(first + strlen(first),
-					  sizeof(first) - strlen(first),
-					  " (n=%u)", src.n);
-	}
-
-	return yml_err(y, n, err, sz, "%s: duplicate %s '%s'%s%s", what,
-		       impu ? "IMPU" : "IMPI", val, second, first);
-}
-
-
-static const yml_node *impu_node(const struct yml *y, const struct subdef *d,
-				 size_t i, char *path, size_t psz)
-{
-	if (!yml_is_seq(d->impu_n)) {
-		(void)re_snprintf(path, psz, "%s.impu", d->what);
-		return d->impu_n;
-	}
-
-	(void)re_snprintf(path, psz, "%s.impu[%zu]", d->what, i);
-
-	return yml_item(y, d->impu_n, i);
-}
-
-
 /* Writes user idx (1..count, or 0 without template) of d */
 static int sub_store(struct hss *hss, const struct subdef *d, uint32_t idx,
 		     const struct yml *y, char *err, size_t sz)
@@ -223,7 +162,6 @@ static int sub_store(struct hss *hss, const struct subdef *d, uint32_t idx,
 	char impi[HSS_ID_MAX], buf[HSS_ID_MAX], path[PATH_LEN];
 	struct hss_aka aka;
 	struct hss_src src;
-	size_t i;
 	int e;
 
 	buf[0] = '\0';
@@ -248,36 +186,13 @@ static int sub_store(struct hss *hss, const struct subdef *d, uint32_t idx,
 
 	e = hss_db_sub(hss, impi, buf, d->profile, &src, &aka);
 	if (e == EEXIST)
-		return dup_err(hss, false, impi, idx, y, d->impi_n, path,
-			       err, sz);
+		return load_dup_err(hss, impi, NULL, impi, idx, y, d->impi_n,
+				    path, err, sz);
 	if (e)
-		goto dberr;
+		return yml_err(y, d->impi_n, err, sz, "hss %s: database: %s",
+			       hss_name(hss), hss_db_errmsg(hss));
 
-	for (i = 0; i < d->impuc; i++) {
-		const yml_node *un = impu_node(y, d, i, path, sizeof(path));
-
-		e = tmpl_expand(buf, &d->impuv[i], idx, y, un, path, err, sz);
-		if (!e)
-			e = check_impu(buf, y, un, path, err, sz);
-		if (e)
-			return e;
-
-		src.line = yml_line(un);
-		src.col = yml_col(un);
-
-		e = hss_db_impu(hss, buf, impi, i, &src);
-		if (e == EEXIST)
-			return dup_err(hss, true, buf, idx, y, un, path,
-				       err, sz);
-		if (e)
-			goto dberr;
-	}
-
-	return 0;
-
- dberr:
-	return yml_err(y, d->impi_n, err, sz, "hss %s: database: %s",
-		       hss_name(hss), hss_db_errmsg(hss));
+	return impus_store(hss, d, impi, idx, y, err, sz);
 }
 
 
@@ -287,15 +202,13 @@ static int subdef_load(struct subdef *d, const struct hss_profiles *ps,
 {
 	char path[PATH_LEN];
 	const yml_node *pn, *cn;
-	size_t i;
 	int e;
 
 	d->impi_n = yml_get(y, n, "impi");
-	d->impu_n = yml_get(y, n, "impu");
 	d->pass_n = yml_get(y, n, "password");
 	if (!d->impi_n)
 		return yml_err(y, n, err, sz, "%s: missing 'impi'", d->what);
-	if (!d->impu_n)
+	if (!yml_get(y, n, "impu") && !yml_get(y, n, "sets"))
 		return yml_err(y, n, err, sz, "%s: missing 'impu'", d->what);
 
 	cn = yml_get(y, n, "count");
@@ -336,25 +249,7 @@ static int subdef_load(struct subdef *d, const struct hss_profiles *ps,
 	if (e)
 		return e;
 
-	d->impuc = yml_is_seq(d->impu_n) ? yml_count(d->impu_n) : 1;
-	if (!d->impuc)
-		return yml_err(y, d->impu_n, err, sz, "%s.impu must list at "
-			       "least one URI", d->what);
-
-	d->impuv = mem_zalloc(d->impuc * sizeof(*d->impuv), NULL);
-	if (!d->impuv)
-		return ENOMEM;
-
-	for (i = 0; i < d->impuc; i++) {
-		const yml_node *un = impu_node(y, d, i, path, sizeof(path));
-
-		e = tmpl_parse(&d->impuv[i], y, un, path, d->count, true,
-			       err, sz);
-		if (e)
-			return e;
-	}
-
-	return 0;
+	return impus_load(d, ps, y, n, err, sz);
 }
 
 
@@ -363,8 +258,8 @@ static int load_subscriber(struct hss *hss, const struct hss_profiles *ps,
 			   char *err, size_t sz)
 {
 	static const char *const keys[] = {
-		"impi", "impu", "password", "profile", "hss", "count", "auth",
-		"k", "op", "opc", "amf", "sqn", NULL
+		"impi", "impu", "sets", "password", "profile", "hss", "count",
+		"auth", "k", "op", "opc", "amf", "sqn", NULL
 	};
 	char what[PATH_LEN], path[PATH_LEN];
 	struct subdef d;
@@ -415,6 +310,7 @@ int hss_load(struct hss *hss, const struct yml *y, const yaml_node_t *root,
 	     char *err, size_t sz)
 {
 	struct hss_profiles *ps = NULL;
+	struct hss_wilds *ws = NULL;
 	const yml_node *sn;
 	bool tx = false;
 	size_t i;
@@ -455,6 +351,11 @@ int hss_load(struct hss *hss, const struct yml *y, const yaml_node_t *root,
 			goto out;
 	}
 
+	/* compiled before COMMIT, so that a failure still rolls back */
+	e = hss_wilds_load(hss, &ws);
+	if (e)
+		goto out;
+
 	e = hss_db_end(hss, true);
 	if (e) {
 		e = yml_err(y, root, err, sz, "hss %s: database: %s",
@@ -464,11 +365,14 @@ int hss_load(struct hss *hss, const struct yml *y, const yaml_node_t *root,
 	tx = false;
 
 	hss_profiles_set(hss, ps);
+	hss_wilds_set(hss, ws);
+	ws = NULL;
 
  out:
 	if (tx)
 		(void)hss_db_end(hss, false);
 	mem_deref(ps);
+	mem_deref(ws);
 
 	return e;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The subscriber loader's parts: load.c (identities, templates, rows)
- * and load_aka.c (authentication schemes and AKA key material). */
+/* The subscriber loader's parts: load.c (subscribers, templates, rows),
+ * load_impu.c (public identities and their sets) and load_aka.c
+ * (authentication schemes and AKA key material). */
 
 enum { PATH_LEN = 64 };
 
@@ -16,12 +17,22 @@ struct tmpl {
 	unsigned width;
 };
 
+/* One IMPU of an entry, in its set, with its options resolved */
+struct impudef {
+	struct tmpl t;
+	const yml_node *n;      /* the URI's node, for errors */
+	char path[PATH_LEN];    /* "subscribers[0].sets[1].impu[2]" */
+	const char *profile;    /* its own, its set's, the user's, or NULL */
+	bool barred;
+	uint32_t iset;
+};
+
 /* One entry of 'subscribers', checked once and then written count times */
 struct subdef {
 	const char *what;       /* "subscribers[3]" */
-	const yml_node *impi_n, *impu_n, *pass_n;
+	const yml_node *impi_n, *impu_n, *sets_n, *pass_n;
 	struct tmpl impi, pass;
-	struct tmpl *impuv;
+	struct impudef *impuv;  /* every set's, in topology order */
 	size_t impuc;
 	const char *profile;    /* NULL when absent */
 	uint32_t count;         /* 0 without template */
@@ -40,6 +51,15 @@ int tmpl_parse(struct tmpl *t, const struct yml *y, const yml_node *n,
 int tmpl_expand(char *buf, const struct tmpl *t, uint32_t i,
 		const struct yml *y, const yml_node *n, const char *what,
 		char *err, size_t sz);
+
+/* load_impu.c: d's 'impu' or 'sets' (d->profile and count known) */
+int impus_load(struct subdef *d, const struct hss_profiles *ps,
+	       const struct yml *y, const yml_node *n, char *err, size_t sz);
+int impus_store(struct hss *hss, const struct subdef *d, const char *impi,
+		uint32_t idx, const struct yml *y, char *err, size_t sz);
+int load_dup_err(struct hss *hss, const char *impi, const char *key,
+		 const char *val, uint32_t idx, const struct yml *y,
+		 const yml_node *n, const char *what, char *err, size_t sz);
 
 /* load_aka.c */
 int auth_load(struct subdef *d, const struct yml *y, const yml_node *n,

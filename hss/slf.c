@@ -41,8 +41,11 @@ int slf_add(struct hss *hss)
 }
 
 
+/* An HSS that stores the IMPU as such wins over one whose wildcarded
+ * identity matches it (TS 23.003 13.4), whatever their order. */
 struct hss *slf_locate(const char *impu)
 {
+	struct hss *wild = NULL;
 	struct le *le;
 
 	if (!impu)
@@ -55,11 +58,22 @@ struct hss *slf_locate(const char *impu)
 	for (le = hssl.head; le; le = le->next) {
 		struct slf_ent *e = le->data;
 
-		if (hss_has_impu(e->hss, impu))
+		switch (hss_impu_match(e->hss, impu)) {
+
+		case HSS_MATCH_EXACT:
 			return e->hss;
+
+		case HSS_MATCH_WILDCARD:
+			if (!wild)
+				wild = e->hss;
+			break;
+
+		default:
+			break;
+		}
 	}
 
-	return NULL;
+	return wild;
 }
 
 

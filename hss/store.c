@@ -9,6 +9,15 @@
 #include "hssint.h"
 #include "storeint.h"
 
+/* What a Cx lookup by IMPU reads: the subscriber, the IMPU's row and
+ * the state of its set (none yet: not registered). */
+#define SUB_COLS \
+	"SELECT s.impi, s.password, s.profile, s.scscf," \
+	" COALESCE(r.state, 0), s.auth, s.k, s.opc, s.amf, s.sqn," \
+	" i.uri, i.iset, i.barred, i.profile" \
+	" FROM impu AS i JOIN subscriber AS s ON s.impi = i.impi" \
+	" LEFT JOIN regset AS r ON r.impi = i.impi AND r.iset = i.iset"
+
 static const char *const sqlv[ST_MAX] = {
 	"INSERT INTO profile (name) VALUES (?)",
 	"INSERT INTO ifc VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -17,69 +26,36 @@ static const char *const sqlv[ST_MAX] = {
 	"INSERT INTO subscriber (impi, password, profile, src_line, src_col,"
 	" src_n, auth, k, opc, amf, sqn)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	"INSERT INTO impu VALUES (?, ?, ?, ?, ?, ?)",
+	"INSERT INTO impu (uri, impi, pos, src_line, src_col, src_n, ikey,"
+	" iset, barred, profile, wild)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	"SELECT src_line, src_col, src_n FROM subscriber WHERE impi = ?",
-	"SELECT src_line, src_col, src_n FROM impu WHERE uri = ?",
-	"SELECT impi, password, profile, scscf, state, auth, k, opc, amf, sqn"
-	" FROM subscriber WHERE impi = ?",
-	"SELECT s.impi, s.password, s.profile, s.scscf, s.state, s.auth,"
-	" s.k, s.opc, s.amf, s.sqn"
-	" FROM impu AS i JOIN subscriber AS s ON s.impi = i.impi"
-	" WHERE i.uri = ?",
-	"UPDATE subscriber SET scscf = ?, state = ? WHERE impi = ?",
-	"SELECT uri FROM impu WHERE impi = ? ORDER BY pos",
-	"SELECT 1 FROM impu WHERE uri = ?",
+	"SELECT src_line, src_col, src_n FROM impu WHERE impi = ?"
+	" AND ikey = ?",
+	"SELECT impi, password, profile, scscf, 0, auth, k, opc, amf, sqn,"
+	" '', 0, 0, profile FROM subscriber WHERE impi = ?",
+	/* a shared IMPU (TS 23.228 4.3.3.4) without IMPI: the user who may
+	 * use it and is served first, then the first by IMPI */
+	SUB_COLS " WHERE i.ikey = ? ORDER BY i.barred,"
+	" COALESCE(r.state, 0) = 0, COALESCE(r.state, 0) != 1,"
+	" s.scscf = '', s.impi LIMIT 1",
+	SUB_COLS " WHERE i.impi = ? AND i.ikey = ?",
+	"UPDATE subscriber SET scscf = ? WHERE impi = ?",
+	"INSERT OR REPLACE INTO regset (impi, iset, state) VALUES (?, ?, ?)",
+	"UPDATE subscriber SET scscf = '' WHERE impi = ? AND NOT EXISTS"
+	" (SELECT 1 FROM regset AS r WHERE r.impi = subscriber.impi"
+	" AND r.state != 0)",
+	"SELECT uri, barred, profile, wild FROM impu WHERE impi = ?"
+	" AND iset = ? ORDER BY pos",
+	"SELECT 1 FROM impu WHERE impi = ? AND iset = ? AND barred = 0"
+	" AND wild = 0 LIMIT 1",
+	"SELECT 1 FROM impu WHERE ikey = ? AND wild = 0 LIMIT 1",
+	"SELECT MIN(barred) FROM impu WHERE ikey = ?",
+	"SELECT ikey FROM impu WHERE wild = 1 GROUP BY ikey"
+	" ORDER BY MIN(src_line), MIN(src_col)",
 	"SELECT COUNT(*) FROM subscriber",
 	"UPDATE subscriber SET sqn = ? WHERE impi = ?",
 };
-
-/* src_line/src_col/src_n say where a row came from in the topology (n is
- * the template index, 0 without count), so that a duplicate names both
- * places.  ifc.pos is the position after sorting by priority. */
-static const char schema[] =
-	"CREATE TABLE IF NOT EXISTS profile ("
-	" name TEXT PRIMARY KEY) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS ifc ("
-	" profile TEXT NOT NULL REFERENCES profile (name),"
-	" pos INTEGER NOT NULL, priority INTEGER NOT NULL,"
-	" server_name TEXT NOT NULL, default_handling INTEGER NOT NULL,"
-	" service_info TEXT, cnf INTEGER,"
-	" PRIMARY KEY (profile, pos)) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS spt ("
-	" profile TEXT NOT NULL, ifc INTEGER NOT NULL, pos INTEGER NOT NULL,"
-	" negated INTEGER NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL,"
-	" content TEXT,"
-	" PRIMARY KEY (profile, ifc, pos)) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS spt_group ("
-	" profile TEXT NOT NULL, ifc INTEGER NOT NULL, spt INTEGER NOT NULL,"
-	" grp INTEGER NOT NULL,"
-	" PRIMARY KEY (profile, ifc, spt, grp)) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS subscriber ("
-	" impi TEXT PRIMARY KEY, password TEXT NOT NULL,"
-	" profile TEXT NOT NULL DEFAULT '', scscf TEXT NOT NULL DEFAULT '',"
-	" state INTEGER NOT NULL DEFAULT 0,"
-	" src_line INTEGER, src_col INTEGER, src_n INTEGER,"
-	" auth TEXT NOT NULL DEFAULT 'digest', k BLOB, opc BLOB, amf BLOB,"
-	" sqn INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS impu ("
-	" uri TEXT PRIMARY KEY,"
-	" impi TEXT NOT NULL REFERENCES subscriber (impi),"
-	" pos INTEGER NOT NULL,"
-	" src_line INTEGER, src_col INTEGER, src_n INTEGER) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS impu_by_impi ON impu (impi, pos);";
-
-/* A database file made before AKA lacks these columns: each is added
- * where missing (SQLite refuses the others, which is the point). */
-static const char *const aka_columns[] = {
-	("ALTER TABLE subscriber ADD COLUMN auth TEXT NOT NULL"
-	 " DEFAULT 'digest'"),
-	"ALTER TABLE subscriber ADD COLUMN k BLOB",
-	"ALTER TABLE subscriber ADD COLUMN opc BLOB",
-	"ALTER TABLE subscriber ADD COLUMN amf BLOB",
-	("ALTER TABLE subscriber ADD COLUMN sqn INTEGER NOT NULL DEFAULT"
-	 " 0"),
-};
-
 
 
 static void hss_destructor(void *arg)
@@ -88,6 +64,7 @@ static void hss_destructor(void *arg)
 	size_t i;
 
 	mem_deref(hss->profiles);
+	mem_deref(hss->wilds);
 
 	for (i = 0; i < ST_MAX; i++)
 		(void)sqlite3_finalize(hss->stv[i]);
@@ -95,18 +72,6 @@ static void hss_destructor(void *arg)
 
 	mem_deref(hss->name);
 	mem_deref(hss->realm);
-}
-
-
-static int add_columns(sqlite3 *db)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(aka_columns); i++)
-		(void)sqlite3_exec(db, aka_columns[i], NULL, NULL, NULL);
-
-	/* the schema is what the statements below need, or they fail */
-	return 0;
 }
 
 
@@ -144,8 +109,7 @@ int hss_alloc(struct hss **hssp, const char *name, const char *dbpath,
 	    sqlite3_exec(hss->db, "PRAGMA journal_mode = WAL;"
 			 "PRAGMA synchronous = NORMAL;", NULL, NULL,
 			 NULL) != SQLITE_OK ||
-	    sqlite3_exec(hss->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
-	    add_columns(hss->db)) {
+	    hss_db_schema(hss->db)) {
 		(void)re_snprintf(err, sz, "hss %s: database '%s': %s", name,
 				  dbpath, sqlite3_errmsg(hss->db));
 		e = EIO;
@@ -162,6 +126,9 @@ int hss_alloc(struct hss **hssp, const char *name, const char *dbpath,
 		e = EIO;
 		goto out;
 	}
+
+	/* a reopened file answers for its wildcarded IMPUs at once */
+	e = hss_wilds_load(hss, &hss->wilds);
 
  out:
 	if (e)
@@ -217,7 +184,7 @@ int st_exec(sqlite3_stmt *st)
 }
 
 
-static void col_copy(char *dst, sqlite3_stmt *st, int col)
+void st_col_copy(char *dst, sqlite3_stmt *st, int col)
 {
 	const unsigned char *s = sqlite3_column_text(st, col);
 
@@ -237,23 +204,29 @@ static void blob_copy(uint8_t *dst, size_t n, sqlite3_stmt *st, int col,
 }
 
 
-static int sub_read(sqlite3_stmt *st, struct hss_sub *sub)
+int st_sub_read(sqlite3_stmt *st, struct hss_sub *sub)
 {
 	int rc = sqlite3_step(st);
 	int e = 0;
 
 	if (rc == SQLITE_ROW) {
-		col_copy(sub->impi, st, 0);
-		col_copy(sub->password, st, 1);
-		col_copy(sub->profile, st, 2);
-		col_copy(sub->scscf, st, 3);
+		memset(sub, 0, sizeof(*sub));
+		st_col_copy(sub->impi, st, 0);
+		st_col_copy(sub->password, st, 1);
+		st_col_copy(sub->scscf, st, 3);
 		sub->state = sqlite3_column_int(st, 4);
-		col_copy(sub->auth, st, 5);
+		st_col_copy(sub->auth, st, 5);
 		sub->has_key = true;
 		blob_copy(sub->key.k, AKA_KEY, st, 6, &sub->has_key);
 		blob_copy(sub->key.opc, AKA_KEY, st, 7, &sub->has_key);
 		blob_copy(sub->key.amf, AKA_AMF, st, 8, &sub->has_key);
 		sub->sqn = (uint64_t)sqlite3_column_int64(st, 9);
+		st_col_copy(sub->uri, st, 10);
+		sub->iset = (uint32_t)sqlite3_column_int64(st, 11);
+		sub->barred = sqlite3_column_int(st, 12) != 0;
+		/* the IMPU's own profile (TS 29.228 B.2: each public
+		 * identity points to one), resolved at load */
+		st_col_copy(sub->profile, st, 13);
 	}
 	else {
 		e = rc == SQLITE_DONE ? ENOENT : EIO;
@@ -290,79 +263,41 @@ int hss_sub_by_impi(struct hss *hss, const char *impi, struct hss_sub *sub)
 	st = hss->stv[ST_SUB_IMPI];
 	(void)st_bind_text(st, 1, impi);
 
-	return sub_read(st, sub);
+	return st_sub_read(st, sub);
 }
 
 
-int hss_sub_by_impu(struct hss *hss, const char *impu, struct hss_sub *sub)
+/* The S-CSCF is the subscriber's (TS 23.228 5.4.1: one serves all of a
+ * user's registered identities); the state is the set's.  With the last
+ * set de-registered the S-CSCF is released. */
+int hss_sub_assign(struct hss *hss, const struct hss_sub *sub,
+		   const char *scscf, enum hss_state state)
 {
 	sqlite3_stmt *st;
+	int e;
 
-	if (!hss || !impu || !sub)
+	if (!hss || !sub || !scscf)
 		return EINVAL;
 
-	st = hss->stv[ST_SUB_IMPU];
-	(void)st_bind_text(st, 1, impu);
+	st = hss->stv[ST_SET_STATE];
+	(void)st_bind_text(st, 1, sub->impi);
+	(void)sqlite3_bind_int64(st, 2, sub->iset);
+	(void)sqlite3_bind_int(st, 3, state);
+	e = st_exec(st);
+	if (e)
+		return e;
 
-	return sub_read(st, sub);
-}
-
-
-int hss_sub_assign(struct hss *hss, const char *impi, const char *scscf,
-		   enum hss_state state)
-{
-	sqlite3_stmt *st;
-
-	if (!hss || !impi || !scscf)
-		return EINVAL;
+	if (state == HSS_NOT_REGISTERED && !*scscf) {
+		st = hss->stv[ST_FREE_SCSCF];
+		(void)st_bind_text(st, 1, sub->impi);
+		return st_exec(st);
+	}
 
 	st = hss->stv[ST_ASSIGN];
 	(void)st_bind_text(st, 1, scscf);
-	(void)sqlite3_bind_int(st, 2, state);
-	(void)st_bind_text(st, 3, impi);
+	(void)st_bind_text(st, 2, sub->impi);
 
 	return st_exec(st);
-}
-
-
-/* The implicit registration set in the order the topology lists it, so
- * that the first URI is the default public identity (TS 24.229 5.4.1.2) */
-int hss_sub_assoc(struct hss *hss, const char *impi, char **assocp)
-{
-	struct mbuf *mb;
-	sqlite3_stmt *st;
-	int rc, e = 0;
-
-	if (!hss || !impi || !assocp)
-		return EINVAL;
-
-	mb = mbuf_alloc(128);
-	if (!mb)
-		return ENOMEM;
-
-	st = hss->stv[ST_IMPUS];
-	(void)st_bind_text(st, 1, impi);
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *u = sqlite3_column_text(st, 0);
-
-		e = mbuf_printf(mb, "%s%s", mb->end ? ", " : "",
-				u ? (const char *)u : "");
-		if (e)
-			break;
-	}
-	if (!e && rc != SQLITE_DONE)
-		e = EIO;
-	st_done(st);
-
-	if (!e) {
-		mb->pos = 0;
-		e = mbuf_strdup(mb, assocp, mb->end);
-	}
-
-	mem_deref(mb);
-
-	return e;
 }
 
 
@@ -390,24 +325,18 @@ uint32_t hss_subscriber_count(const struct hss *hss)
 }
 
 
-bool hss_has_impu(const struct hss *hss, const char *impu)
+/* ---- the compiled profiles ---- */
+
+/* Takes ws, the wildcards of a load just committed */
+void hss_wilds_set(struct hss *hss, struct hss_wilds *ws)
 {
-	sqlite3_stmt *st;
-	bool found;
+	if (!hss || !ws)
+		return;
 
-	if (!hss || !impu)
-		return false;
-
-	st = hss->stv[ST_HAS_IMPU];
-	(void)st_bind_text(st, 1, impu);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	st_done(st);
-
-	return found;
+	mem_deref(hss->wilds);
+	hss->wilds = ws;
 }
 
-
-/* ---- the compiled profiles ---- */
 
 /* Swaps in the set a load built; S-CSCFs keep references to the old
  * profiles they were given, which live on until they drop them. */

@@ -12,7 +12,8 @@
 /* The topology is the source of truth: a load replaces what was there */
 static const char clear[] =
 	"DELETE FROM spt_group; DELETE FROM spt; DELETE FROM ifc;"
-	"DELETE FROM profile; DELETE FROM impu; DELETE FROM subscriber;";
+	"DELETE FROM profile; DELETE FROM impu; DELETE FROM regset;"
+	"DELETE FROM subscriber;";
 
 
 /* ---- loading ---- */
@@ -173,35 +174,42 @@ int hss_db_sub(struct hss *hss, const char *impi, const char *password,
 }
 
 
-int hss_db_impu(struct hss *hss, const char *uri, const char *impi,
-		size_t pos, const struct hss_src *src)
+int hss_db_impu(struct hss *hss, const struct hss_impu_row *r,
+		const struct hss_src *src)
 {
 	sqlite3_stmt *st;
 
-	if (!hss || !uri || !impi)
+	if (!hss || !r || !r->uri || !r->key || !r->impi)
 		return EINVAL;
 
 	st = hss->stv[ST_INS_IMPU];
-	(void)st_bind_text(st, 1, uri);
-	(void)st_bind_text(st, 2, impi);
-	(void)sqlite3_bind_int64(st, 3, (sqlite3_int64)pos);
+	(void)st_bind_text(st, 1, r->uri);
+	(void)st_bind_text(st, 2, r->impi);
+	(void)sqlite3_bind_int64(st, 3, (sqlite3_int64)r->pos);
 	bind_src(st, 4, src);
+	(void)st_bind_text(st, 7, r->key);
+	(void)sqlite3_bind_int64(st, 8, r->iset);
+	(void)sqlite3_bind_int(st, 9, r->barred);
+	(void)st_bind_text(st, 10, r->profile ? r->profile : "");
+	(void)sqlite3_bind_int(st, 11, r->wild);
 
 	return st_exec(st);
 }
 
 
-int hss_db_src(struct hss *hss, bool impu, const char *key,
+int hss_db_src(struct hss *hss, const char *impi, const char *key,
 	       struct hss_src *src)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (!hss || !key || !src)
+	if (!hss || !impi || !src)
 		return EINVAL;
 
-	st = hss->stv[impu ? ST_SRC_IMPU : ST_SRC_SUB];
-	(void)st_bind_text(st, 1, key);
+	st = hss->stv[key ? ST_SRC_IMPU : ST_SRC_SUB];
+	(void)st_bind_text(st, 1, impi);
+	if (key)
+		(void)st_bind_text(st, 2, key);
 
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {

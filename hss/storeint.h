@@ -16,10 +16,16 @@ enum stmt {
 	ST_SRC_SUB,
 	ST_SRC_IMPU,
 	ST_SUB_IMPI,
-	ST_SUB_IMPU,
+	ST_SUB_KEY,
+	ST_SUB_PAIR,
 	ST_ASSIGN,
-	ST_IMPUS,
-	ST_HAS_IMPU,
+	ST_SET_STATE,
+	ST_FREE_SCSCF,
+	ST_SET,
+	ST_USABLE,
+	ST_KEY,
+	ST_BARRED,
+	ST_WILDS,
 	ST_COUNT,
 	ST_SQN,
 	ST_MAX
@@ -31,10 +37,18 @@ struct hss {
 	sqlite3 *db;
 	sqlite3_stmt *stv[ST_MAX];
 	struct hss_profiles *profiles;
+	struct hss_wilds *wilds;        /* the wildcarded IMPUs, compiled */
 };
+
+/* store_schema.c: the tables, made or migrated */
+int  hss_db_schema(sqlite3 *db);
 
 /* bind, step once, always reset */
 int  st_bind_text(sqlite3_stmt *st, int i, const char *s);
 void st_done(sqlite3_stmt *st);
 /* Steps an INSERT or UPDATE; EEXIST on a UNIQUE/PRIMARY KEY conflict */
 int  st_exec(sqlite3_stmt *st);
+/* A text column into an HSS_ID_MAX buffer ("" for NULL) */
+void st_col_copy(char *dst, sqlite3_stmt *st, int col);
+/* Steps a SUB_COLS query once into sub: 0, ENOENT or EIO */
+int  st_sub_read(sqlite3_stmt *st, struct hss_sub *sub);

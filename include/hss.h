@@ -69,7 +69,33 @@ int  hss_alloc(struct hss **hssp, const char *name, const char *dbpath,
 	       const char *realm, char *err, size_t sz);
 const char *hss_name(const struct hss *hss);
 uint32_t hss_subscriber_count(const struct hss *hss);
+
+/* ---- store_impu.c, identity.c: public identities (TS 23.228 4.3.3) ----
+ * Every lookup by IMPU takes it in its normal form (a global number's
+ * tel URI and its sip:...;user=phone twin are one identity), tries the
+ * IMPUs stored as such first and the wildcarded ones (TS 23.003 13.4)
+ * after, in topology order. */
+enum hss_match {
+	HSS_MATCH_NONE = 0,
+	HSS_MATCH_EXACT,
+	HSS_MATCH_WILDCARD,
+};
+
 bool hss_has_impu(const struct hss *hss, const char *impu);
+enum hss_match hss_impu_match(const struct hss *hss, const char *impu);
+/* True when every IMPI that holds impu has it barred (TS 29.228 B.2.1):
+ * registered with its set, never an originating identity. */
+bool hss_impu_barred(const struct hss *hss, const char *impu);
+/* The service profile of impu (of impi's row, or with impi NULL of the
+ * IMPI hss_sub_by_impu picks), or NULL; not referenced: mem_ref it to
+ * keep it past the next load. */
+struct ifc_profile *hss_impu_profile(struct hss *hss, const char *impi,
+				     const char *impu);
+/* The key an IMPU is looked up by: "tel:+16328300100" for tel:+1-632-
+ * 830-0100 and sip:+16328300100@any.host;user=phone (RFC 3966 visual
+ * separators dropped, a sip URI's own parameters too), any other URI as
+ * it is.  0, EINVAL, or EOVERFLOW when sz is too small. */
+int hss_impu_normalise(char *buf, size_t sz, const char *impu);
 
 /* ---- load.c: the topology's users and profiles into one HSS ---- */
 /* Loads the topology's 'profiles' and 'subscribers' (those whose 'hss' key
@@ -93,6 +119,8 @@ enum cx_result {
 	CX_ERROR_USER_UNKNOWN           = 5001,
 	CX_ERROR_IDENTITIES_DONT_MATCH  = 5002,
 	CX_ERROR_IDENTITY_NOT_REGISTERED = 5003,
+	/* the base protocol's Result-Code 5003: see cx_uaa.rejected */
+	CX_AUTHORIZATION_REJECTED       = 5003,
 	CX_ERROR_ROAMING_NOT_ALLOWED    = 5004,
 	CX_ERROR_AUTH_SCHEME_NOT_SUPPORTED = 5006,
 	CX_UNABLE_TO_COMPLY             = 5012,
@@ -117,6 +145,9 @@ enum cx_sar_type {
 struct cx_uaa {
 	enum cx_result result;
 	char scscf[128];        /* Server-Name when one is assigned, or "" */
+	/* 5003 is DIAMETER_AUTHORIZATION_REJECTED: the IMPU and every IMPU
+	 * of its set are barred (TS 29.228 6.1.1.1 step 3) */
+	bool rejected;
 };
 
 /* TS 29.229 6.3.2 SIP-Authentication-Scheme, as the MAA gives it */
@@ -141,14 +172,23 @@ struct cx_maa {
 
 struct cx_saa {
 	enum cx_result result;
-	struct ifc_profile *profile;    /* referenced; caller mem_deref's */
-	char *assoc;    /* the implicit set, "sip:a, tel:b"; caller derefs */
+	struct ifc_profile *profile;    /* the IMPU's; caller mem_deref's */
+	/* the implicit set without its barred IMPUs, "sip:a, tel:b", the
+	 * default identity first; caller derefs */
+	char *assoc;
+	/* in assoc's allocation, freed with it: the set's barred IMPUs,
+	 * and its alias group (TS 29.228 Alias Identity Group: the IMPUs
+	 * sharing the IMPU's service profile, barred ones too) */
+	const char *barred;
+	const char *aliases;
 	char impi[128];
+	char wildcard[128];     /* Wildcarded-Public-Identity matched, "" */
 };
 
 struct cx_lia {
 	enum cx_result result;
 	char scscf[128];
+	char wildcard[128];     /* Wildcarded-Public-Identity matched, "" */
 };
 
 int hss_uar(struct hss *hss, const char *impi, const char *impu,
@@ -177,5 +217,7 @@ int hss_sar(struct hss *hss, const char *impi, const char *impu,
 	    const char *server, enum cx_sar_type type, struct cx_saa *saa);
 int hss_lir(struct hss *hss, const char *impu, struct cx_lia *lia);
 const char *cx_result_name(enum cx_result r);
+/* The same, for a UAA: 5003 named as the UAA meant it */
+const char *cx_uaa_result_name(const struct cx_uaa *uaa);
 
 #endif

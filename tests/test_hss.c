@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sqlite3.h>
 #include <re.h>
 #include "yml.h"
 #include "hss.h"
@@ -133,15 +134,21 @@ struct load_err {
 #define SUB "subscribers:\n  - impi: a@ims.test\n"
 
 static const struct load_err errv[] = {
+	/* twice in one IMPI, across its sets (in two IMPIs it is shared) */
 	{"subscribers:\n"
 	 "  - impi: a@ims.test\n"
-	 "    impu: sip:dup@ims.test\n"
 	 "    password: x\n"
-	 "  - impi: b@ims.test\n"
-	 "    impu: [sip:b@ims.test, sip:dup@ims.test]\n"
-	 "    password: x\n",
-	 "t.yaml:6:28: subscribers[1].impu[1]: duplicate IMPU "
-	 "'sip:dup@ims.test', first at t.yaml:3:11"},
+	 "    sets:\n"
+	 "      - impu: sip:dup@ims.test\n"
+	 "      - impu: [sip:b@ims.test, sip:dup@ims.test]\n",
+	 "t.yaml:6:32: subscribers[0].sets[1].impu[1]: duplicate IMPU "
+	 "'sip:dup@ims.test', first at t.yaml:5:15"},
+	/* a tel URI and its sip twin are one identity */
+	{SUB "    impu: ['tel:+1-555-0100', "
+	 "'sip:+15550100@ims.test;user=phone']\n    password: x\n",
+	 "t.yaml:3:31: subscribers[0].impu[1]: duplicate IMPU "
+	 "'sip:+15550100@ims.test;user=phone' (as 'tel:+15550100'), first "
+	 "at t.yaml:3:12"},
 	{"subscribers:\n"
 	 "  - impi: u%d@ims.test\n"
 	 "    impu: sip:u%d@ims.test\n"
@@ -196,6 +203,50 @@ static const struct load_err errv[] = {
 	 "t.yaml:3:11: subscribers[0].impu must list at least one URI"},
 	{SUB "    impu: sip:a@ims.test\n    password: x\n    imsi: 1\n",
 	 "t.yaml:5:5: unknown key 'imsi' in subscribers[0]"},
+	/* sets and per-IMPU options */
+	{"profiles: {p: {}}\n"
+	 SUB "    password: x\n    impu:\n"
+	 "      - sip:a@ims.test\n"
+	 "      - {uri: sip:b@ims.test, profile: nope}\n",
+	 "t.yaml:7:40: subscribers[0].impu[1].profile: no profile 'nope' in "
+	 "profiles"},
+	{"profiles: {p: {}}\n"
+	 SUB "    password: x\n"
+	 "    sets: [{impu: sip:a@ims.test}, {impu: [], profile: p}]\n",
+	 "t.yaml:5:43: subscribers[0].sets[1].impu must list at least one "
+	 "URI"},
+	{SUB "    password: x\n    sets: [{impu: sip:a@ims.test, "
+	 "profile: gone}]\n",
+	 "t.yaml:4:44: subscribers[0].sets[0].profile: no profile 'gone' in "
+	 "profiles"},
+	{SUB "    password: x\n    sets: [{profile: p}]\n",
+	 "t.yaml:4:12: subscribers[0].sets[0]: missing 'impu'"},
+	{SUB "    password: x\n    sets: []\n",
+	 "t.yaml:4:11: subscribers[0].sets must list at least one set"},
+	{SUB "    password: x\n    sets: [sip:a@ims.test]\n",
+	 "t.yaml:4:12: subscribers[0].sets[0] must be a mapping with impu "
+	 "and profile"},
+	{SUB "    password: x\n    impu: sip:a@ims.test\n"
+	 "    sets: [{impu: sip:b@ims.test}]\n",
+	 "t.yaml:5:11: subscribers[0]: impu or sets, not both"},
+	{SUB "    password: x\n    impu: [{barred: true}]\n",
+	 "t.yaml:4:12: subscribers[0].impu[0]: missing 'uri'"},
+	{SUB "    password: x\n    impu: [{uri: sip:a@ims.test, barred: 2}]\n",
+	 "t.yaml:4:42: subscribers[0].impu[0].barred must be true or false, "
+	 "not '2'"},
+	{SUB "    password: x\n"
+	 "    impu: [{uri: sip:a@ims.test, bared: true}]\n",
+	 "t.yaml:4:34: unknown key 'bared' in subscribers[0].impu[0]"},
+	/* wildcarded identities: the regex between the '!' must compile */
+	{SUB "    password: x\n    impu: ['sip:a!(!@ims.test']\n",
+	 "t.yaml:4:12: subscribers[0].impu[0]: bad wildcard "
+	 "'sip:a!(!@ims.test': Unmatched ( or \\("},
+	{SUB "    password: x\n    impu: ['sip:a!.*@ims.test']\n",
+	 "t.yaml:4:12: subscribers[0].impu[0]: bad wildcard "
+	 "'sip:a!.*@ims.test': a '!' opens a regex that no '!' closes"},
+	{SUB "    password: x\n    impu: ['mailto:a!.*!']\n",
+	 "t.yaml:4:12: subscribers[0].impu[0]: 'mailto:a!.*!' is not a sip: "
+	 "or tel: URI"},
 	{"subscribers: {}\n", "t.yaml:1:14: subscribers must be a list"},
 	{"profiles: []\n",
 	 "t.yaml:1:11: profiles must be a mapping of name to profile"},
@@ -237,7 +288,7 @@ static const char bad_third[] =
 	"  - {impi: new1@ims.test, impu: sip:new1@ims.test, password: x}\n"
 	"  - {impi: new2@ims.test, impu: sip:new2@ims.test, password: x,\n"
 	"     profile: as1-services}\n"
-	"  - {impi: new3@ims.test, impu: 'sip:new1@ims.test', password: x}\n";
+	"  - {impi: new1@ims.test, impu: 'sip:new3@ims.test', password: x}\n";
 
 
 static void test_rollback(void)
@@ -253,9 +304,9 @@ static void test_rollback(void)
 					   sizeof(err)), 0);
 	CU_ASSERT_EQUAL(hss_load(hss, y, yml_root(y), err, sizeof(err)),
 			EINVAL);
-	ASSERT_STR(err, "t.yaml:6:33: subscribers[2].impu: "
-		   "duplicate IMPU 'sip:new1@ims.test', first at "
-		   "t.yaml:3:33");
+	ASSERT_STR(err, "t.yaml:6:12: subscribers[2].impi: "
+		   "duplicate IMPI 'new1@ims.test', first at "
+		   "t.yaml:3:12");
 	CU_ASSERT_EQUAL(hss_subscriber_count(hss), 0);
 	CU_ASSERT_FALSE(hss_has_impu(hss, "sip:new1@ims.test"));
 	mem_deref(hss);
@@ -339,6 +390,131 @@ static void test_file_db(void)
 }
 
 
+/* The subscriber and impu tables as imsbed made them before sets: one
+ * IMPI per IMPU (uri PRIMARY KEY), the state per IMPI.  alice is
+ * registered at SCSCF with both IMPUs. */
+static const char old_schema[] =
+	"CREATE TABLE subscriber ("
+	" impi TEXT PRIMARY KEY, password TEXT NOT NULL,"
+	" profile TEXT NOT NULL DEFAULT '', scscf TEXT NOT NULL DEFAULT '',"
+	" state INTEGER NOT NULL DEFAULT 0,"
+	" src_line INTEGER, src_col INTEGER, src_n INTEGER,"
+	" auth TEXT NOT NULL DEFAULT 'digest', k BLOB, opc BLOB, amf BLOB,"
+	" sqn INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE TABLE impu ("
+	" uri TEXT PRIMARY KEY,"
+	" impi TEXT NOT NULL REFERENCES subscriber (impi),"
+	" pos INTEGER NOT NULL,"
+	" src_line INTEGER, src_col INTEGER, src_n INTEGER) WITHOUT ROWID;"
+	"CREATE INDEX impu_by_impi ON impu (impi, pos);"
+	"INSERT INTO subscriber (impi, password, profile, scscf, state)"
+	" VALUES ('alice@ims.test', 'secret', 'as1-services',"
+	" '" SCSCF "', 1), ('bob@ims.test', 'bobpw', '', '', 0);"
+	"INSERT INTO impu VALUES ('sip:alice@ims.test', 'alice@ims.test', 0,"
+	" 3, 11, 0), ('tel:+1-632-830-0100', 'alice@ims.test', 1, 3, 30, 0),"
+	" ('sip:bob@ims.test', 'bob@ims.test', 0, 5, 11, 0);";
+
+/* Two IMPIs share one IMPU: the old PRIMARY KEY would refuse it */
+static const char shared[] =
+	"subscribers:\n"
+	"  - {impi: a@ims.test, impu: [sip:a@ims.test, sip:home@ims.test],\n"
+	"     password: x}\n"
+	"  - {impi: b@ims.test, impu: [sip:b@ims.test, sip:home@ims.test],\n"
+	"     password: x}\n";
+
+
+static void test_migrate(void)
+{
+	struct cx_uaa uaa;
+	struct cx_lia lia;
+	struct cx_maa maa;
+	struct hss *hss;
+	sqlite3 *raw;
+	char path[64], err[256] = "";
+
+	(void)re_snprintf(path, sizeof(path), "/tmp/imsbed-hss-old-%d.db",
+			  (int)getpid());
+	(void)unlink(path);
+
+	CU_ASSERT_EQUAL_FATAL(sqlite3_open(path, &raw), SQLITE_OK);
+	CU_ASSERT_EQUAL(sqlite3_exec(raw, old_schema, NULL, NULL, NULL),
+			SQLITE_OK);
+	(void)sqlite3_close(raw);
+
+	/* opened: the rows are there in the new shape, registration too */
+	CU_ASSERT_EQUAL_FATAL(hss_alloc(&hss, "hss1", path, "ims.test", err,
+					sizeof(err)), 0);
+	CU_ASSERT_EQUAL(hss_subscriber_count(hss), 2);
+	CU_ASSERT_TRUE(hss_has_impu(hss, "sip:bob@ims.test"));
+	/* the old row's key is its normal form */
+	CU_ASSERT_TRUE(hss_has_impu(hss, "sip:+16328300100@ims.test;"
+				    "user=phone"));
+	CU_ASSERT_EQUAL(hssfx_lir(hss, "tel:+16328300100", &lia), CX_SUCCESS);
+	ASSERT_STR(lia.scscf, SCSCF);
+	CU_ASSERT_EQUAL(hssfx_uar(hss, ALICE, DEREG, &uaa), CX_SUCCESS);
+	CU_ASSERT_EQUAL(hssfx_uar(hss, BOB, DEREG, &uaa),
+			CX_ERROR_IDENTITY_NOT_REGISTERED);
+	CU_ASSERT_EQUAL(hssfx_mar(hss, "alice@ims.test", "sip:bob@ims.test",
+				  SIP_DIGEST, NULL, &maa),
+			CX_ERROR_IDENTITIES_DONT_MATCH);
+	CU_ASSERT_EQUAL(hssfx_mar(hss, ALICE, SIP_DIGEST, NULL, &maa),
+			CX_SUCCESS);
+	ASSERT_STR(maa.ha1, "303caad20d1a07dd0a9f409479078797");
+	mem_deref(hss);
+
+	/* migrated once: the file reopens as it is, and takes an IMPU
+	 * shared by two IMPIs */
+	CU_ASSERT_EQUAL_FATAL(hssfx_from(&hss, "hss1", path, shared, err,
+					 sizeof(err)), 0);
+	CU_ASSERT_EQUAL(hss_subscriber_count(hss), 2);
+	CU_ASSERT_TRUE(hss_has_impu(hss, "sip:home@ims.test"));
+	mem_deref(hss);
+
+	CU_ASSERT_EQUAL(unlink(path), 0);
+}
+
+
+/* tel URIs and their sip:...;user=phone twins (TS 24.229 5.4.3.x) */
+static void test_normalise(void)
+{
+	static const struct {
+		const char *in, *out;
+	} v[] = {
+		{"tel:+16328300100", "tel:+16328300100"},
+		{"tel:+1-632-830.(0100)", "tel:+16328300100"},
+		{"TEL:+16328300100;ext=12", "tel:+16328300100;ext=12"},
+		{"sip:+16328300100@ims.test;user=phone", "tel:+16328300100"},
+		{"sip:+1-632-8300100@gw.example;transport=udp;user=phone",
+		 "tel:+16328300100"},
+		{"sip:+16328300100;isub=7@ims.test;user=phone",
+		 "tel:+16328300100;isub=7"},
+		/* not a global number, or not user=phone: as it is */
+		{"sip:+16328300100@ims.test", "sip:+16328300100@ims.test"},
+		{"tel:8300100;phone-context=ims.test",
+		 "tel:8300100;phone-context=ims.test"},
+		{"tel:+1632x", "tel:+1632x"},
+		{"tel:+", "tel:+"},
+		{"sip:alice@ims.test;user=phone",
+		 "sip:alice@ims.test;user=phone"},
+		{"sip:alice@ims.test", "sip:alice@ims.test"},
+	};
+	char buf[128], tiny[8];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		CU_ASSERT_EQUAL(hss_impu_normalise(buf, sizeof(buf), v[i].in),
+				0);
+		if (strcmp(buf, v[i].out))
+			fprintf(stderr, "\nnormalise %s: %s\n", v[i].in, buf);
+		ASSERT_STR(buf, v[i].out);
+	}
+
+	CU_ASSERT_EQUAL(hss_impu_normalise(tiny, sizeof(tiny),
+					   "tel:+16328300100"), EOVERFLOW);
+	CU_ASSERT_EQUAL(hss_impu_normalise(NULL, 1, "tel:+1"), EINVAL);
+}
+
+
 static const CU_TestInfo tests[] = {
 	{"load and HSS filter", test_load},
 	{"10000 templated users", test_bulk},
@@ -347,6 +523,8 @@ static const CU_TestInfo tests[] = {
 	{"load errors", test_errors},
 	{"rollback", test_rollback},
 	{"file database", test_file_db},
+	{"older file database migrated", test_migrate},
+	{"tel and sip forms of one IMPU", test_normalise},
 	CU_TEST_INFO_NULL,
 };
 
