@@ -314,6 +314,59 @@ steps:
   - usim: {ue: ue1, k: 0011}
 "
 
+# The identities of a subscriber: sets, per-IMPU options, wildcards.
+case_ impu-profile "impu-profile.yaml:11:63: subscribers[0].impu[1].profile: no profile 'nope' in profiles" \
+"topology:
+$CORE
+    - {name: scscf, role: scscf}
+  profiles: {p: {}}
+  subscribers:
+    - impi: u1@ims.test
+      password: x
+      impu: [sip:u1@ims.test, {uri: sip:u2@ims.test, profile: nope}]
+steps:
+  - wait: 0
+"
+case_ set-empty "set-empty.yaml:13:18: subscribers[0].sets[1].impu must list at least one URI" \
+"topology:
+$CORE
+    - {name: scscf, role: scscf}
+  profiles: {p: {}}
+  subscribers:
+    - impi: u1@ims.test
+      password: x
+      sets:
+        - {impu: [sip:u1@ims.test]}
+        - {impu: [], profile: p}
+steps:
+  - wait: 0
+"
+case_ impu-twice "impu-twice.yaml:13:18: subscribers[0].sets[2].impu[0]: duplicate IMPU 'sip:+15550100@ims.test;user=phone' (as 'tel:+15550100'), first at " \
+"topology:
+$CORE
+    - {name: scscf, role: scscf}
+  subscribers:
+    - impi: u1@ims.test
+      password: x
+      sets:
+        - impu: [sip:u1@ims.test]
+        - impu: ['tel:+1-555-0100']
+        - impu: ['sip:+15550100@ims.test;user=phone']
+steps:
+  - wait: 0
+"
+case_ bad-wildcard "bad-wildcard.yaml:10:31: subscribers[0].impu[1]: bad wildcard 'sip:u!(!@ims.test': Unmatched ( or \\(" \
+"topology:
+$CORE
+    - {name: scscf, role: scscf}
+  subscribers:
+    - impi: u1@ims.test
+      password: x
+      impu: [sip:u1@ims.test, 'sip:u!(!@ims.test']
+steps:
+  - wait: 0
+"
+
 out=$("$BIN" frobnicate 2>&1)
 if [ $? -eq 2 ] && printf '%s' "$out" | grep -q "unknown command 'frobnicate'"; then
 	passed=$((passed + 1))
