@@ -60,7 +60,9 @@ static bool sip_phone(const char *impu, struct pl *user)
 	struct pl pl, val;
 	struct uri u;
 
-	if (strncasecmp(impu, "sip:", 4))
+	/* most lookups are of sip URIs that name no number: those need no
+	 * parsing (a global number starts with '+') */
+	if (strncasecmp(impu, "sip:", 4) || impu[4] != '+')
 		return false;
 
 	pl_set_str(&pl, impu);
