@@ -68,21 +68,37 @@ struct binding *scscf_binding(const struct scscf *s, const char *impu)
 }
 
 
+static int alias_add(struct binding *b, const char *impu)
+{
+	size_t n = strlen(impu);
+	struct alias *a;
+
+	a = mem_zalloc(sizeof(*a) + n + 1, alias_destructor);
+	if (!a)
+		return ENOMEM;
+	memcpy(a->impu, impu, n + 1);
+	a->b = b;
+	list_append(&b->aliasl, &a->le, a);
+	hash_append(b->s->aliases, hash_joaat_str_ci(a->impu), &a->he, a);
+
+	return 0;
+}
+
+
+/* Every IMPU of the set finds the binding, a tel URI also in the one
+ * form its writings share (TS 23.228 4.3.3.1: +1-632... is +1632...). */
 static int add_aliases(struct binding *b)
 {
 	struct pl rest, u;
-	struct alias *a;
+	char impu[256], norm[256];
 
 	pl_set_str(&rest, b->assoc);
 	while (sipx_uri_next(&rest, &u)) {
-		a = mem_zalloc(sizeof(*a) + u.l + 1, alias_destructor);
-		if (!a)
+		if (pl_strcpy(&u, impu, sizeof(impu)) || alias_add(b, impu))
 			return ENOMEM;
-		(void)pl_strcpy(&u, a->impu, u.l + 1);
-		a->b = b;
-		list_append(&b->aliasl, &a->le, a);
-		hash_append(b->s->aliases, hash_joaat_str_ci(a->impu),
-			    &a->he, a);
+		if (!hss_impu_normalise(norm, sizeof(norm), impu) &&
+		    strcmp(norm, impu) && alias_add(b, norm))
+			return ENOMEM;
 	}
 
 	return 0;

@@ -133,11 +133,18 @@ static int ruri_impu(const struct scscf *s, const struct sip_msg *msg,
 {
 	const struct bcontact *c;
 	int err = scscf_gruu_lookup(s, &msg->ruri, impu, sz, &c);
+	char uri[256];
 
-	if (err == ENOENT)
-		return sipx_uri_aor(impu, sz, &msg->ruri);
+	if (err != ENOENT)
+		return err;
 
-	return err;
+	/* TS 24.229 5.4.3.3: sip:+number@...;user=phone is the user's
+	 * tel URI (TS 23.228 4.3.3.1), whichever form registered. */
+	if (!pl_strcpy(&msg->ruri, uri, sizeof(uri)) &&
+	    !hss_impu_normalise(impu, sz, uri) && !strncmp(impu, "tel:", 4))
+		return 0;
+
+	return sipx_uri_aor(impu, sz, &msg->ruri);
 }
 
 
