@@ -175,4 +175,35 @@ int reginfo_encode(struct mbuf *mb, const struct reginfo *ri);
 int reginfo_decode(struct reginfo **rip, const char *xml, size_t len,
 		   char *err, size_t sz);
 
+/* ---- regwatch.c: one SUBSCRIBE Event: reg and its NOTIFYs ---- */
+struct regwatch;
+struct node;
+
+/* After each NOTIFY taken, with the view it made. */
+typedef void (regwatch_h)(struct regwatch *w, const struct reginfo *view,
+			  void *arg);
+/* The SUBSCRIBE's final answer (err: none came). */
+typedef void (regwatch_resp_h)(int err, uint16_t scode, void *arg);
+
+struct regwatch_req {
+	const char *aor;                /* Request-URI and To */
+	const char *from;               /* the watcher */
+	const char *contact;
+	const struct uri *route;        /* the first hop */
+	const char *hdrs;               /* "Route: ...\r\n"..., or NULL */
+	uint32_t expires;
+};
+
+int  regwatch_subscribe(struct regwatch **wp, struct node *node,
+			const struct regwatch_req *rq, regwatch_h *h,
+			regwatch_resp_h *resph, void *arg);
+/* A NOTIFY of ours taken and answered (true), else false. */
+bool regwatch_notify(struct regwatch *w, const struct sip_msg *msg);
+bool regwatch_is_reg_notify(const struct sip_msg *msg);
+const struct reginfo *regwatch_view(const struct regwatch *w);
+bool regwatch_ended(const struct regwatch *w);
+/* reginfo, reg_notifies, reg_subscription, reginfo_version */
+int  regwatch_query(struct re_printf *pf, const struct regwatch *w,
+		    const char *what);
+
 #endif
