@@ -10,6 +10,7 @@
 #include "sipkit.h"
 #include "proxy.h"
 #include "pcscf_sec.h"
+#include "pcscf_watch.h"
 #include "cscf.h"
 
 /* One registered UE flow. */
@@ -20,6 +21,7 @@ struct preg {
 	char *impu;             /* the registered IMPU (AOR of To) */
 	char *assoc;            /* P-Associated-URI, as received */
 	char *routes;           /* "Route: <...>\r\n" from Service-Route */
+	char *contact;          /* the UE's registered Contact URI */
 	struct sa flow;         /* where the UE's REGISTER came from */
 	struct wheel_ent went;
 };
@@ -28,6 +30,7 @@ struct pcscf {
 	struct node *node;
 	struct proxy *px;
 	struct pcscf_sec *sec;
+	struct pcscf_watch *watch;      /* NULL: no reg subscriptions */
 	struct hash *by_impu;
 	struct hash *by_flow;
 	struct wheel *wheel;
@@ -63,6 +66,7 @@ static void preg_destructor(void *arg)
 	mem_deref(r->impu);
 	mem_deref(r->assoc);
 	mem_deref(r->routes);
+	mem_deref(r->contact);
 }
 
 
@@ -70,6 +74,7 @@ static void pcscf_destructor(void *arg)
 {
 	struct pcscf *p = arg;
 
+	mem_deref(p->watch);
 	hash_flush(p->by_impu);
 	mem_deref(p->by_impu);
 	mem_deref(p->by_flow);
@@ -142,41 +147,6 @@ static bool contact_expiry(const struct sip_hdr *h, const struct sip_msg *msg,
 }
 
 
-/* TS 33.203 7.1, TS 24.229 5.2.2.1: an AKA challenge carries CK and IK
- * for the P-CSCF; the UE gets the challenge without them. */
-static void strip_keys(const struct pcscf *p, const struct sip_msg *msg,
-		       struct ptx *t, const struct regctx *c)
-{
-	static const char *const keys[] = {"ik", "ck", NULL};
-	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_WWW_AUTHENTICATE);
-	char ik[40], ck[40] = "";
-	const char *impu = c->impu;
-	struct mbuf *mb;
-	char *line = NULL;
-
-	if (!h || sipx_auth_param(&h->val, "ik", ik, sizeof(ik)))
-		return;
-	(void)sipx_auth_param(&h->val, "ck", ck, sizeof(ck));
-	pcscf_sec_keys(p->sec, &c->flow, impu, ik, ck);
-
-	mb = mbuf_alloc(256);
-	if (!mb || mbuf_write_str(mb, "WWW-Authenticate: ") ||
-	    sipx_auth_strip(mb, &h->val, keys) ||
-	    mbuf_write_str(mb, "\r\n")) {
-		mem_deref(mb);
-		return;
-	}
-
-	mb->pos = 0;
-	if (!mbuf_strdup(mb, &line, mb->end)) {
-		proxy_ptx_replace(t, SIP_HDR_WWW_AUTHENTICATE, line);
-		elog(LOG_DEBUG, node_name(p->node), "auth", "401 for %s: CK"
-		     " and IK kept, taken out before the UE", impu);
-	}
-	mem_deref(mb);
-}
-
-
 /* TS 24.229 5.2.2.1: the 200 OK to REGISTER gives the P-CSCF the
  * Service-Route and the implicit set it asserts identities from. */
 static bool register_resp(int err, const struct sip_msg *msg,
@@ -191,7 +161,8 @@ static bool register_resp(int err, const struct sip_msg *msg,
 	if (!err && msg && msg->scode == 401) {
 		char *line = NULL;
 
-		strip_keys(p, msg, t, c);
+		pcscf_sec_strip_keys(p->sec, msg, t, &c->flow, c->impu,
+				     node_name(p->node));
 		if (c->secline && !str_dup(&line, c->secline))
 			proxy_ptx_replace(t, SIP_HDR_SECURITY_SERVER, line);
 	}
@@ -242,8 +213,11 @@ static bool register_resp(int err, const struct sip_msg *msg,
 	(void)sipx_hdr_str(&r->assoc, msg, SIP_HDR_P_ASSOCIATED_URI);
 	r->routes = mem_deref(r->routes);
 	(void)sipx_hdr_lines(&r->routes, msg, SIP_HDR_SERVICE_ROUTE, "Route");
+	r->contact = mem_deref(r->contact);
+	(void)str_dup(&r->contact, c->contact);
 
 	wheel_start(p->wheel, &r->went, expires * 1000ULL, reg_expired, r);
+	pcscf_watch_reg(p->watch, c->impu);
 
 	return false;
 }
@@ -482,10 +456,43 @@ static void request_handler(void *arg, const struct sip_msg *msg)
 	 * sends from; anyone else is on the UE side. */
 	if (!pl_strcmp(&msg->met, "REGISTER"))
 		handle_register(p, msg);
+	else if (emul_trusted(msg) && pcscf_watch_request(p->watch, msg))
+		return;
 	else if (emul_trusted(msg))
 		handle_terminating(p, msg);
 	else
 		handle_originating(p, msg);
+}
+
+
+/* TS 24.229 5.2.3: the S-CSCF ended a device's registration (contact)
+ * or all of the user's (NULL). */
+static bool drop_apply(struct le *le, void *arg)
+{
+	struct preg *r = le->data;
+	const char **v = arg;
+
+	if (!str_casecmp(r->impu, v[0]) && (!v[1] || !str_cmp(r->contact,
+							       v[1]))) {
+		elog(LOG_INFO, node_name(r->p->node), "reg", "%s (%s) "
+		     "de-registered by the network", r->impu,
+		     r->contact ? r->contact : "?");
+		mem_deref(r);
+		return true;
+	}
+
+	return false;
+}
+
+
+static void reg_drop(const char *impu, const char *contact, void *arg)
+{
+	struct pcscf *p = arg;
+	const char *v[2] = {impu, contact};
+
+	while (hash_lookup(p->by_impu, hash_joaat_str_ci(impu), drop_apply,
+			   v))
+		;
 }
 
 
@@ -509,7 +516,8 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 	if (!str_casecmp(what, "sa"))
 		return pcscf_sec_query(pf, p->sec, arg);
 
-	return ENOTSUP;
+	return p->watch ? pcscf_watch_query(pf, p->watch, what, arg) :
+		ENOTSUP;
 }
 
 
@@ -545,6 +553,8 @@ int pcscf_alloc(struct pcscf **pp, struct node *node,
 
 	err = str_dup(&p->vnet, cfg->visited_network ? cfg->visited_network :
 		      emul_domain());
+	if (!err && cfg->reg_event)
+		err = pcscf_watch_alloc(&p->watch, node, reg_drop, p);
 	if (err)
 		goto out;
 

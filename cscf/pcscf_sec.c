@@ -256,3 +256,38 @@ void pcscf_sec_forget(struct pcscf_sec *ps, const struct sa *flow)
 	if (ps && flow)
 		mem_deref(secmem_of(ps, flow));
 }
+
+
+/* TS 33.203 7.1, TS 24.229 5.2.2.1: an AKA challenge carries CK and IK
+ * for the P-CSCF; the UE gets the challenge without them. */
+void pcscf_sec_strip_keys(struct pcscf_sec *ps, const struct sip_msg *msg,
+			  struct ptx *t, const struct sa *flow,
+			  const char *impu, const char *who)
+{
+	static const char *const keys[] = {"ik", "ck", NULL};
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_WWW_AUTHENTICATE);
+	char ik[40], ck[40] = "";
+	struct mbuf *mb;
+	char *line = NULL;
+
+	if (!h || sipx_auth_param(&h->val, "ik", ik, sizeof(ik)))
+		return;
+	(void)sipx_auth_param(&h->val, "ck", ck, sizeof(ck));
+	pcscf_sec_keys(ps, flow, impu, ik, ck);
+
+	mb = mbuf_alloc(256);
+	if (!mb || mbuf_write_str(mb, "WWW-Authenticate: ") ||
+	    sipx_auth_strip(mb, &h->val, keys) ||
+	    mbuf_write_str(mb, "\r\n")) {
+		mem_deref(mb);
+		return;
+	}
+
+	mb->pos = 0;
+	if (!mbuf_strdup(mb, &line, mb->end)) {
+		proxy_ptx_replace(t, SIP_HDR_WWW_AUTHENTICATE, line);
+		elog(LOG_DEBUG, who, "auth", "401 for %s: CK and IK kept,"
+		     " taken out before the UE", impu);
+	}
+	mem_deref(mb);
+}

@@ -14,6 +14,10 @@ size_t pcscf_sec_skip(const struct sip_msg *msg, enum sip_hdrid *skipv,
 /* From the 401 of an AKA challenge: the keys the P-CSCF keeps. */
 void pcscf_sec_keys(struct pcscf_sec *ps, const struct sa *flow,
 		    const char *impu, const char *ik, const char *ck);
+/* TS 33.203 7.1: the 401 relayed next goes to the UE without them. */
+void pcscf_sec_strip_keys(struct pcscf_sec *ps, const struct sip_msg *msg,
+			  struct ptx *t, const struct sa *flow,
+			  const char *impu, const char *who);
 /* "Security-Server value ik=.. ck=..", or "none". */
 int  pcscf_sec_query(struct re_printf *pf, const struct pcscf_sec *ps,
 		     const char *impu);

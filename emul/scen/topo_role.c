@@ -196,6 +196,10 @@ static int cscf_cfg_load(struct cscf_cfg *cfg, const struct yml *y,
 				       "vectors must be 1 to %u", CX_VECTORS);
 		cfg->vectors = v;
 	}
+	if (yml_get(y, nn, "reg_event") &&
+	    yml_bool(y, yml_get(y, nn, "reg_event"), "reg_event",
+		     &cfg->reg_event, err, sz))
+		return EINVAL;
 	if (cfg->reg_min_expires && cfg->reg_max_expires &&
 	    cfg->reg_min_expires > cfg->reg_max_expires)
 		return yml_err(y, yml_get(y, nn, "min_expires"), err, sz,
@@ -393,5 +397,7 @@ int topo_make_role(struct topo *t, struct node *n, const struct yml *y,
 		return yml_err(y, nn, err, sz, "node '%s': cannot start: %m",
 			       node_name(n), e);
 
-	return obj ? topo_keep(&t->roles, obj, NULL) : 0;
+	/* an S-CSCF by its name, for the steps that act on one */
+	return obj ? topo_keep(&t->roles, obj, node_role(n) == ROLE_SCSCF ?
+			       node_name(n) : NULL) : 0;
 }
