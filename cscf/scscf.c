@@ -33,6 +33,7 @@ static void scscf_destructor(void *arg)
 	mem_deref(s->regsubs);
 	mem_deref(s->px);
 	mem_deref(s->uri);
+	mem_deref(s->cx);
 	mem_deref(s->wheel);
 }
 
@@ -168,6 +169,8 @@ int scscf_alloc(struct scscf **sp, struct node *node,
 	}
 
 	err = re_sdprintf(&s->uri, "sip:%s", node_host(node));
+	if (!err)
+		err = cx_listen(&s->cx, s->uri, scscf_rtr, s);
 	if (err)
 		goto out;
 

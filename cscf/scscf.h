@@ -18,6 +18,7 @@ struct scscf {
 	struct hash *avsets;            /* spare AKA vectors, by IMPI */
 	struct hash *tgruus;            /* struct bcontact, by temp GRUU */
 	struct hash *regsubs;           /* reg event subscriptions */
+	struct cx_listener *cx;         /* the HSS's RTRs to us */
 	uint32_t next_cid;              /* contacts' ids in reginfo */
 	char doc_impi[128];             /* the AKA doctor's last finding */
 	char doc_note[192];
@@ -73,6 +74,11 @@ struct bcontact {
 int  scscf_register(struct scscf *s, const struct sip_msg *msg);
 struct binding *scscf_binding(const struct scscf *s, const char *impu);
 void scscf_binding_remove(struct binding *b, enum cx_sar_type why);
+/* The same, without the SAR when the HSS asked for it (RTR). */
+void scscf_binding_drop(struct binding *b, enum cx_sar_type why, bool sar);
+
+/* scscf_dereg.c */
+enum cx_result scscf_rtr(const struct cx_rtr *rtr, void *arg);
 
 /* scscf_contact.c */
 enum { SCSCF_FORK_MAX = 16 };

@@ -107,6 +107,12 @@ static int add_aliases(struct binding *b)
 
 void scscf_binding_remove(struct binding *b, enum cx_sar_type why)
 {
+	scscf_binding_drop(b, why, true);
+}
+
+
+void scscf_binding_drop(struct binding *b, enum cx_sar_type why, bool sar)
+{
 	struct cx_saa saa;
 
 	if (!b)
@@ -118,7 +124,7 @@ void scscf_binding_remove(struct binding *b, enum cx_sar_type why)
 	     "by the user");
 
 	memset(&saa, 0, sizeof(saa));
-	if (!hss_sar(b->hss, b->impi, b->impu, b->s->uri, why, &saa)) {
+	if (sar && !hss_sar(b->hss, b->impi, b->impu, b->s->uri, why, &saa)) {
 		mem_deref(saa.profile);
 		mem_deref(saa.assoc);
 	}

@@ -217,6 +217,35 @@ int hss_sar(struct hss *hss, const char *impi, const char *impu,
 	    const char *server, enum cx_sar_type type, struct cx_saa *saa);
 int hss_lir(struct hss *hss, const char *impu, struct cx_lia *lia);
 const char *cx_result_name(enum cx_result r);
+
+/* ---- cx_rtr.c: the HSS's requests to an S-CSCF (TS 29.228 6.1.3) ---- */
+/* TS 29.229 6.3.17 Reason-Code */
+enum cx_dereg_reason {
+	CX_DEREG_PERMANENT_TERMINATION = 0,
+	CX_DEREG_NEW_SERVER_ASSIGNED = 1,
+	CX_DEREG_SERVER_CHANGE = 2,
+	CX_DEREG_REMOVE_SCSCF = 3,
+};
+
+struct cx_rtr {
+	const char *impi;
+	const char *impu;
+	enum cx_dereg_reason reason;
+	const char *info;               /* Reason-Info, or NULL */
+};
+
+struct cx_listener;
+/* The S-CSCF's RTA: CX_SUCCESS once it de-registered the user. */
+typedef enum cx_result (cx_rtr_h)(const struct cx_rtr *rtr, void *arg);
+
+/* An S-CSCF hears the HSS's requests for its Server-Name. */
+int  cx_listen(struct cx_listener **lp, const char *server, cx_rtr_h *rtrh,
+	       void *arg);
+/* RTR for the user of impu to the S-CSCF assigned to it: ENOTCONN when
+ * none is, else *rta is the S-CSCF's answer. */
+int  hss_rtr(struct hss *hss, const char *impu, enum cx_dereg_reason reason,
+	     const char *info, enum cx_result *rta);
+const char *cx_dereg_reason_name(enum cx_dereg_reason r);
 /* The same, for a UAA: 5003 named as the UAA meant it */
 const char *cx_uaa_result_name(const struct cx_uaa *uaa);
 

@@ -22,6 +22,9 @@ int topo_load(struct topo **tp, const struct yml *y,
 	      char *err, size_t sz);
 struct ue *topo_ue(const struct topo *t, const char *name);
 struct as *topo_as(const struct topo *t, const char *name);
+struct scscf;
+struct scscf *topo_scscf(const struct topo *t, const char *name,
+			 const char *impu);
 int topo_ue_add(struct topo *t, struct ue **uep, struct node *n,
 		const char *impi, const char *impu, const char *password);
 

@@ -44,6 +44,9 @@ static const char *const kusim[] = {
 static const char *const kmsg[] = {
 	"ue", "to", "text", "status", NULL
 };
+static const char *const kdereg[] = {
+	"user", "by", "reason", "node", NULL
+};
 static const char *const kbook[] = {
 	"ue", "op", "id", "since", "entry", "status", "error", NULL
 };
@@ -66,6 +69,7 @@ static const struct action actionv[] = {
 	{"usim",        "ue",   kusim,  act_check_usim,      act_usim},
 	{"book",        "ue",   kbook,  act_check_book,      act_book},
 	{"message",     "ue",   kmsg,   act_check_message,   act_message},
+	{"deregister_network", "user", kdereg, act_check_dereg, act_dereg},
 	{"wait",        NULL,   NULL,   check_wait,          start_wait},
 };
 

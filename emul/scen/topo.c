@@ -15,6 +15,7 @@
 #include "report.h"
 #include "scen.h"
 #include "as.h"
+#include "cscf.h"
 #include "ue.h"
 #include "engine.h"
 
@@ -90,6 +91,27 @@ struct ue *topo_ue(const struct topo *t, const char *name)
 		struct ent *e = le->data;
 
 		if (!str_cmp(e->name, name))
+			return e->obj;
+	}
+
+	return NULL;
+}
+
+
+/* The S-CSCF serving impu (name NULL), or the one named so. */
+struct scscf *topo_scscf(const struct topo *t, const char *name,
+			 const char *impu)
+{
+	struct le *le;
+
+	for (le = t ? t->roles.head : NULL; le; le = le->next) {
+		struct ent *e = le->data;
+		struct node *n = e->name ? emul_node(e->name) : NULL;
+
+		if (!n || node_role(n) != ROLE_SCSCF)
+			continue;
+		if (name ? !str_cmp(e->name, name) :
+		    scscf_serves(e->obj, impu))
 			return e->obj;
 	}
 

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The HSS's own requests to an S-CSCF (TS 29.228 6.1.3 RTR/RTA): each
+ * S-CSCF listens by its Server-Name, as a Diameter peer would be known
+ * by its host; the HSS de-registers a user at the S-CSCF it assigned,
+ * and frees the assignment once the RTA says the S-CSCF did. */
+
+#include <string.h>
+#include <re.h>
+#include "hss.h"
+#include "host.h"
+#include "hssint.h"
+
+struct cx_listener {
+	struct le le;
+	char *server;
+	cx_rtr_h *rtrh;
+	void *arg;
+};
+
+static struct list listeners;
+
+
+static void listener_destructor(void *arg)
+{
+	struct cx_listener *l = arg;
+
+	list_unlink(&l->le);
+	mem_deref(l->server);
+}
+
+
+int cx_listen(struct cx_listener **lp, const char *server, cx_rtr_h *rtrh,
+	      void *arg)
+{
+	struct cx_listener *l;
+
+	if (!lp || !server || !rtrh)
+		return EINVAL;
+
+	l = mem_zalloc(sizeof(*l), listener_destructor);
+	if (!l)
+		return ENOMEM;
+
+	l->rtrh = rtrh;
+	l->arg = arg;
+	if (str_dup(&l->server, server)) {
+		mem_deref(l);
+		return ENOMEM;
+	}
+	list_append(&listeners, &l->le, l);
+
+	*lp = l;
+	return 0;
+}
+
+
+static struct cx_listener *listener_find(const char *server)
+{
+	struct le *le;
+
+	for (le = listeners.head; le; le = le->next) {
+		struct cx_listener *l = le->data;
+
+		if (!str_casecmp(l->server, server))
+			return l;
+	}
+
+	return NULL;
+}
+
+
+const char *cx_dereg_reason_name(enum cx_dereg_reason r)
+{
+	switch (r) {
+
+	case CX_DEREG_PERMANENT_TERMINATION: return "PERMANENT_TERMINATION";
+	case CX_DEREG_NEW_SERVER_ASSIGNED:   return "NEW_SERVER_ASSIGNED";
+	case CX_DEREG_SERVER_CHANGE:         return "SERVER_CHANGE";
+	case CX_DEREG_REMOVE_SCSCF:          return "REMOVE_S-CSCF";
+	default:                             return "?";
+	}
+}
+
+
+int hss_rtr(struct hss *hss, const char *impu, enum cx_dereg_reason reason,
+	    const char *info, enum cx_result *rta)
+{
+	struct cx_rtr rtr;
+	struct cx_listener *l;
+	struct hss_sub sub;
+	int err;
+
+	if (!hss || !impu || !rta)
+		return EINVAL;
+
+	err = hss_sub_by_impu(hss, impu, &sub);
+	if (err)
+		return err;
+
+	/* Nobody to tell: the user is not assigned to any S-CSCF. */
+	if (!sub.scscf[0] || sub.state == HSS_NOT_REGISTERED)
+		return ENOTCONN;
+
+	l = listener_find(sub.scscf);
+	if (!l) {
+		elog(LOG_WARN, hss_name(hss), "cx", "RTR for %s: Server-Name"
+		     " %s is no S-CSCF here", impu, sub.scscf);
+		return EHOSTUNREACH;
+	}
+
+	memset(&rtr, 0, sizeof(rtr));
+	rtr.impi = sub.impi;
+	rtr.impu = sub.uri[0] ? sub.uri : impu;
+	rtr.reason = reason;
+	rtr.info = info;
+
+	elog(LOG_INFO, hss_name(hss), "cx", "RTR %s/%s to %s: %s%s%s",
+	     rtr.impi, rtr.impu, sub.scscf, cx_dereg_reason_name(reason),
+	     info ? ", " : "", info ? info : "");
+
+	*rta = l->rtrh(&rtr, l->arg);
+	if (*rta != CX_SUCCESS)
+		return 0;
+
+	/* TS 29.228 6.1.3: the S-CSCF let the user go; so does the HSS. */
+	return hss_sub_assign(hss, &sub, "", HSS_NOT_REGISTERED);
+}
