@@ -79,6 +79,8 @@ void scscf_binding_drop(struct binding *b, enum cx_sar_type why, bool sar);
 
 /* scscf_dereg.c */
 enum cx_result scscf_rtr(const struct cx_rtr *rtr, void *arg);
+enum cx_result scscf_ppr(const char *impi, const char *impu,
+			 struct ifc_profile *profile, void *arg);
 
 /* scscf_contact.c */
 enum { SCSCF_FORK_MAX = 16 };

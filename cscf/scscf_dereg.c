@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Network-initiated de-registration (TS 24.229 5.4.1.5): the S-CSCF's
+/* What the network does to a registration on its own: the HSS's new
+ * service profile (PPR), and network-initiated de-registration (TS
+ * 24.229 5.4.1.5): the S-CSCF's
  * own decision, or the HSS's RTR (TS 29.228 6.1.3).  Every watcher hears
  * of it first, the contacts terminated with event deactivated (the UE is
  * to register again, TS 24.229 5.1.1.7) or rejected (it is not), and
@@ -56,6 +58,27 @@ enum cx_result scscf_rtr(const struct cx_rtr *rtr, void *arg)
 
 	if (dereg(s, rtr->impu, again, true))
 		return CX_ERROR_IDENTITY_NOT_REGISTERED;
+
+	return CX_SUCCESS;
+}
+
+
+/* PPR: the profile applies from the user's next request on (a request
+ * under way at an AS goes on at its index, in the new list). */
+enum cx_result scscf_ppr(const char *impi, const char *impu,
+			 struct ifc_profile *profile, void *arg)
+{
+	struct scscf *s = arg;
+	struct binding *b = scscf_binding(s, impu);
+	(void)impi;
+
+	if (!b)
+		return CX_ERROR_IDENTITY_NOT_REGISTERED;
+
+	elog(LOG_INFO, node_name(s->node), "cx", "PPR %s: service profile"
+	     " %s", b->impu, ifc_profile_name(profile));
+	mem_deref(b->profile);
+	b->profile = mem_ref(profile);
 
 	return CX_SUCCESS;
 }

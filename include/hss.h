@@ -237,15 +237,24 @@ struct cx_rtr {
 struct cx_listener;
 /* The S-CSCF's RTA: CX_SUCCESS once it de-registered the user. */
 typedef enum cx_result (cx_rtr_h)(const struct cx_rtr *rtr, void *arg);
+/* The S-CSCF's PPA: the user's new service profile (referenced by the
+ * HSS; mem_ref it to keep it). */
+typedef enum cx_result (cx_ppr_h)(const char *impi, const char *impu,
+				  struct ifc_profile *profile, void *arg);
 
 /* An S-CSCF hears the HSS's requests for its Server-Name. */
 int  cx_listen(struct cx_listener **lp, const char *server, cx_rtr_h *rtrh,
-	       void *arg);
+	       cx_ppr_h *pprh, void *arg);
 /* RTR for the user of impu to the S-CSCF assigned to it: ENOTCONN when
  * none is, else *rta is the S-CSCF's answer. */
 int  hss_rtr(struct hss *hss, const char *impu, enum cx_dereg_reason reason,
 	     const char *info, enum cx_result *rta);
 const char *cx_dereg_reason_name(enum cx_dereg_reason r);
+/* The implicit set of impu gets the service profile named so, stored,
+ * and pushed to the S-CSCF serving it (PPR); ENOENT for an unknown
+ * profile or IMPU. */
+int  hss_ppr(struct hss *hss, const char *impu, const char *profile,
+	     enum cx_result *ppa);
 /* The same, for a UAA: 5003 named as the UAA meant it */
 const char *cx_uaa_result_name(const struct cx_uaa *uaa);
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* What the core does on its own in a scenario: a network-initiated
  * de-registration (TS 24.229 5.4.1.5), decided by the S-CSCF or asked
- * by the HSS with an RTR (TS 29.228 6.1.3).  reason says whether the
- * UE is to register again (reregister: contacts deactivated, RTR
- * SERVER_CHANGE) or not (permanent: rejected, PERMANENT_TERMINATION). */
+ * by the HSS with an RTR (TS 29.228 6.1.3), where reason says whether
+ * the UE is to register again (reregister: contacts deactivated, RTR
+ * SERVER_CHANGE) or not (permanent: rejected, PERMANENT_TERMINATION);
+ * and a changed service profile the HSS pushes (PPR, 6.2.2). */
 
 #include <string.h>
 #include <re.h>
@@ -99,5 +100,53 @@ int act_dereg(struct engine *e, const yml_node *v)
 	}
 
 	engine_settle(e);
+	return 0;
+}
+
+
+int act_check_ppr(struct engine *e, const struct action *a,
+		  const yml_node *v, char *err, size_t sz)
+{
+	const struct yml *y = e->y;
+	const char *user = yml_str(yml_get(y, v, "user"));
+
+	if (!yml_is_map(v))
+		return yml_err(y, v, err, sz, "%s is {user, profile}",
+			       a->name);
+	if (yml_check_keys(y, v, a->keys, a->name, err, sz))
+		return EINVAL;
+	if (!user || (strncmp(user, "sip:", 4) && strncmp(user, "tel:", 4)))
+		return yml_err(y, v, err, sz, "%s: user must be a sip: or"
+			       " tel: IMPU", a->name);
+	if (!yml_str(yml_get(y, v, "profile")))
+		return yml_err(y, v, err, sz, "%s: needs profile: a profile"
+			       " of the topology", a->name);
+
+	return 0;
+}
+
+
+int act_ppr(struct engine *e, const yml_node *v)
+{
+	const struct yml *y = e->y;
+	const char *user = yml_str(yml_get(y, v, "user"));
+	const char *profile = yml_str(yml_get(y, v, "profile"));
+	struct hss *hss = slf_locate(user);
+	enum cx_result ppa = CX_UNABLE_TO_COMPLY;
+	int err;
+
+	err = hss ? hss_ppr(hss, user, profile, &ppa) : ENOENT;
+	if (err == ENOENT)
+		engine_fail(e, "push_profile: no subscriber %s or no profile"
+			    " '%s' in its HSS", user, profile);
+	else if (err)
+		engine_fail(e, "push_profile: PPR for %s failed (%m)", user,
+			    err);
+	else if (ppa != CX_SUCCESS)
+		engine_fail(e, "push_profile: the S-CSCF answered the PPR for"
+			    " %s with %s", user, cx_result_name(ppa));
+	else
+		engine_settle(e);
+
 	return 0;
 }

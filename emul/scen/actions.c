@@ -47,6 +47,9 @@ static const char *const kmsg[] = {
 static const char *const kdereg[] = {
 	"user", "by", "reason", "node", NULL
 };
+static const char *const kppr[] = {
+	"user", "profile", NULL
+};
 static const char *const kbook[] = {
 	"ue", "op", "id", "since", "entry", "status", "error", NULL
 };
@@ -70,6 +73,7 @@ static const struct action actionv[] = {
 	{"book",        "ue",   kbook,  act_check_book,      act_book},
 	{"message",     "ue",   kmsg,   act_check_message,   act_message},
 	{"deregister_network", "user", kdereg, act_check_dereg, act_dereg},
+	{"push_profile", "user", kppr,  act_check_ppr,       act_ppr},
 	{"wait",        NULL,   NULL,   check_wait,          start_wait},
 };
 

@@ -145,8 +145,8 @@ act_start_h act_register, act_deregister, act_subscribe, act_unsubscribe,
 	    act_message;
 
 /* act_core.c: the core on its own: network-initiated de-registration */
-act_check_h act_check_dereg;
-act_start_h act_dereg;
+act_check_h act_check_dereg, act_check_ppr;
+act_start_h act_dereg, act_ppr;
 
 /* act_book.c: the personal address book at the GM module */
 act_check_h act_check_book;

@@ -1,19 +1,24 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The HSS's own requests to an S-CSCF (TS 29.228 6.1.3 RTR/RTA): each
+/* The HSS's own requests to an S-CSCF: RTR/RTA (TS 29.228 6.1.3) and
+ * PPR/PPA (TS 29.228 6.2.2, the pushed profile).  Each
  * S-CSCF listens by its Server-Name, as a Diameter peer would be known
- * by its host; the HSS de-registers a user at the S-CSCF it assigned,
- * and frees the assignment once the RTA says the S-CSCF did. */
+ * by its host.  RTR de-registers a user at the S-CSCF it is assigned to
+ * and frees the assignment once the RTA says the S-CSCF did; PPR gives
+ * the S-CSCF the changed service profile, stored first. */
 
 #include <string.h>
 #include <re.h>
 #include "hss.h"
 #include "host.h"
 #include "hssint.h"
+#include <sqlite3.h>
+#include "storeint.h"
 
 struct cx_listener {
 	struct le le;
 	char *server;
 	cx_rtr_h *rtrh;
+	cx_ppr_h *pprh;
 	void *arg;
 };
 
@@ -30,7 +35,7 @@ static void listener_destructor(void *arg)
 
 
 int cx_listen(struct cx_listener **lp, const char *server, cx_rtr_h *rtrh,
-	      void *arg)
+	      cx_ppr_h *pprh, void *arg)
 {
 	struct cx_listener *l;
 
@@ -42,6 +47,7 @@ int cx_listen(struct cx_listener **lp, const char *server, cx_rtr_h *rtrh,
 		return ENOMEM;
 
 	l->rtrh = rtrh;
+	l->pprh = pprh;
 	l->arg = arg;
 	if (str_dup(&l->server, server)) {
 		mem_deref(l);
@@ -124,4 +130,63 @@ int hss_rtr(struct hss *hss, const char *impu, enum cx_dereg_reason reason,
 
 	/* TS 29.228 6.1.3: the S-CSCF let the user go; so does the HSS. */
 	return hss_sub_assign(hss, &sub, "", HSS_NOT_REGISTERED);
+}
+
+
+/* The profile of every IMPU of impu's implicit set, in the database. */
+static int set_profile(struct hss *hss, const struct hss_sub *sub,
+		       const char *profile)
+{
+	static const char sql[] =
+		"UPDATE impu SET profile = ?1 WHERE impi = ?2 AND iset = ?3";
+	sqlite3_stmt *st = NULL;
+	int err;
+
+	if (sqlite3_prepare_v2(hss->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return EIO;
+
+	(void)st_bind_text(st, 1, profile);
+	(void)st_bind_text(st, 2, sub->impi);
+	(void)sqlite3_bind_int64(st, 3, sub->iset);
+	err = st_exec(st);
+	sqlite3_finalize(st);
+
+	return err;
+}
+
+
+int hss_ppr(struct hss *hss, const char *impu, const char *profile,
+	    enum cx_result *ppa)
+{
+	struct ifc_profile *p;
+	struct cx_listener *l;
+	struct hss_sub sub;
+	int err;
+
+	if (!hss || !impu || !profile || !ppa)
+		return EINVAL;
+
+	p = hss_profile_find(hss, profile);
+	if (!p)
+		return ENOENT;
+
+	err = hss_sub_by_impu(hss, impu, &sub);
+	if (!err)
+		err = set_profile(hss, &sub, profile);
+	if (err)
+		return err;
+
+	*ppa = CX_SUCCESS;
+	if (!sub.scscf[0] || sub.state == HSS_NOT_REGISTERED)
+		return 0;
+
+	l = listener_find(sub.scscf);
+	if (!l || !l->pprh)
+		return EHOSTUNREACH;
+
+	elog(LOG_INFO, hss_name(hss), "cx", "PPR %s/%s to %s: profile %s",
+	     sub.impi, impu, sub.scscf, profile);
+	*ppa = l->pprh(sub.impi, sub.uri[0] ? sub.uri : impu, p, l->arg);
+
+	return 0;
 }
