@@ -374,5 +374,58 @@ else
 	failed=$((failed + 1)); echo "FAIL unknown command: $out"
 fi
 
+# Registration state: a UE's contact, the core's own steps.
+case_ ue-q "ue-q.yaml:6:24: ue: q is 0 to 1, three decimals at most" \
+"topology:
+  domain: ims.test
+  nodes:
+    - {name: pcscf, role: pcscf}
+    - {name: ue1, role: ue, impi: u1@ims.test, impu: sip:u1@ims.test,
+       password: x, q: 1.5}
+steps:
+  - wait: 0
+"
+case_ ue-regid "ue-regid.yaml:5:7: ue: reg_id and gruu need an instance" \
+"topology:
+  domain: ims.test
+  nodes:
+    - {name: pcscf, role: pcscf}
+    - {name: ue1, role: ue, impi: u1@ims.test, impu: sip:u1@ims.test,
+       password: x, reg_id: 1}
+steps:
+  - wait: 0
+"
+case_ ue-instance "ue-instance.yaml:6:31: ue: instance is a URN (urn:uuid:...) or auto" \
+"topology:
+  domain: ims.test
+  nodes:
+    - {name: pcscf, role: pcscf}
+    - {name: ue1, role: ue, impi: u1@ims.test, impu: sip:u1@ims.test,
+       password: x, instance: 1234}
+steps:
+  - wait: 0
+"
+case_ message-to "message-to.yaml:3:14: message: to must be a sip: or tel: URI" \
+"topology: topo.yaml
+steps:
+  - message: {ue: ue1, to: bob, text: hi}
+"
+case_ dereg-by "dereg-by.yaml:3:53: deregister_network: by is scscf or hss" \
+"topology: topo.yaml
+steps:
+  - deregister_network: {user: sip:u1@ims.test, by: icscf}
+"
+case_ dereg-reason "dereg-reason.yaml:4:15: deregister_network: reason is reregister or permanent" \
+"topology: topo.yaml
+steps:
+  - deregister_network: {user: sip:u1@ims.test,
+      reason: later}
+"
+case_ ppr-profile "ppr-profile.yaml:3:19: push_profile: needs profile: a profile of the topology" \
+"topology: topo.yaml
+steps:
+  - push_profile: {user: sip:u1@ims.test}
+"
+
 echo "badinput: $passed passed, $failed failed"
 [ $failed -eq 0 ]
