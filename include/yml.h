@@ -37,6 +37,9 @@ int yml_scalar(const struct yml *y, const yml_node *n, const char *what,
 	       const char **vp, char *err, size_t sz);
 int yml_uint(const struct yml *y, const yml_node *n, const char *what,
 	     uint32_t *vp, char *err, size_t sz);
+/* A list of at most max distinct whole numbers into v, their count *np */
+int yml_uints(const struct yml *y, const yml_node *n, const char *what,
+	      uint32_t *v, size_t max, size_t *np, char *err, size_t sz);
 /* A number of seconds, 0 to 1e9 (finite, and fit for a timer). */
 int yml_double(const struct yml *y, const yml_node *n, const char *what,
 	       double *vp, char *err, size_t sz);

@@ -380,6 +380,39 @@ int yml_uint(const struct yml *y, const yml_node *n, const char *what,
 }
 
 
+/* A list of distinct whole numbers, such as a node's capabilities: each
+ * element's error names the element. */
+int yml_uints(const struct yml *y, const yml_node *n, const char *what,
+	      uint32_t *v, size_t max, size_t *np, char *err, size_t sz)
+{
+	char path[96];
+	size_t i, j;
+
+	if (!yml_is_seq(n))
+		return yml_err(y, n, err, sz, "%s must be a list of whole "
+			       "numbers", what);
+	if (yml_count(n) > max)
+		return yml_err(y, n, err, sz, "%s: at most %zu", what, max);
+
+	for (i = 0; i < yml_count(n); i++) {
+		const yml_node *x = yml_item(y, n, i);
+
+		(void)re_snprintf(path, sizeof(path), "%s[%zu]", what, i);
+		if (yml_uint(y, x, path, &v[i], err, sz))
+			return EINVAL;
+
+		for (j = 0; j < i; j++) {
+			if (v[j] == v[i])
+				return yml_err(y, x, err, sz, "%s: %u twice",
+					       what, v[i]);
+		}
+	}
+
+	*np = yml_count(n);
+	return 0;
+}
+
+
 int yml_double(const struct yml *y, const yml_node *n, const char *what,
 	       double *vp, char *err, size_t sz)
 {
