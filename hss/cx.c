@@ -45,6 +45,16 @@ int cx_lookup(struct hss *hss, const char *impi, const char *impu,
 }
 
 
+/* TS 29.228 6.1.1.1 step 3, 6.1.4.1: without a Server-Name the answer
+ * holds the subscriber's Server-Capabilities; a row that does not read
+ * as lists is a database fault. */
+static int caps_get(struct cx_caps *caps, const struct hss_sub *sub)
+{
+	return cx_caps_decode(caps, sub->cap_mand, sub->cap_opt,
+			      sub->cap_servers) ? EIO : 0;
+}
+
+
 int hss_uar(struct hss *hss, const char *impi, const char *impu,
 	    enum cx_uar_type type, struct cx_uaa *uaa)
 {
@@ -79,6 +89,7 @@ int hss_uar(struct hss *hss, const char *impi, const char *impu,
 		}
 		else {
 			uaa->result = CX_FIRST_REGISTRATION;
+			e = caps_get(&uaa->caps, &sub);
 		}
 		break;
 
@@ -94,16 +105,16 @@ int hss_uar(struct hss *hss, const char *impi, const char *impu,
 
 	case CX_UAR_REGISTRATION_AND_CAPABILITIES:
 		/* the I-CSCF asks to choose again (its S-CSCF did not
-		 * answer): no Server-Name, only DIAMETER_SUCCESS; imsbed's
-		 * I-CSCF holds the capabilities itself */
+		 * answer): no Server-Name, the capabilities to choose by */
 		uaa->result = CX_SUCCESS;
+		e = caps_get(&uaa->caps, &sub);
 		break;
 
 	default:
 		return EINVAL;
 	}
 
-	return 0;
+	return e;
 }
 
 
@@ -247,9 +258,10 @@ int hss_lir(struct hss *hss, const char *impu, struct cx_lia *lia)
 	}
 	else {
 		lia->result = CX_UNREGISTERED_SERVICE;
+		e = caps_get(&lia->caps, &sub);
 	}
 
-	return 0;
+	return e;
 }
 
 

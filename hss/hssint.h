@@ -85,6 +85,10 @@ struct hss_sub {
 	uint32_t iset;                  /* its implicit registration set */
 	bool barred;                    /* TS 29.228 B.2.1 BarringIndication */
 	char wildcard[HSS_ID_MAX];      /* the wildcarded IMPU that matched */
+	/* Server-Capabilities as stored (cx_caps_decode's lists) */
+	char cap_mand[HSS_ID_MAX];
+	char cap_opt[HSS_ID_MAX];
+	char cap_servers[HSS_ID_MAX];
 };
 
 /* What a topology gives a subscriber for AKA. */
@@ -93,6 +97,14 @@ struct hss_aka {
 	bool has_key;
 	struct aka_key key;
 	uint64_t sqn;
+};
+
+/* What a topology gives a subscriber for the I-CSCF's choice of S-CSCF
+ * (TS 29.228 6.1.1.1): the lists as cx_caps_decode reads them. */
+struct hss_caps {
+	const char *mand;
+	const char *opt;
+	const char *servers;
 };
 
 /* Where a row came from in the topology: n is the template index (1..count)
@@ -138,7 +150,7 @@ const char *hss_db_errmsg(const struct hss *hss);
 int  hss_db_profile(struct hss *hss, const struct ifc_profile *p);
 int  hss_db_sub(struct hss *hss, const char *impi, const char *password,
 		const char *profile, const struct hss_src *src,
-		const struct hss_aka *aka);
+		const struct hss_aka *aka, const struct hss_caps *caps);
 /* One IMPU row of an IMPI (see store_schema.c) */
 struct hss_impu_row {
 	const char *uri;

@@ -160,6 +160,7 @@ static int sub_store(struct hss *hss, const struct subdef *d, uint32_t idx,
 		     const struct yml *y, char *err, size_t sz)
 {
 	char impi[HSS_ID_MAX], buf[HSS_ID_MAX], path[PATH_LEN];
+	struct hss_caps caps = {d->cap_mand, d->cap_opt, d->cap_servers};
 	struct hss_aka aka;
 	struct hss_src src;
 	int e;
@@ -184,7 +185,7 @@ static int sub_store(struct hss *hss, const struct subdef *d, uint32_t idx,
 	if (e)
 		return e;
 
-	e = hss_db_sub(hss, impi, buf, d->profile, &src, &aka);
+	e = hss_db_sub(hss, impi, buf, d->profile, &src, &aka, &caps);
 	if (e == EEXIST)
 		return load_dup_err(hss, impi, NULL, impi, idx, y, d->impi_n,
 				    path, err, sz);
@@ -243,6 +244,10 @@ static int subdef_load(struct subdef *d, const struct hss_profiles *ps,
 	if (e)
 		return e;
 
+	e = caps_load(d, y, n, err, sz);
+	if (e)
+		return e;
+
 	(void)re_snprintf(path, sizeof(path), "%s.password", d->what);
 	e = d->pass_n ? tmpl_parse(&d->pass, y, d->pass_n, path, d->count,
 				   false, err, sz) : 0;
@@ -259,7 +264,7 @@ static int load_subscriber(struct hss *hss, const struct hss_profiles *ps,
 {
 	static const char *const keys[] = {
 		"impi", "impu", "sets", "password", "profile", "hss", "count",
-		"auth", "k", "op", "opc", "amf", "sqn", NULL
+		"auth", "k", "op", "opc", "amf", "sqn", "capabilities", NULL
 	};
 	char what[PATH_LEN], path[PATH_LEN];
 	struct subdef d;

@@ -43,6 +43,10 @@ struct subdef {
 	struct tmpl k;          /* distinct per user under count */
 	const char *op, *opc, *amf;
 	uint64_t sqn;
+	/* capabilities: cx_caps_decode's lists, "" when absent */
+	char cap_mand[HSS_ID_MAX];
+	char cap_opt[HSS_ID_MAX];
+	char cap_servers[HSS_ID_MAX];
 };
 
 int tmpl_parse(struct tmpl *t, const struct yml *y, const yml_node *n,
@@ -60,6 +64,10 @@ int impus_store(struct hss *hss, const struct subdef *d, const char *impi,
 int load_dup_err(struct hss *hss, const char *impi, const char *key,
 		 const char *val, uint32_t idx, const struct yml *y,
 		 const yml_node *n, const char *what, char *err, size_t sz);
+
+/* caps.c: d's 'capabilities' */
+int caps_load(struct subdef *d, const struct yml *y, const yml_node *n,
+	      char *err, size_t sz);
 
 /* load_aka.c */
 int auth_load(struct subdef *d, const struct yml *y, const yml_node *n,

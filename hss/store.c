@@ -14,7 +14,8 @@
 #define SUB_COLS \
 	"SELECT s.impi, s.password, s.profile, s.scscf," \
 	" COALESCE(r.state, 0), s.auth, s.k, s.opc, s.amf, s.sqn," \
-	" i.uri, i.iset, i.barred, i.profile" \
+	" i.uri, i.iset, i.barred, i.profile," \
+	" s.cap_mand, s.cap_opt, s.cap_servers" \
 	" FROM impu AS i JOIN subscriber AS s ON s.impi = i.impi" \
 	" LEFT JOIN regset AS r ON r.impi = i.impi AND r.iset = i.iset"
 
@@ -24,8 +25,8 @@ static const char *const sqlv[ST_MAX] = {
 	"INSERT INTO spt VALUES (?, ?, ?, ?, ?, ?, ?)",
 	"INSERT OR IGNORE INTO spt_group VALUES (?, ?, ?, ?)",
 	"INSERT INTO subscriber (impi, password, profile, src_line, src_col,"
-	" src_n, auth, k, opc, amf, sqn)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	" src_n, auth, k, opc, amf, sqn, cap_mand, cap_opt, cap_servers)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	"INSERT INTO impu (uri, impi, pos, src_line, src_col, src_n, ikey,"
 	" iset, barred, profile, wild)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -33,7 +34,8 @@ static const char *const sqlv[ST_MAX] = {
 	"SELECT src_line, src_col, src_n FROM impu WHERE impi = ?"
 	" AND ikey = ?",
 	"SELECT impi, password, profile, scscf, 0, auth, k, opc, amf, sqn,"
-	" '', 0, 0, profile FROM subscriber WHERE impi = ?",
+	" '', 0, 0, profile, cap_mand, cap_opt, cap_servers FROM subscriber"
+	" WHERE impi = ?",
 	/* a shared IMPU (TS 23.228 4.3.3.4) without IMPI: the user who may
 	 * use it and is served first, then the first by IMPI */
 	SUB_COLS " WHERE i.ikey = ? ORDER BY i.barred,"
@@ -227,6 +229,9 @@ int st_sub_read(sqlite3_stmt *st, struct hss_sub *sub)
 		/* the IMPU's own profile (TS 29.228 B.2: each public
 		 * identity points to one), resolved at load */
 		st_col_copy(sub->profile, st, 13);
+		st_col_copy(sub->cap_mand, st, 14);
+		st_col_copy(sub->cap_opt, st, 15);
+		st_col_copy(sub->cap_servers, st, 16);
 	}
 	else {
 		e = rc == SQLITE_DONE ? ENOENT : EIO;

@@ -147,7 +147,7 @@ static void bind_src(sqlite3_stmt *st, int i, const struct hss_src *src)
 
 int hss_db_sub(struct hss *hss, const char *impi, const char *password,
 	       const char *profile, const struct hss_src *src,
-	       const struct hss_aka *aka)
+	       const struct hss_aka *aka, const struct hss_caps *caps)
 {
 	sqlite3_stmt *st;
 
@@ -169,6 +169,10 @@ int hss_db_sub(struct hss *hss, const char *impi, const char *password,
 					SQLITE_TRANSIENT);
 	}
 	(void)sqlite3_bind_int64(st, 11, aka ? (sqlite3_int64)aka->sqn : 0);
+	(void)st_bind_text(st, 12, caps && caps->mand ? caps->mand : "");
+	(void)st_bind_text(st, 13, caps && caps->opt ? caps->opt : "");
+	(void)st_bind_text(st, 14, caps && caps->servers ? caps->servers :
+			   "");
 
 	return st_exec(st);
 }

@@ -58,7 +58,9 @@ static const char tables[] =
 	" state INTEGER NOT NULL DEFAULT 0,"
 	" src_line INTEGER, src_col INTEGER, src_n INTEGER,"
 	" auth TEXT NOT NULL DEFAULT 'digest', k BLOB, opc BLOB, amf BLOB,"
-	" sqn INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	" sqn INTEGER NOT NULL DEFAULT 0,"
+	" cap_mand TEXT NOT NULL DEFAULT '', cap_opt TEXT NOT NULL"
+	" DEFAULT '', cap_servers TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
 	IMPU_TABLE
 	"CREATE TABLE IF NOT EXISTS regset ("
 	" impi TEXT NOT NULL, iset INTEGER NOT NULL,"
@@ -71,9 +73,10 @@ static const char indexes[] =
 	"CREATE INDEX IF NOT EXISTS impu_by_impi ON impu (impi, pos);"
 	"CREATE INDEX IF NOT EXISTS impu_by_key ON impu (ikey);";
 
-/* A database file made before AKA lacks these columns: each is added
- * where missing (SQLite refuses the others, which is the point). */
-static const char *const aka_columns[] = {
+/* A database file made before AKA, or before the Server-Capabilities,
+ * lacks these columns: each is added where missing (SQLite refuses the
+ * others, which is the point). */
+static const char *const added_columns[] = {
 	("ALTER TABLE subscriber ADD COLUMN auth TEXT NOT NULL"
 	 " DEFAULT 'digest'"),
 	"ALTER TABLE subscriber ADD COLUMN k BLOB",
@@ -81,6 +84,10 @@ static const char *const aka_columns[] = {
 	"ALTER TABLE subscriber ADD COLUMN amf BLOB",
 	("ALTER TABLE subscriber ADD COLUMN sqn INTEGER NOT NULL DEFAULT"
 	 " 0"),
+	"ALTER TABLE subscriber ADD COLUMN cap_mand TEXT NOT NULL DEFAULT ''",
+	"ALTER TABLE subscriber ADD COLUMN cap_opt TEXT NOT NULL DEFAULT ''",
+	("ALTER TABLE subscriber ADD COLUMN cap_servers TEXT NOT NULL"
+	 " DEFAULT ''"),
 };
 
 /* A file made before sets had impu (uri PRIMARY KEY, impi, pos, src_*):
@@ -168,8 +175,8 @@ int hss_db_schema(sqlite3 *db)
 	if (sqlite3_exec(db, tables, NULL, NULL, NULL) != SQLITE_OK)
 		return EIO;
 
-	for (i = 0; i < ARRAY_SIZE(aka_columns); i++)
-		(void)sqlite3_exec(db, aka_columns[i], NULL, NULL, NULL);
+	for (i = 0; i < ARRAY_SIZE(added_columns); i++)
+		(void)sqlite3_exec(db, added_columns[i], NULL, NULL, NULL);
 
 	e = migrate_impu(db);
 	if (e)

@@ -142,9 +142,26 @@ enum cx_sar_type {
 	CX_SAR_ADMINISTRATIVE_DEREGISTRATION = 8,
 };
 
+/* TS 29.229 6.3.4 Server-Capabilities: what an S-CSCF must have
+ * (Mandatory-Capability), what counts for it (Optional-Capability), and
+ * S-CSCFs the HSS names as candidates (Server-Name: node names here). */
+enum { CX_CAPS_MAX = 8, CX_SERVERS_MAX = 4 };
+
+struct cx_caps {
+	uint32_t mandv[CX_CAPS_MAX];
+	size_t mandc;
+	uint32_t optv[CX_CAPS_MAX];
+	size_t optc;
+	char serverv[CX_SERVERS_MAX][64];
+	size_t serverc;
+};
+
 struct cx_uaa {
 	enum cx_result result;
 	char scscf[128];        /* Server-Name when one is assigned, or "" */
+	/* without a Server-Name: what the I-CSCF selects one by (TS 29.228
+	 * 6.1.1.1), empty when the subscriber asks for nothing */
+	struct cx_caps caps;
 	/* 5003 is DIAMETER_AUTHORIZATION_REJECTED: the IMPU and every IMPU
 	 * of its set are barred (TS 29.228 6.1.1.1 step 3) */
 	bool rejected;
@@ -188,6 +205,7 @@ struct cx_saa {
 struct cx_lia {
 	enum cx_result result;
 	char scscf[128];
+	struct cx_caps caps;    /* with UNREGISTERED_SERVICE (6.1.4.1) */
 	char wildcard[128];     /* Wildcarded-Public-Identity matched, "" */
 };
 
@@ -217,8 +235,15 @@ int hss_sar(struct hss *hss, const char *impi, const char *impu,
 	    const char *server, enum cx_sar_type type, struct cx_saa *saa);
 int hss_lir(struct hss *hss, const char *impu, struct cx_lia *lia);
 const char *cx_result_name(enum cx_result r);
+/* The Server-Capabilities as the database keeps them: lists such as
+ * "1,2" (capabilities) and "scscf1,scscf2" (servers), "" for none.
+ * EINVAL for a list that is not one, EOVERFLOW past CX_*_MAX. */
+int cx_caps_decode(struct cx_caps *caps, const char *mand, const char *opt,
+		   const char *servers);
+/* The same, for a UAA: 5003 named as the UAA meant it */
+const char *cx_uaa_result_name(const struct cx_uaa *uaa);
 
-/* ---- cx_rtr.c: the HSS's requests to an S-CSCF (TS 29.228 6.1.3) ---- */
+/* ---- cx_push.c: the HSS's requests to an S-CSCF: RTR, PPR ---- */
 /* TS 29.229 6.3.17 Reason-Code */
 enum cx_dereg_reason {
 	CX_DEREG_PERMANENT_TERMINATION = 0,
@@ -255,7 +280,5 @@ const char *cx_dereg_reason_name(enum cx_dereg_reason r);
  * profile or IMPU. */
 int  hss_ppr(struct hss *hss, const char *impu, const char *profile,
 	     enum cx_result *ppa);
-/* The same, for a UAA: 5003 named as the UAA meant it */
-const char *cx_uaa_result_name(const struct cx_uaa *uaa);
 
 #endif
