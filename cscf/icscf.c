@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The I-CSCF policy (TS 24.229 5.3): the home network's entry point.  For
  * REGISTER it asks the HSS which S-CSCF serves the user (UAR) and picks
- * one when none is assigned; for other requests it asks where the user
- * is (LIR).  It keeps no state of its own. */
+ * one by the user's Server-Capabilities when none is assigned; for other
+ * requests it asks where the user is (LIR).  It keeps no state of its
+ * own, only the operator's table of S-CSCFs. */
 
 #include <string.h>
 #include <strings.h>
@@ -17,6 +18,8 @@
 struct icscf {
 	struct node *node;
 	struct proxy *px;
+	struct cscf_scscf *scscfv;      /* the S-CSCFs, in topology order */
+	size_t scscfc;
 };
 
 
@@ -25,19 +28,35 @@ static void icscf_destructor(void *arg)
 	struct icscf *i = arg;
 
 	mem_deref(i->px);
+	mem_deref(i->scscfv);
 }
 
 
-/* The S-CSCF a UAA leaves to the I-CSCF: the first one of the topology
- * (the Server-Capabilities would narrow the choice in a larger core). */
-static int select_scscf(char *buf, size_t sz)
+/* TS 29.228 6.1.1.1, 6.1.4.1: an answer without Server-Name leaves the
+ * choice to the I-CSCF, by the Server-Capabilities it carries.  ENOENT
+ * when no S-CSCF has them. */
+static int select_scscf(const struct icscf *i, const char *impu,
+			const struct cx_caps *caps, char *buf, size_t sz)
 {
-	struct node *s = emul_node_by_role(ROLE_SCSCF);
+	struct node *n;
+	size_t idx;
+	int err;
 
-	if (!s)
+	err = icscf_select(&idx, caps, i->scscfv, i->scscfc);
+	if (err) {
+		elog(LOG_INFO, node_name(i->node), "cx", "no S-CSCF has the"
+		     " capabilities %s asks for", impu);
+		return err;
+	}
+
+	n = emul_node(i->scscfv[idx].name);
+	if (!n || node_role(n) != ROLE_SCSCF)
 		return ENOENT;
 
-	return re_snprintf(buf, sz, "sip:%s", node_host(s)) < 0 ? ENOMEM : 0;
+	elog(LOG_DEBUG, node_name(i->node), "cx", "%s: S-CSCF %s selected",
+	     impu, node_name(n));
+
+	return re_snprintf(buf, sz, "sip:%s", node_host(n)) < 0 ? ENOMEM : 0;
 }
 
 
@@ -103,11 +122,24 @@ static void handle_register(struct icscf *i, const struct sip_msg *msg)
 		return;
 	}
 
-	if (uaa.scscf[0])
+	if (uaa.scscf[0]) {
 		str_ncpy(target, uaa.scscf, sizeof(target));
-	else if (select_scscf(target, sizeof(target))) {
-		(void)proxy_reply(i->px, msg, 500, NULL);
-		return;
+	}
+	else {
+		err = select_scscf(i, impu, &uaa.caps, target,
+				   sizeof(target));
+		/* TS 24.229 5.3.1.2 names no response for a user no
+		 * S-CSCF can serve: refused, saying why */
+		if (err == ENOENT) {
+			(void)proxy_reply_reason(i->px, msg, 403,
+						 "No S-CSCF Has The "
+						 "Capabilities");
+			return;
+		}
+		if (err) {
+			(void)proxy_reply(i->px, msg, 500, NULL);
+			return;
+		}
 	}
 
 	proxy_fwd_init(&fwd, i->px, msg);
@@ -166,9 +198,12 @@ static void handle_other(struct icscf *i, const struct sip_msg *msg)
 		return;
 	}
 
+	/* TS 29.228 6.1.4.1: UNREGISTERED_SERVICE leaves the choice to
+	 * the I-CSCF, by the capabilities; with none that fits, the user
+	 * cannot be reached now */
 	if (lia.scscf[0])
 		str_ncpy(target, lia.scscf, sizeof(target));
-	else if (select_scscf(target, sizeof(target))) {
+	else if (select_scscf(i, impu, &lia.caps, target, sizeof(target))) {
 		(void)proxy_reply(i->px, msg, 480, NULL);
 		return;
 	}
@@ -211,6 +246,8 @@ int icscf_alloc(struct icscf **ip, struct node *node,
 		return ENOMEM;
 
 	i->node = node;
+	i->scscfv = mem_ref(cfg->scscfv);
+	i->scscfc = cfg->scscfc;
 	err = proxy_alloc(&i->px, node, &policy, i);
 	if (err) {
 		mem_deref(i);

@@ -44,6 +44,7 @@ static int (*const suites[])(void) = {
 	test_cx_aka_suite,
 	test_tsx_wire_suite,
 	test_reginfo_suite,
+	test_select_suite,
 };
 
 

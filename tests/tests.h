@@ -127,3 +127,4 @@ int test_aka_suite(void);
 int test_cx_aka_suite(void);
 int test_tsx_wire_suite(void);
 int test_reginfo_suite(void);
+int test_select_suite(void);

@@ -367,6 +367,54 @@ steps:
   - wait: 0
 "
 
+case_ scscf-caps "scscf-caps.yaml:6:52: node 'scscf': capabilities[1] must be a whole number, not 'x'" \
+"topology:
+$CORE
+    - {name: scscf, role: scscf, capabilities: [1, x]}
+steps:
+  - wait: 0
+"
+case_ scscf-caps-many "scscf-caps-many.yaml:6:48: node 'scscf': capabilities: at most 8" \
+"topology:
+$CORE
+    - {name: scscf, role: scscf, capabilities: [1, 2, 3, 4, 5, 6, 7, 8, 9]}
+steps:
+  - wait: 0
+"
+case_ as-caps "as-caps.yaml:7:43: node 'as1': capabilities: only an scscf node has them" \
+"topology:
+$CORE
+    - {name: scscf, role: scscf}
+    - {name: as1, role: as, capabilities: [1]}
+steps:
+  - wait: 0
+"
+case_ caps-server "caps-server.yaml:12:39: subscribers[0].capabilities.servers[1]: 'as1' is no scscf node" \
+"topology:
+$CORE
+    - {name: scscf, role: scscf}
+    - {name: as1, role: as}
+  subscribers:
+    - impi: u1@ims.test
+      password: x
+      impu: [sip:u1@ims.test]
+      capabilities: {servers: [scscf, as1]}
+steps:
+  - wait: 0
+"
+case_ caps-both "caps-both.yaml:11:52: subscribers[0].capabilities.optional: 2 is mandatory already" \
+"topology:
+$CORE
+    - {name: scscf, role: scscf}
+  subscribers:
+    - impi: u1@ims.test
+      password: x
+      impu: [sip:u1@ims.test]
+      capabilities: {mandatory: [2], optional: [1, 2]}
+steps:
+  - wait: 0
+"
+
 out=$("$BIN" frobnicate 2>&1)
 if [ $? -eq 2 ] && printf '%s' "$out" | grep -q "unknown command 'frobnicate'"; then
 	passed=$((passed + 1))

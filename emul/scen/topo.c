@@ -350,6 +350,36 @@ static int check_ifc_ases(const struct yml *y, const yml_node *root,
 }
 
 
+/* A subscriber's capabilities.servers name S-CSCF nodes: the HSS, which
+ * knows no nodes, could not check them. */
+static int check_caps_servers(const struct yml *y, const yml_node *root,
+			      char *err, size_t sz)
+{
+	const yml_node *subs = yml_get(y, root, "subscribers");
+	size_t i, j;
+
+	for (i = 0; i < yml_count(subs); i++) {
+		const yml_node *cn = yml_get(y, yml_item(y, subs, i),
+					     "capabilities");
+		const yml_node *sn = yml_get(y, cn, "servers");
+
+		for (j = 0; j < yml_count(sn); j++) {
+			const yml_node *x = yml_item(y, sn, j);
+			struct node *n = emul_node(yml_str(x));
+
+			if (n && node_role(n) == ROLE_SCSCF)
+				continue;
+
+			return yml_err(y, x, err, sz, "subscribers[%zu]."
+				       "capabilities.servers[%zu]: '%s' is "
+				       "no scscf node", i, j, yml_str(x));
+		}
+	}
+
+	return 0;
+}
+
+
 int topo_load(struct topo **tp, const struct yml *y,
 	      const struct yaml_node_s *root,
 	      char *err, size_t sz)
@@ -400,6 +430,8 @@ int topo_load(struct topo **tp, const struct yml *y,
 		goto out;
 
 	e = check_ifc_ases(y, root, err, sz);
+	if (!e)
+		e = check_caps_servers(y, root, err, sz);
 
  out:
 	if (e)

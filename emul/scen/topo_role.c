@@ -356,18 +356,84 @@ static int make_as(struct topo *t, struct node *n, const struct yml *y,
 }
 
 
+/* capabilities: [1, 2], an S-CSCF's numbers in the I-CSCF's table (TS
+ * 29.228 6.1.1.1: the operator gives each capability its value); no
+ * other role has them. */
+static int scscf_caps(struct cscf_scscf *s, const struct yml *y,
+		      const yml_node *nn, char *err, size_t sz)
+{
+	const yml_node *cn = yml_get(y, nn, "capabilities");
+	enum node_role role;
+	char what[96];
+
+	memset(s, 0, sizeof(*s));
+	str_ncpy(s->name, yml_str(yml_get(y, nn, "name")), sizeof(s->name));
+	if (!cn)
+		return 0;
+
+	if (node_role_decode(&role, yml_str(yml_get(y, nn, "role"))) ||
+	    role != ROLE_SCSCF)
+		return yml_err(y, cn, err, sz, "node '%s': capabilities: only"
+			       " an scscf node has them", s->name);
+
+	(void)re_snprintf(what, sizeof(what), "node '%s': capabilities",
+			  s->name);
+
+	return yml_uints(y, cn, what, s->capv, CX_CAPS_MAX, &s->capc, err,
+			 sz);
+}
+
+
+/* The I-CSCF's table: every scscf node of the file in its order, read
+ * from the YAML since the I-CSCF may come before them. */
+static int scscf_table(struct cscf_cfg *cfg, const struct yml *y,
+		       const yml_node *root, char *err, size_t sz)
+{
+	const yml_node *nodes = yml_get(y, root, "nodes");
+	size_t i;
+	int e;
+
+	cfg->scscfv = mem_zalloc(yml_count(nodes) * sizeof(*cfg->scscfv),
+				 NULL);
+	if (!cfg->scscfv)
+		return ENOMEM;
+
+	for (i = 0; i < yml_count(nodes); i++) {
+		const yml_node *nn = yml_item(y, nodes, i);
+		enum node_role role;
+
+		if (node_role_decode(&role, yml_str(yml_get(y, nn, "role")))
+		    || role != ROLE_SCSCF)
+			continue;
+
+		e = scscf_caps(&cfg->scscfv[cfg->scscfc++], y, nn, err, sz);
+		if (e)
+			return e;
+	}
+
+	return 0;
+}
+
+
 int topo_make_role(struct topo *t, struct node *n, const struct yml *y,
 		   const yml_node *nn, const yml_node *root, char *err,
 		   size_t sz)
 {
+	struct cscf_scscf own;
 	struct cscf_cfg cfg;
 	void *obj = NULL;
 	int e = 0;
 
 	/* Read for every role, as the limits always were. */
 	e = cscf_cfg_load(&cfg, y, nn, err, sz);
-	if (e)
+	if (!e)
+		e = scscf_caps(&own, y, nn, err, sz);
+	if (!e && node_role(n) == ROLE_ICSCF)
+		e = scscf_table(&cfg, y, root, err, sz);
+	if (e) {
+		mem_deref(cfg.scscfv);
 		return e;
+	}
 
 	switch (node_role(n)) {
 
@@ -377,6 +443,7 @@ int topo_make_role(struct topo *t, struct node *n, const struct yml *y,
 
 	case ROLE_ICSCF:
 		e = icscf_alloc((struct icscf **)&obj, n, &cfg);
+		mem_deref(cfg.scscfv);
 		break;
 
 	case ROLE_SCSCF:
