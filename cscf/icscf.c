@@ -227,8 +227,38 @@ static void request_handler(void *arg, const struct sip_msg *msg)
 }
 
 
+/* {node: icscf, scscf: IMPU}: the S-CSCF node the HSS has for the user,
+ * as the I-CSCF would route to it (LIR), or "" when none is assigned. */
+static int query(struct re_printf *pf, void *impl, const char *what,
+		 const char *arg)
+{
+	struct node *n = NULL;
+	struct cx_lia lia;
+	struct hss *hss;
+	struct uri uri;
+	struct pl pl;
+	struct sa sa;
+
+	(void)impl;
+
+	if (str_casecmp(what, "scscf"))
+		return ENOTSUP;
+
+	hss = slf_locate(arg);
+	if (!hss || hss_lir(hss, arg, &lia) || !lia.scscf[0])
+		return re_hprintf(pf, "");
+
+	pl_set_str(&pl, lia.scscf);
+	if (uri_decode(&uri, &pl) || emul_resolve(&sa, &n, &uri) || !n)
+		return re_hprintf(pf, "%s", lia.scscf);
+
+	return re_hprintf(pf, "%s", node_name(n));
+}
+
+
 static const struct proxy_policy policy = {
 	.request = request_handler,
+	.query   = query,
 };
 
 

@@ -187,7 +187,8 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 		"refer", "refer_notifies", "book", "aka_doctor", "vectors",
 		"sa", "contacts", "gruu", "temp_gruu", "instance", "messages",
 		"message", "message_from", "message_uri", "reginfo",
-		"reg_notifies", "reg_subscription", "reginfo_version", NULL
+		"reg_notifies", "reg_subscription", "reginfo_version", "scscf",
+		NULL
 	};
 	size_t i, j, nq = 0;
 
