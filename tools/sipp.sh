@@ -18,13 +18,15 @@ trap '[ -n "$srv" ] && kill $srv 2>/dev/null; rm -rf "$dir"' EXIT
 passed=0
 failed=0
 
-# register TOPOLOGY SCENARIO WHAT
+# register TOPOLOGY SCENARIO WHAT [SERVE-OPTION...]
 register() {
-	"$BIN" serve "$1" >"$dir/serve.log" 2>&1 &
+	topo=$1 scen=$2 what=$3
+	shift 3
+	"$BIN" serve "$@" "$topo" >"$dir/serve.log" 2>&1 &
 	srv=$!
 	sleep 0.5
 
-	if sipp -sf "$2" -i 127.0.0.1 -p 5099 -m 1 -nostdin -timeout 10s \
+	if sipp -sf "$scen" -i 127.0.0.1 -p 5099 -m 1 -nostdin -timeout 10s \
 		-trace_err -error_file "$dir/err.log" 127.0.1.1:5060 \
 		>"$dir/sipp.log" 2>&1; then
 		kill -INT $srv
@@ -41,14 +43,17 @@ register() {
 	wait $srv 2>/dev/null
 	srv=""
 	failed=$((failed + 1))
-	echo "sipp: $3 through imsbed serve failed"
+	echo "sipp: $what through imsbed serve failed"
 	cat "$dir/serve.log" "$dir/sipp.log" "$dir/err.log" 2>/dev/null |
 		tail -40
 }
 
 register scenarios/topology.yaml tests/sipp/register.xml "digest register"
+# SIPp takes the RES it computes for a C string: one with a zero byte
+# (about one vector in thirty) is cut short there and its digest fails.
+# A seeded serve draws the same RAND every run, one whose RES has none.
 register scenarios/topology-aka.yaml tests/sipp/register-aka.xml \
-	"AKAv1-MD5 register"
+	"AKAv1-MD5 register" --seed 1
 
 echo "sipp: $passed passed, $failed failed"
 [ $failed -eq 0 ]
