@@ -72,6 +72,17 @@ int scscf_contact_q(const struct pl *v)
 }
 
 
+/* The first Path URI has the "ob" parameter (RFC 5626 5.1). */
+static bool path_ob(const struct pl *path)
+{
+	struct sip_addr addr;
+	struct pl v;
+
+	return !sip_addr_decode(&addr, path) &&
+		!msg_param_exists(&addr.uri.params, "ob", &v);
+}
+
+
 /* RFC 5626 6: the reg-id counts with an instance, over a first hop that
  * does outbound (its Path URI says ";ob"), or with no Path at all. */
 static uint32_t reg_id(const struct sip_msg *msg, const struct sip_addr *ct)
@@ -83,7 +94,7 @@ static uint32_t reg_id(const struct sip_msg *msg, const struct sip_addr *ct)
 	    msg_param_decode(&ct->params, "+sip.instance", &inst))
 		return 0;
 
-	if (path && re_regex(path->val.p, path->val.l, ";ob[;>]"))
+	if (path && !path_ob(&path->val))
 		return 0;
 
 	return pl_u32(&v);
