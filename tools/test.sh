@@ -135,6 +135,8 @@ stage "data that lasts (a file database across runs)" must \
 stage "serve to the outside (bash's /dev/udp and /dev/tcp)" must \
 	netns tools/servetest.sh "$BIN"
 stage "external peer (SIPp)" must netns tools/sipp.sh "$BIN"
+stage "real client (baresip: one user, two devices)" may \
+	netns tools/baresip.sh "$BIN"
 
 stage "public headers, each by itself" must tools/headertest.sh
 
