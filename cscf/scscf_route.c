@@ -126,6 +126,49 @@ static size_t gruu_only(const struct scscf *s, const struct sip_msg *msg,
 }
 
 
+/* TS 23.228 4.3.3.4: a member of a wildcarded identity that no binding
+ * names is served as the registered set that holds the wildcard (the
+ * HSS's SAR without assignment tells the set); impu becomes the IMPU
+ * that registered it. */
+static void wildcard_member(const struct scscf *s, char *impu, size_t sz)
+{
+	struct hss *hss;
+	struct cx_saa saa;
+	struct pl rest, u;
+	char one[256];
+
+	if (scscf_binding(s, impu))
+		return;
+
+	hss = slf_locate(impu);
+	if (!hss || hss_impu_match(hss, impu) != HSS_MATCH_WILDCARD)
+		return;
+
+	memset(&saa, 0, sizeof(saa));
+	if (hss_sar(hss, NULL, impu, s->uri, CX_SAR_NO_ASSIGNMENT, &saa) ||
+	    saa.result != CX_SUCCESS)
+		goto out;
+
+	/* the SAA's list: "sip:a, tel:b" */
+	pl_set_str(&rest, saa.assoc ? saa.assoc : "");
+	while (!re_regex(rest.p, rest.l, "[^, ]+", &u)) {
+		const struct binding *b;
+
+		(void)pl_strcpy(&u, one, sizeof(one));
+		b = scscf_binding(s, one);
+		if (b) {
+			str_ncpy(impu, b->impu, sz);
+			break;
+		}
+		pl_advance(&rest, (size_t)(u.p + u.l - rest.p));
+	}
+
+ out:
+	mem_deref(saa.profile);
+	mem_deref(saa.assoc);
+}
+
+
 /* The served user a Request-URI names: its AOR, or for a GRUU the user
  * it was given to (ESRCH: a temporary GRUU nobody holds). */
 static int ruri_impu(const struct scscf *s, const struct sip_msg *msg,
@@ -144,7 +187,11 @@ static int ruri_impu(const struct scscf *s, const struct sip_msg *msg,
 	    !hss_impu_normalise(impu, sz, uri) && !strncmp(impu, "tel:", 4))
 		return 0;
 
-	return sipx_uri_aor(impu, sz, &msg->ruri);
+	err = sipx_uri_aor(impu, sz, &msg->ruri);
+	if (!err)
+		wildcard_member(s, impu, sz);
+
+	return err;
 }
 
 
