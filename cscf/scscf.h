@@ -98,6 +98,10 @@ bool scscf_contact_outbound(const struct binding *b);
  * (its newest flow), the highest q first, then the newest. */
 size_t scscf_contact_targets(const struct binding *b,
 			     const struct bcontact **v, size_t max);
+/* scscf_reg.c: the same over every binding that has impu in its set (a
+ * shared IMPU has one per IMPI that registered it) */
+size_t scscf_user_targets(const struct scscf *s, const char *impu,
+			  const struct bcontact **v, size_t max);
 /* A Request-URI that is a GRUU of ours (RFC 5627 8.4): the user in
  * impu, and the device in *cp, NULL when it is not registered (480).
  * ENOENT: no GRUU; ESRCH: a temporary GRUU nobody holds (404). */

@@ -68,6 +68,34 @@ struct binding *scscf_binding(const struct scscf *s, const char *impu)
 }
 
 
+/* TS 23.228 4.3.3.1: an IMPU shared by several IMPIs is in the set of
+ * each that registered it; a request to it reaches all their devices. */
+size_t scscf_user_targets(const struct scscf *s, const char *impu,
+			  const struct bcontact **v, size_t max)
+{
+	const struct binding *seen[8];
+	size_t n = 0, ns = 0, i;
+	struct le *le;
+
+	le = list_head(hash_list(s->aliases, hash_joaat_str_ci(impu)));
+	for (; le && n < max; le = le->next) {
+		const struct alias *a = le->data;
+		bool dup = false;
+
+		if (str_casecmp(a->impu, impu))
+			continue;
+		for (i = 0; i < ns; i++)
+			dup |= seen[i] == a->b;
+		if (dup || ns == ARRAY_SIZE(seen))
+			continue;
+		seen[ns++] = a->b;
+		n += scscf_contact_targets(a->b, v + n, max - n);
+	}
+
+	return n;
+}
+
+
 static int alias_add(struct binding *b, const char *impu)
 {
 	size_t n = strlen(impu);

@@ -258,7 +258,7 @@ static int target_set(struct target *tg, struct proxy_fwd *fwd,
 
 /* Terminating: to every device of the user at once (RFC 3261 16.7). */
 static int route_devices(struct scscf *s, const struct sip_msg *msg,
-			 struct ptx *t, const struct binding *b,
+			 struct ptx *t, const char *impu,
 			 const struct proxy_fwd *base)
 {
 	const struct bcontact *cv[SCSCF_FORK_MAX];
@@ -267,7 +267,7 @@ static int route_devices(struct scscf *s, const struct sip_msg *msg,
 	size_t n, i;
 	int err = 0;
 
-	n = scscf_contact_targets(b, cv, ARRAY_SIZE(cv));
+	n = scscf_user_targets(s, impu, cv, ARRAY_SIZE(cv));
 	n = gruu_only(s, msg, cv, n);
 	if (!n)
 		return t ? ENOENT : proxy_reply(s->px, msg, 480, NULL);
@@ -282,7 +282,7 @@ static int route_devices(struct scscf *s, const struct sip_msg *msg,
 	}
 	if (!err && n > 1)
 		elog(LOG_INFO, node_name(s->node), "route", "%r to %s: "
-		     "forked to %zu devices", &msg->met, b->impu, n);
+		     "forked to %zu devices", &msg->met, impu, n);
 	if (!err)
 		err = t ? proxy_reforward(t, fwdv, n, NULL, NULL) :
 			proxy_fork(s->px, msg, fwdv, n, NULL, NULL);
@@ -342,7 +342,7 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 		return send_fwd(s, msg, t, &fwd, NULL, NULL);
 	}
 
-	return route_devices(s, msg, t, scscf_binding(s, impu), &fwd);
+	return route_devices(s, msg, t, impu, &fwd);
 }
 
 
