@@ -87,6 +87,9 @@ struct reginfo_contact {
 	uint32_t retry_after;           /* seconds */
 	bool has_duration;
 	uint32_t duration;              /* duration-registered, seconds */
+	char *callid;                   /* of the REGISTER behind it */
+	bool has_cseq;
+	uint32_t cseq;                  /* its CSeq */
 	char *pub_gruu;                 /* RFC 5628 <gr:pub-gruu uri> */
 	char *temp_gruu;                /* <gr:temp-gruu uri> */
 	uint32_t temp_first_cseq;       /* its first-cseq */

@@ -49,6 +49,9 @@ static struct reginfo *doc_make(void)
 	ct->retry_after = 30;
 	ct->has_duration = true;
 	ct->duration = 4000000000u;
+	(void)str_dup(&ct->callid, "a\"b@host");
+	ct->has_cseq = true;
+	ct->cseq = 77;
 	CU_ASSERT_FATAL(!str_dup(&ct->display_name, name_odd));
 	CU_ASSERT_FATAL(!reginfo_param_add(ct, "+sip.instance", instance));
 	CU_ASSERT_FATAL(!reginfo_param_add(ct, "reg-id", "1"));
@@ -112,6 +115,8 @@ static void test_roundtrip(void)
 	CU_ASSERT(ct->has_q && ct->q == 125);
 	CU_ASSERT(ct->has_retry_after && ct->retry_after == 30);
 	CU_ASSERT(ct->has_duration && ct->duration == 4000000000u);
+	ASSERT_STR(ct->callid, "a\"b@host");
+	CU_ASSERT(ct->has_cseq && ct->cseq == 77);
 	ASSERT_STR(ct->pub_gruu, "sip:alice@ims.test;gr=u1");
 	ASSERT_STR(ct->temp_gruu, "sip:t1@ims.test;gr");
 	CU_ASSERT_EQUAL(ct->temp_first_cseq, 17);

@@ -36,6 +36,7 @@ static void contact_destructor(void *arg)
 	mem_deref(ct->id);
 	mem_deref(ct->uri);
 	mem_deref(ct->display_name);
+	mem_deref(ct->callid);
 	mem_deref(ct->pub_gruu);
 	mem_deref(ct->temp_gruu);
 }
@@ -259,9 +260,13 @@ int reginfo_contact_copy(struct reginfo_contact **ctp,
 	ct->retry_after = src->retry_after;
 	ct->has_duration = src->has_duration;
 	ct->duration = src->duration;
+	ct->has_cseq = src->has_cseq;
+	ct->cseq = src->cseq;
 	ct->temp_first_cseq = src->temp_first_cseq;
 
 	err = sdup(&ct->display_name, src->display_name);
+	if (!err)
+		err = sdup(&ct->callid, src->callid);
 	if (!err)
 		err = sdup(&ct->pub_gruu, src->pub_gruu);
 	if (!err)

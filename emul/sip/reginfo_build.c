@@ -60,6 +60,10 @@ static int contact_attrs(xmlTextWriterPtr w, const struct reginfo_contact *ct)
 		err = attr_u32(w, "retry-after", ct->retry_after);
 	if (!err && ct->has_duration)
 		err = attr_u32(w, "duration-registered", ct->duration);
+	if (!err && ct->callid)
+		err = attr(w, "callid", ct->callid);
+	if (!err && ct->has_cseq)
+		err = attr_u32(w, "cseq", ct->cseq);
 
 	return err;
 }

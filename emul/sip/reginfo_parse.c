@@ -343,6 +343,10 @@ static int contact_opts(struct reginfo_contact *ct, struct parse *ps,
 		err = attr_u32(&ct->duration, &ct->has_duration, ps, n,
 			       "duration-registered");
 	if (!err)
+		err = attr_u32(&ct->cseq, &ct->has_cseq, ps, n, "cseq");
+	if (!err)
+		err = attr_get(&ct->callid, ps, n, "callid", false);
+	if (!err)
 		err = attr_get(&q, ps, n, "q", false);
 	if (err || !q)
 		return err;
