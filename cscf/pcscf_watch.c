@@ -104,16 +104,18 @@ static void view_handler(struct regwatch *w, const struct reginfo *view,
 
 		if (str_casecmp(reg->aor, wt->impu))
 			continue;
-		if (reg->state == REGINFO_REG_TERMINATED) {
-			pw->droph(wt->impu, NULL, pw->arg);
-			continue;
-		}
 		for (cle = reg->ctl.head; cle; cle = cle->next) {
 			const struct reginfo_contact *ct = cle->data;
 
-			if (ct->state == REGINFO_CT_TERMINATED)
-				pw->droph(wt->impu, ct->uri, pw->arg);
+			if (ct->state == REGINFO_CT_TERMINATED ||
+			    reg->state == REGINFO_REG_TERMINATED)
+				pw->droph(wt->impu, ct->uri, ct->callid,
+					  ct->has_cseq ? ct->cseq : 0,
+					  pw->arg);
 		}
+		if (reg->state == REGINFO_REG_TERMINATED &&
+		    list_isempty(&reg->ctl))
+			pw->droph(wt->impu, NULL, NULL, 0, pw->arg);
 	}
 }
 
@@ -188,11 +190,13 @@ static bool notify_apply(struct le *le, void *arg)
 }
 
 
-bool pcscf_watch_request(struct pcscf_watch *pw, const struct sip_msg *msg)
+bool pcscf_watch_request(struct pcscf_watch *pw, const struct sip_msg *msg,
+			 char *ended, size_t sz)
 {
 	struct le *le;
 	struct watch *wt;
 
+	ended[0] = '\0';
 	if (!pw || !regwatch_is_reg_notify(msg))
 		return false;
 
@@ -201,8 +205,10 @@ bool pcscf_watch_request(struct pcscf_watch *pw, const struct sip_msg *msg)
 		return false;
 
 	wt = le->data;
-	if (regwatch_ended(wt->w))
+	if (regwatch_ended(wt->w)) {
+		str_ncpy(ended, wt->impu, sz);
 		mem_deref(wt);
+	}
 
 	return true;
 }

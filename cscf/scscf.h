@@ -57,6 +57,8 @@ struct bcontact {
 	char *uri;              /* the Contact URI as the UE sent it */
 	char *instance;         /* +sip.instance (RFC 5626), or NULL */
 	char *paths;            /* "Path: ...\r\n" lines as received */
+	char *callid;           /* of its last REGISTER (RFC 3680 callid) */
+	uint32_t cseq;          /* and that REGISTER's CSeq */
 	uint32_t id;            /* its reginfo id: "c<id>" */
 	enum scscf_regev last;  /* what its last REGISTER did */
 	uint32_t regid;         /* RFC 5626 reg-id, 0 without outbound */

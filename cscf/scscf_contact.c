@@ -27,6 +27,7 @@ static void bcontact_destructor(void *arg)
 	mem_deref(c->uri);
 	mem_deref(c->instance);
 	mem_deref(c->paths);
+	mem_deref(c->callid);
 }
 
 
@@ -312,6 +313,9 @@ int scscf_contact_set(struct binding *b, const struct sip_msg *msg,
 	}
 	c->paths = mem_deref(c->paths);
 	err |= sipx_hdr_lines(&c->paths, msg, SIP_HDR_PATH, "Path");
+	c->callid = mem_deref(c->callid);
+	err |= pl_strdup(&c->callid, &msg->callid);
+	c->cseq = msg->cseq.num;
 	if (err)
 		return err;
 

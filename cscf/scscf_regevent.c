@@ -99,7 +99,13 @@ static int contact_add(struct reginfo_reg *reg, const struct bcontact *c,
 		ct->has_q = true;
 		ct->q = (uint16_t)c->q;
 	}
-	if (c->instance)
+	/* RFC 3680 5.2: which REGISTER the state is of, so that a watcher
+	 * can tell a late NOTIFY from news of the registration it has */
+	ct->has_cseq = true;
+	ct->cseq = c->cseq;
+	if (c->callid)
+		err = str_dup(&ct->callid, c->callid);
+	if (!err && c->instance)
 		err = reginfo_param_add(ct, "+sip.instance", c->instance);
 
 	return err;
