@@ -25,7 +25,11 @@ for f in $(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]'); do
 		printf "%s:1: no SPDX line\n", f
 		bad = 1
 	}
-	END { exit bad }' "$f" || status=1
+	END { exit bad }' "$f"
+	rc=$?
+	# 1 is a finding, printed above; anything else is awk's own failure
+	[ $rc -gt 1 ] && echo "$f: awk stopped with status $rc"
+	[ $rc -ne 0 ] && status=1
 done
 [ $status -eq 0 ] && echo "style: clean"
 exit $status
