@@ -21,6 +21,8 @@ struct regwatch {
 	struct reginfo *view;
 	char *callid;
 	char *contact;
+	struct wtmr tmr;                /* the refresh, at half time */
+	uint32_t expires;               /* asked for */
 	char tag[17];
 	uint32_t notifies;
 	bool ended;
@@ -36,6 +38,7 @@ static void destructor(void *arg)
 {
 	struct regwatch *w = arg;
 
+	wtmr_cancel(&w->tmr);
 	mem_deref(w->req);
 	mem_deref(w->dlg);
 	mem_deref(w->view);
@@ -44,10 +47,32 @@ static void destructor(void *arg)
 }
 
 
+static void sub_resp(int err, const struct sip_msg *msg, void *arg);
+
+
+/* RFC 6665 4.1.2.1: the subscription refreshed before it runs out. */
+static void refresh(void *arg)
+{
+	struct regwatch *w = arg;
+	char hdrs[128];
+
+	if (w->ended || !w->dlg || w->req)
+		return;
+
+	(void)re_snprintf(hdrs, sizeof(hdrs), "Event: reg\r\n"
+			  "Accept: " REGINFO_CTYPE "\r\nExpires: %u\r\n",
+			  w->expires);
+	if (dlg_request(&w->req, w->dlg, "SUBSCRIBE", hdrs, NULL, NULL,
+			sub_resp, w))
+		w->ended = true;
+}
+
+
 static void sub_resp(int err, const struct sip_msg *msg, void *arg)
 {
 	struct regwatch *w = arg;
 	regwatch_resp_h *h = w->resph;
+	uint32_t granted;
 
 	if (!err && msg && msg->scode < 200)
 		return;
@@ -56,8 +81,14 @@ static void sub_resp(int err, const struct sip_msg *msg, void *arg)
 	w->resph = NULL;
 	if (!err && msg && msg->scode < 300 && !w->dlg)
 		(void)dlg_uac(&w->dlg, w->node, msg, false, 1, w->contact);
-	if (!err && msg && msg->scode >= 300)
+	if (err || !msg || msg->scode >= 300)
 		w->ended = true;
+
+	/* the notifier's Expires says how long it lasts */
+	granted = msg ? sipx_expires(msg, NULL, 0) : 0;
+	if (!w->ended && granted)
+		wtmr_start(&w->tmr, MAX(granted * 500ULL, 1000ULL), refresh,
+			   w);
 
 	if (h)
 		h(err ? err : msg ? 0 : ETIMEDOUT, msg ? msg->scode : 0,
@@ -81,6 +112,7 @@ int regwatch_subscribe(struct regwatch **wp, struct node *node,
 		return ENOMEM;
 
 	w->node = node;
+	w->expires = rq->expires;
 	w->h = h;
 	w->resph = resph;
 	w->arg = arg;
