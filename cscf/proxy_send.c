@@ -41,9 +41,12 @@ static int build(struct mbuf *mb, const struct proxy *px,
 	mf = pl_isset(&msg->maxfwd) ? pl_u32(&msg->maxfwd) : 71;
 	err |= mbuf_printf(mb, "Max-Forwards: %u\r\n", mf ? mf - 1 : 0);
 	/* RFC 3261 16.6 step 4, decided here once: a request that creates
-	 * a dialog, not one inside it. */
-	if (fwd->record_route && !pl_isset(&msg->to.tag) &&
-	    sipx_creates_dialog(msg))
+	 * a dialog, not one inside it; and a NOTIFY, which makes the
+	 * subscription's dialog when it overtakes the 200 to SUBSCRIBE
+	 * (RFC 6665 4.1.2.4: a proxy on the path Record-Routes it). */
+	if (fwd->record_route && ((!pl_isset(&msg->to.tag) &&
+				   sipx_creates_dialog(msg)) ||
+				  !pl_strcmp(&msg->met, "NOTIFY")))
 		err |= mbuf_write_str(mb, proxy_rr(px));
 	if (fwd->addhdrs)
 		err |= mbuf_write_str(mb, fwd->addhdrs);
