@@ -35,6 +35,9 @@ int  ue_set_usim(struct ue *ue, const struct aka_key *key, uint64_t sqn);
 int  ue_set_aka_answer(struct ue *ue, const char *alg);
 /* The UE offers the security agreement of TS 33.203 7.2 (RFC 3329). */
 int  ue_set_sec_agree(struct ue *ue, bool on);
+/* After each registration the UE subscribes to its registration state,
+ * unless it still watches it (TS 24.229 5.1.1.3). */
+int  ue_set_reg_event(struct ue *ue, bool on);
 /* What its REGISTER's Contact says of the device: instance (a URN, or
  * "auto" for one made from the node's name), reg-id (RFC 5626, 0: none),
  * q (thousandths, -1: none), and whether it asks for GRUUs (RFC 5627);

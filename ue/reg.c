@@ -138,6 +138,8 @@ static void registered(struct ue *ue, const struct sip_msg *msg)
 			     "Route");
 
 	set_state(ue, UE_REGISTERED, EV_200);
+	if (ue->reg_event)
+		ue_regsub_auto(ue);
 
 	/* TS 24.229 5.1.1.4: refresh before the registration runs out. */
 	if (ue->refresh && ue->granted)
@@ -323,6 +325,16 @@ static int auth_header(struct ue *ue, char *buf, size_t sz, const char *uri)
 			   " qop=auth, nc=%s%s\r\n", ue->impi, ue->realm,
 			   ue->nonce, uri, resp, alg, cnonce, nc, extra) < 0 ?
 		ENOMEM : 0;
+}
+
+
+int ue_set_reg_event(struct ue *ue, bool on)
+{
+	if (!ue)
+		return EINVAL;
+
+	ue->reg_event = on;
+	return 0;
 }
 
 

@@ -99,6 +99,20 @@ int ue_subscribe_reg(struct ue *ue, uint32_t expires, ue_done_h *doneh,
 }
 
 
+void ue_regsub_auto(struct ue *ue)
+{
+	struct ue_regsub *r = ue_part(ue, UE_PART_REGSUB);
+
+	if (!r || (r->w && !regwatch_ended(r->w)))
+		return;
+
+	/* TS 24.229 5.1.1.3: 600000 s, as long as the notifier allows */
+	if (ue_subscribe_reg(ue, 600000, NULL, NULL))
+		elog(LOG_WARN, node_name(ue->node), "reg", "%s: cannot "
+		     "subscribe to its registration state", ue->impu);
+}
+
+
 static bool regsub_request(void *part, const struct sip_msg *msg)
 {
 	struct ue_regsub *r = part;

@@ -90,6 +90,7 @@ struct ue {
 	int q;                  /* thousandths, -1: none */
 	bool gruu;
 	char *pub_gruu, *temp_gruu;
+	bool reg_event;         /* watches its registration by itself */
 	ue_done_h *doneh;
 	void *arg;
 };
@@ -117,6 +118,9 @@ int  ue_usim_answer(struct ue *ue, const char *alg);
 void ue_reg_init(struct ue *ue);
 void ue_reg_close(struct ue *ue);
 void ue_reg_lost(struct ue *ue, bool reregister);
+
+/* regsub.c: TS 24.229 5.1.1.3, the subscription after registering */
+void ue_regsub_auto(struct ue *ue);
 int  ue_reg_query(struct re_printf *pf, const struct ue *ue,
 		  const char *what);
 

@@ -323,6 +323,14 @@ static int make_ue(struct topo *t, struct node *n, const struct yml *y,
 		if (!e)
 			e = ue_set_sec_agree(ue, on);
 	}
+	if (!e && yml_get(y, nn, "reg_event")) {
+		bool on = false;
+
+		e = yml_bool(y, yml_get(y, nn, "reg_event"), "reg_event", &on,
+			     err, sz);
+		if (!e)
+			e = ue_set_reg_event(ue, on);
+	}
 	if (!e && yml_get(y, nn, "aka_answer") &&
 	    ue_set_aka_answer(ue, yml_str(yml_get(y, nn, "aka_answer"))))
 		e = yml_err(y, yml_get(y, nn, "aka_answer"), err, sz,
