@@ -86,6 +86,7 @@ enum ue_call_state {
 	UE_CALL_ANSWERED,       /* 200 sent, waiting for the ACK */
 	UE_CALL_ESTABLISHED,
 	UE_CALL_ENDED,
+	UE_CALL_CALLING,        /* our INVITE out, no answer yet */
 };
 
 /* What the phone does with the next INVITE. */
@@ -94,8 +95,16 @@ enum ue_answer {
 	UE_BUSY,                /* 486 Busy Here */
 	UE_DECLINE,             /* 603 Decline */
 	UE_NO_ANSWER,           /* ring until CANCEL */
+	UE_UNAVAILABLE,         /* ring, then 480 after the delay */
 };
 
+/* TS 24.229 5.1.3: a call to the URI to, with an SRTP offer when media
+ * (else the callee offers and our ACK declines it); the action ends on
+ * the final answer, or on the first 18x when until_ringing. */
+int  ue_call(struct ue *ue, const char *to, bool media, bool until_ringing,
+	     ue_done_h *doneh, void *arg);
+/* RFC 3261 9.1: CANCEL the call still ringing; done with its 487. */
+int  ue_call_cancel(struct ue *ue, ue_done_h *doneh, void *arg);
 int  ue_hangup(struct ue *ue, ue_done_h *doneh, void *arg);
 void ue_set_answer(struct ue *ue, enum ue_answer mode, uint32_t delay_ms);
 const char *ue_call_state_name(enum ue_call_state st);

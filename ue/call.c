@@ -13,28 +13,10 @@
 #include "ue.h"
 #include "ueint.h"
 #include "media.h"
-
-struct ue_call {
-	struct ue *ue;                  /* first: ue.c sets it */
-	enum ue_call_state state;
-	struct dlg *dlg;
-	struct tsxh *st;          /* the INVITE being answered */
-	struct sip_msg *inv;
-	struct tsxh *req;        /* our BYE */
-	struct media *media;
-	struct wtmr tmr;                /* answer delay */
-	struct sa peer;                 /* where the other side's RTP goes */
-	char peer_key[64];
-	bool offer_in_invite;
-	uint32_t calls;
-	enum ue_answer answer;          /* what to do with the next INVITE */
-	uint32_t answer_delay;
-	ue_done_h *doneh;
-	void *arg;
-};
+#include "call.h"
 
 static const char *const call_states[] = {
-	"idle", "ringing", "answered", "established", "ended",
+	"idle", "ringing", "answered", "established", "ended", "calling",
 };
 
 
@@ -44,7 +26,7 @@ const char *ue_call_state_name(enum ue_call_state st)
 }
 
 
-static void call_state(struct ue_call *c, enum ue_call_state st,
+void ue_call_set_state(struct ue_call *c, enum ue_call_state st,
 		       const char *event)
 {
 	elog(LOG_DEBUG, node_name(c->ue->node), "fsm",
@@ -54,13 +36,14 @@ static void call_state(struct ue_call *c, enum ue_call_state st,
 }
 
 
-static void call_clear(struct ue_call *c)
+void ue_call_clear(struct ue_call *c)
 {
 	wtmr_cancel(&c->tmr);
 	media_stop(c->media);
 	c->st = mem_deref(c->st);
 	c->inv = mem_deref(c->inv);
 	c->req = mem_deref(c->req);
+	c->inv_req = mem_deref(c->inv_req);
 	c->dlg = mem_deref(c->dlg);
 }
 
@@ -69,14 +52,14 @@ static void destructor(void *arg)
 {
 	struct ue_call *c = arg;
 
-	call_clear(c);
+	ue_call_clear(c);
 	mem_deref(c->media);
 }
 
 
 /* Our SDP: an answer to the peer's offer, or the offer of a 200 to an
  * INVITE without one (RFC 3725 flow I). */
-static int sdp_ours(struct ue_call *c, char *buf, size_t sz)
+int ue_call_sdp(struct ue_call *c, char *buf, size_t sz)
 {
 	int err;
 
@@ -97,7 +80,7 @@ static void refuse_invite(struct ue_call *c, uint16_t scode,
 {
 	(void)tsx_reply(&c->st, tsx_of(c->ue->node), c->inv, scode,
 			 reason);
-	call_clear(c);
+	ue_call_clear(c);
 }
 
 
@@ -110,9 +93,9 @@ static void answer(void *arg)
 	if (c->state != UE_CALL_RINGING || !c->inv)
 		return;
 
-	if (sdp_ours(c, sdp, sizeof(sdp))) {
+	if (ue_call_sdp(c, sdp, sizeof(sdp))) {
 		refuse_invite(c, 500, "Server Internal Error");
-		call_state(c, UE_CALL_ENDED, "error");
+		ue_call_set_state(c, UE_CALL_ENDED, "error");
 		return;
 	}
 
@@ -124,7 +107,7 @@ static void answer(void *arg)
 	if (c->offer_in_invite &&
 	    sdp_parse(&body, &c->peer, c->peer_key, sizeof(c->peer_key))) {
 		refuse_invite(c, 488, "Not Acceptable Here");
-		call_state(c, UE_CALL_ENDED, "488");
+		ue_call_set_state(c, UE_CALL_ENDED, "488");
 		return;
 	}
 
@@ -134,7 +117,20 @@ static void answer(void *arg)
 			  "Content-Type: application/sdp\r\n"
 			  "Content-Length: %zu\r\n\r\n%s", contact,
 			  strlen(sdp), sdp);
-	call_state(c, UE_CALL_ANSWERED, "answer");
+	ue_call_set_state(c, UE_CALL_ANSWERED, "answer");
+}
+
+
+/* The callee's own no-answer timer: 480 (RFC 3261 21.4.18). */
+static void no_answer(void *arg)
+{
+	struct ue_call *c = arg;
+
+	if (c->state != UE_CALL_RINGING || !c->inv)
+		return;
+
+	refuse_invite(c, 480, "Temporarily Unavailable");
+	ue_call_set_state(c, UE_CALL_ENDED, "no answer");
 }
 
 
@@ -144,7 +140,7 @@ static void cancel_handler(void *arg)
 
 	/* RFC 3261 9.2: the INVITE ends with 487. */
 	refuse_invite(c, 487, "Request Terminated");
-	call_state(c, UE_CALL_ENDED, "CANCEL");
+	ue_call_set_state(c, UE_CALL_ENDED, "CANCEL");
 }
 
 
@@ -164,11 +160,11 @@ static void invite(struct ue_call *c, const struct sip_msg *msg)
 		return;
 	}
 
-	call_clear(c);
+	ue_call_clear(c);
 	(void)ue_contact(contact, sizeof(contact), c->ue);
 	if (tsx_watch(&c->st, l, msg, cancel_handler, c) ||
 	    dlg_uas(&c->dlg, c->ue->node, msg, contact)) {
-		call_clear(c);
+		ue_call_clear(c);
 		(void)tsx_reply(NULL, l, msg, 500, "Server Internal Error");
 		return;
 	}
@@ -178,10 +174,12 @@ static void invite(struct ue_call *c, const struct sip_msg *msg)
 	(void)tsx_replyf(&c->st, l, msg, true, 180, "Ringing",
 			  "Contact: <%s>\r\nContent-Length: 0\r\n\r\n",
 			  contact);
-	call_state(c, UE_CALL_RINGING, "INVITE");
+	ue_call_set_state(c, UE_CALL_RINGING, "INVITE");
 
 	if (c->answer == UE_ANSWER)
 		wtmr_start(&c->tmr, c->answer_delay, answer, c);
+	else if (c->answer == UE_UNAVAILABLE)
+		wtmr_start(&c->tmr, c->answer_delay, no_answer, c);
 }
 
 
@@ -205,29 +203,30 @@ static void ack(struct ue_call *c, const struct sip_msg *msg)
 			      sizeof(c->peer_key))) {
 			elog(LOG_INFO, node, "call",
 			     "ACK declines the stream: no media");
-			call_state(c, UE_CALL_ESTABLISHED, "ACK (no media)");
+			ue_call_set_state(c, UE_CALL_ESTABLISHED,
+					  "ACK (no media)");
 			return;
 		}
 	}
 
 	/* A port of 0 or no address is a stream declined or on hold. */
 	if (!sa_port(&c->peer) || !sa_isset(&c->peer, SA_ADDR)) {
-		call_state(c, UE_CALL_ESTABLISHED, "ACK (no media)");
+		ue_call_set_state(c, UE_CALL_ESTABLISHED, "ACK (no media)");
 		return;
 	}
 
 	err = media_start(c->media, &c->peer, c->peer_key);
 	if (err)
 		elog(LOG_WARN, node, "media", "cannot start: %m", err);
-	call_state(c, UE_CALL_ESTABLISHED, "ACK");
+	ue_call_set_state(c, UE_CALL_ESTABLISHED, "ACK");
 }
 
 
 static void bye(struct ue_call *c, const struct sip_msg *msg)
 {
 	(void)tsx_reply(NULL, tsx_of(c->ue->node), msg, 200, "OK");
-	call_clear(c);
-	call_state(c, UE_CALL_ENDED, "BYE");
+	ue_call_clear(c);
+	ue_call_set_state(c, UE_CALL_ENDED, "BYE");
 }
 
 
@@ -302,7 +301,7 @@ int ue_hangup(struct ue *ue, ue_done_h *doneh, void *arg)
 		return err;
 
 	c->dlg = mem_deref(c->dlg);
-	call_state(c, UE_CALL_ENDED, "hangup");
+	ue_call_set_state(c, UE_CALL_ENDED, "hangup");
 
 	return 0;
 }

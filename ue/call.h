@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The UE's call, one at a time: taken as a phone (call.c) or made
+ * (dial.c); the same dialog, media and end either way. */
+
+struct ue_call {
+	struct ue *ue;                  /* first: ue.c sets it */
+	enum ue_call_state state;
+	struct dlg *dlg;
+	struct tsxh *st;          /* the INVITE being answered */
+	struct sip_msg *inv;
+	struct tsxh *req;        /* our BYE */
+	struct tsxh *inv_req;    /* our INVITE (dial.c) */
+	bool until_ringing;      /* the call action ends at the 18x */
+	struct media *media;
+	struct wtmr tmr;                /* answer delay */
+	struct sa peer;                 /* where the other side's RTP goes */
+	char peer_key[64];
+	bool offer_in_invite;
+	uint32_t calls;
+	enum ue_answer answer;          /* what to do with the next INVITE */
+	uint32_t answer_delay;
+	ue_done_h *doneh;
+	void *arg;
+};
+
+
+/* call.c */
+void ue_call_set_state(struct ue_call *c, enum ue_call_state st,
+		       const char *event);
+void ue_call_clear(struct ue_call *c);
+/* Our SDP: an offer, or the answer to c->peer's (SRTP, SDES) */
+int  ue_call_sdp(struct ue_call *c, char *buf, size_t sz);

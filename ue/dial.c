@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The UE as caller (TS 24.229 5.1.3, RFC 3261 13.2): an INVITE with an
+ * SRTP offer through its P-CSCF and Service-Route, the answer from the
+ * 200 and the ACK, the media started on it; a CANCEL while it rings
+ * (RFC 3261 9.1), whose 487 ends the call.  The call is the one the
+ * phone side (call.c) keeps: the same dialog, media and hangup. */
+
+#include <string.h>
+#include <re.h>
+#include "host.h"
+#include "sipkit.h"
+#include "tsx.h"
+#include "ue.h"
+#include "ueint.h"
+#include "media.h"
+#include "call.h"
+
+
+static void answered(struct ue_call *c, const struct sip_msg *msg)
+{
+	const char *node = node_name(c->ue->node);
+	char contact[256];
+	struct pl body;
+	int err;
+
+	(void)ue_contact(contact, sizeof(contact), c->ue);
+	err = dlg_uac(&c->dlg, c->ue->node, msg, false, 1, contact);
+	if (!err)
+		err = dlg_request(NULL, c->dlg, "ACK", NULL, NULL, NULL, NULL,
+				  NULL);
+	if (err) {
+		elog(LOG_WARN, node, "call", "200 to INVITE: no ACK (%m)",
+		     err);
+		ue_call_set_state(c, UE_CALL_ENDED, "200 (no dialog)");
+		return;
+	}
+
+	body.p = (const char *)mbuf_buf(msg->mb);
+	body.l = mbuf_get_left(msg->mb);
+	if (!c->offer_in_invite || sdp_parse(&body, &c->peer, c->peer_key,
+					     sizeof(c->peer_key)) ||
+	    !sa_port(&c->peer)) {
+		ue_call_set_state(c, UE_CALL_ESTABLISHED, "200 (no media)");
+		return;
+	}
+
+	err = media_start(c->media, &c->peer, c->peer_key);
+	if (err)
+		elog(LOG_WARN, node, "media", "cannot start: %m", err);
+	ue_call_set_state(c, UE_CALL_ESTABLISHED, "200");
+}
+
+
+static void invite_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	struct ue_call *c = arg;
+
+	if (!err && msg && msg->scode < 200) {
+		if (msg->scode > 100 && c->state == UE_CALL_CALLING) {
+			ue_call_set_state(c, UE_CALL_RINGING, "18x");
+			if (c->until_ringing)
+				ue_done(&c->doneh, c->arg, 0, msg->scode);
+		}
+		return;
+	}
+
+	c->inv_req = NULL;
+	if (!err && msg && msg->scode < 300)
+		answered(c, msg);
+	else {
+		ue_call_clear(c);
+		ue_call_set_state(c, UE_CALL_ENDED, msg ? "final" : "timeout");
+	}
+
+	ue_done(&c->doneh, c->arg, err ? err : msg ? 0 : ETIMEDOUT,
+		msg ? msg->scode : 0);
+}
+
+
+int ue_call(struct ue *ue, const char *to, bool media, bool until_ringing,
+	    ue_done_h *doneh, void *arg)
+{
+	struct ue_call *c = ue_part(ue, UE_PART_CALL);
+	char route[96], contact[256], sdp[512] = "";
+	struct uri rt;
+	int err;
+
+	if (!c || !to)
+		return EINVAL;
+	if (!ue_registered_for(ue, "call"))
+		return EALREADY;
+	if (c->state != UE_CALL_IDLE && c->state != UE_CALL_ENDED) {
+		elog(LOG_WARN, node_name(ue->node), "fsm", "call(%s){%s}: a"
+		     " call is under way", ue->impu,
+		     ue_call_state_name(c->state));
+		return EALREADY;
+	}
+
+	ue_call_clear(c);
+	c->offer_in_invite = media;
+	c->until_ringing = until_ringing;
+	err = ue_pcscf_route(&rt, route, sizeof(route), ue);
+	err |= ue_contact(contact, sizeof(contact), ue);
+	if (!err && media)
+		err = ue_call_sdp(c, sdp, sizeof(sdp));
+	if (err)
+		return err;
+
+	c->doneh = doneh;
+	c->arg = arg;
+	++c->calls;
+
+	netguard_bind_hint(node_addr(ue->node));
+	err = tsx_requestf(&c->inv_req, tsx_of(ue->node), true, "INVITE", to,
+			   &rt, invite_resp, c,
+			   "Route: <sip:%s;lr>\r\n"
+			   "%s"
+			   "From: <%s>;tag=%016llx\r\n"
+			   "To: <%s>\r\n"
+			   "Call-ID: %016llx@%s\r\n"
+			   "CSeq: 1 INVITE\r\n"
+			   "Contact: <%s>\r\n"
+			   "%s"
+			   "Content-Length: %zu\r\n"
+			   "\r\n%s",
+			   node_host(ue->pcscf), ue->routes ? ue->routes : "",
+			   ue->impu, emul_rand_u64(), to, emul_rand_u64(),
+			   node_name(ue->node), contact,
+			   media ? "Content-Type: application/sdp\r\n" : "",
+			   strlen(sdp), sdp);
+	if (!err)
+		ue_call_set_state(c, UE_CALL_CALLING, "call");
+
+	return err;
+}
+
+
+int ue_call_cancel(struct ue *ue, ue_done_h *doneh, void *arg)
+{
+	struct ue_call *c = ue_part(ue, UE_PART_CALL);
+
+	if (!c)
+		return EINVAL;
+
+	if (!c->inv_req || (c->state != UE_CALL_CALLING &&
+			    c->state != UE_CALL_RINGING)) {
+		elog(LOG_WARN, node_name(ue->node), "fsm", "call(%s){%s}: "
+		     "nothing to cancel", ue->impu,
+		     ue_call_state_name(c->state));
+		return EALREADY;
+	}
+
+	/* RFC 3261 9.1: the INVITE's final answer (487) ends the action. */
+	c->doneh = doneh;
+	c->arg = arg;
+	tsx_cancel(c->inv_req);
+
+	return 0;
+}
