@@ -20,6 +20,7 @@ static const struct act_opt modes[] = {
 	{"busy",      UE_BUSY,      NULL},
 	{"decline",   UE_DECLINE,   NULL},
 	{"no-answer", UE_NO_ANSWER, NULL},
+	{"unavailable", UE_UNAVAILABLE, NULL},
 	{NULL,        0,            NULL},
 };
 
@@ -200,6 +201,54 @@ int act_message(struct engine *e, const yml_node *v)
 
 	return ue_message(act_ue(e, v), uri, yml_str(yml_get(y, v, "text")),
 			  act_done, e);
+}
+
+
+/* call: {ue, to, media: audio|none, until: answer|ringing}: to is a
+ * URI (a user, a tel number, a GRUU, ${capture}). */
+int act_check_call(struct engine *e, const struct action *a,
+		   const yml_node *v, char *err, size_t sz)
+{
+	const struct yml *y = e->y;
+	const char *to = yml_str(yml_get(y, v, "to"));
+	const char *media = yml_str(yml_get(y, v, "media"));
+	const char *until = yml_str(yml_get(y, v, "until"));
+
+	if (act_check_ue(e, a, v, err, sz))
+		return EINVAL;
+
+	if (!to || (strncmp(to, "sip:", 4) && strncmp(to, "tel:", 4) &&
+		    strncmp(to, "${", 2)))
+		return yml_err(y, v, err, sz, "call: to must be a sip: or"
+			       " tel: URI");
+	if (media && strcmp(media, "audio") && strcmp(media, "none"))
+		return yml_err(y, yml_get(y, v, "media"), err, sz, "call:"
+			       " media is audio or none");
+	if (until && strcmp(until, "answer") && strcmp(until, "ringing"))
+		return yml_err(y, yml_get(y, v, "until"), err, sz, "call:"
+			       " until is answer or ringing");
+
+	return 0;
+}
+
+
+int act_call(struct engine *e, const yml_node *v)
+{
+	const struct yml *y = e->y;
+	const char *media = yml_str(yml_get(y, v, "media"));
+	const char *until = yml_str(yml_get(y, v, "until"));
+	char to[256];
+	const char *uri = engine_subst(e, yml_str(yml_get(y, v, "to")), to,
+				       sizeof(to));
+
+	return ue_call(act_ue(e, v), uri, !media || !strcmp(media, "audio"),
+		       until && !strcmp(until, "ringing"), act_done, e);
+}
+
+
+int act_cancel(struct engine *e, const yml_node *v)
+{
+	return ue_call_cancel(act_ue(e, v), act_done, e);
 }
 
 

@@ -47,6 +47,9 @@ static const char *const kmsg[] = {
 static const char *const kdereg[] = {
 	"user", "by", "reason", "node", NULL
 };
+static const char *const kcall[] = {
+	"ue", "to", "media", "until", "status", "error", NULL
+};
 static const char *const kppr[] = {
 	"user", "profile", NULL
 };
@@ -68,6 +71,8 @@ static const struct action actionv[] = {
 	{"configure",   "node", kconf,  act_check_configure, act_configure},
 	{"refer",       "ue",   krefer, act_check_refer,     act_refer},
 	{"hangup",      "ue",   kplain, act_check_ue,        act_hangup},
+	{"call",        "ue",   kcall,  act_check_call,      act_call},
+	{"cancel",      "ue",   kplain, act_check_ue,        act_cancel},
 	{"phone",       "ue",   kphone, act_check_phone,     act_phone},
 	{"usim",        "ue",   kusim,  act_check_usim,      act_usim},
 	{"book",        "ue",   kbook,  act_check_book,      act_book},
