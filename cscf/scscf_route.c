@@ -225,26 +225,33 @@ struct target {
 
 
 static int target_set(struct target *tg, struct proxy_fwd *fwd,
-		      const struct bcontact *c)
+		      const struct bcontact *c, const struct sip_msg *msg)
 {
+	static const enum sip_hdrid skip[] = {SIP_HDR_P_CALLED_PARTY_ID};
 	struct pl path, rest;
 	struct mbuf *mb;
 	int err = 0;
 
 	fwd->ruri = c->uri;
-	pl_set_str(&rest, c->paths ? c->paths : "");
-	if (!sipx_uri_next(&rest, &path))
-		return 0;
-
 	mb = mbuf_alloc(256);
 	if (!mb)
 		return ENOMEM;
 
-	(void)pl_strcpy(&path, tg->next, sizeof(tg->next));
-	fwd->target = tg->next;
-	do {
-		err |= mbuf_printf(mb, "Route: <%r>\r\n", &path);
-	} while (sipx_uri_next(&rest, &path));
+	/* TS 24.229 5.4.3.3: the callee learns whom the caller asked for
+	 * (its tel URI, an alias, a GRUU) before the contact replaces it;
+	 * one from further up is not passed on. */
+	err = mbuf_printf(mb, "P-Called-Party-ID: <%r>\r\n", &msg->ruri);
+	fwd->skipv = skip;
+	fwd->skipc = ARRAY_SIZE(skip);
+
+	pl_set_str(&rest, c->paths ? c->paths : "");
+	if (sipx_uri_next(&rest, &path)) {
+		(void)pl_strcpy(&path, tg->next, sizeof(tg->next));
+		fwd->target = tg->next;
+		do {
+			err |= mbuf_printf(mb, "Route: <%r>\r\n", &path);
+		} while (sipx_uri_next(&rest, &path));
+	}
 
 	mb->pos = 0;
 	if (!err)
@@ -278,7 +285,7 @@ static int route_devices(struct scscf *s, const struct sip_msg *msg,
 
 	for (i = 0; i < n && !err; i++) {
 		fwdv[i] = *base;
-		err = target_set(&tgv[i], &fwdv[i], cv[i]);
+		err = target_set(&tgv[i], &fwdv[i], cv[i], msg);
 	}
 	if (!err && n > 1)
 		elog(LOG_INFO, node_name(s->node), "route", "%r to %s: "
