@@ -106,6 +106,8 @@ int  ue_call(struct ue *ue, const char *to, bool media, bool until_ringing,
 /* RFC 3261 9.1: CANCEL the call still ringing; done with its 487. */
 int  ue_call_cancel(struct ue *ue, ue_done_h *doneh, void *arg);
 int  ue_hangup(struct ue *ue, ue_done_h *doneh, void *arg);
+/* RFC 3264 8.4: hold (a=sendonly) or resume (a=sendrecv) by re-INVITE */
+int  ue_call_hold(struct ue *ue, bool hold, ue_done_h *doneh, void *arg);
 void ue_set_answer(struct ue *ue, enum ue_answer mode, uint32_t delay_ms);
 const char *ue_call_state_name(enum ue_call_state st);
 /* The personal address book at the GM module: method, what follows

@@ -44,6 +44,10 @@ void ue_call_clear(struct ue_call *c)
 	c->inv = mem_deref(c->inv);
 	c->req = mem_deref(c->req);
 	c->inv_req = mem_deref(c->inv_req);
+	c->re_req = mem_deref(c->re_req);
+	c->re_st = mem_deref(c->re_st);
+	c->dir = NULL;
+	c->held = false;
 	c->dlg = mem_deref(c->dlg);
 }
 
@@ -70,7 +74,7 @@ int ue_call_sdp(struct ue_call *c, char *buf, size_t sz)
 	}
 
 	return sdp_print(buf, sz, media_laddr(c->media),
-			 media_key(c->media), emul_rand_u64() >> 1);
+			 media_key(c->media), emul_rand_u64() >> 1, c->dir);
 }
 
 
@@ -237,16 +241,18 @@ static bool call_request(void *part, const struct sip_msg *msg)
 	bool in_dialog = c->dlg && dlg_match(c->dlg, msg);
 
 	if (!pl_strcmp(&msg->met, "INVITE")) {
-		if (pl_isset(&msg->to.tag))
-			(void)tsx_reply(NULL, l, msg, 488,
-					 "Not Acceptable Here");
+		if (in_dialog && c->state == UE_CALL_ESTABLISHED)
+			ue_call_reinvite(c, msg);
+		else if (pl_isset(&msg->to.tag))
+			(void)tsx_reply(NULL, l, msg, 481,
+					 "Call/Transaction Does Not Exist");
 		else
 			invite(c, msg);
 		return true;
 	}
 
 	if (!pl_strcmp(&msg->met, "ACK")) {
-		if (in_dialog)
+		if (in_dialog && !ue_call_reack(c, msg))
 			ack(c, msg);
 		return true;
 	}
@@ -340,6 +346,11 @@ static int call_query(struct re_printf *pf, const void *part,
 		return re_hprintf(pf, "%u", fail);
 	if (!str_casecmp(what, "media_replays"))
 		return re_hprintf(pf, "%u", media_replays(c->media));
+	if (!str_casecmp(what, "media_sending"))
+		return re_hprintf(pf, "%s", media_is_sending(c->media) ?
+				  "yes" : "no");
+	if (!str_casecmp(what, "call_direction"))
+		return re_hprintf(pf, "%s", c->dir ? c->dir : "sendrecv");
 
 	return ENOTSUP;
 }

@@ -11,6 +11,11 @@ struct ue_call {
 	struct tsxh *req;        /* our BYE */
 	struct tsxh *inv_req;    /* our INVITE (dial.c) */
 	bool until_ringing;      /* the call action ends at the 18x */
+	/* hold.c: a re-INVITE in the dialog, ours or the peer's */
+	struct tsxh *re_req;     /* ours */
+	struct tsxh *re_st;      /* theirs, answered, waiting for its ACK */
+	const char *dir;         /* what our SDP says: "sendrecv"... */
+	bool held;               /* we put the peer on hold */
 	struct media *media;
 	struct wtmr tmr;                /* answer delay */
 	struct sa peer;                 /* where the other side's RTP goes */
@@ -30,3 +35,7 @@ void ue_call_set_state(struct ue_call *c, enum ue_call_state st,
 void ue_call_clear(struct ue_call *c);
 /* Our SDP: an offer, or the answer to c->peer's (SRTP, SDES) */
 int  ue_call_sdp(struct ue_call *c, char *buf, size_t sz);
+
+/* hold.c */
+void ue_call_reinvite(struct ue_call *c, const struct sip_msg *msg);
+bool ue_call_reack(struct ue_call *c, const struct sip_msg *msg);

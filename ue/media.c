@@ -281,6 +281,25 @@ void media_stop(struct media *m)
 }
 
 
+/* RFC 3264 8.4: on hold the stream stays, its packets stop. */
+void media_sending(struct media *m, bool on)
+{
+	if (!m || !m->tx)
+		return;
+
+	if (!on)
+		wtmr_cancel(&m->tmr);
+	else if (!wtmr_isrunning(&m->tmr))
+		wtmr_start(&m->tmr, 0, send_packet, m);
+}
+
+
+bool media_is_sending(const struct media *m)
+{
+	return m && m->tx && wtmr_isrunning(&m->tmr);
+}
+
+
 uint32_t media_replays(const struct media *m)
 {
 	return m ? m->replays : 0;

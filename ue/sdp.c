@@ -10,7 +10,7 @@
 
 
 int sdp_print(char *buf, size_t sz, const struct sa *rtp, const char *key64,
-	      uint64_t sessid)
+	      uint64_t sessid, const char *dir)
 {
 	return re_snprintf(buf, sz,
 			   "v=0\r\n"
@@ -22,9 +22,35 @@ int sdp_print(char *buf, size_t sz, const struct sa *rtp, const char *key64,
 			   "a=rtpmap:0 PCMU/8000\r\n"
 			   "a=ptime:20\r\n"
 			   "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s\r\n"
-			   "a=sendrecv\r\n",
+			   "a=%s\r\n",
 			   (unsigned long long)sessid, rtp, rtp, sa_port(rtp),
-			   key64) < 0 ? ENOMEM : 0;
+			   key64, dir ? dir : "sendrecv") < 0 ? ENOMEM : 0;
+}
+
+
+const char *sdp_answer_dir(const struct pl *body, bool *sending)
+{
+	static const struct {
+		const char *offer, *answer;
+		bool sends;
+	} dirs[] = {
+		{"sendonly", "recvonly", true},
+		{"recvonly", "sendonly", false},
+		{"inactive", "inactive", false},
+	};
+	char a[16];
+	size_t i;
+
+	*sending = true;
+	for (i = 0; body && i < ARRAY_SIZE(dirs); i++) {
+		(void)re_snprintf(a, sizeof(a), "a=%s", dirs[i].offer);
+		if (!re_regex(body->p, body->l, a)) {
+			*sending = dirs[i].sends;
+			return dirs[i].answer;
+		}
+	}
+
+	return "sendrecv";
 }
 
 

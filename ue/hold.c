@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* A session's direction changed in its dialog (RFC 3264 8.4, RFC 3261
+ * 14): hold is a re-INVITE whose offer says a=sendonly, resume one that
+ * says a=sendrecv again; the answer mirrors it (recvonly), and a side
+ * that is not to send stops its packets while the stream stays.  The
+ * holder stops too: imsbed's phones play no music on hold. */
+
+#include <string.h>
+#include <re.h>
+#include "host.h"
+#include "sipkit.h"
+#include "tsx.h"
+#include "ue.h"
+#include "ueint.h"
+#include "media.h"
+#include "call.h"
+
+
+/* The peer's re-INVITE: answered 200 with the mirrored direction. */
+void ue_call_reinvite(struct ue_call *c, const struct sip_msg *msg)
+{
+	struct tsxl *l = tsx_of(c->ue->node);
+	char sdp[512], contact[256];
+	struct pl body;
+	bool sending;
+
+	if (c->re_st || c->re_req) {
+		/* RFC 3261 14.2: one re-INVITE at a time */
+		(void)tsx_reply(NULL, l, msg, 491, "Request Pending");
+		return;
+	}
+
+	body.p = (const char *)mbuf_buf(msg->mb);
+	body.l = mbuf_get_left(msg->mb);
+	c->dir = sdp_answer_dir(&body, &sending);
+	if (ue_call_sdp(c, sdp, sizeof(sdp))) {
+		(void)tsx_reply(NULL, l, msg, 500, "Server Internal Error");
+		return;
+	}
+
+	media_sending(c->media, !strcmp(c->dir, "sendrecv") ||
+		      !strcmp(c->dir, "sendonly"));
+	elog(LOG_INFO, node_name(c->ue->node), "call", "re-INVITE: we are"
+	     " %s now", c->dir);
+
+	(void)ue_contact(contact, sizeof(contact), c->ue);
+	(void)tsx_replyf(&c->re_st, l, msg, true, 200, "OK",
+			 "Contact: <%s>\r\n"
+			 "Content-Type: application/sdp\r\n"
+			 "Content-Length: %zu\r\n\r\n%s", contact,
+			 strlen(sdp), sdp);
+}
+
+
+/* The ACK of the peer's re-INVITE, if this one is it. */
+bool ue_call_reack(struct ue_call *c, const struct sip_msg *msg)
+{
+	(void)msg;
+
+	if (!c->re_st)
+		return false;
+
+	c->re_st = mem_deref(c->re_st);
+	return true;
+}
+
+
+static void reinvite_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	struct ue_call *c = arg;
+
+	if (!err && msg && msg->scode < 200)
+		return;
+
+	c->re_req = NULL;
+	if (!err && msg && msg->scode < 300) {
+		(void)dlg_request(NULL, c->dlg, "ACK", NULL, NULL, NULL, NULL,
+				  NULL);
+		media_sending(c->media, !c->held);
+	}
+	else {
+		/* RFC 3261 14.1: a failed re-INVITE leaves the session as
+		 * it was */
+		c->held = !c->held;
+		c->dir = c->held ? "sendonly" : "sendrecv";
+	}
+
+	ue_done(&c->doneh, c->arg, err ? err : msg ? 0 : ETIMEDOUT,
+		msg ? msg->scode : 0);
+}
+
+
+int ue_call_hold(struct ue *ue, bool hold, ue_done_h *doneh, void *arg)
+{
+	struct ue_call *c = ue_part(ue, UE_PART_CALL);
+	char sdp[512];
+	struct pl body;
+	int err;
+
+	if (!c)
+		return EINVAL;
+	if (c->state != UE_CALL_ESTABLISHED || !c->dlg || c->re_req ||
+	    c->held == hold) {
+		elog(LOG_WARN, node_name(ue->node), "fsm", "call(%s){%s}: %s"
+		     " refused here", ue->impu, ue_call_state_name(c->state),
+		     hold ? "hold" : "resume");
+		return EALREADY;
+	}
+
+	c->held = hold;
+	c->dir = hold ? "sendonly" : "sendrecv";
+	err = ue_call_sdp(c, sdp, sizeof(sdp));
+	if (err)
+		return err;
+
+	c->doneh = doneh;
+	c->arg = arg;
+	pl_set_str(&body, sdp);
+
+	return dlg_request(&c->re_req, c->dlg, "INVITE", NULL,
+			   "application/sdp", &body, reinvite_resp, c);
+}
+
