@@ -252,6 +252,18 @@ int act_cancel(struct engine *e, const yml_node *v)
 }
 
 
+int act_hold(struct engine *e, const yml_node *v)
+{
+	return ue_call_hold(act_ue(e, v), true, act_done, e);
+}
+
+
+int act_resume(struct engine *e, const yml_node *v)
+{
+	return ue_call_hold(act_ue(e, v), false, act_done, e);
+}
+
+
 int act_hangup(struct engine *e, const yml_node *v)
 {
 	return ue_hangup(act_ue(e, v), act_done, e);

@@ -73,6 +73,8 @@ static const struct action actionv[] = {
 	{"hangup",      "ue",   kplain, act_check_ue,        act_hangup},
 	{"call",        "ue",   kcall,  act_check_call,      act_call},
 	{"cancel",      "ue",   kplain, act_check_ue,        act_cancel},
+	{"hold",        "ue",   kplain, act_check_ue,        act_hold},
+	{"resume",      "ue",   kplain, act_check_ue,        act_resume},
 	{"phone",       "ue",   kphone, act_check_phone,     act_phone},
 	{"usim",        "ue",   kusim,  act_check_usim,      act_usim},
 	{"book",        "ue",   kbook,  act_check_book,      act_book},
