@@ -99,9 +99,15 @@ enum ue_answer {
 };
 
 /* TS 24.229 5.1.3: a call to the URI to, with an SRTP offer when media
- * (else the callee offers and our ACK declines it); the action ends on
- * the final answer, or on the first 18x when until_ringing. */
-int  ue_call(struct ue *ue, const char *to, bool media, bool until_ringing,
+ * (else the callee offers and our ACK declines it), supporting 100rel
+ * when prack (RFC 3262); the action ends on the final answer, or on the
+ * first 18x when until_ringing. */
+struct ue_call_opt {
+	bool media;
+	bool until_ringing;
+	bool prack;
+};
+int  ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,
 	     ue_done_h *doneh, void *arg);
 /* RFC 3261 9.1: CANCEL the call still ringing; done with its 487. */
 int  ue_call_cancel(struct ue *ue, ue_done_h *doneh, void *arg);

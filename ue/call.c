@@ -46,6 +46,10 @@ void ue_call_clear(struct ue_call *c)
 	c->inv_req = mem_deref(c->inv_req);
 	c->re_req = mem_deref(c->re_req);
 	c->re_st = mem_deref(c->re_st);
+	wtmr_cancel(&c->tmr_rel);
+	c->rel_pending = false;
+	c->peer_rseq = 0;
+	c->prack_req = mem_deref(c->prack_req);
 	c->dir = NULL;
 	c->held = false;
 	c->dlg = mem_deref(c->dlg);
@@ -175,9 +179,13 @@ static void invite(struct ue_call *c, const struct sip_msg *msg)
 
 	c->inv = mem_ref((void *)msg);
 	++c->calls;
-	(void)tsx_replyf(&c->st, l, msg, true, 180, "Ringing",
-			  "Contact: <%s>\r\nContent-Length: 0\r\n\r\n",
-			  contact);
+	/* RFC 3262: reliably, when the caller can PRACK it */
+	if (ue_prack_offered(msg))
+		(void)ue_prack_ring(c);
+	else
+		(void)tsx_replyf(&c->st, l, msg, true, 180, "Ringing",
+				 "Contact: <%s>\r\n"
+				 "Content-Length: 0\r\n\r\n", contact);
 	ue_call_set_state(c, UE_CALL_RINGING, "INVITE");
 
 	if (c->answer == UE_ANSWER)
@@ -254,6 +262,15 @@ static bool call_request(void *part, const struct sip_msg *msg)
 	if (!pl_strcmp(&msg->met, "ACK")) {
 		if (in_dialog && !ue_call_reack(c, msg))
 			ack(c, msg);
+		return true;
+	}
+
+	if (!pl_strcmp(&msg->met, "PRACK")) {
+		if (in_dialog)
+			(void)ue_prack_request(c, msg);
+		else
+			(void)tsx_reply(NULL, l, msg, 481,
+					"Call/Transaction Does Not Exist");
 		return true;
 	}
 

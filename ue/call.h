@@ -16,6 +16,14 @@ struct ue_call {
 	struct tsxh *re_st;      /* theirs, answered, waiting for its ACK */
 	const char *dir;         /* what our SDP says: "sendrecv"... */
 	bool held;               /* we put the peer on hold */
+	/* prack.c: RFC 3262 */
+	bool prack;              /* our INVITE supports 100rel */
+	uint32_t rseq;           /* of our reliable 180 */
+	bool rel_pending;        /* it waits for its PRACK */
+	uint32_t rel_wait;
+	struct wtmr tmr_rel;
+	uint32_t peer_rseq;      /* the last reliable 1xx we PRACKed */
+	struct tsxh *prack_req;
 	struct media *media;
 	struct wtmr tmr;                /* answer delay */
 	struct sa peer;                 /* where the other side's RTP goes */
@@ -35,6 +43,12 @@ void ue_call_set_state(struct ue_call *c, enum ue_call_state st,
 void ue_call_clear(struct ue_call *c);
 /* Our SDP: an offer, or the answer to c->peer's (SRTP, SDES) */
 int  ue_call_sdp(struct ue_call *c, char *buf, size_t sz);
+
+/* prack.c */
+bool ue_prack_offered(const struct sip_msg *inv);
+int  ue_prack_ring(struct ue_call *c);
+bool ue_prack_request(struct ue_call *c, const struct sip_msg *msg);
+void ue_prack_provisional(struct ue_call *c, const struct sip_msg *msg);
 
 /* hold.c */
 void ue_call_reinvite(struct ue_call *c, const struct sip_msg *msg);

@@ -16,6 +16,31 @@
 #include "call.h"
 
 
+/* RFC 3261 13.2.2.4: the ACK carries the INVITE's CSeq; after a PRACK
+ * the early dialog has gone past it, so the ACK goes from a dialog made
+ * of the 2xx alone and the early one carries on. */
+static int ack_2xx(struct ue_call *c, const struct sip_msg *msg,
+		   const char *contact)
+{
+	struct dlg *d = NULL;
+	int err;
+
+	if (!c->dlg) {
+		err = dlg_uac(&c->dlg, c->ue->node, msg, false, 1, contact);
+		return err ? err : dlg_request(NULL, c->dlg, "ACK", NULL, NULL,
+					       NULL, NULL, NULL);
+	}
+
+	err = dlg_uac(&d, c->ue->node, msg, false, 1, contact);
+	if (!err)
+		err = dlg_request(NULL, d, "ACK", NULL, NULL, NULL, NULL,
+				  NULL);
+	mem_deref(d);
+
+	return err;
+}
+
+
 static void answered(struct ue_call *c, const struct sip_msg *msg)
 {
 	const char *node = node_name(c->ue->node);
@@ -24,10 +49,7 @@ static void answered(struct ue_call *c, const struct sip_msg *msg)
 	int err;
 
 	(void)ue_contact(contact, sizeof(contact), c->ue);
-	err = dlg_uac(&c->dlg, c->ue->node, msg, false, 1, contact);
-	if (!err)
-		err = dlg_request(NULL, c->dlg, "ACK", NULL, NULL, NULL, NULL,
-				  NULL);
+	err = ack_2xx(c, msg, contact);
 	if (err) {
 		elog(LOG_WARN, node, "call", "200 to INVITE: no ACK (%m)",
 		     err);
@@ -56,6 +78,8 @@ static void invite_resp(int err, const struct sip_msg *msg, void *arg)
 	struct ue_call *c = arg;
 
 	if (!err && msg && msg->scode < 200) {
+		if (msg->scode > 100)
+			ue_prack_provisional(c, msg);
 		if (msg->scode > 100 && c->state == UE_CALL_CALLING) {
 			ue_call_set_state(c, UE_CALL_RINGING, "18x");
 			if (c->until_ringing)
@@ -77,15 +101,16 @@ static void invite_resp(int err, const struct sip_msg *msg, void *arg)
 }
 
 
-int ue_call(struct ue *ue, const char *to, bool media, bool until_ringing,
+int ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,
 	    ue_done_h *doneh, void *arg)
 {
+	bool media = opt && opt->media;
 	struct ue_call *c = ue_part(ue, UE_PART_CALL);
 	char route[96], contact[256], sdp[512] = "";
 	struct uri rt;
 	int err;
 
-	if (!c || !to)
+	if (!c || !to || !opt)
 		return EINVAL;
 	if (!ue_registered_for(ue, "call"))
 		return EALREADY;
@@ -98,7 +123,8 @@ int ue_call(struct ue *ue, const char *to, bool media, bool until_ringing,
 
 	ue_call_clear(c);
 	c->offer_in_invite = media;
-	c->until_ringing = until_ringing;
+	c->until_ringing = opt->until_ringing;
+	c->prack = opt->prack;
 	err = ue_pcscf_route(&rt, route, sizeof(route), ue);
 	err |= ue_contact(contact, sizeof(contact), ue);
 	if (!err && media)
@@ -120,12 +146,13 @@ int ue_call(struct ue *ue, const char *to, bool media, bool until_ringing,
 			   "Call-ID: %016llx@%s\r\n"
 			   "CSeq: 1 INVITE\r\n"
 			   "Contact: <%s>\r\n"
-			   "%s"
+			   "%s%s"
 			   "Content-Length: %zu\r\n"
 			   "\r\n%s",
 			   node_host(ue->pcscf), ue->routes ? ue->routes : "",
 			   ue->impu, emul_rand_u64(), to, emul_rand_u64(),
 			   node_name(ue->node), contact,
+			   c->prack ? "Supported: 100rel\r\n" : "",
 			   media ? "Content-Type: application/sdp\r\n" : "",
 			   strlen(sdp), sdp);
 	if (!err)
