@@ -213,6 +213,7 @@ int act_check_call(struct engine *e, const struct action *a,
 	const char *to = yml_str(yml_get(y, v, "to"));
 	const char *media = yml_str(yml_get(y, v, "media"));
 	const char *until = yml_str(yml_get(y, v, "until"));
+	bool b;
 
 	if (act_check_ue(e, a, v, err, sz))
 		return EINVAL;
@@ -227,6 +228,9 @@ int act_check_call(struct engine *e, const struct action *a,
 	if (until && strcmp(until, "answer") && strcmp(until, "ringing"))
 		return yml_err(y, yml_get(y, v, "until"), err, sz, "call:"
 			       " until is answer or ringing");
+	if (yml_get(y, v, "prack") &&
+	    yml_bool(y, yml_get(y, v, "prack"), "prack", &b, err, sz))
+		return EINVAL;
 
 	return 0;
 }
@@ -240,9 +244,13 @@ int act_call(struct engine *e, const yml_node *v)
 	char to[256];
 	const char *uri = engine_subst(e, yml_str(yml_get(y, v, "to")), to,
 				       sizeof(to));
+	struct ue_call_opt opt;
 
-	return ue_call(act_ue(e, v), uri, !media || !strcmp(media, "audio"),
-		       until && !strcmp(until, "ringing"), act_done, e);
+	opt.media = !media || !strcmp(media, "audio");
+	opt.until_ringing = until && !strcmp(until, "ringing");
+	opt.prack = act_bool(y, v, "prack", false);
+
+	return ue_call(act_ue(e, v), uri, &opt, act_done, e);
 }
 
 

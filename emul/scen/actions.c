@@ -48,7 +48,7 @@ static const char *const kdereg[] = {
 	"user", "by", "reason", "node", NULL
 };
 static const char *const kcall[] = {
-	"ue", "to", "media", "until", "status", "error", NULL
+	"ue", "to", "media", "until", "prack", "status", "error", NULL
 };
 static const char *const kppr[] = {
 	"user", "profile", NULL
