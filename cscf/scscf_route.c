@@ -353,6 +353,28 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 }
 
 
+/* TS 29.228 6.1.2, TS 24.229 5.4.3.3: a user who is not registered
+ * still has a profile for terminating requests; the SAR that downloads
+ * it assigns this S-CSCF with the unregistered state. */
+static struct ifc_profile *unreg_profile(struct scscf *s, const char *impu)
+{
+	struct hss *hss = slf_locate(impu);
+	struct cx_saa saa;
+
+	memset(&saa, 0, sizeof(saa));
+	if (!hss || hss_sar(hss, NULL, impu, s->uri,
+			    CX_SAR_UNREGISTERED_USER, &saa) ||
+	    saa.result != CX_SUCCESS) {
+		mem_deref(saa.profile);
+		mem_deref(saa.assoc);
+		return NULL;
+	}
+
+	mem_deref(saa.assoc);
+	return saa.profile;
+}
+
+
 static int isc_route(struct scscf *s, const struct sip_msg *msg,
 		     struct ptx *t, const char *impu, enum ifc_case sc,
 		     size_t idx, bool first_pass)
@@ -361,6 +383,7 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 	struct proxy_fwd fwd;
 	const struct ifc *f;
 	struct binding *b = scscf_binding(s, impu);
+	struct ifc_profile *unreg = NULL;
 	char met[32], *hdrs = NULL;
 	struct odi *o;
 	int err;
@@ -370,15 +393,22 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 	if (err)
 		return err;
 
-	f = b ? ifc_profile_next(b->profile, isc_view_req(v), &idx) : NULL;
+	if (!b && sc == IFC_TERM_UNREG)
+		unreg = unreg_profile(s, impu);
+	f = b || unreg ? ifc_profile_next(b ? b->profile : unreg,
+					  isc_view_req(v), &idx) : NULL;
 	mem_deref(v);
 
-	if (!f)
+	if (!f) {
+		mem_deref(unreg);
 		return route_onward(s, msg, t, impu, sc, first_pass);
+	}
 
 	o = mem_zalloc(sizeof(*o), odi_destructor);
-	if (!o)
+	if (!o) {
+		mem_deref(unreg);
 		return ENOMEM;
+	}
 
 	o->s = s;
 	o->idx = idx;
@@ -410,6 +440,7 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 	err = send_fwd(s, msg, t, &fwd, as_resp, o);
 
  out:
+	mem_deref(unreg);
 	mem_deref(hdrs);
 	/* The hash keeps it alive until it expires. */
 	if (err)
