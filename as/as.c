@@ -15,6 +15,7 @@
 static const struct as_service *const svcv[AS_SVC_COUNT] = {
 	[AS_SVC_REGISTRAR] = &as_registrar,
 	[AS_SVC_SYSINFO]   = &as_sysinfo,
+	[AS_SVC_VOICEMAIL] = &as_voicemail,
 	[AS_SVC_C2D]       = &as_c2d,
 };
 
@@ -98,7 +99,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 
 	(void)tsx_replyf(NULL, tsx_of(as->node), msg, false, 405,
 			  "Method Not Allowed",
-			  "Allow: REGISTER, SUBSCRIBE, REFER, BYE\r\n"
+			  "Allow: REGISTER, SUBSCRIBE, REFER, INVITE, BYE\r\n"
 			  "Content-Length: 0\r\n\r\n");
 	return true;
 }

@@ -21,10 +21,12 @@ struct as_service {
 
 /* In the order a request is offered to them. */
 enum as_svc_id {
-	AS_SVC_REGISTRAR = 0, AS_SVC_SYSINFO, AS_SVC_C2D, AS_SVC_COUNT
+	AS_SVC_REGISTRAR = 0, AS_SVC_SYSINFO, AS_SVC_VOICEMAIL, AS_SVC_C2D,
+	AS_SVC_COUNT
 };
 
-extern const struct as_service as_registrar, as_sysinfo, as_c2d;
+extern const struct as_service as_registrar, as_sysinfo, as_voicemail,
+	as_c2d;
 
 struct as {
 	struct node *node;

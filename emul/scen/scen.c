@@ -188,7 +188,8 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 		"sa", "contacts", "gruu", "temp_gruu", "instance", "messages",
 		"message", "message_from", "message_uri", "reginfo",
 		"reg_notifies", "reg_subscription", "reginfo_version", "scscf",
-		"media_sending", "call_direction",
+		"media_sending", "call_direction", "voicemail",
+		"voicemail_for",
 		NULL
 	};
 	size_t i, j, nq = 0;
