@@ -114,6 +114,15 @@ int  ue_call_cancel(struct ue *ue, ue_done_h *doneh, void *arg);
 int  ue_hangup(struct ue *ue, ue_done_h *doneh, void *arg);
 /* RFC 3264 8.4: hold (a=sendonly) or resume (a=sendrecv) by re-INVITE */
 int  ue_call_hold(struct ue *ue, bool hold, ue_done_h *doneh, void *arg);
+/* A new offer in the dialog: hold, resume (re-INVITE), or the session
+ * as it is by UPDATE (RFC 3311) */
+enum ue_offer {
+	UE_OFFER_HOLD = 0,
+	UE_OFFER_RESUME,
+	UE_OFFER_UPDATE,
+};
+int  ue_call_offer(struct ue *ue, enum ue_offer what, ue_done_h *doneh,
+		   void *arg);
 void ue_set_answer(struct ue *ue, enum ue_answer mode, uint32_t delay_ms);
 const char *ue_call_state_name(enum ue_call_state st);
 /* The personal address book at the GM module: method, what follows

@@ -265,6 +265,15 @@ static bool call_request(void *part, const struct sip_msg *msg)
 		return true;
 	}
 
+	if (!pl_strcmp(&msg->met, "UPDATE")) {
+		if (in_dialog && c->state == UE_CALL_ESTABLISHED)
+			ue_call_reinvite(c, msg);
+		else
+			(void)tsx_reply(NULL, l, msg, 481,
+					"Call/Transaction Does Not Exist");
+		return true;
+	}
+
 	if (!pl_strcmp(&msg->met, "PRACK")) {
 		if (in_dialog)
 			(void)ue_prack_request(c, msg);

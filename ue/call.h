@@ -16,6 +16,7 @@ struct ue_call {
 	struct tsxh *re_st;      /* theirs, answered, waiting for its ACK */
 	const char *dir;         /* what our SDP says: "sendrecv"... */
 	bool held;               /* we put the peer on hold */
+	bool held_before;        /* as it was before our offer */
 	/* prack.c: RFC 3262 */
 	bool prack;              /* our INVITE supports 100rel */
 	uint32_t rseq;           /* of our reliable 180 */

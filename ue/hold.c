@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* A session's direction changed in its dialog (RFC 3264 8.4, RFC 3261
- * 14): hold is a re-INVITE whose offer says a=sendonly, resume one that
- * says a=sendrecv again; the answer mirrors it (recvonly), and a side
- * that is not to send stops its packets while the stream stays.  The
- * holder stops too: imsbed's phones play no music on hold. */
+/* A session changed in its dialog (RFC 3264 8.4, RFC 3261 14, RFC
+ * 3311): hold is a re-INVITE whose offer says a=sendonly, resume one
+ * that says a=sendrecv again; the answer mirrors it (recvonly), and a
+ * side that is not to send stops its packets while the stream stays.
+ * The holder stops too: imsbed's phones play no music on hold.  UPDATE
+ * carries the same offer without the three-way handshake. */
 
 #include <string.h>
 #include <re.h>
@@ -16,16 +17,18 @@
 #include "call.h"
 
 
-/* The peer's re-INVITE: answered 200 with the mirrored direction. */
+/* The peer's re-INVITE or UPDATE: answered 200 with the mirrored
+ * direction; the re-INVITE's waits for its ACK. */
 void ue_call_reinvite(struct ue_call *c, const struct sip_msg *msg)
 {
 	struct tsxl *l = tsx_of(c->ue->node);
+	bool update = !pl_strcmp(&msg->met, "UPDATE");
 	char sdp[512], contact[256];
 	struct pl body;
 	bool sending;
 
 	if (c->re_st || c->re_req) {
-		/* RFC 3261 14.2: one re-INVITE at a time */
+		/* RFC 3261 14.2, RFC 3311 5.2: one offer at a time */
 		(void)tsx_reply(NULL, l, msg, 491, "Request Pending");
 		return;
 	}
@@ -44,11 +47,19 @@ void ue_call_reinvite(struct ue_call *c, const struct sip_msg *msg)
 	     " %s now", c->dir);
 
 	(void)ue_contact(contact, sizeof(contact), c->ue);
-	(void)tsx_replyf(&c->re_st, l, msg, true, 200, "OK",
+	(void)tsx_replyf(update ? NULL : &c->re_st, l, msg, true, 200, "OK",
 			 "Contact: <%s>\r\n"
 			 "Content-Type: application/sdp\r\n"
 			 "Content-Length: %zu\r\n\r\n%s", contact,
 			 strlen(sdp), sdp);
+}
+
+
+static bool ue_call_part_held(const struct ue *ue)
+{
+	const struct ue_call *c = ue_part(ue, UE_PART_CALL);
+
+	return c && c->held;
 }
 
 
@@ -74,14 +85,15 @@ static void reinvite_resp(int err, const struct sip_msg *msg, void *arg)
 
 	c->re_req = NULL;
 	if (!err && msg && msg->scode < 300) {
-		(void)dlg_request(NULL, c->dlg, "ACK", NULL, NULL, NULL, NULL,
-				  NULL);
+		if (!pl_strcmp(&msg->cseq.met, "INVITE"))
+			(void)dlg_request(NULL, c->dlg, "ACK", NULL, NULL,
+					  NULL, NULL, NULL);
 		media_sending(c->media, !c->held);
 	}
 	else {
 		/* RFC 3261 14.1: a failed re-INVITE leaves the session as
 		 * it was */
-		c->held = !c->held;
+		c->held = c->held_before;
 		c->dir = c->held ? "sendonly" : "sendrecv";
 	}
 
@@ -92,6 +104,16 @@ static void reinvite_resp(int err, const struct sip_msg *msg, void *arg)
 
 int ue_call_hold(struct ue *ue, bool hold, ue_done_h *doneh, void *arg)
 {
+	return ue_call_offer(ue, hold ? UE_OFFER_HOLD : UE_OFFER_RESUME, doneh,
+			     arg);
+}
+
+
+int ue_call_offer(struct ue *ue, enum ue_offer what, ue_done_h *doneh,
+		  void *arg)
+{
+	bool hold = what == UE_OFFER_HOLD ? true : what == UE_OFFER_RESUME ?
+		false : ue_call_part_held(ue);
 	struct ue_call *c = ue_part(ue, UE_PART_CALL);
 	char sdp[512];
 	struct pl body;
@@ -100,13 +122,15 @@ int ue_call_hold(struct ue *ue, bool hold, ue_done_h *doneh, void *arg)
 	if (!c)
 		return EINVAL;
 	if (c->state != UE_CALL_ESTABLISHED || !c->dlg || c->re_req ||
-	    c->held == hold) {
+	    (what != UE_OFFER_UPDATE && c->held == hold)) {
 		elog(LOG_WARN, node_name(ue->node), "fsm", "call(%s){%s}: %s"
 		     " refused here", ue->impu, ue_call_state_name(c->state),
-		     hold ? "hold" : "resume");
+		     what == UE_OFFER_UPDATE ? "update" : hold ? "hold" :
+		     "resume");
 		return EALREADY;
 	}
 
+	c->held_before = c->held;
 	c->held = hold;
 	c->dir = hold ? "sendonly" : "sendrecv";
 	err = ue_call_sdp(c, sdp, sizeof(sdp));
@@ -117,7 +141,8 @@ int ue_call_hold(struct ue *ue, bool hold, ue_done_h *doneh, void *arg)
 	c->arg = arg;
 	pl_set_str(&body, sdp);
 
-	return dlg_request(&c->re_req, c->dlg, "INVITE", NULL,
-			   "application/sdp", &body, reinvite_resp, c);
+	return dlg_request(&c->re_req, c->dlg, what == UE_OFFER_UPDATE ?
+			   "UPDATE" : "INVITE", NULL, "application/sdp",
+			   &body, reinvite_resp, c);
 }
 

@@ -272,6 +272,12 @@ int act_resume(struct engine *e, const yml_node *v)
 }
 
 
+int act_update(struct engine *e, const yml_node *v)
+{
+	return ue_call_offer(act_ue(e, v), UE_OFFER_UPDATE, act_done, e);
+}
+
+
 int act_hangup(struct engine *e, const yml_node *v)
 {
 	return ue_hangup(act_ue(e, v), act_done, e);

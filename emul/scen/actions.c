@@ -75,6 +75,7 @@ static const struct action actionv[] = {
 	{"cancel",      "ue",   kplain, act_check_ue,        act_cancel},
 	{"hold",        "ue",   kplain, act_check_ue,        act_hold},
 	{"resume",      "ue",   kplain, act_check_ue,        act_resume},
+	{"update",      "ue",   kplain, act_check_ue,        act_update},
 	{"phone",       "ue",   kphone, act_check_phone,     act_phone},
 	{"usim",        "ue",   kusim,  act_check_usim,      act_usim},
 	{"book",        "ue",   kbook,  act_check_book,      act_book},
