@@ -106,6 +106,7 @@ struct ue_call_opt {
 	bool media;
 	bool until_ringing;
 	bool prack;
+	uint32_t session_expires;       /* RFC 4028, s; 0: no timer */
 };
 int  ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,
 	     ue_done_h *doneh, void *arg);

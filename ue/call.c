@@ -50,6 +50,9 @@ void ue_call_clear(struct ue_call *c)
 	c->rel_pending = false;
 	c->peer_rseq = 0;
 	c->prack_req = mem_deref(c->prack_req);
+	wtmr_cancel(&c->tmr_se);
+	c->se = 0;
+	c->se_callee = false;
 	c->dir = NULL;
 	c->held = false;
 	c->dlg = mem_deref(c->dlg);
@@ -95,7 +98,7 @@ static void refuse_invite(struct ue_call *c, uint16_t scode,
 static void answer(void *arg)
 {
 	struct ue_call *c = arg;
-	char sdp[512], contact[256];
+	char sdp[512], contact[256], se[96];
 	struct pl body;
 
 	if (c->state != UE_CALL_RINGING || !c->inv)
@@ -120,10 +123,12 @@ static void answer(void *arg)
 	}
 
 	(void)ue_contact(contact, sizeof(contact), c->ue);
+	ue_stimer_offered(c, c->inv);
+	(void)ue_stimer_hdrs(c, se, sizeof(se));
 	(void)tsx_replyf(&c->st, tsx_of(c->ue->node), c->inv, true,
-			  200, "OK", "Contact: <%s>\r\n"
+			  200, "OK", "Contact: <%s>\r\n%s"
 			  "Content-Type: application/sdp\r\n"
-			  "Content-Length: %zu\r\n\r\n%s", contact,
+			  "Content-Length: %zu\r\n\r\n%s", contact, se,
 			  strlen(sdp), sdp);
 	ue_call_set_state(c, UE_CALL_ANSWERED, "answer");
 }

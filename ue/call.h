@@ -25,6 +25,10 @@ struct ue_call {
 	struct wtmr tmr_rel;
 	uint32_t peer_rseq;      /* the last reliable 1xx we PRACKed */
 	struct tsxh *prack_req;
+	/* stimer.c: RFC 4028 */
+	uint32_t se;             /* Session-Expires, 0: no timer */
+	bool se_callee;          /* we answered it: we watch, not refresh */
+	struct wtmr tmr_se;
 	struct media *media;
 	struct wtmr tmr;                /* answer delay */
 	struct sa peer;                 /* where the other side's RTP goes */
@@ -50,6 +54,11 @@ bool ue_prack_offered(const struct sip_msg *inv);
 int  ue_prack_ring(struct ue_call *c);
 bool ue_prack_request(struct ue_call *c, const struct sip_msg *msg);
 void ue_prack_provisional(struct ue_call *c, const struct sip_msg *msg);
+
+/* stimer.c */
+int  ue_stimer_hdrs(const struct ue_call *c, char *buf, size_t sz);
+void ue_stimer_answered(struct ue_call *c, const struct sip_msg *resp);
+void ue_stimer_offered(struct ue_call *c, const struct sip_msg *req);
 
 /* hold.c */
 void ue_call_reinvite(struct ue_call *c, const struct sip_msg *msg);

@@ -70,6 +70,7 @@ static void answered(struct ue_call *c, const struct sip_msg *msg)
 	if (err)
 		elog(LOG_WARN, node, "media", "cannot start: %m", err);
 	ue_call_set_state(c, UE_CALL_ESTABLISHED, "200");
+	ue_stimer_answered(c, msg);
 }
 
 
@@ -106,7 +107,7 @@ int ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,
 {
 	bool media = opt && opt->media;
 	struct ue_call *c = ue_part(ue, UE_PART_CALL);
-	char route[96], contact[256], sdp[512] = "";
+	char route[96], contact[256], sdp[512] = "", se[96];
 	struct uri rt;
 	int err;
 
@@ -125,10 +126,13 @@ int ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,
 	c->offer_in_invite = media;
 	c->until_ringing = opt->until_ringing;
 	c->prack = opt->prack;
+	c->se = opt->session_expires;
 	err = ue_pcscf_route(&rt, route, sizeof(route), ue);
 	err |= ue_contact(contact, sizeof(contact), ue);
 	if (!err && media)
 		err = ue_call_sdp(c, sdp, sizeof(sdp));
+	if (!err)
+		err = ue_stimer_hdrs(c, se, sizeof(se));
 	if (err)
 		return err;
 
@@ -146,13 +150,13 @@ int ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,
 			   "Call-ID: %016llx@%s\r\n"
 			   "CSeq: 1 INVITE\r\n"
 			   "Contact: <%s>\r\n"
-			   "%s%s"
+			   "%s%s%s"
 			   "Content-Length: %zu\r\n"
 			   "\r\n%s",
 			   node_host(ue->pcscf), ue->routes ? ue->routes : "",
 			   ue->impu, emul_rand_u64(), to, emul_rand_u64(),
 			   node_name(ue->node), contact,
-			   c->prack ? "Supported: 100rel\r\n" : "",
+			   c->prack ? "Supported: 100rel\r\n" : "", se,
 			   media ? "Content-Type: application/sdp\r\n" : "",
 			   strlen(sdp), sdp);
 	if (!err)

@@ -33,6 +33,10 @@ void ue_call_reinvite(struct ue_call *c, const struct sip_msg *msg)
 		return;
 	}
 
+	/* RFC 4028 10: a refresh restarts the interval */
+	if (c->se_callee)
+		ue_stimer_offered(c, msg);
+
 	body.p = (const char *)mbuf_buf(msg->mb);
 	body.l = mbuf_get_left(msg->mb);
 	c->dir = sdp_answer_dir(&body, &sending);
@@ -115,7 +119,7 @@ int ue_call_offer(struct ue *ue, enum ue_offer what, ue_done_h *doneh,
 	bool hold = what == UE_OFFER_HOLD ? true : what == UE_OFFER_RESUME ?
 		false : ue_call_part_held(ue);
 	struct ue_call *c = ue_part(ue, UE_PART_CALL);
-	char sdp[512];
+	char sdp[512], se[96];
 	struct pl body;
 	int err;
 
@@ -141,8 +145,10 @@ int ue_call_offer(struct ue *ue, enum ue_offer what, ue_done_h *doneh,
 	c->arg = arg;
 	pl_set_str(&body, sdp);
 
+	(void)ue_stimer_hdrs(c, se, sizeof(se));
+
 	return dlg_request(&c->re_req, c->dlg, what == UE_OFFER_UPDATE ?
-			   "UPDATE" : "INVITE", NULL, "application/sdp",
-			   &body, reinvite_resp, c);
+			   "UPDATE" : "INVITE", se[0] ? se : NULL,
+			   "application/sdp", &body, reinvite_resp, c);
 }
 

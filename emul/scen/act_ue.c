@@ -213,6 +213,7 @@ int act_check_call(struct engine *e, const struct action *a,
 	const char *to = yml_str(yml_get(y, v, "to"));
 	const char *media = yml_str(yml_get(y, v, "media"));
 	const char *until = yml_str(yml_get(y, v, "until"));
+	uint32_t se = 0;
 	bool b;
 
 	if (act_check_ue(e, a, v, err, sz))
@@ -231,6 +232,12 @@ int act_check_call(struct engine *e, const struct action *a,
 	if (yml_get(y, v, "prack") &&
 	    yml_bool(y, yml_get(y, v, "prack"), "prack", &b, err, sz))
 		return EINVAL;
+	if (yml_get(y, v, "session_expires") &&
+	    (yml_uint(y, yml_get(y, v, "session_expires"), "session_expires",
+		      &se, err, sz) || se < 90))
+		return yml_err(y, yml_get(y, v, "session_expires"), err, sz,
+			       "call: session_expires is 90 s or more (RFC"
+			       " 4028 4: the smallest Min-SE)");
 
 	return 0;
 }
@@ -249,6 +256,7 @@ int act_call(struct engine *e, const yml_node *v)
 	opt.media = !media || !strcmp(media, "audio");
 	opt.until_ringing = until && !strcmp(until, "ringing");
 	opt.prack = act_bool(y, v, "prack", false);
+	opt.session_expires = act_uint(y, v, "session_expires", 0);
 
 	return ue_call(act_ue(e, v), uri, &opt, act_done, e);
 }

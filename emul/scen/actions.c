@@ -48,7 +48,8 @@ static const char *const kdereg[] = {
 	"user", "by", "reason", "node", NULL
 };
 static const char *const kcall[] = {
-	"ue", "to", "media", "until", "prack", "status", "error", NULL
+	"ue", "to", "media", "until", "prack", "session_expires", "status",
+	"error", NULL
 };
 static const char *const kppr[] = {
 	"user", "profile", NULL

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Session timers (RFC 4028), with the caller as refresher: its INVITE
+ * asks for Session-Expires and says refresher=uac; the phone echoes it
+ * in the 200 with Require: timer.  The caller refreshes the session by
+ * UPDATE at half the interval; the callee, not hearing of it for the
+ * whole interval, ends the call with BYE (RFC 4028 10). */
+
+#include <string.h>
+#include <re.h>
+#include "host.h"
+#include "sipkit.h"
+#include "tsx.h"
+#include "ue.h"
+#include "ueint.h"
+#include "media.h"
+#include "call.h"
+
+
+/* "Session-Expires: N;refresher=uac" of msg: N, 0 when none. */
+static uint32_t se_of(const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_SESSION_EXPIRES);
+	uint32_t n = 0;
+	size_t i;
+
+	for (i = 0; h && i < h->val.l && i < 9; i++) {
+		if (h->val.p[i] < '0' || h->val.p[i] > '9')
+			break;
+		n = n * 10 + (uint32_t)(h->val.p[i] - '0');
+	}
+
+	return n;
+}
+
+
+int ue_stimer_hdrs(const struct ue_call *c, char *buf, size_t sz)
+{
+	buf[0] = '\0';
+	if (!c->se)
+		return 0;
+
+	return re_snprintf(buf, sz, "Session-Expires: %u;refresher=uac\r\n"
+			   "%s", c->se, c->se_callee ? "Require: timer\r\n" :
+			   "Supported: timer\r\n") < 0 ? ENOMEM : 0;
+}
+
+
+static void refresh(void *arg)
+{
+	struct ue_call *c = arg;
+
+	if (c->state != UE_CALL_ESTABLISHED || !c->se)
+		return;
+
+	wtmr_start(&c->tmr_se, c->se * 500ULL, refresh, c);
+	if (ue_call_offer(c->ue, UE_OFFER_UPDATE, NULL, NULL))
+		elog(LOG_WARN, node_name(c->ue->node), "call", "session "
+		     "refresh not sent");
+}
+
+
+static void expired(void *arg)
+{
+	struct ue_call *c = arg;
+
+	if (c->state != UE_CALL_ESTABLISHED || !c->dlg)
+		return;
+
+	elog(LOG_INFO, node_name(c->ue->node), "call", "session not "
+	     "refreshed in %u s: BYE (RFC 4028 10)", c->se);
+	media_stop(c->media);
+	(void)dlg_request(&c->req, c->dlg, "BYE", "Reason: SIP;cause=408;"
+			  "text=\"Session timer expired\"\r\n", NULL, NULL,
+			  NULL, NULL);
+	c->dlg = mem_deref(c->dlg);
+	ue_call_set_state(c, UE_CALL_ENDED, "session expired");
+}
+
+
+/* Caller: the 200's Session-Expires is the interval to refresh at. */
+void ue_stimer_answered(struct ue_call *c, const struct sip_msg *resp)
+{
+	uint32_t se = se_of(resp);
+
+	if (!c->se || !se)
+		return;
+
+	c->se = se;
+	wtmr_start(&c->tmr_se, se * 500ULL, refresh, c);
+}
+
+
+/* Callee: an INVITE, re-INVITE or UPDATE that asks for the timer (re)
+ * starts the whole interval. */
+void ue_stimer_offered(struct ue_call *c, const struct sip_msg *req)
+{
+	uint32_t se = se_of(req);
+
+	if (!se)
+		return;
+
+	c->se = se;
+	c->se_callee = true;
+	wtmr_start(&c->tmr_se, se * 1000ULL, expired, c);
+}
