@@ -240,7 +240,10 @@ bool dlg_match(const struct dlg *d, const struct sip_msg *msg)
 		return !pl_strcmp(&msg->to.tag, d->ltag) &&
 			!pl_strcmp(&msg->from.tag, d->rtag);
 
-	return !pl_strcmp(&msg->from.tag, d->ltag);
+	/* a response: ours From, theirs To (another To tag is another
+	 * dialog, a fork's, RFC 3261 12.1.2) */
+	return !pl_strcmp(&msg->from.tag, d->ltag) &&
+		!pl_strcmp(&msg->to.tag, d->rtag);
 }
 
 

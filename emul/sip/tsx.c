@@ -220,6 +220,7 @@ static void tsx_destructor(void *arg)
 	mem_deref(t->sock);
 	mem_deref(t->key);
 	mem_deref(t->dkey);
+	mem_deref(t->dtag);
 	mem_deref(t->req);
 	mem_deref(t->out);
 	mem_deref(t->ack);

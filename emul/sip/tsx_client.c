@@ -375,6 +375,7 @@ static void pass(struct tsx *t, const struct sip_msg *msg)
 		if (!ack_key(key, sizeof(key), msg) && !str_dup(&t->dkey, key))
 			hash_append(t->l->acks, hash_joaat_str(key),
 				    &t->he_ack, t);
+		(void)pl_strdup(&t->dtag, &msg->to.tag);
 	}
 
 	/* After the final answer the TU hears no more (a 2xx repeated into
@@ -458,6 +459,10 @@ bool tsx_client_recv(struct tsxl *l, const struct sip_msg *msg)
 
 	if (t->kind == TSX_ICT && t->fsm.state == TSX_ACCEPTED &&
 	    msg->scode >= 200 && msg->scode < 300) {
+		/* RFC 3261 13.2.2.4: another branch's 2xx is another
+		 * dialog, the TU's to ACK (and end), not a repeat */
+		if (t->dtag && pl_strcmp(&msg->to.tag, t->dtag))
+			return false;
 		if (t->ack) {
 			++l->stats.absorbed;
 			msgrec_mark_next(MSGREC_RETRANS);

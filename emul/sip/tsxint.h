@@ -31,6 +31,7 @@ struct tsx {
 	struct fsm fsm;
 	char *key;
 	char *dkey;                     /* Call-ID and CSeq, for the ACK */
+	char *dtag;                     /* the To tag of the first 2xx */
 	struct sip_msg *req;            /* server: the request, until the
 					 * final answer */
 	char met[16];                   /* its method, for the log */
