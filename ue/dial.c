@@ -188,3 +188,31 @@ int ue_call_cancel(struct ue *ue, ue_done_h *doneh, void *arg)
 
 	return 0;
 }
+
+
+/* RFC 3261 13.2.2.4: a 2xx of another branch of our forked INVITE is
+ * another dialog: ACKed, then ended with BYE, once. */
+bool ue_call_stray(struct ue *ue, const struct sip_msg *msg)
+{
+	struct ue_call *c = ue_part(ue, UE_PART_CALL);
+	struct dlg *d = NULL;
+	char contact[256];
+
+	if (!c || msg->req || msg->scode < 200 || msg->scode >= 300 ||
+	    pl_strcmp(&msg->cseq.met, "INVITE") || !c->dlg ||
+	    pl_strcmp(&msg->callid, dlg_callid(c->dlg)) ||
+	    dlg_match(c->dlg, msg))
+		return false;
+
+	(void)ue_contact(contact, sizeof(contact), ue);
+	if (dlg_uac(&d, ue->node, msg, false, 1, contact))
+		return true;
+
+	elog(LOG_INFO, node_name(ue->node), "call", "a second 2xx (to-tag "
+	     "%r): ACK and BYE", &msg->to.tag);
+	(void)dlg_request(NULL, d, "ACK", NULL, NULL, NULL, NULL, NULL);
+	(void)dlg_request(NULL, d, "BYE", NULL, NULL, NULL, NULL, NULL);
+	mem_deref(d);
+
+	return true;
+}

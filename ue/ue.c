@@ -175,8 +175,17 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 }
 
 
+static bool response_handler(const struct sip_msg *msg, void *arg)
+{
+	struct ue *ue = arg;
+
+	return !parts_make(ue) && ue_call_stray(ue, msg);
+}
+
+
 static const struct node_ops ops = {
 	.reqh  = request_handler,
+	.resph = response_handler,
 	.query = query,
 };
 

@@ -119,6 +119,9 @@ void ue_reg_init(struct ue *ue);
 void ue_reg_close(struct ue *ue);
 void ue_reg_lost(struct ue *ue, bool reregister);
 
+/* dial.c: a 2xx of another branch of our INVITE (true: taken) */
+bool ue_call_stray(struct ue *ue, const struct sip_msg *msg);
+
 /* regsub.c: TS 24.229 5.1.1.3, the subscription after registering */
 void ue_regsub_auto(struct ue *ue);
 int  ue_reg_query(struct re_printf *pf, const struct ue *ue,
