@@ -325,8 +325,16 @@ static void settle(struct ptx *t)
 		return;
 
 	if (!t->answered && t->best) {
+		/* The policy sees the best failure first, and may send the
+		 * request on to other targets instead (sequential forking,
+		 * RFC 3261 16.6 and RFC 3841). */
 		if (t->resph)
 			(void)t->resph(0, t->best, t, t->arg);
+		if (!list_isempty(&t->branchl)) {
+			t->best = mem_deref(t->best);
+			t->best_sc = 0;
+			return;
+		}
 		(void)relay_response(t, t->best);
 	}
 	else if (!t->answered && t->st) {

@@ -8,7 +8,9 @@ struct tsxh;
 /* Called with each response (err 0, msg set) or the transaction's end
  * without one (err set, msg NULL) before the core relays it upstream.
  * Returning true after an error means the policy sent the request on
- * again with proxy_reforward(): nothing is relayed then. */
+ * again with proxy_reforward(): nothing is relayed then; so with the
+ * best final failure, once every branch has answered, when the policy
+ * reforwarded it meanwhile. */
 typedef bool (proxy_resp_h)(int err, const struct sip_msg *msg,
 			    struct ptx *t, void *arg);
 
