@@ -148,6 +148,10 @@ uint32_t scscf_av_count(const struct scscf *s, const char *impi);
 /* scscf_route.c */
 void scscf_route(struct scscf *s, const struct sip_msg *msg);
 
+/* scscf_fork.c: a terminating request on to the user's devices */
+int  scscf_fork(struct scscf *s, const struct sip_msg *msg, struct ptx *t,
+		const char *impu, const struct proxy_fwd *base);
+
 /* isc_view.c */
 struct isc_view;
 int  isc_view_alloc(struct isc_view **vp, const struct sip_msg *msg,

@@ -103,29 +103,6 @@ static bool as_resp(int err, const struct sip_msg *msg, struct ptx *t,
 }
 
 
-/* RFC 5627 8.4.1: a request to a GRUU goes to that device alone (its
- * newest flow), or nowhere when it is not registered. */
-static size_t gruu_only(const struct scscf *s, const struct sip_msg *msg,
-			const struct bcontact **cv, size_t n)
-{
-	const struct bcontact *c;
-	char impu[256];
-	size_t i;
-
-	if (scscf_gruu_lookup(s, &msg->ruri, impu, sizeof(impu), &c))
-		return n;
-
-	for (i = 0; c && i < n; i++) {
-		if (!str_cmp(cv[i]->instance, c->instance)) {
-			cv[0] = cv[i];
-			return 1;
-		}
-	}
-
-	return 0;
-}
-
-
 /* TS 23.228 4.3.3.4: a member of a wildcarded identity that no binding
  * names is served as the registered set that holds the wildcard (the
  * HSS's SAR without assignment tells the set); impu becomes the IMPU
@@ -216,92 +193,6 @@ static bool served_here(struct scscf *s, const struct sip_msg *msg,
 }
 
 
-/* A device's branch: its Contact as Request-URI, the Path it registered
- * over as the Route set, in order (RFC 3327). */
-struct target {
-	char *hdrs;
-	char next[256];
-};
-
-
-static int target_set(struct target *tg, struct proxy_fwd *fwd,
-		      const struct bcontact *c, const struct sip_msg *msg)
-{
-	static const enum sip_hdrid skip[] = {SIP_HDR_P_CALLED_PARTY_ID};
-	struct pl path, rest;
-	struct mbuf *mb;
-	int err = 0;
-
-	fwd->ruri = c->uri;
-	mb = mbuf_alloc(256);
-	if (!mb)
-		return ENOMEM;
-
-	/* TS 24.229 5.4.3.3: the callee learns whom the caller asked for
-	 * (its tel URI, an alias, a GRUU) before the contact replaces it;
-	 * one from further up is not passed on. */
-	err = mbuf_printf(mb, "P-Called-Party-ID: <%r>\r\n", &msg->ruri);
-	fwd->skipv = skip;
-	fwd->skipc = ARRAY_SIZE(skip);
-
-	pl_set_str(&rest, c->paths ? c->paths : "");
-	if (sipx_uri_next(&rest, &path)) {
-		(void)pl_strcpy(&path, tg->next, sizeof(tg->next));
-		fwd->target = tg->next;
-		do {
-			err |= mbuf_printf(mb, "Route: <%r>\r\n", &path);
-		} while (sipx_uri_next(&rest, &path));
-	}
-
-	mb->pos = 0;
-	if (!err)
-		err = mbuf_strdup(mb, &tg->hdrs, mb->end);
-	mem_deref(mb);
-	fwd->addhdrs = tg->hdrs;
-
-	return err;
-}
-
-
-/* Terminating: to every device of the user at once (RFC 3261 16.7). */
-static int route_devices(struct scscf *s, const struct sip_msg *msg,
-			 struct ptx *t, const char *impu,
-			 const struct proxy_fwd *base)
-{
-	const struct bcontact *cv[SCSCF_FORK_MAX];
-	struct proxy_fwd fwdv[SCSCF_FORK_MAX];
-	struct target *tgv;
-	size_t n, i;
-	int err = 0;
-
-	n = scscf_user_targets(s, impu, cv, ARRAY_SIZE(cv));
-	n = gruu_only(s, msg, cv, n);
-	if (!n)
-		return t ? ENOENT : proxy_reply(s->px, msg, 480, NULL);
-
-	tgv = mem_zalloc(n * sizeof(*tgv), NULL);
-	if (!tgv)
-		return ENOMEM;
-
-	for (i = 0; i < n && !err; i++) {
-		fwdv[i] = *base;
-		err = target_set(&tgv[i], &fwdv[i], cv[i], msg);
-	}
-	if (!err && n > 1)
-		elog(LOG_INFO, node_name(s->node), "route", "%r to %s: "
-		     "forked to %zu devices", &msg->met, impu, n);
-	if (!err)
-		err = t ? proxy_reforward(t, fwdv, n, NULL, NULL) :
-			proxy_fork(s->px, msg, fwdv, n, NULL, NULL);
-
-	for (i = 0; i < n; i++)
-		mem_deref(tgv[i].hdrs);
-	mem_deref(tgv);
-
-	return err;
-}
-
-
 /* After the last AS: on to the callee's home network (originating) or
  * to the served user's contact (terminating). */
 static int route_onward(struct scscf *s, const struct sip_msg *msg,
@@ -349,7 +240,7 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 		return send_fwd(s, msg, t, &fwd, NULL, NULL);
 	}
 
-	return route_devices(s, msg, t, impu, &fwd);
+	return scscf_fork(s, msg, t, impu, &fwd);
 }
 
 
