@@ -107,6 +107,7 @@ struct ue_call_opt {
 	bool until_ringing;
 	bool prack;
 	uint32_t session_expires;       /* RFC 4028, s; 0: no timer */
+	const char *hdrs;               /* "Name: value\r\n"..., or NULL */
 };
 int  ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,
 	     ue_done_h *doneh, void *arg);

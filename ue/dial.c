@@ -150,13 +150,14 @@ int ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,
 			   "Call-ID: %016llx@%s\r\n"
 			   "CSeq: 1 INVITE\r\n"
 			   "Contact: <%s>\r\n"
-			   "%s%s%s"
+			   "%s%s%s%s"
 			   "Content-Length: %zu\r\n"
 			   "\r\n%s",
 			   node_host(ue->pcscf), ue->routes ? ue->routes : "",
 			   ue->impu, emul_rand_u64(), to, emul_rand_u64(),
 			   node_name(ue->node), contact,
 			   c->prack ? "Supported: 100rel\r\n" : "", se,
+			   opt->hdrs ? opt->hdrs : "",
 			   media ? "Content-Type: application/sdp\r\n" : "",
 			   strlen(sdp), sdp);
 	if (!err)

@@ -252,13 +252,20 @@ int act_call(struct engine *e, const yml_node *v)
 	const char *uri = engine_subst(e, yml_str(yml_get(y, v, "to")), to,
 				       sizeof(to));
 	struct ue_call_opt opt;
+	char *hdrs = NULL;
+	int err;
 
 	opt.media = !media || !strcmp(media, "audio");
 	opt.until_ringing = until && !strcmp(until, "ringing");
 	opt.prack = act_bool(y, v, "prack", false);
 	opt.session_expires = act_uint(y, v, "session_expires", 0);
+	err = act_headers(&hdrs, y, v);
+	opt.hdrs = hdrs;
+	if (!err)
+		err = ue_call(act_ue(e, v), uri, &opt, act_done, e);
+	mem_deref(hdrs);
 
-	return ue_call(act_ue(e, v), uri, &opt, act_done, e);
+	return err;
 }
 
 
