@@ -475,5 +475,22 @@ steps:
   - push_profile: {user: sip:u1@ims.test}
 "
 
+case_ call-to "call-to.yaml:3:11: call: to must be a sip: or tel: URI" \
+"topology: topo.yaml
+steps:
+  - call: {ue: ue1, to: mary}
+"
+case_ call-media "call-media.yaml:3:49: call: media is audio or none" \
+"topology: topo.yaml
+steps:
+  - call: {ue: ue1, to: sip:u1@ims.test, media: video}
+"
+case_ call-se "call-se.yaml:4:29: call: session_expires is 90 s or more (RFC 4028 4: the smallest Min-SE)" \
+"topology: topo.yaml
+steps:
+  - call: {ue: ue1, to: sip:u1@ims.test,
+           session_expires: 30}
+"
+
 echo "badinput: $passed passed, $failed failed"
 [ $failed -eq 0 ]
