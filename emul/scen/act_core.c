@@ -17,23 +17,36 @@
 #include "engine.h"
 
 
-int act_check_dereg(struct engine *e, const struct action *a,
-		    const yml_node *v, char *err, size_t sz)
+/* The steps' common part: a map of their keys, user an IMPU. */
+static int check_user(struct engine *e, const struct action *a,
+		      const yml_node *v, const char *form, char *err,
+		      size_t sz)
 {
 	const struct yml *y = e->y;
 	const char *user = yml_str(yml_get(y, v, "user"));
-	const char *by = yml_str(yml_get(y, v, "by"));
-	const char *reason = yml_str(yml_get(y, v, "reason"));
-	const char *node = yml_str(yml_get(y, v, "node"));
 
 	if (!yml_is_map(v))
-		return yml_err(y, v, err, sz, "%s is {user, by, reason}",
-			       a->name);
+		return yml_err(y, v, err, sz, "%s is %s", a->name, form);
 	if (yml_check_keys(y, v, a->keys, a->name, err, sz))
 		return EINVAL;
 	if (!user || (strncmp(user, "sip:", 4) && strncmp(user, "tel:", 4)))
 		return yml_err(y, v, err, sz, "%s: user must be a sip: or"
 			       " tel: IMPU", a->name);
+
+	return 0;
+}
+
+
+int act_check_dereg(struct engine *e, const struct action *a,
+		    const yml_node *v, char *err, size_t sz)
+{
+	const struct yml *y = e->y;
+	const char *by = yml_str(yml_get(y, v, "by"));
+	const char *reason = yml_str(yml_get(y, v, "reason"));
+	const char *node = yml_str(yml_get(y, v, "node"));
+
+	if (check_user(e, a, v, "{user, by, reason}", err, sz))
+		return EINVAL;
 	if (by && strcmp(by, "scscf") && strcmp(by, "hss"))
 		return yml_err(y, yml_get(y, v, "by"), err, sz, "%s: by is"
 			       " scscf or hss", a->name);
@@ -108,16 +121,9 @@ int act_check_ppr(struct engine *e, const struct action *a,
 		  const yml_node *v, char *err, size_t sz)
 {
 	const struct yml *y = e->y;
-	const char *user = yml_str(yml_get(y, v, "user"));
 
-	if (!yml_is_map(v))
-		return yml_err(y, v, err, sz, "%s is {user, profile}",
-			       a->name);
-	if (yml_check_keys(y, v, a->keys, a->name, err, sz))
+	if (check_user(e, a, v, "{user, profile}", err, sz))
 		return EINVAL;
-	if (!user || (strncmp(user, "sip:", 4) && strncmp(user, "tel:", 4)))
-		return yml_err(y, v, err, sz, "%s: user must be a sip: or"
-			       " tel: IMPU", a->name);
 	if (!yml_str(yml_get(y, v, "profile")))
 		return yml_err(y, v, err, sz, "%s: needs profile: a profile"
 			       " of the topology", a->name);
