@@ -126,6 +126,8 @@ enum ue_offer {
 int  ue_call_offer(struct ue *ue, enum ue_offer what, ue_done_h *doneh,
 		   void *arg);
 void ue_set_answer(struct ue *ue, enum ue_answer mode, uint32_t delay_ms);
+/* RFC 4028 8.1: the phone refuses a shorter session interval (422) */
+void ue_set_min_se(struct ue *ue, uint32_t secs);
 const char *ue_call_state_name(enum ue_call_state st);
 /* The personal address book at the GM module: method, what follows
  * .../addressbook in the path ("/12", "?since=3" or NULL), JSON body. */

@@ -51,6 +51,9 @@ void ue_call_clear(struct ue_call *c)
 	c->peer_rseq = 0;
 	c->prack_req = mem_deref(c->prack_req);
 	wtmr_cancel(&c->tmr_se);
+	c->to = mem_deref(c->to);
+	c->hdrs = mem_deref(c->hdrs);
+	c->callid = mem_deref(c->callid);
 	c->se = 0;
 	c->se_callee = false;
 	c->dir = NULL;
@@ -172,6 +175,9 @@ static void invite(struct ue_call *c, const struct sip_msg *msg)
 		(void)tsx_reply(NULL, l, msg, 603, "Decline");
 		return;
 	}
+
+	if (ue_stimer_refuse(c, msg))
+		return;
 
 	ue_call_clear(c);
 	(void)ue_contact(contact, sizeof(contact), c->ue);
@@ -341,6 +347,15 @@ int ue_hangup(struct ue *ue, ue_done_h *doneh, void *arg)
 	ue_call_set_state(c, UE_CALL_ENDED, "hangup");
 
 	return 0;
+}
+
+
+void ue_set_min_se(struct ue *ue, uint32_t secs)
+{
+	struct ue_call *c = ue_part(ue, UE_PART_CALL);
+
+	if (c)
+		c->min_se = secs;
 }
 
 

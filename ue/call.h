@@ -27,6 +27,13 @@ struct ue_call {
 	struct tsxh *prack_req;
 	/* stimer.c: RFC 4028 */
 	uint32_t se;             /* Session-Expires, 0: no timer */
+	uint32_t min_se;         /* as the phone: refuse below it (422) */
+	bool se_retried;         /* as the caller: once after a 422 */
+	/* dial.c: what our INVITE was, to send it again after a 422 */
+	char *to, *hdrs, *callid;
+	char ftag[17];
+	uint32_t cseq;
+	char min_se_buf[16];
 	bool se_callee;          /* we answered it: we watch, not refresh */
 	struct wtmr tmr_se;
 	struct media *media;
@@ -57,6 +64,11 @@ void ue_prack_provisional(struct ue_call *c, const struct sip_msg *msg);
 
 /* stimer.c */
 int  ue_stimer_hdrs(const struct ue_call *c, char *buf, size_t sz);
+uint32_t ue_stimer_se(const struct sip_msg *msg);
+/* The phone: 422 to an INVITE whose interval is below its Min-SE. */
+bool ue_stimer_refuse(struct ue_call *c, const struct sip_msg *inv);
+/* The caller: a 422's Min-SE taken, the INVITE to be sent again. */
+bool ue_stimer_retry(struct ue_call *c, const struct sip_msg *resp);
 void ue_stimer_answered(struct ue_call *c, const struct sip_msg *resp);
 void ue_stimer_offered(struct ue_call *c, const struct sip_msg *req);
 

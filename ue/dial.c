@@ -26,12 +26,13 @@ static int ack_2xx(struct ue_call *c, const struct sip_msg *msg,
 	int err;
 
 	if (!c->dlg) {
-		err = dlg_uac(&c->dlg, c->ue->node, msg, false, 1, contact);
+		err = dlg_uac(&c->dlg, c->ue->node, msg, false, c->cseq,
+			      contact);
 		return err ? err : dlg_request(NULL, c->dlg, "ACK", NULL, NULL,
 					       NULL, NULL, NULL);
 	}
 
-	err = dlg_uac(&d, c->ue->node, msg, false, 1, contact);
+	err = dlg_uac(&d, c->ue->node, msg, false, c->cseq, contact);
 	if (!err)
 		err = dlg_request(NULL, d, "ACK", NULL, NULL, NULL, NULL,
 				  NULL);
@@ -74,6 +75,18 @@ static void answered(struct ue_call *c, const struct sip_msg *msg)
 }
 
 
+static int send_invite(struct ue_call *c);
+
+
+/* "N\r\n" for the Min-SE line of a retry */
+static const char *min_se_line(struct ue_call *c)
+{
+	(void)re_snprintf(c->min_se_buf, sizeof(c->min_se_buf), "%u\r\n",
+			  c->se);
+	return c->min_se_buf;
+}
+
+
 static void invite_resp(int err, const struct sip_msg *msg, void *arg)
 {
 	struct ue_call *c = arg;
@@ -90,6 +103,11 @@ static void invite_resp(int err, const struct sip_msg *msg, void *arg)
 	}
 
 	c->inv_req = NULL;
+	if (!err && msg && ue_stimer_retry(c, msg)) {
+		++c->cseq;
+		if (!send_invite(c))
+			return;
+	}
 	if (!err && msg && msg->scode < 300)
 		answered(c, msg);
 	else {
@@ -102,13 +120,53 @@ static void invite_resp(int err, const struct sip_msg *msg, void *arg)
 }
 
 
+/* Our INVITE as it was (a retry after a 422 is the same request with a
+ * longer interval and the next CSeq, RFC 4028 7.4). */
+static int send_invite(struct ue_call *c)
+{
+	struct ue *ue = c->ue;
+	char route[96], contact[256], sdp[512] = "", se[96];
+	struct uri rt;
+	int err;
+
+	err = ue_pcscf_route(&rt, route, sizeof(route), ue);
+	err |= ue_contact(contact, sizeof(contact), ue);
+	if (!err && c->offer_in_invite)
+		err = ue_call_sdp(c, sdp, sizeof(sdp));
+	if (!err)
+		err = ue_stimer_hdrs(c, se, sizeof(se));
+	if (err)
+		return err;
+
+	netguard_bind_hint(node_addr(ue->node));
+	return tsx_requestf(&c->inv_req, tsx_of(ue->node), true, "INVITE",
+			    c->to, &rt, invite_resp, c,
+			    "Route: <sip:%s;lr>\r\n"
+			    "%s"
+			    "From: <%s>;tag=%s\r\n"
+			    "To: <%s>\r\n"
+			    "Call-ID: %s\r\n"
+			    "CSeq: %u INVITE\r\n"
+			    "Contact: <%s>\r\n"
+			    "%s%s%s%s%s%s"
+			    "Content-Length: %zu\r\n"
+			    "\r\n%s",
+			    node_host(ue->pcscf), ue->routes ? ue->routes : "",
+			    ue->impu, c->ftag, c->to, c->callid, c->cseq,
+			    contact, c->prack ? "Supported: 100rel\r\n" : "",
+			    se, c->se_retried ? "Min-SE: " : "",
+			    c->se_retried ? min_se_line(c) : "",
+			    c->hdrs ? c->hdrs : "",
+			    c->offer_in_invite ?
+			    "Content-Type: application/sdp\r\n" : "",
+			    strlen(sdp), sdp);
+}
+
+
 int ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,
 	    ue_done_h *doneh, void *arg)
 {
-	bool media = opt && opt->media;
 	struct ue_call *c = ue_part(ue, UE_PART_CALL);
-	char route[96], contact[256], sdp[512] = "", se[96];
-	struct uri rt;
 	int err;
 
 	if (!c || !to || !opt)
@@ -123,43 +181,26 @@ int ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,
 	}
 
 	ue_call_clear(c);
-	c->offer_in_invite = media;
+	c->offer_in_invite = opt->media;
 	c->until_ringing = opt->until_ringing;
 	c->prack = opt->prack;
 	c->se = opt->session_expires;
-	err = ue_pcscf_route(&rt, route, sizeof(route), ue);
-	err |= ue_contact(contact, sizeof(contact), ue);
-	if (!err && media)
-		err = ue_call_sdp(c, sdp, sizeof(sdp));
-	if (!err)
-		err = ue_stimer_hdrs(c, se, sizeof(se));
+	c->se_retried = false;
+	c->cseq = 1;
+	(void)re_snprintf(c->ftag, sizeof(c->ftag), "%016llx",
+			  emul_rand_u64());
+	err  = str_dup(&c->to, to);
+	err |= opt->hdrs ? str_dup(&c->hdrs, opt->hdrs) : 0;
+	err |= re_sdprintf(&c->callid, "%016llx@%s", emul_rand_u64(),
+			   node_name(ue->node)) ? ENOMEM : 0;
 	if (err)
-		return err;
+		return ENOMEM;
 
 	c->doneh = doneh;
 	c->arg = arg;
 	++c->calls;
 
-	netguard_bind_hint(node_addr(ue->node));
-	err = tsx_requestf(&c->inv_req, tsx_of(ue->node), true, "INVITE", to,
-			   &rt, invite_resp, c,
-			   "Route: <sip:%s;lr>\r\n"
-			   "%s"
-			   "From: <%s>;tag=%016llx\r\n"
-			   "To: <%s>\r\n"
-			   "Call-ID: %016llx@%s\r\n"
-			   "CSeq: 1 INVITE\r\n"
-			   "Contact: <%s>\r\n"
-			   "%s%s%s%s"
-			   "Content-Length: %zu\r\n"
-			   "\r\n%s",
-			   node_host(ue->pcscf), ue->routes ? ue->routes : "",
-			   ue->impu, emul_rand_u64(), to, emul_rand_u64(),
-			   node_name(ue->node), contact,
-			   c->prack ? "Supported: 100rel\r\n" : "", se,
-			   opt->hdrs ? opt->hdrs : "",
-			   media ? "Content-Type: application/sdp\r\n" : "",
-			   strlen(sdp), sdp);
+	err = send_invite(c);
 	if (!err)
 		ue_call_set_state(c, UE_CALL_CALLING, "call");
 
@@ -206,7 +247,7 @@ bool ue_call_stray(struct ue *ue, const struct sip_msg *msg)
 		return false;
 
 	(void)ue_contact(contact, sizeof(contact), ue);
-	if (dlg_uac(&d, ue->node, msg, false, 1, contact))
+	if (dlg_uac(&d, ue->node, msg, false, c->cseq, contact))
 		return true;
 
 	elog(LOG_INFO, node_name(ue->node), "call", "a second 2xx (to-tag "

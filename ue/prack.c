@@ -134,7 +134,8 @@ void ue_prack_provisional(struct ue_call *c, const struct sip_msg *msg)
 		return;
 
 	(void)ue_contact(contact, sizeof(contact), c->ue);
-	if (!c->dlg && dlg_uac(&c->dlg, c->ue->node, msg, false, 1, contact))
+	if (!c->dlg && dlg_uac(&c->dlg, c->ue->node, msg, false, c->cseq,
+				 contact))
 		return;
 
 	c->peer_rseq = rseq;

@@ -16,10 +16,9 @@
 #include "call.h"
 
 
-/* "Session-Expires: N;refresher=uac" of msg: N, 0 when none. */
-static uint32_t se_of(const struct sip_msg *msg)
+/* The number a header starts with ("90;refresher=uac"), 0 for none. */
+static uint32_t leading_u32(const struct sip_hdr *h)
 {
-	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_SESSION_EXPIRES);
 	uint32_t n = 0;
 	size_t i;
 
@@ -30,6 +29,41 @@ static uint32_t se_of(const struct sip_msg *msg)
 	}
 
 	return n;
+}
+
+
+uint32_t ue_stimer_se(const struct sip_msg *msg)
+{
+	return leading_u32(sip_msg_hdr(msg, SIP_HDR_SESSION_EXPIRES));
+}
+
+
+bool ue_stimer_refuse(struct ue_call *c, const struct sip_msg *inv)
+{
+	uint32_t se = ue_stimer_se(inv);
+
+	if (!c->min_se || !se || se >= c->min_se)
+		return false;
+
+	/* RFC 4028 8.1: too short an interval, with the shortest taken */
+	(void)tsx_replyf(NULL, tsx_of(c->ue->node), inv, false, 422,
+			 "Session Interval Too Small", "Min-SE: %u\r\n"
+			 "Content-Length: 0\r\n\r\n", c->min_se);
+	return true;
+}
+
+
+bool ue_stimer_retry(struct ue_call *c, const struct sip_msg *resp)
+{
+	uint32_t min = leading_u32(sip_msg_hdr(resp, SIP_HDR_MIN_SE));
+
+	/* RFC 4028 7.4: once, with Session-Expires the Min-SE asked for */
+	if (resp->scode != 422 || !c->se || c->se_retried || min <= c->se)
+		return false;
+
+	c->se = min;
+	c->se_retried = true;
+	return true;
 }
 
 
@@ -80,7 +114,7 @@ static void expired(void *arg)
 /* Caller: the 200's Session-Expires is the interval to refresh at. */
 void ue_stimer_answered(struct ue_call *c, const struct sip_msg *resp)
 {
-	uint32_t se = se_of(resp);
+	uint32_t se = ue_stimer_se(resp);
 
 	if (!c->se || !se)
 		return;
@@ -94,7 +128,7 @@ void ue_stimer_answered(struct ue_call *c, const struct sip_msg *resp)
  * starts the whole interval. */
 void ue_stimer_offered(struct ue_call *c, const struct sip_msg *req)
 {
-	uint32_t se = se_of(req);
+	uint32_t se = ue_stimer_se(req);
 
 	if (!se)
 		return;

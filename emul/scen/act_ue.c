@@ -325,6 +325,7 @@ int act_phone(struct engine *e, const yml_node *v)
 
 	ue_set_answer(act_ue(e, v), (enum ue_answer)(m ? m->val : 0),
 		      act_uint(y, v, "delay_ms", 20));
+	ue_set_min_se(act_ue(e, v), act_uint(y, v, "min_se", 0));
 	wtmr_start(&e->tmr_settle, 0, engine_settled, e);
 
 	return 0;
