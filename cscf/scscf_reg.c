@@ -213,11 +213,8 @@ static int bracket_list(char **dst, const char *uris)
 		return ENOMEM;
 
 	pl_set_str(&rest, uris ? uris : "");
-	while (!err && !re_regex(rest.p, rest.l, "[^, ]+", &u)) {
+	while (!err && sipx_list_next(&rest, &u))
 		err = mbuf_printf(mb, "%s<%r>", mb->end ? ", " : "", &u);
-		rest.l -= (u.p + u.l) - rest.p;
-		rest.p = u.p + u.l;
-	}
 
 	mb->pos = 0;
 	if (!err)

@@ -126,9 +126,8 @@ static void wildcard_member(const struct scscf *s, char *impu, size_t sz)
 	    saa.result != CX_SUCCESS)
 		goto out;
 
-	/* the SAA's list: "sip:a, tel:b" */
 	pl_set_str(&rest, saa.assoc ? saa.assoc : "");
-	while (!re_regex(rest.p, rest.l, "[^, ]+", &u)) {
+	while (sipx_list_next(&rest, &u)) {
 		const struct binding *b;
 
 		(void)pl_strcpy(&u, one, sizeof(one));
@@ -137,7 +136,6 @@ static void wildcard_member(const struct scscf *s, char *impu, size_t sz)
 			str_ncpy(impu, b->impu, sz);
 			break;
 		}
-		pl_advance(&rest, (size_t)(u.p + u.l - rest.p));
 	}
 
  out:

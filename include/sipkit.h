@@ -25,6 +25,8 @@ int  sipx_auth_param(const struct pl *hval, const char *name, char *buf,
 int  sipx_hdr_lines(char **sp, const struct sip_msg *msg,
 		    enum sip_hdrid id, const char *as);
 bool sipx_uri_next(struct pl *rest, struct pl *uri);
+/* The next item of a bare list, "sip:a, tel:b" (the HSS's sets). */
+bool sipx_list_next(struct pl *rest, struct pl *item);
 uint32_t sipx_hash_count(const struct hash *h);
 bool sipx_creates_dialog(const struct sip_msg *msg);
 int  sipx_asserted_id(char *buf, size_t sz, const struct sip_msg *msg);

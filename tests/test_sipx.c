@@ -122,6 +122,32 @@ static void test_aor(void)
 }
 
 
+/* The HSS's bare lists ("sip:a, tel:b") and the name-addr ones. */
+static void test_lists(void)
+{
+	struct pl rest, u;
+
+	pl_set_str(&rest, "sip:a@ims.test, tel:+1632,sip:c@ims.test");
+	CU_ASSERT(sipx_list_next(&rest, &u));
+	CU_ASSERT_EQUAL(pl_strcmp(&u, "sip:a@ims.test"), 0);
+	CU_ASSERT(sipx_list_next(&rest, &u));
+	CU_ASSERT_EQUAL(pl_strcmp(&u, "tel:+1632"), 0);
+	CU_ASSERT(sipx_list_next(&rest, &u));
+	CU_ASSERT_EQUAL(pl_strcmp(&u, "sip:c@ims.test"), 0);
+	CU_ASSERT(!sipx_list_next(&rest, &u));
+
+	pl_set_str(&rest, "<sip:a@ims.test>, <tel:+1632>");
+	CU_ASSERT(sipx_uri_next(&rest, &u));
+	CU_ASSERT_EQUAL(pl_strcmp(&u, "sip:a@ims.test"), 0);
+	CU_ASSERT(sipx_uri_next(&rest, &u));
+	CU_ASSERT_EQUAL(pl_strcmp(&u, "tel:+1632"), 0);
+	CU_ASSERT(!sipx_uri_next(&rest, &u));
+
+	pl_set_str(&rest, "");
+	CU_ASSERT(!sipx_list_next(&rest, &u));
+}
+
+
 static void test_expires(void)
 {
 	struct sip_msg *msg = decode(reg);
@@ -197,6 +223,7 @@ int test_sipx_suite(void)
 		!CU_add_test(s, "challenge without ik and ck",
 			     test_auth_strip) ||
 		!CU_add_test(s, "address of record", test_aor) ||
+		!CU_add_test(s, "URI lists", test_lists) ||
 		!CU_add_test(s, "expiry", test_expires) ||
 		!CU_add_test(s, "header copy", test_print_hdrs) ||
 		!CU_add_test(s, "reason phrases", test_reason) ||

@@ -350,6 +350,18 @@ bool sipx_uri_next(struct pl *rest, struct pl *uri)
 }
 
 
+bool sipx_list_next(struct pl *rest, struct pl *item)
+{
+	if (!rest || !item || !rest->p ||
+	    re_regex(rest->p, rest->l, "[^, ]+", item))
+		return false;
+
+	pl_advance(rest, item->p + item->l - rest->p);
+
+	return true;
+}
+
+
 uint32_t sipx_hash_count(const struct hash *h)
 {
 	uint32_t n = 0, i;
