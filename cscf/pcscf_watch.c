@@ -19,12 +19,14 @@
 struct pcscf_watch {
 	struct node *node;
 	struct hash *watches;           /* struct watch, by IMPU */
+	struct hash *by_callid;         /* the same, by its Call-ID */
 	pcscf_drop_h *droph;
 	void *arg;
 };
 
 struct watch {
 	struct le he;
+	struct le he_cid;
 	struct pcscf_watch *pw;
 	struct regwatch *w;
 	char impu[];
@@ -36,6 +38,7 @@ static void watch_destructor(void *arg)
 	struct watch *wt = arg;
 
 	hash_unlink(&wt->he);
+	hash_unlink(&wt->he_cid);
 	mem_deref(wt->w);
 }
 
@@ -46,6 +49,7 @@ static void pw_destructor(void *arg)
 
 	hash_flush(pw->watches);
 	mem_deref(pw->watches);
+	mem_deref(pw->by_callid);
 }
 
 
@@ -64,7 +68,7 @@ int pcscf_watch_alloc(struct pcscf_watch **pwp, struct node *node,
 	pw->node = node;
 	pw->droph = droph;
 	pw->arg = arg;
-	if (hash_alloc(&pw->watches, 256)) {
+	if (hash_alloc(&pw->watches, 256) || hash_alloc(&pw->by_callid, 256)) {
 		mem_deref(pw);
 		return ENOMEM;
 	}
@@ -177,8 +181,13 @@ void pcscf_watch_reg(struct pcscf_watch *pw, const char *impu)
 	rq.expires = 600000;
 
 	if (regwatch_subscribe(&wt->w, pw->node, &rq, view_handler, sub_resp,
-			       wt))
+			       wt)) {
 		mem_deref(wt);
+		return;
+	}
+
+	hash_append(pw->by_callid, hash_joaat_str(regwatch_callid(wt->w)),
+		    &wt->he_cid, wt);
 }
 
 
@@ -200,7 +209,9 @@ bool pcscf_watch_request(struct pcscf_watch *pw, const struct sip_msg *msg,
 	if (!pw || !regwatch_is_reg_notify(msg))
 		return false;
 
-	le = hash_apply(pw->watches, notify_apply, (void *)msg);
+	/* a NOTIFY names its subscription by Call-ID */
+	le = hash_lookup(pw->by_callid, hash_joaat_pl(&msg->callid),
+			 notify_apply, (void *)msg);
 	if (!le)
 		return false;
 

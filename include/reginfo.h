@@ -204,6 +204,7 @@ int  regwatch_subscribe(struct regwatch **wp, struct node *node,
 bool regwatch_notify(struct regwatch *w, const struct sip_msg *msg);
 bool regwatch_is_reg_notify(const struct sip_msg *msg);
 const struct reginfo *regwatch_view(const struct regwatch *w);
+const char *regwatch_callid(const struct regwatch *w);
 bool regwatch_ended(const struct regwatch *w);
 /* reginfo, reg_notifies, reg_subscription, reginfo_version */
 int  regwatch_query(struct re_printf *pf, const struct regwatch *w,

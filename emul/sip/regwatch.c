@@ -245,6 +245,12 @@ bool regwatch_is_reg_notify(const struct sip_msg *msg)
 }
 
 
+const char *regwatch_callid(const struct regwatch *w)
+{
+	return w ? w->callid : NULL;
+}
+
+
 const struct reginfo *regwatch_view(const struct regwatch *w)
 {
 	return w ? w->view : NULL;
