@@ -422,37 +422,26 @@ else
 	failed=$((failed + 1)); echo "FAIL unknown command: $out"
 fi
 
-# Registration state: a UE's contact, the core's own steps.
-case_ ue-q "ue-q.yaml:6:24: ue: q is 0 to 1, three decimals at most" \
-"topology:
+# Registration state: a UE's contact, the core's own steps.  ue_case
+# NAME WANT KEYS: a lone UE whose node ends with KEYS (line 6).
+ue_case() {
+	case_ "$1" "$2" "topology:
   domain: ims.test
   nodes:
     - {name: pcscf, role: pcscf}
     - {name: ue1, role: ue, impi: u1@ims.test, impu: sip:u1@ims.test,
-       password: x, q: 1.5}
+       password: x, $3}
 steps:
   - wait: 0
 "
-case_ ue-regid "ue-regid.yaml:5:7: ue: reg_id and gruu need an instance" \
-"topology:
-  domain: ims.test
-  nodes:
-    - {name: pcscf, role: pcscf}
-    - {name: ue1, role: ue, impi: u1@ims.test, impu: sip:u1@ims.test,
-       password: x, reg_id: 1}
-steps:
-  - wait: 0
-"
-case_ ue-instance "ue-instance.yaml:6:31: ue: instance is a URN (urn:uuid:...) or auto" \
-"topology:
-  domain: ims.test
-  nodes:
-    - {name: pcscf, role: pcscf}
-    - {name: ue1, role: ue, impi: u1@ims.test, impu: sip:u1@ims.test,
-       password: x, instance: 1234}
-steps:
-  - wait: 0
-"
+}
+ue_case ue-q "ue-q.yaml:6:24: ue: q is 0 to 1, three decimals at most" \
+	"q: 1.5"
+ue_case ue-regid "ue-regid.yaml:5:7: ue: reg_id and gruu need an instance" \
+	"reg_id: 1"
+ue_case ue-instance \
+	"ue-instance.yaml:6:31: ue: instance is a URN (urn:uuid:...) or auto" \
+	"instance: 1234"
 case_ message-to "message-to.yaml:3:14: message: to must be a sip: or tel: URI" \
 "topology: topo.yaml
 steps:
