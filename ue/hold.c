@@ -59,14 +59,6 @@ void ue_call_reinvite(struct ue_call *c, const struct sip_msg *msg)
 }
 
 
-static bool ue_call_part_held(const struct ue *ue)
-{
-	const struct ue_call *c = ue_part(ue, UE_PART_CALL);
-
-	return c && c->held;
-}
-
-
 /* The ACK of the peer's re-INVITE, if this one is it. */
 bool ue_call_reack(struct ue_call *c, const struct sip_msg *msg)
 {
@@ -116,15 +108,17 @@ int ue_call_hold(struct ue *ue, bool hold, ue_done_h *doneh, void *arg)
 int ue_call_offer(struct ue *ue, enum ue_offer what, ue_done_h *doneh,
 		  void *arg)
 {
-	bool hold = what == UE_OFFER_HOLD ? true : what == UE_OFFER_RESUME ?
-		false : ue_call_part_held(ue);
 	struct ue_call *c = ue_part(ue, UE_PART_CALL);
 	char sdp[512], se[96];
 	struct pl body;
+	bool hold;
 	int err;
 
 	if (!c)
 		return EINVAL;
+
+	/* UPDATE offers the session as it stands */
+	hold = what == UE_OFFER_UPDATE ? c->held : what == UE_OFFER_HOLD;
 	if (c->state != UE_CALL_ESTABLISHED || !c->dlg || c->re_req ||
 	    (what != UE_OFFER_UPDATE && c->held == hold)) {
 		elog(LOG_WARN, node_name(ue->node), "fsm", "call(%s){%s}: %s"
