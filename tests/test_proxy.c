@@ -14,7 +14,7 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
-#include "../cscf/proxy.h"
+#include "proxy.h"
 #include "tests.h"
 
 struct agent {

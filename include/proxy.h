@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* cscf internals: the proxy core the three CSCF policies stand on. */
+/* The proxy core (RFC 3261 16) the three CSCF policies stand on, and an
+ * AS acting as a SIP proxy (TS 24.229 5.7.4) with them. */
+
+#ifndef IMSBED_PROXY_H
+#define IMSBED_PROXY_H
+
+#include <re.h>
+#include "host.h"
 
 struct proxy;
 struct ptx;
@@ -44,6 +51,14 @@ enum { PROXY_REPLACE = 4 };
 
 int  proxy_alloc(struct proxy **pxp, struct node *node,
 		 const struct proxy_policy *pol, void *impl);
+/* The same for a node that keeps its own handlers (an AS, whose other
+ * services are UAs): the node hands the proxy a request with
+ * proxy_recv() and a response no transaction took with
+ * proxy_relay_stray(). */
+int  proxy_alloc_hosted(struct proxy **pxp, struct node *node,
+			const struct proxy_policy *pol, void *impl);
+/* A request, as a node that is the proxy gets it: true when taken. */
+bool proxy_recv(struct proxy *px, const struct sip_msg *msg);
 /* A forwarded request's settings zeroed, our own top Route popped. */
 void proxy_fwd_init(struct proxy_fwd *fwd, const struct proxy *px,
 		    const struct sip_msg *msg);
@@ -83,6 +98,8 @@ int  proxy_reply(struct proxy *px, const struct sip_msg *msg,
 int  proxy_reply_reason(struct proxy *px, const struct sip_msg *msg,
 			uint16_t scode, const char *reason);
 struct node *proxy_node(const struct proxy *px);
+/* The policy's Proxy-Require tag, or NULL. */
+const char *proxy_supported(const struct proxy *px);
 const char *proxy_rr(const struct proxy *px);   /* "Record-Route: ..." */
 
 /* proxy_send.c: a forwarded request built and sent (RFC 3261 16.6);
@@ -110,3 +127,5 @@ int  proxy_nexthop(const struct proxy *px, struct pl *route, char *buf,
  * the next hop's URI printed into buf. */
 int  proxy_hop(struct uri *hop, char *buf, size_t sz, const struct sa *dst,
 	       const struct node *n, size_t msglen, const struct uri *uri);
+
+#endif

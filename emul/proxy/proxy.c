@@ -91,9 +91,8 @@ static void proxy_destructor(void *arg)
 }
 
 
-static bool request_handler(const struct sip_msg *msg, void *arg)
+bool proxy_recv(struct proxy *px, const struct sip_msg *msg)
 {
-	struct proxy *px = arg;
 	bool ack = !pl_strcmp(&msg->met, "ACK");
 
 	/* RFC 3261 16.3: an ACK is never answered, so it is not checked. */
@@ -114,6 +113,12 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	px->pol->request(px->impl, msg);
 
 	return true;
+}
+
+
+static bool request_handler(const struct sip_msg *msg, void *arg)
+{
+	return proxy_recv(arg, msg);
 }
 
 
@@ -140,8 +145,8 @@ static const struct node_ops ops = {
 };
 
 
-int proxy_alloc(struct proxy **pxp, struct node *node,
-		const struct proxy_policy *pol, void *impl)
+static int alloc(struct proxy **pxp, struct node *node,
+		 const struct proxy_policy *pol, void *impl, bool own)
 {
 	struct proxy *px;
 
@@ -167,10 +172,25 @@ int proxy_alloc(struct proxy **pxp, struct node *node,
 		return ENOMEM;
 	}
 
-	node_set_impl(node, px, &ops);
+	if (own)
+		node_set_impl(node, px, &ops);
 	*pxp = px;
 
 	return 0;
+}
+
+
+int proxy_alloc(struct proxy **pxp, struct node *node,
+		const struct proxy_policy *pol, void *impl)
+{
+	return alloc(pxp, node, pol, impl, true);
+}
+
+
+int proxy_alloc_hosted(struct proxy **pxp, struct node *node,
+		       const struct proxy_policy *pol, void *impl)
+{
+	return alloc(pxp, node, pol, impl, false);
 }
 
 
@@ -194,55 +214,9 @@ const char *proxy_rr(const struct proxy *px)
 }
 
 
-/* RFC 3261 16.3: the checks a proxy makes before it forwards. */
-static bool unsupported(const struct sip_hdr *hdr, const struct sip_msg *msg,
-			void *arg)
+const char *proxy_supported(const struct proxy *px)
 {
-	const struct proxy_policy *pol = arg;
-	(void)msg;
-
-	return !pol->supported || pl_strcasecmp(&hdr->val, pol->supported);
-}
-
-
-int proxy_validate(struct proxy *px, const struct sip_msg *msg)
-{
-	const struct sip_hdr *h;
-	const char *why = NULL;
-	uint16_t sc;
-
-	/* Step 1, reasonable syntax, before anything else is asked. */
-	sc = sipx_bad_request(msg, false, &why);
-	if (sc) {
-		elog(LOG_INFO, node_name(px->node), "sip", "%r from %J: %u %s",
-		     &msg->met, &msg->src, sc, why);
-		(void)proxy_reply_reason(px, msg, sc, why);
-		return EBADMSG;
-	}
-
-	if (pl_strcasecmp(&msg->uri.scheme, "sip") &&
-	    pl_strcasecmp(&msg->uri.scheme, "sips") &&
-	    pl_strcasecmp(&msg->uri.scheme, "tel")) {
-		(void)proxy_reply(px, msg, 416, NULL);
-		return EPROTO;
-	}
-
-	if (pl_isset(&msg->maxfwd) && pl_u32(&msg->maxfwd) == 0 &&
-	    pl_strcmp(&msg->met, "ACK")) {
-		(void)proxy_reply(px, msg, 483, NULL);
-		return ELOOP;
-	}
-
-	/* RFC 3261 16.3 step 5: every Proxy-Require tag must be ours. */
-	h = sip_msg_hdr_apply(msg, true, SIP_HDR_PROXY_REQUIRE, unsupported,
-			      (void *)px->pol);
-	if (h) {
-		(void)proxy_reply(px, msg, 420, "Unsupported: %r\r\n",
-				  &h->val);
-		return ENOTSUP;
-	}
-
-	return 0;
+	return px->pol->supported;
 }
 
 
