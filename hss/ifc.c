@@ -215,6 +215,7 @@ const char *ifc_case_name(enum ifc_case c)
 	case IFC_TERM_REG:   return "terminating_registered";
 	case IFC_TERM_UNREG: return "terminating_unregistered";
 	case IFC_ORIG_UNREG: return "originating_unregistered";
+	case IFC_ORIG_CDIV:  return "originating_cdiv";
 	default:             return "?";
 	}
 }

@@ -96,7 +96,7 @@ static int load_session_case(struct spt *spt, const struct yml *y,
 	if (yml_scalar(y, n, what, &s, err, sz))
 		return EINVAL;
 
-	for (c = IFC_ORIG; c <= IFC_ORIG_UNREG; c++) {
+	for (c = IFC_ORIG; c <= IFC_ORIG_CDIV; c++) {
 		if (!strcmp(s, ifc_case_name(c)) ||
 		    (s[0] == '0' + c && !s[1])) {
 			spt->scase = c;
@@ -106,7 +106,8 @@ static int load_session_case(struct spt *spt, const struct yml *y,
 
 	return yml_err(y, n, err, sz, "%s: '%s' is not originating, "
 		       "terminating_registered, terminating_unregistered, "
-		       "originating_unregistered or 0-3", what, s);
+		       "originating_unregistered, originating_cdiv or 0-4",
+		       what, s);
 }
 
 

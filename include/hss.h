@@ -22,6 +22,8 @@ enum ifc_case {
 	IFC_TERM_REG    = 1,
 	IFC_TERM_UNREG  = 2,
 	IFC_ORIG_UNREG  = 3,
+	IFC_ORIG_CDIV   = 4,    /* for the diverting user (TS 29.228
+				 * Rel-8 on, TS 24.604 4.5.2.6.2) */
 };
 
 enum ifc_dh {

@@ -113,6 +113,12 @@ static const struct trig_case trigv[] = {
 	{"session case orig unreg", 0,
 	 SPT("{session_case: originating_unregistered}"),
 	 {.scase = IFC_ORIG_UNREG}, true},
+	{"session case orig cdiv", 0, SPT("{session_case: originating_cdiv}"),
+	 {.scase = IFC_ORIG_CDIV}, true},
+	{"session case 4 vs orig", 0, SPT("{session_case: 4}"),
+	 {.scase = IFC_ORIG}, false},
+	{"session case orig vs cdiv", 0, SPT("{session_case: originating}"),
+	 {.scase = IFC_ORIG_CDIV}, false},
 	{"SDP m=audio", 0, M_AUDIO, {.sdp = sdp_audio}, true},
 	{"SDP m=video only", 0, M_AUDIO, {.sdp = sdp_video}, false},
 	{"SDP second m line, LF only", 0, M_AUDIO, {.sdp = sdp_both}, true},
@@ -319,6 +325,7 @@ static void test_priority(void)
 	ASSERT_STR(ifc_case_name(IFC_ORIG), "originating");
 	ASSERT_STR(ifc_case_name(IFC_TERM_UNREG),
 		   "terminating_unregistered");
+	ASSERT_STR(ifc_case_name(IFC_ORIG_CDIV), "originating_cdiv");
 	CU_ASSERT_EQUAL(ifc_profile_count(NULL), 0);
 
 	mem_deref(p);
@@ -379,11 +386,11 @@ static const struct err_case errv[] = {
 	{TRIG SPT("{session_case: orig}"),
 	 P "6:26: " S0 ".session_case: 'orig' is not originating, "
 	 "terminating_registered, terminating_unregistered, "
-	 "originating_unregistered or 0-3"},
-	{TRIG SPT("{session_case: 4}"),
-	 P "6:26: " S0 ".session_case: '4' is not originating, "
+	 "originating_unregistered, originating_cdiv or 0-4"},
+	{TRIG SPT("{session_case: 5}"),
+	 P "6:26: " S0 ".session_case: '5' is not originating, "
 	 "terminating_registered, terminating_unregistered, "
-	 "originating_unregistered or 0-3"},
+	 "originating_unregistered, originating_cdiv or 0-4"},
 	{IFC0 "    default_handling: stop\n",
 	 P "4:23: profiles.p.ifc[0].default_handling: 'stop' is not "
 	 "continue or terminate"},
