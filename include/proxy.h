@@ -89,6 +89,12 @@ int  proxy_validate(struct proxy *px, const struct sip_msg *msg);
 int  proxy_reforward(struct ptx *t, const struct proxy_fwd *fwdv, size_t n,
 		     proxy_resp_h *resph, void *arg);
 const struct sip_msg *proxy_ptx_msg(const struct ptx *t);
+/* From a policy's timer: CANCEL the pending branches; their 487s reach
+ * the response handler. */
+void proxy_ptx_cancel(struct ptx *t);
+/* A provisional of the proxy's own upstream (181, say); hdrs "Name:
+ * value\r\n" lines or NULL.  EALREADY once a final answer went. */
+int  proxy_ptx_provisional(struct ptx *t, uint16_t scode, const char *hdrs);
 /* From a response handler: the response relayed next has line (a mem
  * string, taken) instead of its headers of id (up to PROXY_REPLACE). */
 void proxy_ptx_replace(struct ptx *t, enum sip_hdrid id, char *line);

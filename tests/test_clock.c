@@ -176,6 +176,45 @@ static void test_real_clock(void)
 }
 
 
+/* The timer wheel: slots of 100 ms, in order, a cancelled entry
+ * never fires. */
+static uint32_t wfired[3], nfired;
+
+
+static void wheel_handler(void *arg)
+{
+	wfired[nfired++ % 3] = (uint32_t)(uintptr_t)arg;
+}
+
+
+static void test_wheel(void)
+{
+	struct wheel *w = NULL;
+	struct wheel_ent a, b, c;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	memset(&c, 0, sizeof(c));
+	nfired = 0;
+	CU_ASSERT_EQUAL_FATAL(wheel_alloc(&w, 16), 0);
+
+	wheel_start(w, &a, 300, wheel_handler, (void *)1);
+	wheel_start(w, &b, 100, wheel_handler, (void *)2);
+	wheel_start(w, &c, 200, wheel_handler, (void *)3);
+	/* in slots of 100 ms */
+	CU_ASSERT(wheel_left(&a) >= 200 && wheel_left(&a) <= 400);
+	wheel_cancel(&c);
+
+	test_run_for(500);
+	CU_ASSERT_EQUAL(nfired, 2);
+	CU_ASSERT_EQUAL(wfired[0], 2);
+	CU_ASSERT_EQUAL(wfired[1], 1);
+	CU_ASSERT_EQUAL(wheel_left(&a), 0);
+
+	mem_deref(w);
+}
+
+
 int test_clock_suite(void)
 {
 	CU_pSuite su = CU_add_suite("clock", NULL, NULL);
@@ -185,5 +224,6 @@ int test_clock_suite(void)
 
 	return !CU_add_test(su, "virtual clock, wheel order",
 			    test_virtual_order) ||
-		!CU_add_test(su, "real clock", test_real_clock);
+		!CU_add_test(su, "real clock", test_real_clock) ||
+		!CU_add_test(su, "timer wheel", test_wheel);
 }

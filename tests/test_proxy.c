@@ -29,6 +29,7 @@ struct agent {
 	uint16_t final;         /* answers an INVITE so after its 180 */
 	const char *tag;        /* its To tag */
 	uint32_t finals;        /* final responses received */
+	uint32_t n181;          /* 181 Call Is Being Forwarded received */
 	/* a final response with this Call-ID is kept in waited and stops
 	 * the loop (the 487 of an earlier INVITE, never ACKed, may come
 	 * again meanwhile) */
@@ -52,6 +53,32 @@ static struct {
 } relayed;
 
 
+static struct ptx *retry_t;     /* the ptx the retry policy serves */
+
+
+/* Busy, or CANCELled by the policy itself: the request on to callee2,
+ * with a 181 upstream first (an AS's call diversion). */
+static bool retry_resp(int err, const struct sip_msg *msg, struct ptx *t,
+		       void *arg)
+{
+	struct proxy_fwd fwd;
+	char uri[64];
+	(void)arg;
+
+	retry_t = t;
+	if (err || !msg || (msg->scode != 486 && msg->scode != 487))
+		return false;
+
+	proxy_fwd_init(&fwd, px, proxy_ptx_msg(t));
+	(void)re_snprintf(uri, sizeof(uri), "sip:%s@%J", callee2.tag,
+			  &callee2.addr);
+	fwd.ruri = uri;
+	(void)proxy_ptx_provisional(t, 181, NULL);
+
+	return 0 == proxy_reforward(t, &fwd, 1, NULL, NULL);
+}
+
+
 static void policy_request(void *arg, const struct sip_msg *msg)
 {
 	struct proxy_fwd fwd[2];
@@ -59,6 +86,15 @@ static void policy_request(void *arg, const struct sip_msg *msg)
 	struct agent *to[2] = {&callee, &callee2};
 	size_t i;
 	(void)arg;
+
+	if (!pl_strcmp(&msg->uri.user, "retry")) {
+		proxy_fwd_init(&fwd[0], px, msg);
+		(void)re_snprintf(uri[0], sizeof(uri[0]), "sip:%s@%J",
+				  callee.tag, &callee.addr);
+		fwd[0].ruri = uri[0];
+		(void)proxy_forward(px, msg, &fwd[0], retry_resp, NULL);
+		return;
+	}
 
 	if (pl_strcmp(&msg->uri.user, "fork")) {
 		proxy_fwd_init(&fwd[0], px, msg);
@@ -122,6 +158,8 @@ static void agent_recv(const struct sa *src, struct mbuf *mb, void *arg)
 		if (msg->scode >= 300 && !pl_strcmp(&msg->cseq.met, "INVITE")
 		    && !re_regex(msg->callid.p, msg->callid.l, "proxytest-f"))
 			ack_final(a, msg);
+		if (msg->scode == 181)
+			++a->n181;
 		if (msg->scode >= 200) {
 			++a->finals;
 			a->last = msg->scode;
@@ -292,6 +330,7 @@ static void agents_reset(void)
 		v[i]->waited = 0;
 		v[i]->final = 0;
 		v[i]->finals = 0;
+		v[i]->n181 = 0;
 	}
 }
 
@@ -438,13 +477,13 @@ static void test_transport_error(void)
 }
 
 
-/* An INVITE (or its CANCEL) to sip:fork@, which the policy forks to
- * both callees; the Call-ID and branch are id. */
-static void send_fork(const char *met, const char *id)
+/* An INVITE (or its CANCEL) to sip:user@: fork is forked to both
+ * callees, retry retargeted; the Call-ID and branch are id. */
+static void send_to(const char *user, const char *met, const char *id)
 {
 	struct mbuf *mb = mbuf_alloc(1024);
 
-	(void)mbuf_printf(mb, "%s sip:fork@%J SIP/2.0\r\n"
+	(void)mbuf_printf(mb, "%s sip:%s@%J SIP/2.0\r\n"
 			  "Via: SIP/2.0/UDP %J;branch=z9hG4bK%s\r\n"
 			  "Max-Forwards: 70\r\n"
 			  "From: <sip:caller@ims.test>;tag=c\r\n"
@@ -452,7 +491,7 @@ static void send_fork(const char *met, const char *id)
 			  "Call-ID: proxytest-%s\r\nCSeq: 1 %s\r\n"
 			  "Contact: <sip:caller@%J>\r\n"
 			  "Content-Length: 0\r\n\r\n",
-			  met, &pxaddr, &caller.addr, id, id, met,
+			  met, user, &pxaddr, &caller.addr, id, id, met,
 			  &caller.addr);
 	mb->pos = 0;
 	(void)udp_send(caller.us, &pxaddr, mb);
@@ -460,17 +499,20 @@ static void send_fork(const char *met, const char *id)
 }
 
 
-/* Two callees answer a and b (0: ring on); what the caller gets. */
-static uint16_t fork_case(const char *id, uint16_t a, uint16_t b)
+/* Two callees answer a and b (0: ring on); what the caller gets of an
+ * INVITE to user. */
+static uint16_t call_case(const char *user, const char *id, uint16_t a,
+			  uint16_t b)
 {
 	agents_reset();
 	callee.final = a;
 	callee2.final = b;
-	send_fork("INVITE", id);
+	send_to(user, "INVITE", id);
 	test_run_for(500);
 
 	return caller.last;
 }
+
 
 
 /* RFC 3261 16.7: provisional and 2xx answers go up at once, the 2xx
@@ -479,7 +521,7 @@ static uint16_t fork_case(const char *id, uint16_t a, uint16_t b)
  * (16.7.6: the lowest class, 401 and its kind before the rest). */
 static void test_fork(void)
 {
-	CU_ASSERT_EQUAL(fork_case("f200", 200, 0), 200);
+	CU_ASSERT_EQUAL(call_case("fork", "f200", 200, 0), 200);
 	CU_ASSERT_EQUAL(caller.finals, 1);
 	CU_ASSERT_EQUAL(callee2.req[R_INVITE], 1);
 	CU_ASSERT_EQUAL(callee2.req[R_CANCEL], 1);
@@ -487,19 +529,19 @@ static void test_fork(void)
 	/* the 487 is ACKed hop by hop, and never reaches the caller */
 	CU_ASSERT_EQUAL(callee2.req[R_ACK], 1);
 
-	CU_ASSERT_EQUAL(fork_case("f603", 0, 603), 603);
+	CU_ASSERT_EQUAL(call_case("fork", "f603", 0, 603), 603);
 	CU_ASSERT_EQUAL(caller.finals, 1);
 	CU_ASSERT_EQUAL(callee.req[R_CANCEL], 1);
 
-	CU_ASSERT_EQUAL(fork_case("f486", 486, 401), 401);
+	CU_ASSERT_EQUAL(call_case("fork", "f486", 486, 401), 401);
 	CU_ASSERT_EQUAL(caller.finals, 1);
-	CU_ASSERT_EQUAL(fork_case("f302", 500, 302), 302);
-	CU_ASSERT_EQUAL(fork_case("f404", 404, 503), 404);
+	CU_ASSERT_EQUAL(call_case("fork", "f302", 500, 302), 302);
+	CU_ASSERT_EQUAL(call_case("fork", "f404", 404, 503), 404);
 	CU_ASSERT_EQUAL(caller.finals, 1);
 
 	/* the caller's CANCEL ends both branches; one 487 goes up */
-	CU_ASSERT_EQUAL(fork_case("fcan", 0, 0), 0);
-	send_fork("CANCEL", "fcan");
+	CU_ASSERT_EQUAL(call_case("fork", "fcan", 0, 0), 0);
+	send_to("fork", "CANCEL", "fcan");
 	test_run_for(500);
 	CU_ASSERT_EQUAL(callee.req[R_CANCEL], 1);
 	CU_ASSERT_EQUAL(callee2.req[R_CANCEL], 1);
@@ -508,40 +550,35 @@ static void test_fork(void)
 }
 
 
-static uint32_t fired[3], nfired;
-
-
-static void wheel_handler(void *arg)
+/* A policy that sends a failed request on (proxy_reforward from its
+ * response handler) after a 486, or after CANCELling the branch itself
+ * (proxy_ptx_cancel: a no-answer timer); never after the caller's own
+ * CANCEL (RFC 3261 16.10). */
+static void test_retarget(void)
 {
-	fired[nfired++ % 3] = (uint32_t)(uintptr_t)arg;
-}
+	CU_ASSERT_EQUAL(call_case("retry", "fr486", 486, 200), 200);
+	CU_ASSERT_EQUAL(callee2.req[R_INVITE], 1);
+	CU_ASSERT_EQUAL(caller.n181, 1);
+	CU_ASSERT_EQUAL(caller.finals, 1);
 
-
-static void test_wheel(void)
-{
-	struct wheel *w = NULL;
-	struct wheel_ent a, b, c;
-
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
-	memset(&c, 0, sizeof(c));
-	nfired = 0;
-	CU_ASSERT_EQUAL_FATAL(wheel_alloc(&w, 16), 0);
-
-	wheel_start(w, &a, 300, wheel_handler, (void *)1);
-	wheel_start(w, &b, 100, wheel_handler, (void *)2);
-	wheel_start(w, &c, 200, wheel_handler, (void *)3);
-	/* in slots of 100 ms */
-	CU_ASSERT(wheel_left(&a) >= 200 && wheel_left(&a) <= 400);
-	wheel_cancel(&c);
-
+	retry_t = NULL;
+	CU_ASSERT_EQUAL(call_case("retry", "frnoa", 0, 200), 0);
+	CU_ASSERT_EQUAL(callee2.req[R_INVITE], 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(retry_t);
+	proxy_ptx_cancel(retry_t);
 	test_run_for(500);
-	CU_ASSERT_EQUAL(nfired, 2);
-	CU_ASSERT_EQUAL(fired[0], 2);
-	CU_ASSERT_EQUAL(fired[1], 1);
-	CU_ASSERT_EQUAL(wheel_left(&a), 0);
+	CU_ASSERT_EQUAL(callee.req[R_CANCEL], 1);
+	CU_ASSERT_EQUAL(callee2.req[R_INVITE], 1);
+	CU_ASSERT_EQUAL(caller.last, 200);
+	CU_ASSERT_EQUAL(caller.finals, 1);
 
-	mem_deref(w);
+	CU_ASSERT_EQUAL(call_case("retry", "frcan", 0, 200), 0);
+	send_to("retry", "CANCEL", "frcan");
+	test_run_for(500);
+	CU_ASSERT_EQUAL(callee.req[R_CANCEL], 1);
+	CU_ASSERT_EQUAL(callee2.req[R_INVITE], 0);
+	CU_ASSERT_EQUAL(caller.last, 487);
+	CU_ASSERT_EQUAL(caller.n181, 0);
 }
 
 
@@ -551,7 +588,7 @@ static const CU_TestInfo tests[] = {
 	{"503 on a transport error", test_transport_error},
 	{"408 after Timer F", test_timeout},
 	{"forking: best response, CANCEL", test_fork},
-	{"timer wheel", test_wheel},
+	{"retarget after 486, own CANCEL; not after CANCEL", test_retarget},
 	CU_TEST_INFO_NULL,
 };
 

@@ -13,42 +13,7 @@
 #include "sipkit.h"
 #include "tsx.h"
 #include "proxy.h"
-
-struct proxy {
-	struct node *node;
-	struct list ptxl;
-	const struct proxy_policy *pol;
-	void *impl;
-	char *rr;               /* our Record-Route line */
-};
-
-/* A proxied transaction: the server transaction and its response
- * context (RFC 3261 16.7), one branch per target it was forked to. */
-struct ptx {
-	struct le le;
-	struct proxy *px;
-	struct tsxh *st;
-	struct list branchl;            /* struct branch */
-	struct sip_msg *msg;
-	proxy_resp_h *resph;
-	void *arg;
-	struct sip_msg *best;           /* the best final response kept */
-	uint16_t best_sc;               /* its code, or 408/503 alone */
-	bool answered;                  /* a final response went upstream */
-	bool sending;                   /* branches are being added */
-	/* the response's headers to replace by these lines, one relay */
-	enum sip_hdrid rep_idv[PROXY_REPLACE];
-	char *rep_linev[PROXY_REPLACE];
-	size_t repc;
-};
-
-/* One client transaction of a ptx. */
-struct branch {
-	struct le le;
-	struct ptx *t;
-	struct tsxh *req;
-};
-
+#include "proxyint.h"
 
 static void replace_flush(struct ptx *t)
 {
@@ -279,7 +244,7 @@ static bool better(uint16_t sc, uint16_t best)
 }
 
 
-static void cancel_pending(struct ptx *t)
+void proxy_cancel_pending(struct ptx *t)
 {
 	struct le *le;
 
@@ -302,7 +267,7 @@ static void settle(struct ptx *t)
 		/* The policy sees the best failure first, and may send the
 		 * request on to other targets instead (sequential forking,
 		 * RFC 3261 16.6 and RFC 3841). */
-		if (t->resph)
+		if (t->resph && !t->cancelled)
 			(void)t->resph(0, t->best, t, t->arg);
 		if (!list_isempty(&t->branchl)) {
 			t->best = mem_deref(t->best);
@@ -344,7 +309,7 @@ static void branch_failed(struct branch *b, int err)
 	mem_deref(b);
 
 	/* The policy may send the request on elsewhere (a new branch). */
-	if (t->resph && t->resph(err, NULL, t, t->arg) &&
+	if (t->resph && !t->cancelled && t->resph(err, NULL, t, t->arg) &&
 	    !list_isempty(&t->branchl))
 		return;
 
@@ -390,7 +355,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 	else
 		keep(t, msg, msg->scode);
 	if (invite && (msg->scode < 300 || msg->scode >= 600))
-		cancel_pending(t);
+		proxy_cancel_pending(t);
 
 	settle(t);
 }
@@ -401,8 +366,9 @@ static void cancel_handler(void *arg)
 	struct ptx *t = arg;
 
 	/* RFC 3261 16.10: CANCEL every pending branch; the 487s come back
-	 * up through response_handler. */
-	cancel_pending(t);
+	 * up through response_handler, and no new branch starts. */
+	t->cancelled = true;
+	proxy_cancel_pending(t);
 }
 
 
@@ -428,7 +394,7 @@ static int branch_send(struct ptx *t, const struct proxy_fwd *fwd)
 /* A target that cannot be reached is left out; the others go.  0 when
  * one went, else the last error.  A branch that fails at once does not
  * settle the ptx: the caller does, when no branch is left. */
-static int branches_send(struct ptx *t, const struct proxy_fwd *fwdv,
+int proxy_branches_send(struct ptx *t, const struct proxy_fwd *fwdv,
 			 size_t n)
 {
 	size_t i, sent = 0;
@@ -497,7 +463,7 @@ int proxy_fork(struct proxy *px, const struct sip_msg *msg,
 	t->resph = resph;
 	t->arg = mem_ref(arg);
 
-	err = branches_send(t, fwdv, n);
+	err = proxy_branches_send(t, fwdv, n);
 	if (!err) {
 		settle(t);
 		return 0;
@@ -523,41 +489,4 @@ int proxy_forward(struct proxy *px, const struct sip_msg *msg,
 		  void *arg)
 {
 	return proxy_fork(px, msg, fwd, 1, resph, arg);
-}
-
-
-/* The same request to a new target, on the same server transaction:
- * how an S-CSCF goes past an AS that did not answer (DefaultHandling
- * SESSION_CONTINUED). */
-int proxy_reforward(struct ptx *t, const struct proxy_fwd *fwdv, size_t n,
-		    proxy_resp_h *resph, void *arg)
-{
-	if (!t || !fwdv || !n)
-		return EINVAL;
-
-	t->resph = resph;
-	if (arg != t->arg) {
-		mem_deref(t->arg);
-		t->arg = mem_ref(arg);
-	}
-
-	return branches_send(t, fwdv, n);
-}
-
-
-void proxy_ptx_replace(struct ptx *t, enum sip_hdrid id, char *line)
-{
-	if (!t || t->repc == PROXY_REPLACE) {
-		mem_deref(line);
-		return;
-	}
-
-	t->rep_idv[t->repc] = id;
-	t->rep_linev[t->repc++] = line;
-}
-
-
-const struct sip_msg *proxy_ptx_msg(const struct ptx *t)
-{
-	return t ? t->msg : NULL;
 }

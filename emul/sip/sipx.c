@@ -150,11 +150,12 @@ const char *sipx_reason(uint16_t scode)
 	switch (scode) {
 
 	case 100: return "Trying";
-	case 300: return "Multiple Choices";
 	case 180: return "Ringing";
+	case 181: return "Call Is Being Forwarded";
 	case 183: return "Session Progress";
 	case 200: return "OK";
 	case 202: return "Accepted";
+	case 300: return "Multiple Choices";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
