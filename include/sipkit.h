@@ -33,6 +33,18 @@ int  sipx_asserted_id(char *buf, size_t sz, const struct sip_msg *msg);
 int  sipx_hexval(char c);
 int  sipx_uri_aor(char *buf, size_t sz, const struct pl *uri);
 const char *sipx_reason(uint16_t scode);
+/* A header's id as libre gives it, for one libre has no name for. */
+enum sip_hdrid sipx_hdrid(const char *name);
+
+/* ---- histinfo.c: History-Info (RFC 7044) of a diverted request ---- */
+/* The "History-Info: ...\r\n" line (a mem string) a diverting AS sends
+ * the request on with: its entries (or one for its Request-URI), the
+ * last with the Reason for cause, and target with the RFC 4458 cause;
+ * *countp the entries with a cause before, the diversions so far
+ * (TS 24.604 4.5.2.6.1: a limit on them stops loops). */
+int  sipx_histinfo_divert(char **linep, uint32_t *countp,
+			  const struct sip_msg *msg, const char *target,
+			  uint16_t cause);
 /* The IMPI a REGISTER speaks for: its Authorization username, else the
  * IMPU without its scheme (TS 23.003 13.3). */
 int  sipx_impi(char *buf, size_t sz, const struct sip_msg *msg,

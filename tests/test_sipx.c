@@ -212,6 +212,59 @@ static void test_netguard(void)
 }
 
 
+/* RFC 7044 as TS 24.604 4.5.2.6.2 uses it: a first diversion writes
+ * the entry the call came for (with the Reason it left it) and the
+ * diverted-to one (cause, index 1.1, mp); a second builds on those,
+ * commas in quoted display names and URIs kept. */
+static void test_histinfo(void)
+{
+	static const char first[] =
+		"INVITE sip:bob@ims.test SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1\r\n"
+		"From: <sip:alice@ims.test>;tag=1\r\n"
+		"To: <sip:bob@ims.test>\r\n"
+		"Call-ID: h1\r\nCSeq: 1 INVITE\r\n"
+		"Content-Length: 0\r\n\r\n";
+	static const char second[] =
+		"INVITE sip:carol@ims.test;cause=486 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1\r\n"
+		"History-Info: \"Bob, B\" <sip:bob@ims.test?Reason=SIP%3Bcause"
+		"%3D486>;index=1\r\n"
+		"History-Info: <sip:carol@ims.test;cause=486>;index=1.1;"
+		"mp=1\r\n"
+		"From: <sip:alice@ims.test>;tag=1\r\n"
+		"To: <sip:bob@ims.test>\r\n"
+		"Call-ID: h1\r\nCSeq: 1 INVITE\r\n"
+		"Content-Length: 0\r\n\r\n";
+	struct sip_msg *msg = decode(first);
+	char *line = NULL;
+	uint32_t n = 9;
+
+	CU_ASSERT_EQUAL(sipx_histinfo_divert(&line, &n, msg,
+					     "sip:carol@ims.test", 486), 0);
+	ASSERT_STR(line, "History-Info: <sip:bob@ims.test?Reason=SIP%3Bcause"
+		   "%3D486%3Btext%3D%22Busy%20Here%22>;index=1, "
+		   "<sip:carol@ims.test;cause=486>;index=1.1;mp=1\r\n");
+	CU_ASSERT_EQUAL(n, 0);
+	line = mem_deref(line);
+	mem_deref(msg);
+
+	msg = decode(second);
+	CU_ASSERT_EQUAL(sipx_histinfo_divert(&line, &n, msg,
+					     "tel:+15550100", 408), 0);
+	ASSERT_STR(line, "History-Info: \"Bob, B\" <sip:bob@ims.test?Reason="
+		   "SIP%3Bcause%3D486>;index=1, <sip:carol@ims.test;cause=486"
+		   "?Reason=SIP%3Bcause%3D408%3Btext%3D%22Request%20Timeout"
+		   "%22>;index=1.1;mp=1, <tel:+15550100;cause=408>;"
+		   "index=1.1.1;mp=1.1\r\n");
+	CU_ASSERT_EQUAL(n, 1);
+	mem_deref(line);
+	mem_deref(msg);
+
+	CU_ASSERT_EQUAL(sipx_hdrid("History-Info"), SIP_HDR_HISTORY_INFO);
+}
+
+
 int test_sipx_suite(void)
 {
 	CU_pSuite s = CU_add_suite("sipx", NULL, NULL);
@@ -227,5 +280,7 @@ int test_sipx_suite(void)
 		!CU_add_test(s, "expiry", test_expires) ||
 		!CU_add_test(s, "header copy", test_print_hdrs) ||
 		!CU_add_test(s, "reason phrases", test_reason) ||
+		!CU_add_test(s, "History-Info of a diversion",
+			     test_histinfo) ||
 		!CU_add_test(s, "loopback guard", test_netguard);
 }
