@@ -203,7 +203,7 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 	proxy_fwd_init(&fwd, s->px, msg);
 	fwd.record_route = first_pass;
 
-	if (sc == IFC_ORIG || sc == IFC_ORIG_UNREG) {
+	if (sc == IFC_ORIG || sc == IFC_ORIG_UNREG || sc == IFC_ORIG_CDIV) {
 		struct uri u;
 		struct pl pl = msg->ruri;
 
@@ -264,10 +264,26 @@ static struct ifc_profile *unreg_profile(struct scscf *s, const char *impu)
 }
 
 
+/* RFC 5502 and RFC 8498 (TS 24.229 5.4.3.2, 5.4.3.3): the AS is told
+ * whom it serves and in which session case. */
+static const char *served_case(enum ifc_case sc, bool reg)
+{
+	switch (sc) {
+
+	case IFC_ORIG:       return ";sescase=orig;regstate=reg";
+	case IFC_ORIG_UNREG: return ";sescase=orig;regstate=unreg";
+	case IFC_ORIG_CDIV:  return ";orig-cdiv";
+	default:             return reg ? ";sescase=term;regstate=reg" :
+			";sescase=term;regstate=unreg";
+	}
+}
+
+
 static int isc_route(struct scscf *s, const struct sip_msg *msg,
 		     struct ptx *t, const char *impu, enum ifc_case sc,
 		     size_t idx, bool first_pass)
 {
+	enum sip_hdrid skip[1];
 	struct isc_view *v = NULL;
 	struct proxy_fwd fwd;
 	const struct ifc *f;
@@ -282,7 +298,7 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 	if (err)
 		return err;
 
-	if (!b && sc == IFC_TERM_UNREG)
+	if (!b && (sc == IFC_TERM_UNREG || sc == IFC_ORIG_CDIV))
 		unreg = unreg_profile(s, impu);
 	f = b || unreg ? ifc_profile_next(b ? b->profile : unreg,
 					  isc_view_req(v), &idx) : NULL;
@@ -316,8 +332,10 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 	/* TS 24.229 5.4.3.2 step 4: the AS first, then ourselves with the
 	 * ODI, so that what the AS sends on returns to this point. */
 	err = re_sdprintf(&hdrs, "Route: <%s;lr>\r\n"
-			  "Route: <sip:%s;lr;odi=%s>\r\n",
-			  ifc_as(f), node_host(s->node), o->token);
+			  "Route: <sip:%s;lr;odi=%s>\r\n"
+			  "P-Served-User: <%s>%s\r\n",
+			  ifc_as(f), node_host(s->node), o->token, impu,
+			  served_case(sc, b != NULL));
 	if (err)
 		goto out;
 
@@ -325,6 +343,9 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 	fwd.record_route = first_pass;
 	fwd.target = ifc_as(f);
 	fwd.addhdrs = hdrs;
+	skip[0] = sipx_hdrid("P-Served-User");
+	fwd.skipv = skip;
+	fwd.skipc = 1;
 
 	err = send_fwd(s, msg, t, &fwd, as_resp, o);
 
@@ -339,6 +360,51 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 }
 
 
+/* TS 24.229 5.4.3.3 step 3: a terminating AS sent the request back to
+ * someone else (call diversion, TS 24.604): the served user's
+ * terminating iFCs end there, and the request goes on as the diverting
+ * user's, session case originating-CDIV, towards the new target. */
+static bool retargeted(const struct scscf *s, const struct sip_msg *msg,
+		       const struct odi *o)
+{
+	char impu[256];
+
+	if (o->scase != IFC_TERM_REG && o->scase != IFC_TERM_UNREG)
+		return false;
+
+	return ruri_impu(s, msg, impu, sizeof(impu)) ||
+		str_casecmp(impu, o->impu);
+}
+
+
+/* Back from an AS: carry on where the evaluation left off. */
+static void odi_return(struct scscf *s, const struct sip_msg *msg,
+		       const struct pl *token)
+{
+	struct odi *o = odi_find(s, token);
+	enum ifc_case sc;
+	size_t idx;
+
+	if (!o) {
+		(void)proxy_reply(s->px, msg, 404, NULL);
+		return;
+	}
+
+	sc = o->scase;
+	idx = o->idx;
+	if (retargeted(s, msg, o)) {
+		elog(LOG_INFO, node_name(s->node), "isc",
+		     "%r of %s diverted to %r: originating_cdiv", &msg->met,
+		     o->impu, &msg->ruri);
+		sc = IFC_ORIG_CDIV;
+		idx = 0;
+	}
+
+	if (isc_route(s, msg, NULL, o->impu, sc, idx, false))
+		(void)proxy_reply(s->px, msg, 500, NULL);
+}
+
+
 void scscf_route(struct scscf *s, const struct sip_msg *msg)
 {
 	struct pl user = PL_INIT, params = PL_INIT, odiv;
@@ -349,18 +415,8 @@ void scscf_route(struct scscf *s, const struct sip_msg *msg)
 
 	mine = proxy_route_top(s->px, msg, &user, &params);
 
-	/* Back from an AS: carry on where the evaluation left off. */
 	if (mine && !msg_param_decode(&params, "odi", &odiv)) {
-		struct odi *o = odi_find(s, &odiv);
-
-		if (!o) {
-			(void)proxy_reply(s->px, msg, 404, NULL);
-			return;
-		}
-		err = isc_route(s, msg, NULL, o->impu, o->scase, o->idx,
-				false);
-		if (err)
-			(void)proxy_reply(s->px, msg, 500, NULL);
+		odi_return(s, msg, &odiv);
 		return;
 	}
 
