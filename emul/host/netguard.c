@@ -15,6 +15,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -268,6 +269,21 @@ bool netguard_owned(const struct sa *local, const struct sa *remote)
 }
 
 
+/* The virtual clock takes an empty poll for "nothing in flight", which
+ * holds for a stream only if a segment leaves when send() returns:
+ * Nagle's algorithm would keep a small one back until the peer ACKs the
+ * last, and the peer's delayed ACK waits 40 ms of real time, an age on
+ * the virtual clock (a response relayed on a connection the other side
+ * opened, which had just carried one).  Accepted connections take it
+ * from their listening socket. */
+static void nodelay(int fd)
+{
+	int on = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+}
+
+
 int connect(int fd, const struct sockaddr *to, socklen_t tolen)
 {
 	static int (*real)(int, const struct sockaddr *, socklen_t);
@@ -287,6 +303,7 @@ int connect(int fd, const struct sockaddr *to, socklen_t tolen)
 	}
 
 	bind_to_hint(fd, to);
+	nodelay(fd);
 
 	if (!real)
 		*(void **)&real = dlsym(RTLD_NEXT, "connect");
@@ -312,6 +329,7 @@ int listen(int fd, int backlog)
 
 	if (!real)
 		*(void **)&real = dlsym(RTLD_NEXT, "listen");
+	nodelay(fd);
 
 	return real(fd, backlog < SOMAXCONN ? SOMAXCONN : backlog);
 }
