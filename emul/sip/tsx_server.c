@@ -297,7 +297,9 @@ static int send_trying(struct tsx *t)
 
 
 /* A UAS's 2xx goes out again at T1, 2T1 ... T2 until its ACK comes or
- * Timer L ends the transaction (13.3.1.4 with RFC 6026). */
+ * Timer L ends the transaction (13.3.1.4 with RFC 6026), over TCP too:
+ * the ACK is end to end, and a hop beyond the first may be UDP and lose
+ * the 2xx or the ACK, which only the UAS's retransmission brings back. */
 static void uas_2xx(struct tsx *t)
 {
 	char dkey[KEY_MAX];
@@ -306,8 +308,7 @@ static void uas_2xx(struct tsx *t)
 		return;
 
 	hash_append(t->l->acks, hash_joaat_str(dkey), &t->he_ack, t);
-	if (!t->reliable)
-		tsx_timer(t, TSX_T2XX, t->l->cfg.t1);
+	tsx_timer(t, TSX_T2XX, t->l->cfg.t1);
 }
 
 
