@@ -138,8 +138,24 @@ static bool full_match(struct engine *e, const yml_node *a,
 	yml_node *hdrs = yml_get(y, a, "headers");
 	yml_node *body = yml_get(y, a, "body");
 	yml_node *path = yml_get(y, a, "path");
+	yml_node *uri = yml_get(y, a, "uri");
 	char w[768];
 	size_t i;
+
+	/* a SIP request's Request-URI */
+	if (uri) {
+		char *u = NULL;
+		bool ok;
+
+		if (!r->hmsg && r->msg->req)
+			(void)pl_strdup(&u, &r->msg->ruri);
+		ok = match_value(e, uri, u, w, sizeof(w));
+		mem_deref(u);
+		if (!ok) {
+			(void)re_snprintf(why, wsz, "uri: %s", w);
+			return false;
+		}
+	}
 
 	if (path) {
 		char *p = NULL;

@@ -118,7 +118,7 @@ static int check_arrow(const struct yml *y, const yml_node *a, size_t idx,
 {
 	static const char *const keys[] = {
 		"from", "to", "method", "status", "cseq", "headers", "body",
-		"transport", "proto", "path", "note", "after", "lost",
+		"transport", "proto", "path", "uri", "note", "after", "lost",
 		"retransmission", NULL
 	};
 	const yml_node *hdrs;
