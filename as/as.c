@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The AS host: a SIP UAS on the ISC interface that takes requests from
  * the S-CSCF only and offers them to its services in the order of the
- * table below (third-party registration, sysinfo, click-to-dial), and
+ * table below (third-party registration, sysinfo, the telephony
+ * service, voicemail, click-to-dial), and
  * the GM, IM and PS modules those services point users to. */
 
 #include <string.h>
@@ -15,6 +16,7 @@
 static const struct as_service *const svcv[AS_SVC_COUNT] = {
 	[AS_SVC_REGISTRAR] = &as_registrar,
 	[AS_SVC_SYSINFO]   = &as_sysinfo,
+	[AS_SVC_TAS]       = &as_tas,
 	[AS_SVC_VOICEMAIL] = &as_voicemail,
 	[AS_SVC_C2D]       = &as_c2d,
 };
@@ -126,8 +128,15 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 }
 
 
+static bool stray_handler(const struct sip_msg *msg, void *arg)
+{
+	return as_tas_stray(arg, msg);
+}
+
+
 static const struct node_ops ops = {
 	.reqh  = request_handler,
+	.resph = stray_handler,
 	.query = query,
 };
 

@@ -21,12 +21,12 @@ struct as_service {
 
 /* In the order a request is offered to them. */
 enum as_svc_id {
-	AS_SVC_REGISTRAR = 0, AS_SVC_SYSINFO, AS_SVC_VOICEMAIL, AS_SVC_C2D,
-	AS_SVC_COUNT
+	AS_SVC_REGISTRAR = 0, AS_SVC_SYSINFO, AS_SVC_TAS, AS_SVC_VOICEMAIL,
+	AS_SVC_C2D, AS_SVC_COUNT
 };
 
-extern const struct as_service as_registrar, as_sysinfo, as_voicemail,
-	as_c2d;
+extern const struct as_service as_registrar, as_sysinfo, as_tas,
+	as_voicemail, as_c2d;
 
 struct as {
 	struct node *node;
@@ -43,6 +43,9 @@ struct as {
 /* as.c */
 void *as_service(const struct as *as, enum as_svc_id id);
 void as_user_gone(struct as *as, const char *impu);
+
+/* tas.c */
+bool as_tas_stray(struct as *as, const struct sip_msg *msg);
 
 /* sysinfo.c */
 void sysinfo_notify_all(struct as *as);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* as: the Application Server host.  Each AS node runs its services
- * (third-party registration, sysinfo, click-to-dial) on the requests
+ * (third-party registration, sysinfo, telephony with call diversion,
+ * voicemail, click-to-dial) on the requests
  * the S-CSCF brings to it, and the GM, IM and PS modules the services
  * point users to. */
 
@@ -28,6 +29,21 @@ int as_module_set(struct as *as, int kind, const struct sa *addr,
 		  bool down);
 void as_corrupt_notify(struct as *as, bool on);
 void as_ring_timeout(struct as *as, uint32_t ms);
+
+/* ---- tas.c: the telephony service's call diversion (TS 24.604) ---- */
+enum as_cdiv {
+	AS_CDIV_UNCONDITIONAL = 0,      /* CFU */
+	AS_CDIV_BUSY,                   /* CFB: 486 or 600 */
+	AS_CDIV_NO_ANSWER,              /* CFNR: nobody answers in time */
+	AS_CDIV_NOT_REACHABLE,          /* CFNRc: 480, 503, 408, silence */
+};
+
+/* A rule of user (the IMPU as the S-CSCF serves it): calls to it go to
+ * target when; after_ms is the no-answer time.  EALREADY: user has a
+ * rule for when already. */
+int  as_cdiv_add(struct as *as, const char *user, enum as_cdiv when,
+		 const char *target, uint32_t after_ms);
+const char *as_cdiv_name(enum as_cdiv c);
 
 /* ---- module.c: the GM, IM and PS modules, real HTTP servers ---- */
 enum asmod_kind {

@@ -118,14 +118,14 @@ rm -f "$pcap"
 # Each message of the patent flows lost, then repeated: they recover;
 # so do an IMS AKA registration with its resynchronisation, and the
 # registration state's forking, GRUUs and reg event NOTIFYs, and calls
-# between users (forked, held, to voicemail).
+# between users (forked, held, to voicemail, diverted).
 stage "chaos: the patent flows, each message lost and repeated" must \
 	netns "$BIN" chaos scenarios/register.yaml scenarios/sysinfo.yaml \
 	scenarios/click-to-dial.yaml scenarios/register-aka.yaml \
 	scenarios/register-aka-resync.yaml scenarios/register-gruu.yaml \
 	scenarios/reg-event.yaml scenarios/call-basic.yaml \
 	scenarios/call-forking.yaml scenarios/call-hold.yaml \
-	scenarios/call-unregistered.yaml
+	scenarios/call-unregistered.yaml scenarios/call-cdiv.yaml
 stage "trace, ladder and capture commands" must netns tools/clitest.sh "$BIN"
 stage "capture in sngrep" may netns tools/sngreptest.sh "$BIN"
 stage "HTML page (headless Chromium)" may netns tools/htmltest.sh "$BIN"

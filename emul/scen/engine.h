@@ -179,6 +179,9 @@ int topo_load_nodes(struct topo *t, const struct yml *y,
 
 /* topo_role.c: what runs on a node (CSCF, AS, UE) */
 struct node;
+/* topo_cdiv.c: an AS node's diversion rules; as NULL refuses them */
+int topo_diversion(struct as *as, const struct yml *y, const yml_node *nn,
+		   const char *name, char *err, size_t sz);
 int topo_make_role(struct topo *t, struct node *n, const struct yml *y,
 		   const yml_node *nn, const yml_node *root, char *err,
 		   size_t sz);

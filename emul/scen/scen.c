@@ -189,7 +189,7 @@ static int check_check(const struct yml *y, const yml_node *c, char *err,
 		"message", "message_from", "message_uri", "reginfo",
 		"reg_notifies", "reg_subscription", "reginfo_version", "scscf",
 		"media_sending", "call_direction", "voicemail",
-		"voicemail_for",
+		"voicemail_for", "diverted", "diversion", "proxied",
 		NULL
 	};
 	size_t i, j, nq = 0;

@@ -171,7 +171,8 @@ static int load_node(struct topo *t, const struct yml *y,
 		"password", "pcscf", "min_expires", "max_expires", "down",
 		"modules", "ring_timeout", "timers", "k", "op", "opc", "amf",
 		"sqn", "aka_answer", "sec_agree", "vectors", "instance",
-		"reg_id", "q", "gruu", "reg_event", "capabilities", NULL
+		"reg_id", "q", "gruu", "reg_event", "capabilities",
+		"diversion", NULL
 	};
 	yml_node *nn = yml_item(y, yml_get(y, root, "nodes"), i);
 	const char *name, *rs;

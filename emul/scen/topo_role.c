@@ -359,6 +359,11 @@ static int make_as(struct topo *t, struct node *n, const struct yml *y,
 	if (e)
 		return yml_err(y, nn, err, sz, "node '%s': cannot start: %m",
 			       node_name(n), e);
+	e = topo_diversion(as, y, nn, node_name(n), err, sz);
+	if (e) {
+		mem_deref(as);
+		return e;
+	}
 
 	return topo_keep(&t->ases, as, node_name(n));
 }
@@ -433,7 +438,10 @@ int topo_make_role(struct topo *t, struct node *n, const struct yml *y,
 	int e = 0;
 
 	/* Read for every role, as the limits always were. */
-	e = cscf_cfg_load(&cfg, y, nn, err, sz);
+	e = node_role(n) == ROLE_AS ? 0 :
+		topo_diversion(NULL, y, nn, node_name(n), err, sz);
+	if (!e)
+		e = cscf_cfg_load(&cfg, y, nn, err, sz);
 	if (!e)
 		e = scscf_caps(&own, y, nn, err, sz);
 	if (!e && node_role(n) == ROLE_ICSCF)

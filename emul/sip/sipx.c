@@ -156,6 +156,8 @@ const char *sipx_reason(uint16_t scode)
 	case 200: return "OK";
 	case 202: return "Accepted";
 	case 300: return "Multiple Choices";
+	case 301: return "Moved Permanently";
+	case 302: return "Moved Temporarily";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
