@@ -11,6 +11,7 @@ struct ue_call {
 	struct tsxh *req;        /* our BYE */
 	struct tsxh *inv_req;    /* our INVITE (dial.c) */
 	bool until_ringing;      /* the call action ends at the 18x */
+	bool cancelled;          /* we CANCELled our INVITE */
 	/* hold.c: a re-INVITE in the dialog, ours or the peer's */
 	struct tsxh *re_req;     /* ours */
 	struct tsxh *re_st;      /* theirs, answered, waiting for its ACK */

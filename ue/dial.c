@@ -2,7 +2,8 @@
 /* The UE as caller (TS 24.229 5.1.3, RFC 3261 13.2): an INVITE with an
  * SRTP offer through its P-CSCF and Service-Route, the answer from the
  * 200 and the ACK, the media started on it; a CANCEL while it rings
- * (RFC 3261 9.1), whose 487 ends the call.  The call is the one the
+ * (RFC 3261 9.1), whose 487 ends the call, or, when the 200 crossed it,
+ * a BYE.  The call is the one the
  * phone side (call.c) keeps: the same dialog, media and hangup. */
 
 #include <string.h>
@@ -108,8 +109,19 @@ static void invite_resp(int err, const struct sip_msg *msg, void *arg)
 		if (!send_invite(c))
 			return;
 	}
-	if (!err && msg && msg->scode < 300)
+	if (!err && msg && msg->scode < 300) {
 		answered(c, msg);
+		/* RFC 3261 15 (and 9.1): our CANCEL came too late; the call
+		 * we no longer want is ACKed, then ended. */
+		if (c->cancelled && c->state == UE_CALL_ESTABLISHED) {
+			ue_done_h *h = c->doneh;
+			void *a = c->arg;
+
+			(void)ue_hangup(c->ue, NULL, NULL);
+			c->doneh = h;
+			c->arg = a;
+		}
+	}
 	else {
 		ue_call_clear(c);
 		ue_call_set_state(c, UE_CALL_ENDED, msg ? "final" : "timeout");
@@ -186,6 +198,7 @@ int ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,
 	c->prack = opt->prack;
 	c->se = opt->session_expires;
 	c->se_retried = false;
+	c->cancelled = false;
 	c->cseq = 1;
 	(void)re_snprintf(c->ftag, sizeof(c->ftag), "%016llx",
 			  emul_rand_u64());
@@ -226,6 +239,7 @@ int ue_call_cancel(struct ue *ue, ue_done_h *doneh, void *arg)
 	/* RFC 3261 9.1: the INVITE's final answer (487) ends the action. */
 	c->doneh = doneh;
 	c->arg = arg;
+	c->cancelled = true;
 	tsx_cancel(c->inv_req);
 
 	return 0;
