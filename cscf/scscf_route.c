@@ -197,11 +197,16 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 			struct ptx *t, const char *impu, enum ifc_case sc,
 			bool first_pass)
 {
+	static enum sip_hdrid skip[1];  /* outlives us in a fork's base */
 	struct proxy_fwd fwd;
 	char target[256];
 
 	proxy_fwd_init(&fwd, s->px, msg);
 	fwd.record_route = first_pass;
+	/* RFC 5502 6: what the last AS was told stays with it */
+	skip[0] = sipx_hdrid("P-Served-User");
+	fwd.skipv = skip;
+	fwd.skipc = 1;
 
 	if (sc == IFC_ORIG || sc == IFC_ORIG_UNREG || sc == IFC_ORIG_CDIV) {
 		struct uri u;
