@@ -128,6 +128,8 @@ int  ue_call_offer(struct ue *ue, enum ue_offer what, ue_done_h *doneh,
 void ue_set_answer(struct ue *ue, enum ue_answer mode, uint32_t delay_ms);
 /* RFC 4028 8.1: the phone refuses a shorter session interval (422) */
 void ue_set_min_se(struct ue *ue, uint32_t secs);
+/* The phone answers an offer in a 183 at once (early media, RFC 3960). */
+void ue_set_early_media(struct ue *ue, bool on);
 const char *ue_call_state_name(enum ue_call_state st);
 /* The personal address book at the GM module: method, what follows
  * .../addressbook in the path ("/12", "?since=3" or NULL), JSON body. */

@@ -56,6 +56,9 @@ void ue_call_clear(struct ue_call *c)
 	c->callid = mem_deref(c->callid);
 	c->se = 0;
 	c->se_callee = false;
+	c->early_sdp = mem_deref(c->early_sdp);
+	c->early_rel = false;
+	c->early_answered = false;
 	c->dir = NULL;
 	c->held = false;
 	c->dlg = mem_deref(c->dlg);
@@ -106,6 +109,26 @@ static void answer(void *arg)
 
 	if (c->state != UE_CALL_RINGING || !c->inv)
 		return;
+
+	/* After a reliable 183 the exchange is over: a 200 without SDP;
+	 * after an unreliable one, the same answer again. */
+	if (c->early_sdp) {
+		(void)ue_contact(contact, sizeof(contact), c->ue);
+		ue_stimer_offered(c, c->inv);
+		(void)ue_stimer_hdrs(c, se, sizeof(se));
+		(void)tsx_replyf(&c->st, tsx_of(c->ue->node), c->inv, true,
+				  200, "OK", "Contact: <%s>\r\n%s"
+				  "%s"
+				  "Content-Length: %zu\r\n\r\n%s", contact, se,
+				  c->early_rel ? "" :
+				  "Content-Type: application/sdp\r\n",
+				  c->early_rel ? (size_t)0 :
+				  strlen(c->early_sdp),
+				  c->early_rel ? "" : c->early_sdp);
+		c->early_sdp = mem_deref(c->early_sdp);
+		ue_call_set_state(c, UE_CALL_ANSWERED, "answer");
+		return;
+	}
 
 	if (ue_call_sdp(c, sdp, sizeof(sdp))) {
 		refuse_invite(c, 500, "Server Internal Error");
@@ -191,7 +214,9 @@ static void invite(struct ue_call *c, const struct sip_msg *msg)
 	c->inv = mem_ref((void *)msg);
 	++c->calls;
 	/* RFC 3262: reliably, when the caller can PRACK it */
-	if (ue_prack_offered(msg))
+	if (ue_early_answer(c, msg) && !c->early_rel)
+		(void)ue_early_183(c, contact);
+	else if (ue_prack_offered(msg))
 		(void)ue_prack_ring(c);
 	else
 		(void)tsx_replyf(&c->st, l, msg, true, 180, "Ringing",
@@ -230,6 +255,12 @@ static void ack(struct ue_call *c, const struct sip_msg *msg)
 					  "ACK (no media)");
 			return;
 		}
+	}
+
+	/* early media (early.c) runs on */
+	if (media_is_sending(c->media)) {
+		ue_call_set_state(c, UE_CALL_ESTABLISHED, "ACK");
+		return;
 	}
 
 	/* A port of 0 or no address is a stream declined or on hold. */
@@ -347,6 +378,15 @@ int ue_hangup(struct ue *ue, ue_done_h *doneh, void *arg)
 	ue_call_set_state(c, UE_CALL_ENDED, "hangup");
 
 	return 0;
+}
+
+
+void ue_set_early_media(struct ue *ue, bool on)
+{
+	struct ue_call *c = ue_part(ue, UE_PART_CALL);
+
+	if (c)
+		c->early_media = on;
 }
 
 

@@ -12,6 +12,11 @@ struct ue_call {
 	struct tsxh *inv_req;    /* our INVITE (dial.c) */
 	bool until_ringing;      /* the call action ends at the 18x */
 	bool cancelled;          /* we CANCELled our INVITE */
+	/* early.c: the answer in a 183 (RFC 3262, RFC 3960) */
+	bool early_media;        /* as the phone: answer the offer in 183 */
+	char *early_sdp;         /* that answer, while the call rings */
+	bool early_rel;          /* in a reliable 183 */
+	bool early_answered;     /* as the caller: an 18x answered us */
 	/* hold.c: a re-INVITE in the dialog, ours or the peer's */
 	struct tsxh *re_req;     /* ours */
 	struct tsxh *re_st;      /* theirs, answered, waiting for its ACK */
@@ -56,6 +61,12 @@ void ue_call_set_state(struct ue_call *c, enum ue_call_state st,
 void ue_call_clear(struct ue_call *c);
 /* Our SDP: an offer, or the answer to c->peer's (SRTP, SDES) */
 int  ue_call_sdp(struct ue_call *c, char *buf, size_t sz);
+
+/* early.c */
+bool ue_early_answer(struct ue_call *c, const struct sip_msg *inv);
+int  ue_early_183(struct ue_call *c, const char *contact);
+void ue_early_provisional(struct ue_call *c, const struct sip_msg *msg);
+bool ue_early_established(struct ue_call *c, const struct sip_msg *msg);
 
 /* prack.c */
 bool ue_prack_offered(const struct sip_msg *inv);

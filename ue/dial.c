@@ -59,6 +59,11 @@ static void answered(struct ue_call *c, const struct sip_msg *msg)
 		return;
 	}
 
+	if (ue_early_established(c, msg)) {
+		ue_stimer_answered(c, msg);
+		return;
+	}
+
 	body.p = (const char *)mbuf_buf(msg->mb);
 	body.l = mbuf_get_left(msg->mb);
 	if (!c->offer_in_invite || sdp_parse(&body, &c->peer, c->peer_key,
@@ -93,8 +98,10 @@ static void invite_resp(int err, const struct sip_msg *msg, void *arg)
 	struct ue_call *c = arg;
 
 	if (!err && msg && msg->scode < 200) {
-		if (msg->scode > 100)
+		if (msg->scode > 100) {
 			ue_prack_provisional(c, msg);
+			ue_early_provisional(c, msg);
+		}
 		if (msg->scode > 100 && c->state == UE_CALL_CALLING) {
 			ue_call_set_state(c, UE_CALL_RINGING, "18x");
 			if (c->until_ringing)

@@ -31,17 +31,23 @@ bool ue_prack_offered(const struct sip_msg *inv)
 }
 
 
+/* The reliable 180, or the 183 with the early answer (early.c). */
 static int send_180(struct ue_call *c)
 {
+	const char *sdp = c->early_sdp;
 	char contact[256];
 
 	(void)ue_contact(contact, sizeof(contact), c->ue);
 
-	return tsx_replyf(&c->st, tsx_of(c->ue->node), c->inv, true, 180,
+	return tsx_replyf(&c->st, tsx_of(c->ue->node), c->inv, true,
+			  sdp ? 183 : 180, sdp ? "Session Progress" :
 			  "Ringing", "Contact: <%s>\r\n"
 			  "Require: 100rel\r\n"
 			  "RSeq: %u\r\n"
-			  "Content-Length: 0\r\n\r\n", contact, c->rseq);
+			  "%s"
+			  "Content-Length: %zu\r\n\r\n%s", contact, c->rseq,
+			  sdp ? "Content-Type: application/sdp\r\n" : "",
+			  sdp ? strlen(sdp) : (size_t)0, sdp ? sdp : "");
 }
 
 

@@ -303,6 +303,7 @@ int act_check_phone(struct engine *e, const struct action *a,
 		    const yml_node *v, char *err, size_t sz)
 {
 	const struct yml *y = e->y;
+	bool b;
 
 	if (act_check_ue(e, a, v, err, sz))
 		return EINVAL;
@@ -310,6 +311,10 @@ int act_check_phone(struct engine *e, const struct action *a,
 	if (!act_opt_find(modes, yml_str(yml_get(y, v, "mode"))))
 		return yml_err(y, v, err, sz, "phone: mode must be %H",
 			       act_opt_print, modes);
+	if (yml_get(y, v, "early_media") &&
+	    yml_bool(y, yml_get(y, v, "early_media"), "early_media", &b,
+		     err, sz))
+		return EINVAL;
 
 	return 0;
 }
@@ -326,6 +331,8 @@ int act_phone(struct engine *e, const yml_node *v)
 	ue_set_answer(act_ue(e, v), (enum ue_answer)(m ? m->val : 0),
 		      act_uint(y, v, "delay_ms", 20));
 	ue_set_min_se(act_ue(e, v), act_uint(y, v, "min_se", 0));
+	ue_set_early_media(act_ue(e, v),
+			   act_bool(y, v, "early_media", false));
 	wtmr_start(&e->tmr_settle, 0, engine_settled, e);
 
 	return 0;

@@ -36,7 +36,7 @@ static const char *const krefer[] = {
 	"ue", "name", "service", "status", "error", "headers", NULL
 };
 static const char *const kphone[] = {
-	"ue", "mode", "delay_ms", "min_se", NULL
+	"ue", "mode", "delay_ms", "min_se", "early_media", NULL
 };
 static const char *const kusim[] = {
 	"ue", "k", "op", "opc", "amf", "sqn", NULL
