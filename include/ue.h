@@ -99,11 +99,13 @@ enum ue_answer {
 };
 
 /* TS 24.229 5.1.3: a call to the URI to, with an SRTP offer when media
- * (else the callee offers and our ACK declines it), supporting 100rel
+ * (else the callee offers and our ACK declines it; with late_offer too,
+ * the ACK answers it and media flows), supporting 100rel
  * when prack (RFC 3262); the action ends on the final answer, or on the
  * first 18x when until_ringing. */
 struct ue_call_opt {
 	bool media;
+	bool late_offer;                /* no offer in the INVITE */
 	bool until_ringing;
 	bool prack;
 	uint32_t session_expires;       /* RFC 4028, s; 0: no timer */

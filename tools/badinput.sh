@@ -469,7 +469,7 @@ case_ call-to "call-to.yaml:3:11: call: to must be a sip: or tel: URI" \
 steps:
   - call: {ue: ue1, to: mary}
 "
-case_ call-media "call-media.yaml:3:49: call: media is audio or none" \
+case_ call-media "call-media.yaml:3:49: call: media is audio, late or none" \
 "topology: topo.yaml
 steps:
   - call: {ue: ue1, to: sip:u1@ims.test, media: video}

@@ -12,6 +12,8 @@ struct ue_call {
 	struct tsxh *inv_req;    /* our INVITE (dial.c) */
 	bool until_ringing;      /* the call action ends at the 18x */
 	bool cancelled;          /* we CANCELled our INVITE */
+	bool late_offer;         /* our INVITE has no offer: the 200 will */
+	bool answer_in_ack;      /* and our ACK answered it */
 	/* early.c: the answer in a 183 (RFC 3262, RFC 3960) */
 	bool early_media;        /* as the phone: answer the offer in 183 */
 	char *early_sdp;         /* that answer, while the call rings */

@@ -21,37 +21,72 @@
  * the early dialog has gone past it, so the ACK goes from a dialog made
  * of the 2xx alone and the early one carries on. */
 static int ack_2xx(struct ue_call *c, const struct sip_msg *msg,
-		   const char *contact)
+		   const char *contact, const char *sdp)
 {
+	const char *ctype = sdp ? "application/sdp" : NULL;
 	struct dlg *d = NULL;
+	struct pl body;
 	int err;
+
+	if (sdp)
+		pl_set_str(&body, sdp);
 
 	if (!c->dlg) {
 		err = dlg_uac(&c->dlg, c->ue->node, msg, false, c->cseq,
 			      contact);
-		return err ? err : dlg_request(NULL, c->dlg, "ACK", NULL, NULL,
-					       NULL, NULL, NULL);
+		return err ? err : dlg_request(NULL, c->dlg, "ACK", NULL,
+					       ctype, sdp ? &body : NULL,
+					       NULL, NULL);
 	}
 
 	err = dlg_uac(&d, c->ue->node, msg, false, c->cseq, contact);
 	if (!err)
-		err = dlg_request(NULL, d, "ACK", NULL, NULL, NULL, NULL,
-				  NULL);
+		err = dlg_request(NULL, d, "ACK", NULL, ctype,
+				  sdp ? &body : NULL, NULL, NULL);
 	mem_deref(d);
 
 	return err;
 }
 
 
+/* RFC 3264 (RFC 3261 13.2.1): an INVITE without an offer gets one in
+ * the 200, and our answer goes in the ACK: a real one with media: late,
+ * else the stream declined (port 0, RFC 3264 6).  NULL: no offer came
+ * (nothing to answer), or ours was in the INVITE. */
+static const char *ack_answer(struct ue_call *c, const struct sip_msg *msg,
+			      char *buf, size_t sz)
+{
+	static const char decline[] =
+		"v=0\r\no=- 0 1 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 0.0.0.0\r\n"
+		"t=0 0\r\nm=audio 0 RTP/SAVP 0\r\n";
+	struct pl body;
+
+	body.p = (const char *)mbuf_buf(msg->mb);
+	body.l = mbuf_get_left(msg->mb);
+	if (c->offer_in_invite || !body.l)
+		return NULL;
+
+	if (c->late_offer &&
+	    !sdp_parse(&body, &c->peer, c->peer_key, sizeof(c->peer_key)) &&
+	    sa_port(&c->peer) && !ue_call_sdp(c, buf, sz)) {
+		c->answer_in_ack = true;
+		return buf;
+	}
+
+	return decline;
+}
+
+
 static void answered(struct ue_call *c, const struct sip_msg *msg)
 {
 	const char *node = node_name(c->ue->node);
-	char contact[256];
+	char contact[256], sdp[512];
 	struct pl body;
 	int err;
 
 	(void)ue_contact(contact, sizeof(contact), c->ue);
-	err = ack_2xx(c, msg, contact);
+	c->answer_in_ack = false;
+	err = ack_2xx(c, msg, contact, ack_answer(c, msg, sdp, sizeof(sdp)));
 	if (err) {
 		elog(LOG_WARN, node, "call", "200 to INVITE: no ACK (%m)",
 		     err);
@@ -66,6 +101,16 @@ static void answered(struct ue_call *c, const struct sip_msg *msg)
 
 	body.p = (const char *)mbuf_buf(msg->mb);
 	body.l = mbuf_get_left(msg->mb);
+	if (c->answer_in_ack) {
+		err = media_start(c->media, &c->peer, c->peer_key);
+		if (err)
+			elog(LOG_WARN, node, "media", "cannot start: %m",
+			     err);
+		ue_call_set_state(c, UE_CALL_ESTABLISHED,
+				  "200 (offer), ACK (answer)");
+		ue_stimer_answered(c, msg);
+		return;
+	}
 	if (!c->offer_in_invite || sdp_parse(&body, &c->peer, c->peer_key,
 					     sizeof(c->peer_key)) ||
 	    !sa_port(&c->peer)) {
@@ -200,7 +245,8 @@ int ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,
 	}
 
 	ue_call_clear(c);
-	c->offer_in_invite = opt->media;
+	c->offer_in_invite = opt->media && !opt->late_offer;
+	c->late_offer = opt->late_offer;
 	c->until_ringing = opt->until_ringing;
 	c->prack = opt->prack;
 	c->se = opt->session_expires;

@@ -223,9 +223,10 @@ int act_check_call(struct engine *e, const struct action *a,
 		    strncmp(to, "${", 2)))
 		return yml_err(y, v, err, sz, "call: to must be a sip: or"
 			       " tel: URI");
-	if (media && strcmp(media, "audio") && strcmp(media, "none"))
+	if (media && strcmp(media, "audio") && strcmp(media, "none") &&
+	    strcmp(media, "late"))
 		return yml_err(y, yml_get(y, v, "media"), err, sz, "call:"
-			       " media is audio or none");
+			       " media is audio, late or none");
 	if (until && strcmp(until, "answer") && strcmp(until, "ringing"))
 		return yml_err(y, yml_get(y, v, "until"), err, sz, "call:"
 			       " until is answer or ringing");
@@ -255,7 +256,8 @@ int act_call(struct engine *e, const yml_node *v)
 	char *hdrs = NULL;
 	int err;
 
-	opt.media = !media || !strcmp(media, "audio");
+	opt.media = !media || strcmp(media, "none");
+	opt.late_offer = media && !strcmp(media, "late");
 	opt.until_ringing = until && !strcmp(until, "ringing");
 	opt.prack = act_bool(y, v, "prack", false);
 	opt.session_expires = act_uint(y, v, "session_expires", 0);
