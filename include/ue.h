@@ -118,12 +118,14 @@ int  ue_call_cancel(struct ue *ue, ue_done_h *doneh, void *arg);
 int  ue_hangup(struct ue *ue, ue_done_h *doneh, void *arg);
 /* RFC 3264 8.4: hold (a=sendonly) or resume (a=sendrecv) by re-INVITE */
 int  ue_call_hold(struct ue *ue, bool hold, ue_done_h *doneh, void *arg);
-/* A new offer in the dialog: hold, resume (re-INVITE), or the session
- * as it is by UPDATE (RFC 3311) */
+/* A new offer in the dialog: hold (a=sendonly, or a=inactive when we
+ * will not receive either, RFC 3264 8.4), resume (re-INVITE), or the
+ * session as it is by UPDATE (RFC 3311) */
 enum ue_offer {
 	UE_OFFER_HOLD = 0,
 	UE_OFFER_RESUME,
 	UE_OFFER_UPDATE,
+	UE_OFFER_HOLD_INACTIVE,
 };
 int  ue_call_offer(struct ue *ue, enum ue_offer what, ue_done_h *doneh,
 		   void *arg);

@@ -24,7 +24,9 @@ struct ue_call {
 	struct tsxh *re_st;      /* theirs, answered, waiting for its ACK */
 	const char *dir;         /* what our SDP says: "sendrecv"... */
 	bool held;               /* we put the peer on hold */
+	const char *held_dir;    /* saying so: "sendonly" or "inactive" */
 	bool held_before;        /* as it was before our offer */
+	const char *held_dir_before;
 	/* prack.c: RFC 3262 */
 	bool prack;              /* our INVITE supports 100rel */
 	uint32_t rseq;           /* of our reliable 180 */

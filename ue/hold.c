@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* A session changed in its dialog (RFC 3264 8.4, RFC 3261 14, RFC
- * 3311): hold is a re-INVITE whose offer says a=sendonly, resume one
- * that says a=sendrecv again; the answer mirrors it (recvonly), and a
+ * 3311): hold is a re-INVITE whose offer says a=sendonly (a=inactive
+ * when the holder will not receive either), resume one that says
+ * a=sendrecv again; the answer mirrors it (recvonly), and a
  * side that is not to send stops its packets while the stream stays.
  * The holder stops too: imsbed's phones play no music on hold.  UPDATE
  * carries the same offer without the three-way handshake. */
@@ -90,7 +91,8 @@ static void reinvite_resp(int err, const struct sip_msg *msg, void *arg)
 		/* RFC 3261 14.1: a failed re-INVITE leaves the session as
 		 * it was */
 		c->held = c->held_before;
-		c->dir = c->held ? "sendonly" : "sendrecv";
+		c->held_dir = c->held_dir_before;
+		c->dir = c->held ? c->held_dir : "sendrecv";
 	}
 
 	ue_done(&c->doneh, c->arg, err ? err : msg ? 0 : ETIMEDOUT,
@@ -118,7 +120,8 @@ int ue_call_offer(struct ue *ue, enum ue_offer what, ue_done_h *doneh,
 		return EINVAL;
 
 	/* UPDATE offers the session as it stands */
-	hold = what == UE_OFFER_UPDATE ? c->held : what == UE_OFFER_HOLD;
+	hold = what == UE_OFFER_UPDATE ? c->held :
+		what == UE_OFFER_HOLD || what == UE_OFFER_HOLD_INACTIVE;
 	if (c->state != UE_CALL_ESTABLISHED || !c->dlg || c->re_req ||
 	    (what != UE_OFFER_UPDATE && c->held == hold)) {
 		elog(LOG_WARN, node_name(ue->node), "fsm", "call(%s){%s}: %s"
@@ -129,8 +132,12 @@ int ue_call_offer(struct ue *ue, enum ue_offer what, ue_done_h *doneh,
 	}
 
 	c->held_before = c->held;
+	c->held_dir_before = c->held_dir;
 	c->held = hold;
-	c->dir = hold ? "sendonly" : "sendrecv";
+	if (what != UE_OFFER_UPDATE)
+		c->held_dir = what == UE_OFFER_HOLD_INACTIVE ? "inactive" :
+			"sendonly";
+	c->dir = hold ? c->held_dir : "sendrecv";
 	err = ue_call_sdp(c, sdp, sizeof(sdp));
 	if (err)
 		return err;

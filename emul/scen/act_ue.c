@@ -279,7 +279,10 @@ int act_cancel(struct engine *e, const yml_node *v)
 
 int act_hold(struct engine *e, const yml_node *v)
 {
-	return ue_call_hold(act_ue(e, v), true, act_done, e);
+	return ue_call_offer(act_ue(e, v),
+			     act_bool(e->y, v, "inactive", false) ?
+			     UE_OFFER_HOLD_INACTIVE : UE_OFFER_HOLD,
+			     act_done, e);
 }
 
 

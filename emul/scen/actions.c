@@ -35,6 +35,9 @@ static const char *const kconf[] = {
 static const char *const krefer[] = {
 	"ue", "name", "service", "status", "error", "headers", NULL
 };
+static const char *const khold[] = {
+	"ue", "inactive", "status", "error", NULL
+};
 static const char *const kphone[] = {
 	"ue", "mode", "delay_ms", "min_se", "early_media", NULL
 };
@@ -74,7 +77,7 @@ static const struct action actionv[] = {
 	{"hangup",      "ue",   kplain, act_check_ue,        act_hangup},
 	{"call",        "ue",   kcall,  act_check_call,      act_call},
 	{"cancel",      "ue",   kplain, act_check_ue,        act_cancel},
-	{"hold",        "ue",   kplain, act_check_ue,        act_hold},
+	{"hold",        "ue",   khold,  act_check_ue,        act_hold},
 	{"resume",      "ue",   kplain, act_check_ue,        act_resume},
 	{"update",      "ue",   kplain, act_check_ue,        act_update},
 	{"phone",       "ue",   kphone, act_check_phone,     act_phone},
