@@ -550,5 +550,11 @@ steps:
   - wait: 0
 "
 
+case_ call-refresher "call-refresher.yaml:3:74: call: refresher is uac or uas (RFC 4028 9)" \
+"topology: topo.yaml
+steps:
+  - call: {ue: ue1, to: sip:u1@ims.test, session_expires: 90, refresher: me}
+"
+
 echo "badinput: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -55,7 +55,7 @@ void ue_call_clear(struct ue_call *c)
 	c->hdrs = mem_deref(c->hdrs);
 	c->callid = mem_deref(c->callid);
 	c->se = 0;
-	c->se_callee = false;
+	c->se_watch = false;
 	c->early_sdp = mem_deref(c->early_sdp);
 	c->early_rel = false;
 	c->early_answered = false;
@@ -114,8 +114,8 @@ static void answer(void *arg)
 	 * after an unreliable one, the same answer again. */
 	if (c->early_sdp) {
 		(void)ue_contact(contact, sizeof(contact), c->ue);
-		ue_stimer_offered(c, c->inv);
-		(void)ue_stimer_hdrs(c, se, sizeof(se));
+		ue_stimer_invited(c, c->inv);
+		(void)ue_stimer_hdrs(c, se, sizeof(se), true);
 		(void)tsx_replyf(&c->st, tsx_of(c->ue->node), c->inv, true,
 				  200, "OK", "Contact: <%s>\r\n%s"
 				  "%s"
@@ -149,8 +149,8 @@ static void answer(void *arg)
 	}
 
 	(void)ue_contact(contact, sizeof(contact), c->ue);
-	ue_stimer_offered(c, c->inv);
-	(void)ue_stimer_hdrs(c, se, sizeof(se));
+	ue_stimer_invited(c, c->inv);
+	(void)ue_stimer_hdrs(c, se, sizeof(se), true);
 	(void)tsx_replyf(&c->st, tsx_of(c->ue->node), c->inv, true,
 			  200, "OK", "Contact: <%s>\r\n%s"
 			  "Content-Type: application/sdp\r\n"

@@ -44,7 +44,7 @@ struct ue_call {
 	char ftag[17];
 	uint32_t cseq;
 	char min_se_buf[16];
-	bool se_callee;          /* we answered it: we watch, not refresh */
+	bool se_watch;           /* the peer refreshes, we watch */
 	struct wtmr tmr_se;
 	struct media *media;
 	struct wtmr tmr;                /* answer delay */
@@ -79,14 +79,16 @@ bool ue_prack_request(struct ue_call *c, const struct sip_msg *msg);
 void ue_prack_provisional(struct ue_call *c, const struct sip_msg *msg);
 
 /* stimer.c */
-int  ue_stimer_hdrs(const struct ue_call *c, char *buf, size_t sz);
+int  ue_stimer_hdrs(const struct ue_call *c, char *buf, size_t sz,
+		    bool response);
 uint32_t ue_stimer_se(const struct sip_msg *msg);
 /* The phone: 422 to an INVITE whose interval is below its Min-SE. */
 bool ue_stimer_refuse(struct ue_call *c, const struct sip_msg *inv);
 /* The caller: a 422's Min-SE taken, the INVITE to be sent again. */
 bool ue_stimer_retry(struct ue_call *c, const struct sip_msg *resp);
 void ue_stimer_answered(struct ue_call *c, const struct sip_msg *resp);
-void ue_stimer_offered(struct ue_call *c, const struct sip_msg *req);
+void ue_stimer_invited(struct ue_call *c, const struct sip_msg *inv);
+void ue_stimer_refreshed(struct ue_call *c, const struct sip_msg *req);
 
 /* hold.c */
 void ue_call_reinvite(struct ue_call *c, const struct sip_msg *msg);

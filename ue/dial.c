@@ -198,7 +198,7 @@ static int send_invite(struct ue_call *c)
 	if (!err && c->offer_in_invite)
 		err = ue_call_sdp(c, sdp, sizeof(sdp));
 	if (!err)
-		err = ue_stimer_hdrs(c, se, sizeof(se));
+		err = ue_stimer_hdrs(c, se, sizeof(se), false);
 	if (err)
 		return err;
 
@@ -250,6 +250,7 @@ int ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,
 	c->until_ringing = opt->until_ringing;
 	c->prack = opt->prack;
 	c->se = opt->session_expires;
+	c->se_watch = opt->refresher_uas;
 	c->se_retried = false;
 	c->cancelled = false;
 	c->cseq = 1;

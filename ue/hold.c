@@ -24,7 +24,7 @@ void ue_call_reinvite(struct ue_call *c, const struct sip_msg *msg)
 {
 	struct tsxl *l = tsx_of(c->ue->node);
 	bool update = !pl_strcmp(&msg->met, "UPDATE");
-	char sdp[512], contact[256];
+	char sdp[512], contact[256], se[96];
 	struct pl body;
 	bool sending;
 
@@ -35,8 +35,7 @@ void ue_call_reinvite(struct ue_call *c, const struct sip_msg *msg)
 	}
 
 	/* RFC 4028 10: a refresh restarts the interval */
-	if (c->se_callee)
-		ue_stimer_offered(c, msg);
+	ue_stimer_refreshed(c, msg);
 
 	body.p = (const char *)mbuf_buf(msg->mb);
 	body.l = mbuf_get_left(msg->mb);
@@ -51,11 +50,13 @@ void ue_call_reinvite(struct ue_call *c, const struct sip_msg *msg)
 	elog(LOG_INFO, node_name(c->ue->node), "call", "re-INVITE: we are"
 	     " %s now", c->dir);
 
+	/* RFC 4028 9: the 2xx of a refresh says the interval it keeps */
 	(void)ue_contact(contact, sizeof(contact), c->ue);
+	(void)ue_stimer_hdrs(c, se, sizeof(se), true);
 	(void)tsx_replyf(update ? NULL : &c->re_st, l, msg, true, 200, "OK",
-			 "Contact: <%s>\r\n"
+			 "Contact: <%s>\r\n%s"
 			 "Content-Type: application/sdp\r\n"
-			 "Content-Length: %zu\r\n\r\n%s", contact,
+			 "Content-Length: %zu\r\n\r\n%s", contact, se,
 			 strlen(sdp), sdp);
 }
 
@@ -81,7 +82,19 @@ static void reinvite_resp(int err, const struct sip_msg *msg, void *arg)
 		return;
 
 	c->re_req = NULL;
-	if (!err && msg && msg->scode < 300) {
+	/* RFC 3261 12.2.1.2 (RFC 4028 10 for a refresh): no answer, 408
+	 * or 481 means the dialog is gone at the other end; so here. */
+	if (err || !msg || msg->scode == 408 || msg->scode == 481) {
+		elog(LOG_INFO, node_name(c->ue->node), "call", "%s in the "
+		     "dialog: %s, the call ends", msg ? "answer" : "no answer",
+		     msg ? "408/481" : "timeout");
+		media_stop(c->media);
+		(void)dlg_request(&c->req, c->dlg, "BYE", NULL, NULL, NULL,
+				  NULL, NULL);
+		c->dlg = mem_deref(c->dlg);
+		ue_call_set_state(c, UE_CALL_ENDED, "dialog gone");
+	}
+	else if (msg->scode < 300) {
 		if (!pl_strcmp(&msg->cseq.met, "INVITE"))
 			(void)dlg_request(NULL, c->dlg, "ACK", NULL, NULL,
 					  NULL, NULL, NULL);
@@ -146,7 +159,7 @@ int ue_call_offer(struct ue *ue, enum ue_offer what, ue_done_h *doneh,
 	c->arg = arg;
 	pl_set_str(&body, sdp);
 
-	(void)ue_stimer_hdrs(c, se, sizeof(se));
+	(void)ue_stimer_hdrs(c, se, sizeof(se), false);
 
 	return dlg_request(&c->re_req, c->dlg, what == UE_OFFER_UPDATE ?
 			   "UPDATE" : "INVITE", se[0] ? se : NULL,

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Session timers (RFC 4028), with the caller as refresher: its INVITE
- * asks for Session-Expires and says refresher=uac; the phone echoes it
- * in the 200 with Require: timer.  The caller refreshes the session by
- * UPDATE at half the interval; the callee, not hearing of it for the
- * whole interval, ends the call with BYE (RFC 4028 10). */
+/* Session timers (RFC 4028): the caller's INVITE asks for
+ * Session-Expires and names the refresher (uac, itself, unless told
+ * uas); the phone echoes it in the 200 with Require: timer, choosing
+ * itself when the caller named nobody and does not support the timer.
+ * The refresher refreshes the session by UPDATE at half the interval;
+ * the other side, not hearing of it, ends the call with BYE a third of
+ * the interval (32 s at most) before it expires (RFC 4028 10). */
 
 #include <string.h>
 #include <re.h>
@@ -67,15 +69,34 @@ bool ue_stimer_retry(struct ue_call *c, const struct sip_msg *resp)
 }
 
 
-int ue_stimer_hdrs(const struct ue_call *c, char *buf, size_t sz)
+/* RFC 4028 9: refresher=uac names the request's sender, so each side
+ * writes the agreed refresher from where the message stands. */
+int ue_stimer_hdrs(const struct ue_call *c, char *buf, size_t sz,
+		   bool response)
 {
+	bool uac = response ? c->se_watch : !c->se_watch;
+
 	buf[0] = '\0';
 	if (!c->se)
 		return 0;
 
-	return re_snprintf(buf, sz, "Session-Expires: %u;refresher=uac\r\n"
-			   "%s", c->se, c->se_callee ? "Require: timer\r\n" :
-			   "Supported: timer\r\n") < 0 ? ENOMEM : 0;
+	return re_snprintf(buf, sz, "Session-Expires: %u;refresher=%s\r\n"
+			   "%s", c->se, uac ? "uac" : "uas", response ?
+			   "Require: timer\r\n" : "Supported: timer\r\n") < 0 ?
+		ENOMEM : 0;
+}
+
+
+static void expired(void *arg);
+
+
+/* RFC 4028 10: the side that does not refresh ends the session a third
+ * of the interval (32 s at most) before it would expire. */
+static void watch(struct ue_call *c)
+{
+	uint32_t margin = MIN(32, c->se / 3);
+
+	wtmr_start(&c->tmr_se, (c->se - margin) * 1000ULL, expired, c);
 }
 
 
@@ -111,7 +132,28 @@ static void expired(void *arg)
 }
 
 
-/* Caller: the 200's Session-Expires is the interval to refresh at. */
+/* The refresher a message's Session-Expires names: true for uas. */
+static bool refresher_uas(const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_SESSION_EXPIRES);
+	struct pl v;
+
+	return h && !msg_param_decode(&h->val, "refresher", &v) &&
+		!pl_strcasecmp(&v, "uas");
+}
+
+
+static void roles(struct ue_call *c)
+{
+	if (c->se_watch)
+		watch(c);
+	else
+		wtmr_start(&c->tmr_se, c->se * 500ULL, refresh, c);
+}
+
+
+/* Caller: the 200's Session-Expires is the interval, its refresher the
+ * side that refreshes. */
 void ue_stimer_answered(struct ue_call *c, const struct sip_msg *resp)
 {
 	uint32_t se = ue_stimer_se(resp);
@@ -120,20 +162,39 @@ void ue_stimer_answered(struct ue_call *c, const struct sip_msg *resp)
 		return;
 
 	c->se = se;
-	wtmr_start(&c->tmr_se, se * 500ULL, refresh, c);
+	c->se_watch = refresher_uas(resp);
+	roles(c);
 }
 
 
-/* Callee: an INVITE, re-INVITE or UPDATE that asks for the timer (re)
- * starts the whole interval. */
-void ue_stimer_offered(struct ue_call *c, const struct sip_msg *req)
+/* Callee, answering the INVITE: the caller refreshes when it said so,
+ * or said nothing and supports the timer (RFC 4028 9); else we do. */
+void ue_stimer_invited(struct ue_call *c, const struct sip_msg *inv)
+{
+	const struct sip_hdr *h = sip_msg_hdr(inv, SIP_HDR_SESSION_EXPIRES);
+	struct pl v;
+
+	c->se = ue_stimer_se(inv);
+	if (!c->se || !h)
+		return;
+
+	if (!msg_param_decode(&h->val, "refresher", &v))
+		c->se_watch = pl_strcasecmp(&v, "uas") != 0;
+	else
+		c->se_watch = sip_msg_hdr_has_value(inv, SIP_HDR_SUPPORTED,
+						    "timer");
+	roles(c);
+}
+
+
+/* The peer refreshed: the whole interval again (RFC 4028 10). */
+void ue_stimer_refreshed(struct ue_call *c, const struct sip_msg *req)
 {
 	uint32_t se = ue_stimer_se(req);
 
-	if (!se)
+	if (!se || !c->se_watch)
 		return;
 
 	c->se = se;
-	c->se_callee = true;
-	wtmr_start(&c->tmr_se, se * 1000ULL, expired, c);
+	watch(c);
 }

@@ -227,6 +227,11 @@ int act_check_call(struct engine *e, const struct action *a,
 	    strcmp(media, "late"))
 		return yml_err(y, yml_get(y, v, "media"), err, sz, "call:"
 			       " media is audio, late or none");
+	if (yml_get(y, v, "refresher") &&
+	    str_casecmp(yml_str(yml_get(y, v, "refresher")), "uac") &&
+	    str_casecmp(yml_str(yml_get(y, v, "refresher")), "uas"))
+		return yml_err(y, yml_get(y, v, "refresher"), err, sz, "call:"
+			       " refresher is uac or uas (RFC 4028 9)");
 	if (until && strcmp(until, "answer") && strcmp(until, "ringing"))
 		return yml_err(y, yml_get(y, v, "until"), err, sz, "call:"
 			       " until is answer or ringing");
@@ -261,6 +266,8 @@ int act_call(struct engine *e, const yml_node *v)
 	opt.until_ringing = until && !strcmp(until, "ringing");
 	opt.prack = act_bool(y, v, "prack", false);
 	opt.session_expires = act_uint(y, v, "session_expires", 0);
+	opt.refresher_uas = !str_casecmp(yml_str(yml_get(y, v, "refresher")),
+					 "uas");
 	err = act_headers(&hdrs, y, v);
 	opt.hdrs = hdrs;
 	if (!err)

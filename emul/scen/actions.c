@@ -51,8 +51,8 @@ static const char *const kdereg[] = {
 	"user", "by", "reason", "node", NULL
 };
 static const char *const kcall[] = {
-	"ue", "to", "media", "until", "prack", "session_expires", "headers",
-	"status", "error", NULL
+	"ue", "to", "media", "until", "prack", "session_expires",
+	"refresher", "headers", "status", "error", NULL
 };
 static const char *const kppr[] = {
 	"user", "profile", NULL
