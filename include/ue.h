@@ -96,6 +96,7 @@ enum ue_answer {
 	UE_DECLINE,             /* 603 Decline */
 	UE_NO_ANSWER,           /* ring until CANCEL */
 	UE_UNAVAILABLE,         /* ring, then 480 after the delay */
+	UE_REJECT,              /* the code ue_set_reject_code gave */
 };
 
 /* TS 24.229 5.1.3: a call to the URI to, with an SRTP offer when media
@@ -131,6 +132,12 @@ enum ue_offer {
 int  ue_call_offer(struct ue *ue, enum ue_offer what, ue_done_h *doneh,
 		   void *arg);
 void ue_set_answer(struct ue *ue, enum ue_answer mode, uint32_t delay_ms);
+/* UE_REJECT's final answer, 300 to 699. */
+void ue_set_reject_code(struct ue *ue, uint16_t code);
+/* The ringing phone answers now, or rejects with code (EALREADY: no
+ * call rings). */
+int  ue_call_answer(struct ue *ue);
+int  ue_call_reject(struct ue *ue, uint16_t code);
 /* RFC 4028 8.1: the phone refuses a shorter session interval (422) */
 void ue_set_min_se(struct ue *ue, uint32_t secs);
 /* The phone answers an offer in a 183 at once (early media, RFC 3960). */

@@ -556,5 +556,26 @@ steps:
   - call: {ue: ue1, to: sip:u1@ims.test, session_expires: 90, refresher: me}
 "
 
+case_ reject-code "reject-code.yaml:3:29: reject: code is a final failure, 300 to 699" \
+"topology: topo.yaml
+steps:
+  - reject: {ue: ue1, code: 200}
+"
+case_ reject-nocode "reject-nocode.yaml:3:13: reject: needs a code" \
+"topology: topo.yaml
+steps:
+  - reject: {ue: ue1}
+"
+case_ phone-reject "phone-reject.yaml:3:12: phone: mode reject needs a code" \
+"topology: topo.yaml
+steps:
+  - phone: {ue: ue1, mode: reject}
+"
+case_ phone-code "phone-code.yaml:3:42: phone: code is a final failure, 300 to 699, for mode reject" \
+"topology: topo.yaml
+steps:
+  - phone: {ue: ue1, mode: answer, code: 486}
+"
+
 echo "badinput: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -194,8 +194,10 @@ static void invite(struct ue_call *c, const struct sip_msg *msg)
 		return;
 	}
 
-	if (c->answer == UE_DECLINE) {
-		(void)tsx_reply(NULL, l, msg, 603, "Decline");
+	if (c->answer == UE_DECLINE || c->answer == UE_REJECT) {
+		uint16_t sc = c->answer == UE_REJECT ? c->reject_code : 603;
+
+		(void)tsx_reply(NULL, l, msg, sc, sipx_reason(sc));
 		return;
 	}
 
@@ -376,6 +378,58 @@ int ue_hangup(struct ue *ue, ue_done_h *doneh, void *arg)
 
 	c->dlg = mem_deref(c->dlg);
 	ue_call_set_state(c, UE_CALL_ENDED, "hangup");
+
+	return 0;
+}
+
+
+void ue_set_reject_code(struct ue *ue, uint16_t code)
+{
+	struct ue_call *c = ue_part(ue, UE_PART_CALL);
+
+	if (c)
+		c->reject_code = code;
+}
+
+
+static struct ue_call *ringing(struct ue *ue)
+{
+	struct ue_call *c = ue_part(ue, UE_PART_CALL);
+
+	if (!c || c->state != UE_CALL_RINGING || !c->inv) {
+		elog(LOG_WARN, node_name(ue->node), "fsm", "call(%s){%s}: "
+		     "no call rings here", ue->impu,
+		     c ? ue_call_state_name(c->state) : "none");
+		return NULL;
+	}
+
+	return c;
+}
+
+
+int ue_call_answer(struct ue *ue)
+{
+	struct ue_call *c = ringing(ue);
+
+	if (!c)
+		return EALREADY;
+
+	wtmr_cancel(&c->tmr);
+	answer(c);
+
+	return 0;
+}
+
+
+int ue_call_reject(struct ue *ue, uint16_t code)
+{
+	struct ue_call *c = ringing(ue);
+
+	if (!c)
+		return EALREADY;
+
+	refuse_invite(c, code, sipx_reason(code));
+	ue_call_set_state(c, UE_CALL_ENDED, "rejected");
 
 	return 0;
 }

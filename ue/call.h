@@ -53,6 +53,7 @@ struct ue_call {
 	bool offer_in_invite;
 	uint32_t calls;
 	enum ue_answer answer;          /* what to do with the next INVITE */
+	uint16_t reject_code;           /* UE_REJECT's */
 	uint32_t answer_delay;
 	ue_done_h *doneh;
 	void *arg;

@@ -21,6 +21,7 @@ static const struct act_opt modes[] = {
 	{"decline",   UE_DECLINE,   NULL},
 	{"no-answer", UE_NO_ANSWER, NULL},
 	{"unavailable", UE_UNAVAILABLE, NULL},
+	{"reject",    UE_REJECT,    NULL},
 	{NULL,        0,            NULL},
 };
 
@@ -315,6 +316,7 @@ int act_check_phone(struct engine *e, const struct action *a,
 		    const yml_node *v, char *err, size_t sz)
 {
 	const struct yml *y = e->y;
+	uint32_t code;
 	bool b;
 
 	if (act_check_ue(e, a, v, err, sz))
@@ -323,12 +325,69 @@ int act_check_phone(struct engine *e, const struct action *a,
 	if (!act_opt_find(modes, yml_str(yml_get(y, v, "mode"))))
 		return yml_err(y, v, err, sz, "phone: mode must be %H",
 			       act_opt_print, modes);
+	code = act_uint(y, v, "code", 0);
+	if (yml_get(y, v, "code") &&
+	    (str_casecmp(yml_str(yml_get(y, v, "mode")), "reject") ||
+	     code < 300 || code > 699))
+		return yml_err(y, yml_get(y, v, "code"), err, sz, "phone: "
+			       "code is a final failure, 300 to 699, for "
+			       "mode reject");
+	if (!str_casecmp(yml_str(yml_get(y, v, "mode")), "reject") &&
+	    !yml_get(y, v, "code"))
+		return yml_err(y, v, err, sz, "phone: mode reject needs a "
+			       "code");
 	if (yml_get(y, v, "early_media") &&
 	    yml_bool(y, yml_get(y, v, "early_media"), "early_media", &b,
 		     err, sz))
 		return EINVAL;
 
 	return 0;
+}
+
+
+/* answer: UE, reject: {ue, code}: the ringing phone answers or refuses
+ * now; the step ends when what that sends has settled. */
+int act_answer(struct engine *e, const yml_node *v)
+{
+	int err = ue_call_answer(act_ue(e, v));
+
+	if (!err)
+		wtmr_start(&e->tmr_settle, 0, engine_settled, e);
+
+	return err;
+}
+
+
+int act_check_reject(struct engine *e, const struct action *a,
+		     const yml_node *v, char *err, size_t sz)
+{
+	const struct yml *y = e->y;
+	uint32_t code;
+
+	if (act_check_ue(e, a, v, err, sz))
+		return EINVAL;
+	if (!yml_get(y, v, "code"))
+		return yml_err(y, v, err, sz, "reject: needs a code");
+	if (yml_uint(y, yml_get(y, v, "code"), "reject: code", &code, err,
+		     sz))
+		return EINVAL;
+	if (code < 300 || code > 699)
+		return yml_err(y, yml_get(y, v, "code"), err, sz, "reject: "
+			       "code is a final failure, 300 to 699");
+
+	return 0;
+}
+
+
+int act_reject(struct engine *e, const yml_node *v)
+{
+	int err = ue_call_reject(act_ue(e, v),
+				 (uint16_t)act_uint(e->y, v, "code", 486));
+
+	if (!err)
+		wtmr_start(&e->tmr_settle, 0, engine_settled, e);
+
+	return err;
 }
 
 
@@ -343,6 +402,8 @@ int act_phone(struct engine *e, const yml_node *v)
 	ue_set_answer(act_ue(e, v), (enum ue_answer)(m ? m->val : 0),
 		      act_uint(y, v, "delay_ms", 20));
 	ue_set_min_se(act_ue(e, v), act_uint(y, v, "min_se", 0));
+	ue_set_reject_code(act_ue(e, v),
+			   (uint16_t)act_uint(y, v, "code", 486));
 	ue_set_early_media(act_ue(e, v),
 			   act_bool(y, v, "early_media", false));
 	wtmr_start(&e->tmr_settle, 0, engine_settled, e);

@@ -38,8 +38,11 @@ static const char *const krefer[] = {
 static const char *const khold[] = {
 	"ue", "inactive", "status", "error", NULL
 };
+static const char *const kreject[] = {
+	"ue", "code", "status", "error", NULL
+};
 static const char *const kphone[] = {
-	"ue", "mode", "delay_ms", "min_se", "early_media", NULL
+	"ue", "mode", "delay_ms", "min_se", "early_media", "code", NULL
 };
 static const char *const kusim[] = {
 	"ue", "k", "op", "opc", "amf", "sqn", NULL
@@ -81,6 +84,8 @@ static const struct action actionv[] = {
 	{"resume",      "ue",   kplain, act_check_ue,        act_resume},
 	{"update",      "ue",   kplain, act_check_ue,        act_update},
 	{"phone",       "ue",   kphone, act_check_phone,     act_phone},
+	{"answer",      "ue",   kplain, act_check_ue,        act_answer},
+	{"reject",      "ue",   kreject, act_check_reject,   act_reject},
 	{"usim",        "ue",   kusim,  act_check_usim,      act_usim},
 	{"book",        "ue",   kbook,  act_check_book,      act_book},
 	{"message",     "ue",   kmsg,   act_check_message,   act_message},

@@ -139,11 +139,11 @@ act_check_h act_check_ue;
 
 /* act_ue.c: what a UE does: register, subscribe, fetch, refer, calls */
 act_check_h act_check_fetch, act_check_refer, act_check_phone,
-	act_check_usim, act_check_message, act_check_call;
+	act_check_usim, act_check_message, act_check_call, act_check_reject;
 act_start_h act_register, act_deregister, act_subscribe, act_unsubscribe,
 	    act_fetch, act_refer, act_hangup, act_phone, act_usim,
 	    act_message, act_call, act_cancel, act_hold, act_resume,
-	    act_update;
+	    act_update, act_answer, act_reject;
 
 /* act_core.c: the core on its own: network-initiated de-registration */
 act_check_h act_check_dereg, act_check_ppr;
