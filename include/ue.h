@@ -111,6 +111,7 @@ struct ue_call_opt {
 	bool prack;
 	uint32_t session_expires;       /* RFC 4028, s; 0: no timer */
 	bool refresher_uas;             /* the callee refreshes */
+	bool precondition;              /* RFC 3312 qos preconditions */
 	const char *hdrs;               /* "Name: value\r\n"..., or NULL */
 };
 int  ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,

@@ -577,5 +577,11 @@ steps:
   - phone: {ue: ue1, mode: answer, code: 486}
 "
 
+case_ call-precond "call-precond.yaml:3:56: precondition must be true or false, not 'maybe'" \
+"topology: topo.yaml
+steps:
+  - call: {ue: ue1, to: sip:u1@ims.test, precondition: maybe}
+"
+
 echo "badinput: $passed passed, $failed failed"
 [ $failed -eq 0 ]

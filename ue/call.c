@@ -59,6 +59,11 @@ void ue_call_clear(struct ue_call *c)
 	c->early_sdp = mem_deref(c->early_sdp);
 	c->early_rel = false;
 	c->early_answered = false;
+	c->rel_183 = false;
+	c->rseq = 0;
+	c->precond = false;
+	c->qos_sent = false;
+	c->qos_met = false;
 	c->dir = NULL;
 	c->held = false;
 	c->dlg = mem_deref(c->dlg);
@@ -215,6 +220,9 @@ static void invite(struct ue_call *c, const struct sip_msg *msg)
 
 	c->inv = mem_ref((void *)msg);
 	++c->calls;
+	if (ue_precond_invite(c, msg))
+		return;
+
 	/* RFC 3262: reliably, when the caller can PRACK it */
 	if (ue_early_answer(c, msg) && !c->early_rel)
 		(void)ue_early_183(c, contact);
@@ -225,7 +233,12 @@ static void invite(struct ue_call *c, const struct sip_msg *msg)
 				 "Contact: <%s>\r\n"
 				 "Content-Length: 0\r\n\r\n", contact);
 	ue_call_set_state(c, UE_CALL_RINGING, "INVITE");
+	ue_call_ring(c);
+}
 
+
+void ue_call_ring(struct ue_call *c)
+{
 	if (c->answer == UE_ANSWER)
 		wtmr_start(&c->tmr, c->answer_delay, answer, c);
 	else if (c->answer == UE_UNAVAILABLE)
@@ -310,6 +323,8 @@ static bool call_request(void *part, const struct sip_msg *msg)
 	}
 
 	if (!pl_strcmp(&msg->met, "UPDATE")) {
+		if (in_dialog && ue_precond_update(c, msg))
+			return true;
 		if (in_dialog && c->state == UE_CALL_ESTABLISHED)
 			ue_call_reinvite(c, msg);
 		else

@@ -19,6 +19,11 @@ struct ue_call {
 	char *early_sdp;         /* that answer, while the call rings */
 	bool early_rel;          /* in a reliable 183 */
 	bool early_answered;     /* as the caller: an 18x answered us */
+	bool rel_183;            /* the reliable 1xx is the 183 with SDP */
+	/* precond.c: RFC 3312 */
+	bool precond;            /* this call has preconditions */
+	bool qos_sent;           /* as the caller: our UPDATE went */
+	bool qos_met;
 	/* hold.c: a re-INVITE in the dialog, ours or the peer's */
 	struct tsxh *re_req;     /* ours */
 	struct tsxh *re_st;      /* theirs, answered, waiting for its ACK */
@@ -66,6 +71,15 @@ void ue_call_set_state(struct ue_call *c, enum ue_call_state st,
 void ue_call_clear(struct ue_call *c);
 /* Our SDP: an offer, or the answer to c->peer's (SRTP, SDES) */
 int  ue_call_sdp(struct ue_call *c, char *buf, size_t sz);
+
+/* precond.c */
+int  ue_precond_offer(struct ue_call *c, char *buf, size_t sz);
+bool ue_precond_invite(struct ue_call *c, const struct sip_msg *inv);
+bool ue_precond_update(struct ue_call *c, const struct sip_msg *msg);
+void ue_precond_reserved(struct ue_call *c);
+
+/* call.c: the phone starts to ring (its answer timer, as set) */
+void ue_call_ring(struct ue_call *c);
 
 /* early.c */
 bool ue_early_answer(struct ue_call *c, const struct sip_msg *inv);

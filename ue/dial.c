@@ -189,14 +189,15 @@ static void invite_resp(int err, const struct sip_msg *msg, void *arg)
 static int send_invite(struct ue_call *c)
 {
 	struct ue *ue = c->ue;
-	char route[96], contact[256], sdp[512] = "", se[96];
+	char route[96], contact[256], sdp[768] = "", se[96];
 	struct uri rt;
 	int err;
 
 	err = ue_pcscf_route(&rt, route, sizeof(route), ue);
 	err |= ue_contact(contact, sizeof(contact), ue);
 	if (!err && c->offer_in_invite)
-		err = ue_call_sdp(c, sdp, sizeof(sdp));
+		err = c->precond ? ue_precond_offer(c, sdp, sizeof(sdp)) :
+			ue_call_sdp(c, sdp, sizeof(sdp));
 	if (!err)
 		err = ue_stimer_hdrs(c, se, sizeof(se), false);
 	if (err)
@@ -212,12 +213,13 @@ static int send_invite(struct ue_call *c)
 			    "Call-ID: %s\r\n"
 			    "CSeq: %u INVITE\r\n"
 			    "Contact: <%s>\r\n"
-			    "%s%s%s%s%s%s"
+			    "%s%s%s%s%s%s%s"
 			    "Content-Length: %zu\r\n"
 			    "\r\n%s",
 			    node_host(ue->pcscf), ue->routes ? ue->routes : "",
 			    ue->impu, c->ftag, c->to, c->callid, c->cseq,
 			    contact, c->prack ? "Supported: 100rel\r\n" : "",
+			    c->precond ? "Require: precondition\r\n" : "",
 			    se, c->se_retried ? "Min-SE: " : "",
 			    c->se_retried ? min_se_line(c) : "",
 			    c->hdrs ? c->hdrs : "",
@@ -248,7 +250,9 @@ int ue_call(struct ue *ue, const char *to, const struct ue_call_opt *opt,
 	c->offer_in_invite = opt->media && !opt->late_offer;
 	c->late_offer = opt->late_offer;
 	c->until_ringing = opt->until_ringing;
-	c->prack = opt->prack;
+	/* RFC 3312 11: preconditions need reliable provisionals */
+	c->precond = opt->precondition && opt->media && !opt->late_offer;
+	c->prack = opt->prack || c->precond;
 	c->se = opt->session_expires;
 	c->se_watch = opt->refresher_uas;
 	c->se_retried = false;

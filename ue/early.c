@@ -64,6 +64,7 @@ bool ue_early_answer(struct ue_call *c, const struct sip_msg *inv)
 
 	c->offer_in_invite = true;
 	c->early_rel = ue_prack_offered(inv);
+	c->rel_183 = c->early_rel;
 	media_on(c, "183");
 
 	return true;
@@ -96,7 +97,9 @@ void ue_early_provisional(struct ue_call *c, const struct sip_msg *msg)
 		return;
 
 	c->early_answered = true;
-	media_on(c, "18x");
+	/* with preconditions, the media waits for the 200 */
+	if (!c->precond)
+		media_on(c, "18x");
 }
 
 

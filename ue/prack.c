@@ -34,7 +34,7 @@ bool ue_prack_offered(const struct sip_msg *inv)
 /* The reliable 180, or the 183 with the early answer (early.c). */
 static int send_180(struct ue_call *c)
 {
-	const char *sdp = c->early_sdp;
+	const char *sdp = c->rel_183 ? c->early_sdp : NULL;
 	char contact[256];
 
 	(void)ue_contact(contact, sizeof(contact), c->ue);
@@ -77,7 +77,9 @@ static void rel_timeout(void *arg)
 
 int ue_prack_ring(struct ue_call *c)
 {
-	c->rseq = 1 + (uint32_t)(emul_rand_u64() % 0x7fffff);
+	/* RFC 3262 3: the next reliable 1xx of the call has the next RSeq */
+	c->rseq = c->rseq ? c->rseq + 1 :
+		1 + (uint32_t)(emul_rand_u64() % 0x7fffff);
 	c->rel_pending = true;
 	c->rel_wait = SIP_T1;
 	wtmr_start(&c->tmr_rel, c->rel_wait, rel_timeout, c);
@@ -120,6 +122,8 @@ static void prack_resp(int err, const struct sip_msg *msg, void *arg)
 		return;
 
 	c->prack_req = NULL;
+	if (!err && msg && msg->scode < 300)
+		ue_precond_reserved(c);
 }
 
 

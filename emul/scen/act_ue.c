@@ -239,6 +239,10 @@ int act_check_call(struct engine *e, const struct action *a,
 	if (yml_get(y, v, "prack") &&
 	    yml_bool(y, yml_get(y, v, "prack"), "prack", &b, err, sz))
 		return EINVAL;
+	if (yml_get(y, v, "precondition") &&
+	    yml_bool(y, yml_get(y, v, "precondition"), "precondition", &b,
+		     err, sz))
+		return EINVAL;
 	if (yml_get(y, v, "session_expires") &&
 	    (yml_uint(y, yml_get(y, v, "session_expires"), "session_expires",
 		      &se, err, sz) || se < 90))
@@ -266,6 +270,7 @@ int act_call(struct engine *e, const yml_node *v)
 	opt.late_offer = media && !strcmp(media, "late");
 	opt.until_ringing = until && !strcmp(until, "ringing");
 	opt.prack = act_bool(y, v, "prack", false);
+	opt.precondition = act_bool(y, v, "precondition", false);
 	opt.session_expires = act_uint(y, v, "session_expires", 0);
 	opt.refresher_uas = !str_casecmp(yml_str(yml_get(y, v, "refresher")),
 					 "uas");

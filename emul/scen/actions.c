@@ -54,8 +54,8 @@ static const char *const kdereg[] = {
 	"user", "by", "reason", "node", NULL
 };
 static const char *const kcall[] = {
-	"ue", "to", "media", "until", "prack", "session_expires",
-	"refresher", "headers", "status", "error", NULL
+	"ue", "to", "media", "until", "prack", "precondition",
+	"session_expires", "refresher", "headers", "status", "error", NULL
 };
 static const char *const kppr[] = {
 	"user", "profile", NULL
