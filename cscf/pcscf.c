@@ -47,6 +47,30 @@ static bool in_set(const char *assoc, const struct pl *uri)
 }
 
 
+/* TS 24.229 5.2.6.4 (and 5.2.7): the charging headers stay in the
+ * core, neither the request to the UE nor a response to it has them. */
+static const enum sip_hdrid charging[] = {
+	SIP_HDR_P_CHARGING_VECTOR, SIP_HDR_P_CHARGING_FUNCTION_ADDRESSES,
+};
+
+
+static bool to_ue_resp(int err, const struct sip_msg *msg, struct ptx *t,
+		       void *arg)
+{
+	size_t i;
+	(void)arg;
+
+	for (i = 0; !err && msg && i < ARRAY_SIZE(charging); i++) {
+		char *none = NULL;
+
+		if (sip_msg_hdr(msg, charging[i]) && !str_dup(&none, ""))
+			proxy_ptx_replace(t, charging[i], none);
+	}
+
+	return false;
+}
+
+
 /* TS 24.229 5.2.6.3: a request from a registered UE.  Its identity is
  * asserted here whatever the UE wrote; an initial request goes along the
  * stored Service-Route (RFC 3608) in place of any Route the UE gave, a
@@ -124,7 +148,7 @@ static void handle_originating(struct pcscf *p, const struct sip_msg *msg)
 	}
 
 	fwd.addhdrs = hdrs;
-	(void)proxy_forward(p->px, msg, &fwd, NULL, NULL);
+	(void)proxy_forward(p->px, msg, &fwd, to_ue_resp, NULL);
 	mem_deref(hdrs);
 }
 
@@ -138,6 +162,8 @@ static void handle_terminating(struct pcscf *p, const struct sip_msg *msg)
 
 	proxy_fwd_init(&fwd, p->px, msg);
 	fwd.record_route = true;
+	fwd.skipv = charging;
+	fwd.skipc = ARRAY_SIZE(charging);
 
 	(void)proxy_forward(p->px, msg, &fwd, NULL, NULL);
 }

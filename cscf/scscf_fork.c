@@ -117,6 +117,35 @@ static void fwd_of(struct proxy_fwd *fwd, const struct fork *f, size_t i)
 }
 
 
+/* TS 24.229 5.4.3.3: the terminating S-CSCF names its network in the
+ * responses' P-Charging-Vector (term-ioi), on the request's icid. */
+static void term_ioi(struct ptx *t, const struct sip_msg *msg)
+{
+	const struct sip_hdr *h;
+	char *line = NULL;
+
+	h = sip_msg_hdr(proxy_ptx_msg(t), SIP_HDR_P_CHARGING_VECTOR);
+	if (!msg || !h || !re_regex(h->val.p, h->val.l, "term-ioi="))
+		return;
+
+	if (re_sdprintf(&line, "P-Charging-Vector: %r;term-ioi=%s\r\n",
+			&h->val, emul_domain()) >= 0)
+		proxy_ptx_replace(t, SIP_HDR_P_CHARGING_VECTOR, line);
+}
+
+
+static bool fork_resp(int err, const struct sip_msg *msg, struct ptx *t,
+		      void *arg)
+{
+	(void)arg;
+
+	if (!err)
+		term_ioi(t, msg);
+
+	return false;
+}
+
+
 /* Sequential: a branch that failed gives way to the next device. */
 static bool seq_resp(int err, const struct sip_msg *msg, struct ptx *t,
 		     void *arg)
@@ -124,8 +153,10 @@ static bool seq_resp(int err, const struct sip_msg *msg, struct ptx *t,
 	struct fork *f = arg;
 	struct proxy_fwd fwd;
 
-	if (!err && msg && (msg->scode < 300 || msg->scode >= 600))
+	if (!err && msg && (msg->scode < 300 || msg->scode >= 600)) {
+		term_ioi(t, msg);
 		return false;
+	}
 
 	while (f->next < f->n) {
 		fwd_of(&fwd, f, f->next++);
@@ -133,6 +164,7 @@ static bool seq_resp(int err, const struct sip_msg *msg, struct ptx *t,
 			return true;
 	}
 
+	term_ioi(t, msg);
 	return false;
 }
 
@@ -181,10 +213,10 @@ int scscf_fork(struct scscf *s, const struct sip_msg *msg, struct ptx *t,
 	f->next = seq ? 1 : n;
 	if (t)
 		err = proxy_reforward(t, fwdv, seq ? 1 : n,
-				      seq ? seq_resp : NULL, f);
+				      seq ? seq_resp : fork_resp, f);
 	else
 		err = proxy_fork(s->px, msg, fwdv, seq ? 1 : n,
-				 seq ? seq_resp : NULL, f);
+				 seq ? seq_resp : fork_resp, f);
 
  out:
 	mem_deref(f);

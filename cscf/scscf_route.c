@@ -191,22 +191,49 @@ static bool served_here(struct scscf *s, const struct sip_msg *msg,
 }
 
 
+/* TS 24.229 5.4.3.2: the originating S-CSCF names its network in the
+ * P-Charging-Vector (orig-ioi) of the request it first sends on; ""
+ * when there is nothing to add.  *skip says the old one goes. */
+static const char *orig_ioi(char *buf, size_t sz, const struct sip_msg *msg,
+			    enum ifc_case sc, bool first_pass, bool *skip)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_P_CHARGING_VECTOR);
+
+	*skip = false;
+	buf[0] = '\0';
+	if (!first_pass || (sc != IFC_ORIG && sc != IFC_ORIG_UNREG) || !h ||
+	    !re_regex(h->val.p, h->val.l, "orig-ioi="))
+		return buf;
+
+	if (re_snprintf(buf, sz, "P-Charging-Vector: %r;orig-ioi=%s\r\n",
+			&h->val, emul_domain()) < 0)
+		buf[0] = '\0';
+	else
+		*skip = true;
+
+	return buf;
+}
+
+
 /* After the last AS: on to the callee's home network (originating) or
  * to the served user's contact (terminating). */
 static int route_onward(struct scscf *s, const struct sip_msg *msg,
 			struct ptx *t, const char *impu, enum ifc_case sc,
 			bool first_pass)
 {
-	static enum sip_hdrid skip[1];  /* outlives us in a fork's base */
+	static enum sip_hdrid skip[2];  /* outlives us in a fork's base */
 	struct proxy_fwd fwd;
-	char target[256];
+	char target[256], pcv[256];
+	bool ioi;
 
 	proxy_fwd_init(&fwd, s->px, msg);
 	fwd.record_route = first_pass;
 	/* RFC 5502 6: what the last AS was told stays with it */
 	skip[0] = sipx_hdrid("P-Served-User");
+	skip[1] = SIP_HDR_P_CHARGING_VECTOR;
+	fwd.addhdrs = orig_ioi(pcv, sizeof(pcv), msg, sc, first_pass, &ioi);
 	fwd.skipv = skip;
-	fwd.skipc = 1;
+	fwd.skipc = ioi ? 2 : 1;
 
 	if (sc == IFC_ORIG || sc == IFC_ORIG_UNREG || sc == IFC_ORIG_CDIV) {
 		struct uri u;
@@ -288,9 +315,11 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 		     struct ptx *t, const char *impu, enum ifc_case sc,
 		     size_t idx, bool first_pass)
 {
-	enum sip_hdrid skip[1];
+	enum sip_hdrid skip[2];
 	struct isc_view *v = NULL;
 	struct proxy_fwd fwd;
+	char pcv[256];
+	bool ioi;
 	const struct ifc *f;
 	struct binding *b = scscf_binding(s, impu);
 	struct ifc_profile *unreg = NULL;
@@ -338,9 +367,11 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 	 * ODI, so that what the AS sends on returns to this point. */
 	err = re_sdprintf(&hdrs, "Route: <%s;lr>\r\n"
 			  "Route: <sip:%s;lr;odi=%s>\r\n"
-			  "P-Served-User: <%s>%s\r\n",
+			  "P-Served-User: <%s>%s\r\n%s",
 			  ifc_as(f), node_host(s->node), o->token, impu,
-			  served_case(sc, b != NULL));
+			  served_case(sc, b != NULL),
+			  orig_ioi(pcv, sizeof(pcv), msg, sc, first_pass,
+				   &ioi));
 	if (err)
 		goto out;
 
@@ -349,8 +380,9 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 	fwd.target = ifc_as(f);
 	fwd.addhdrs = hdrs;
 	skip[0] = sipx_hdrid("P-Served-User");
+	skip[1] = SIP_HDR_P_CHARGING_VECTOR;
 	fwd.skipv = skip;
-	fwd.skipc = 1;
+	fwd.skipc = ioi ? 2 : 1;
 
 	err = send_fwd(s, msg, t, &fwd, as_resp, o);
 
