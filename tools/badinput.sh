@@ -481,63 +481,31 @@ steps:
            session_expires: 30}
 "
 
-# A telephony AS's diversion rules (TS 24.604), each fault by name.
-case_ cdiv-when "cdiv-when.yaml:7:70: node 'as1': diversion[0].when: 'busyy' is not unconditional, busy, no_answer or not_reachable" \
-"topology:
+# A telephony AS's diversion rules (TS 24.604), each fault by name:
+# as_case NAME EXPECTED RULES, an AS node with 'diversion: RULES'.
+as_case() {
+	case_ "$1" "$2" "topology:
 $CORE
     - {name: scscf, role: scscf}
-    - {name: as1, role: as, diversion: [{user: sip:b@ims.test, when: busyy, to: sip:c@ims.test}]}
+    - {name: as1, role: as, diversion: $3}
 steps:
   - wait: 0
 "
-case_ cdiv-after "cdiv-after.yaml:7:83: node 'as1': diversion[0].after: only a no_answer rule waits" \
-"topology:
-$CORE
-    - {name: scscf, role: scscf}
-    - {name: as1, role: as, diversion: [{user: sip:b@ims.test, when: busy, after: 3, to: sip:c@ims.test}]}
-steps:
-  - wait: 0
-"
-case_ cdiv-twice "cdiv-twice.yaml:7:97: node 'as1': diversion[1]: sip:b@ims.test has a busy rule already" \
-"topology:
-$CORE
-    - {name: scscf, role: scscf}
-    - {name: as1, role: as, diversion: [{user: sip:b@ims.test, when: busy, to: sip:c@ims.test}, {user: sip:b@ims.test, when: busy, to: sip:d@ims.test}]}
-steps:
-  - wait: 0
-"
-case_ cdiv-uri "cdiv-uri.yaml:7:80: node 'as1': diversion[0].to: 'carol' is not a sip: or tel: URI" \
-"topology:
-$CORE
-    - {name: scscf, role: scscf}
-    - {name: as1, role: as, diversion: [{user: sip:b@ims.test, when: busy, to: 'carol'}]}
-steps:
-  - wait: 0
-"
-case_ cdiv-self "cdiv-self.yaml:7:80: node 'as1': diversion[0]: sip:b@ims.test would divert to itself" \
-"topology:
-$CORE
-    - {name: scscf, role: scscf}
-    - {name: as1, role: as, diversion: [{user: sip:b@ims.test, when: busy, to: sip:b@ims.test}]}
-steps:
-  - wait: 0
-"
-case_ cdiv-noto "cdiv-noto.yaml:7:41: node 'as1': diversion[0]: missing 'to'" \
-"topology:
-$CORE
-    - {name: scscf, role: scscf}
-    - {name: as1, role: as, diversion: [{user: sip:b@ims.test, when: busy}]}
-steps:
-  - wait: 0
-"
-case_ cdiv-map "cdiv-map.yaml:7:40: node 'as1': diversion must be a list of {user, when, to}" \
-"topology:
-$CORE
-    - {name: scscf, role: scscf}
-    - {name: as1, role: as, diversion: {user: sip:b@ims.test}}
-steps:
-  - wait: 0
-"
+}
+as_case cdiv-when "cdiv-when.yaml:7:70: node 'as1': diversion[0].when: 'busyy' is not unconditional, busy, no_answer or not_reachable" \
+	'[{user: sip:b@ims.test, when: busyy, to: sip:c@ims.test}]'
+as_case cdiv-after "cdiv-after.yaml:7:83: node 'as1': diversion[0].after: only a no_answer rule waits" \
+	'[{user: sip:b@ims.test, when: busy, after: 3, to: sip:c@ims.test}]'
+as_case cdiv-twice "cdiv-twice.yaml:7:97: node 'as1': diversion[1]: sip:b@ims.test has a busy rule already" \
+	'[{user: sip:b@ims.test, when: busy, to: sip:c@ims.test}, {user: sip:b@ims.test, when: busy, to: sip:d@ims.test}]'
+as_case cdiv-uri "cdiv-uri.yaml:7:80: node 'as1': diversion[0].to: 'carol' is not a sip: or tel: URI" \
+	'[{user: sip:b@ims.test, when: busy, to: carol}]'
+as_case cdiv-self "cdiv-self.yaml:7:80: node 'as1': diversion[0]: sip:b@ims.test would divert to itself" \
+	'[{user: sip:b@ims.test, when: busy, to: sip:b@ims.test}]'
+as_case cdiv-noto "cdiv-noto.yaml:7:41: node 'as1': diversion[0]: missing 'to'" \
+	'[{user: sip:b@ims.test, when: busy}]'
+as_case cdiv-map "cdiv-map.yaml:7:40: node 'as1': diversion must be a list of {user, when, to}" \
+	'{user: sip:b@ims.test}'
 case_ cdiv-role "cdiv-role.yaml:8:59: node 'ue1': diversion: only an as node has diversion rules" \
 "topology:
 $CORE
