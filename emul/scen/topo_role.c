@@ -437,11 +437,13 @@ int topo_make_role(struct topo *t, struct node *n, const struct yml *y,
 	void *obj = NULL;
 	int e = 0;
 
+	/* An AS reads its own diversion rules; no other role has any. */
+	if (node_role(n) != ROLE_AS &&
+	    topo_diversion(NULL, y, nn, node_name(n), err, sz))
+		return EINVAL;
+
 	/* Read for every role, as the limits always were. */
-	e = node_role(n) == ROLE_AS ? 0 :
-		topo_diversion(NULL, y, nn, node_name(n), err, sz);
-	if (!e)
-		e = cscf_cfg_load(&cfg, y, nn, err, sz);
+	e = cscf_cfg_load(&cfg, y, nn, err, sz);
 	if (!e)
 		e = scscf_caps(&own, y, nn, err, sz);
 	if (!e && node_role(n) == ROLE_ICSCF)
