@@ -130,7 +130,7 @@ static int query(struct re_printf *pf, void *impl, const char *what,
 
 static bool stray_handler(const struct sip_msg *msg, void *arg)
 {
-	return as_tas_stray(arg, msg);
+	return as_c2d_stray(arg, msg) || as_tas_stray(arg, msg);
 }
 
 

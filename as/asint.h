@@ -44,8 +44,9 @@ struct as {
 void *as_service(const struct as *as, enum as_svc_id id);
 void as_user_gone(struct as *as, const char *impu);
 
-/* tas.c */
+/* tas.c, c2d.c: responses no transaction took */
 bool as_tas_stray(struct as *as, const struct sip_msg *msg);
+bool as_c2d_stray(struct as *as, const struct sip_msg *msg);
 
 /* sysinfo.c */
 void sysinfo_notify_all(struct as *as);

@@ -6,8 +6,8 @@
  * offers it to the callee it found in the cloud address book, and gives
  * the caller's phone the callee's answer in the ACK: RFC 3725 flow I,
  * chosen because it needs no re-INVITE and no media-less dialog, and
- * it is what the patent's step order (caller first, then callee) gives.
- * Afterwards a BYE from either phone ends the other leg. */
+ * it is the patent's step order (caller first, then callee); a BYE from
+ * either phone ends the other leg, a forked leg's second 2xx itself. */
 
 #include <string.h>
 #include <re.h>
@@ -572,6 +572,26 @@ static int c2d_alloc(void **svcp, struct as *as)
 	*svcp = sv;
 
 	return 0;
+}
+
+
+bool as_c2d_stray(struct as *as, const struct sip_msg *msg)
+{
+	struct c2d_svc *sv = as_service(as, AS_SVC_C2D);
+	char contact[128];
+	struct le *le;
+
+	(void)re_snprintf(contact, sizeof(contact), "sip:c2d@%s",
+			  node_host(as->node));
+	for (le = sv ? sv->calls.head : NULL; le; le = le->next) {
+		struct c2d *c = le->data;
+
+		if (dlg_stray_2xx(c->dlg_a, as->node, msg, 1, contact) ||
+		    dlg_stray_2xx(c->dlg_b, as->node, msg, 1, contact))
+			return true;
+	}
+
+	return false;
 }
 
 

@@ -72,6 +72,11 @@ int  dlg_uac(struct dlg **dp, struct node *n, const struct sip_msg *msg,
 bool dlg_match(const struct dlg *d, const struct sip_msg *msg);
 bool dlg_rseq_ok(struct dlg *d, const struct sip_msg *msg);
 const char *dlg_callid(const struct dlg *d);
+/* A second 2xx of a forked INVITE (another to-tag than d's): ACKed and
+ * ended with BYE (RFC 3261 13.2.2.4); true when msg was one. */
+bool dlg_stray_2xx(const struct dlg *d, struct node *n,
+		   const struct sip_msg *msg, uint32_t cseq,
+		   const char *contact);
 struct tsxh;
 int  dlg_request(struct tsxh **reqp, struct dlg *d, const char *met,
 		 const char *hdrs, const char *ctype, const struct pl *body,

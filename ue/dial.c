@@ -309,24 +309,11 @@ int ue_call_cancel(struct ue *ue, ue_done_h *doneh, void *arg)
 bool ue_call_stray(struct ue *ue, const struct sip_msg *msg)
 {
 	struct ue_call *c = ue_part(ue, UE_PART_CALL);
-	struct dlg *d = NULL;
 	char contact[256];
 
-	if (!c || msg->req || msg->scode < 200 || msg->scode >= 300 ||
-	    pl_strcmp(&msg->cseq.met, "INVITE") || !c->dlg ||
-	    pl_strcmp(&msg->callid, dlg_callid(c->dlg)) ||
-	    dlg_match(c->dlg, msg))
+	if (!c)
 		return false;
 
 	(void)ue_contact(contact, sizeof(contact), ue);
-	if (dlg_uac(&d, ue->node, msg, false, c->cseq, contact))
-		return true;
-
-	elog(LOG_INFO, node_name(ue->node), "call", "a second 2xx (to-tag "
-	     "%r): ACK and BYE", &msg->to.tag);
-	(void)dlg_request(NULL, d, "ACK", NULL, NULL, NULL, NULL, NULL);
-	(void)dlg_request(NULL, d, "BYE", NULL, NULL, NULL, NULL, NULL);
-	mem_deref(d);
-
-	return true;
+	return dlg_stray_2xx(c->dlg, ue->node, msg, c->cseq, contact);
 }

@@ -338,3 +338,30 @@ int dlg_request(struct tsxh **reqp, struct dlg *d, const char *met,
 	mem_deref(mb);
 	return err;
 }
+
+
+/* RFC 3261 13.2.2.4: a 2xx to our INVITE from another branch than d's
+ * (a forked INVITE answered twice) is another dialog, ours to ACK and
+ * end with BYE; true when msg was one. */
+bool dlg_stray_2xx(const struct dlg *d, struct node *n,
+		   const struct sip_msg *msg, uint32_t cseq,
+		   const char *contact)
+{
+	struct dlg *o = NULL;
+
+	if (!d || msg->req || msg->scode < 200 || msg->scode >= 300 ||
+	    pl_strcmp(&msg->cseq.met, "INVITE") ||
+	    pl_strcmp(&msg->callid, dlg_callid(d)) || dlg_match(d, msg))
+		return false;
+
+	if (dlg_uac(&o, n, msg, false, cseq, contact))
+		return true;
+
+	elog(LOG_INFO, node_name(n), "dialog", "a second 2xx (to-tag %r): "
+	     "ACK and BYE", &msg->to.tag);
+	(void)dlg_request(NULL, o, "ACK", NULL, NULL, NULL, NULL, NULL);
+	(void)dlg_request(NULL, o, "BYE", NULL, NULL, NULL, NULL, NULL);
+	mem_deref(o);
+
+	return true;
+}
