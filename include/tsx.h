@@ -148,5 +148,8 @@ int tsx_requestf(struct tsxh **hp, struct tsxl *l, bool stateful,
 		 tsx_resp_h *resph, void *arg, const char *fmt, ...);
 /* RFC 3261 9.1: CANCEL, once a provisional response has come. */
 void tsx_cancel(struct tsxh *h);
+/* A proxy's INVITE (RFC 6026 7.2): in Accepted, a 2xx sent again goes
+ * to the TU, to be forwarded, unless an ACK for it went through here. */
+void tsx_pass_2xx(struct tsxh *h);
 
 #endif

@@ -29,8 +29,10 @@ static void ptx_destructor(void *arg)
 	struct ptx *t = arg;
 
 	list_unlink(&t->le);
+	wtmr_cancel(&t->linger);
 	replace_flush(t);
 	list_flush(&t->branchl);
+	list_flush(&t->acceptedl);
 	mem_deref(t->best);
 	mem_deref(t->st);
 	mem_deref(t->msg);
@@ -256,8 +258,15 @@ void proxy_cancel_pending(struct ptx *t)
 }
 
 
+static void linger_end(void *arg)
+{
+	mem_deref(arg);
+}
+
+
 /* A branch has its final answer: when it was the last, the best one
- * goes upstream (unless a 2xx did already) and the ptx ends. */
+ * goes upstream (unless a 2xx did already) and the ptx ends, or, with
+ * branches a 2xx accepted, when their Timer M has run. */
 static void settle(struct ptx *t)
 {
 	if (t->sending || !list_isempty(&t->branchl))
@@ -280,6 +289,12 @@ static void settle(struct ptx *t)
 		/* RFC 3261 16.8: Timer B or F gives 408; a transport error
 		 * counts as a 503 (8.1.3.1). */
 		(void)proxy_reply(t->px, t->msg, t->best_sc, NULL);
+	}
+
+	if (!list_isempty(&t->acceptedl)) {
+		if (!wtmr_isrunning(&t->linger))
+			wtmr_start(&t->linger, 64 * SIP_T1, linger_end, t);
+		return;
 	}
 
 	mem_deref(t);
@@ -325,7 +340,10 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 	bool invite;
 
 	if (err || !msg) {
-		branch_failed(b, err);
+		if (b->accepted)
+			b->req = NULL;  /* its Timer M */
+		else
+			branch_failed(b, err);
 		return;
 	}
 
@@ -342,11 +360,21 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 			(void)t->resph(0, msg, t, t->arg);
 		(void)relay_response(t, msg);
 	}
-	if (msg->scode < 200)
+	if (msg->scode < 200 || b->accepted)
 		return;
 
-	b->req = NULL;
-	mem_deref(b);
+	/* RFC 6026 7.3: the branch stays while its client transaction is
+	 * Accepted, so that a 2xx the UAS sends again goes up through here
+	 * and the policy, not past them as a stray. */
+	if (invite && msg->scode < 300) {
+		list_unlink(&b->le);
+		list_append(&t->acceptedl, &b->le, b);
+		b->accepted = true;
+	}
+	else {
+		b->req = NULL;
+		mem_deref(b);
+	}
 
 	/* 16.7 step 10: the 2xx (or 6xx) decides; the others are
 	 * CANCELled, and their 487s end them. */

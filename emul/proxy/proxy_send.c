@@ -122,6 +122,8 @@ int proxy_send(struct proxy *px, const struct sip_msg *msg,
 
 	err = tsx_request(reqp, tsx_of(proxy_node(px)), resph != NULL, met,
 			  ruri, &ruri_u, mb, resph, arg);
+	if (!err && reqp && !strcmp(met, "INVITE"))
+		tsx_pass_2xx(*reqp);
 
  out:
 	mem_deref(ruri);

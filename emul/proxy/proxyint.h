@@ -16,6 +16,8 @@ struct ptx {
 	struct proxy *px;
 	struct tsxh *st;
 	struct list branchl;            /* struct branch */
+	struct list acceptedl;          /* 2xx'd INVITE branches, kept */
+	struct wtmr linger;             /* Timer M for them */
 	struct sip_msg *msg;
 	proxy_resp_h *resph;
 	void *arg;
@@ -36,6 +38,7 @@ struct branch {
 	struct le le;
 	struct ptx *t;
 	struct tsxh *req;
+	bool accepted;                  /* in acceptedl */
 };
 
 /* proxy.c */

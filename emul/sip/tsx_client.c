@@ -344,6 +344,13 @@ static void send_cancel(struct tsx *t)
 }
 
 
+void tsx_pass_2xx(struct tsxh *h)
+{
+	if (h && h->t)
+		h->t->pass_2xx = true;
+}
+
+
 void tsx_cancel(struct tsxh *h)
 {
 	struct tsx *t = h ? h->t : NULL;
@@ -369,13 +376,23 @@ static void pass(struct tsx *t, const struct sip_msg *msg)
 		t->provisional = true;
 	}
 
-	/* The TU's 2xx (once: repeats stop in tsx_client_recv): its ACK
-	 * will be matched to us by Call-ID. */
-	if (t->kind == TSX_ICT && msg->scode >= 200 && msg->scode < 300) {
+	/* The TU's 2xx (once; a proxy's may come again, pass_2xx): its
+	 * ACK will be matched to us by Call-ID. */
+	if (t->kind == TSX_ICT && msg->scode >= 200 && msg->scode < 300 &&
+	    !t->dkey) {
 		if (!ack_key(key, sizeof(key), msg) && !str_dup(&t->dkey, key))
 			hash_append(t->l->acks, hash_joaat_str(key),
 				    &t->he_ack, t);
 		(void)pl_strdup(&t->dtag, &msg->to.tag);
+	}
+
+	/* A proxy's TU hears every 2xx until Timer M (RFC 6026 7.2). */
+	if (t->pass_2xx && t->kind == TSX_ICT && msg->scode >= 200 &&
+	    msg->scode < 300) {
+		t->out = mem_deref(t->out);
+		if (h)
+			h(0, msg, t->arg);
+		return;
 	}
 
 	/* After the final answer the TU hears no more (a 2xx repeated into
@@ -469,7 +486,8 @@ bool tsx_client_recv(struct tsxl *l, const struct sip_msg *msg)
 			(void)tsxl_send(l, NULL, t->tp, &t->dst, t->ack);
 			return true;
 		}
-		return false;
+		if (!t->pass_2xx)
+			return false;
 	}
 
 	tsx_event(t, tsx_resp_event(msg->scode), msg);

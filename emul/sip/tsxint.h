@@ -47,6 +47,7 @@ struct tsx {
 	uint16_t scode;                 /* server: last response sent */
 	bool reliable;
 	bool uas;                       /* resends its own 2xx until ACK */
+	bool pass_2xx;                  /* a proxy's: 2xx again to the TU */
 	bool provisional;               /* client: a 1xx came */
 	bool cancel;                    /* client: CANCEL asked for */
 	tsx_resp_h *resph;
