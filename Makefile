@@ -6,7 +6,8 @@
 
 PKGS     := libre libsrtp2 sqlite3 yaml-0.1 libcrypto libpcap libxml-2.0
 DEBS     := libre-dev libsrtp2-dev libsqlite3-dev libyaml-dev libcunit1-dev \
-	    libssl-dev libpcap-dev libxml2-dev pkg-config gcc make
+	    libssl-dev libpcap-dev libxml2-dev libfreediameter-dev \
+	    pkg-config gcc make
 # What make test itself runs: ip brings loopback up in the private
 # network namespace the tests use, unshare (util-linux) makes it.
 TEST_DEBS:= iproute2 util-linux
@@ -18,7 +19,9 @@ RE_DEFS  := -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6
 CFLAGS   += -std=c11 -D_GNU_SOURCE $(RE_DEFS) -Wall -Wextra -Werror \
 	    -Wno-unused-parameter -Wmissing-prototypes -Wshadow \
 	    -Wstrict-prototypes -Iinclude -MMD -MP
-LDLIBS   += -ldl
+# freeDiameter's message library (libfdproto) builds and parses Diameter
+# on a dictionary; the base protocol's table is libfdcore's.
+LDLIBS   += -lfdproto -lfdcore -ldl
 
 ifeq ($(FUZZ),1)
 # make fuzz: clang's libFuzzer with ASan and UBSan, a build of its own.

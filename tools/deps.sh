@@ -8,6 +8,8 @@ case "$1" in
 check)
 	command -v pkg-config >/dev/null 2>&1 || exit 1
 	for p in $PKGS; do pkg-config --exists "$p" || exit 1; done
+	# freeDiameter's libfdproto has no pkg-config file
+	[ -f /usr/include/freeDiameter/libfdproto.h ] || exit 1
 	exit 0
 	;;
 install)

@@ -5,6 +5,7 @@
 #   emul/host      host.h
 #   emul/sip       + sipkit.h, yml.h, digest.h, tsx.h
 #   emul/proxy     + proxy.h (the proxy core, on the SIP kit)
+#   emul/diam      diam.h (Diameter messages), beside the SIP kit
 #   cscf hss as ue + the nodes' own headers (cscf.h, hss.h, as.h, ue.h)
 #   emul/report    + report.h
 #   emul/scen      + scen.h
@@ -27,9 +28,10 @@ check() {
 }
 
 above_nodes="report.h scen.h cmd.h engine.h"
-check emul/host sipkit.h yml.h digest.h tsx.h proxy.h cscf.h hss.h as.h ue.h $above_nodes
+check emul/host sipkit.h yml.h digest.h tsx.h proxy.h diam.h cscf.h hss.h as.h ue.h $above_nodes
 check emul/sip proxy.h cscf.h hss.h as.h ue.h $above_nodes
 check emul/proxy cscf.h hss.h as.h ue.h $above_nodes
+check emul/diam sipkit.h tsx.h proxy.h cscf.h hss.h as.h ue.h $above_nodes
 for d in cscf hss as ue; do
 	check "$d" $above_nodes
 done

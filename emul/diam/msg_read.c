@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Diameter messages from the wire (RFC 6733 3, 4) and what a reader
+ * asks of them: the command, an AVP's value as text, the answer that
+ * goes with a request (6.2: the same identifiers and Session-Id). */
+
+#include <stdlib.h>
+#include <string.h>
+#include <freeDiameter/freeDiameter-host.h>
+#include <freeDiameter/libfdproto.h>
+#include <re.h>
+#include "diam.h"
+#include "diamint.h"
+
+
+int diam_decode(struct diam **dp, const uint8_t *buf, size_t len,
+		char *why, size_t sz)
+{
+	struct fd_pei pei;
+	struct msg *m = NULL;
+	struct diam *d;
+	uint8_t *copy;
+	int err;
+
+	if (!dp || !buf || !diam_dict())
+		return EINVAL;
+
+	/* the parser keeps the buffer, and frees it with the message */
+	copy = malloc(len ? len : 1);
+	if (!copy)
+		return ENOMEM;
+	memcpy(copy, buf, len);
+
+	if (fd_msg_parse_buffer(&copy, len, &m)) {
+		free(copy);
+		if (why)
+			(void)re_snprintf(why, sz, "not a Diameter message "
+					  "(%zu bytes)", len);
+		return EBADMSG;
+	}
+
+	err = diam_wrap(&d, m);
+	if (err)
+		return err;
+
+	memset(&pei, 0, sizeof(pei));
+	if (fd_msg_parse_dict(d->m, diam_dict(), &pei)) {
+		if (why)
+			(void)re_snprintf(why, sz, "%s%s%s", pei.pei_errcode ?
+					  pei.pei_errcode : "bad AVP",
+					  pei.pei_message ? ": " : "",
+					  pei.pei_message ? pei.pei_message :
+					  "");
+		if (pei.pei_avp_free)
+			(void)fd_msg_free(pei.pei_avp);
+		mem_deref(d);
+		return EPROTO;
+	}
+
+	*dp = d;
+	return 0;
+}
+
+
+static const struct msg_hdr *hdr_of(const struct diam *d)
+{
+	struct msg_hdr *h = NULL;
+
+	return d && !fd_msg_hdr(d->m, &h) ? h : NULL;
+}
+
+
+uint32_t diam_command(const struct diam *d)
+{
+	const struct msg_hdr *h = hdr_of(d);
+
+	return h ? h->msg_code : 0;
+}
+
+
+bool diam_is_request(const struct diam *d)
+{
+	const struct msg_hdr *h = hdr_of(d);
+
+	return h && (h->msg_flags & CMD_FLAG_REQUEST);
+}
+
+
+const char *diam_name(const struct diam *d)
+{
+	struct dict_object *model = NULL;
+	struct dict_cmd_data data;
+
+	if (!d || fd_msg_model(d->m, &model) || !model ||
+	    fd_dict_getval(model, &data))
+		return "?";
+
+	return data.cmd_name;
+}
+
+
+static int print_value(char *buf, size_t sz, struct avp *a)
+{
+	struct dict_object *model = NULL;
+	struct dict_avp_data data;
+	struct avp_hdr *h = NULL;
+
+	if (fd_msg_avp_hdr(a, &h) || !h->avp_value ||
+	    fd_msg_model(a, &model) || !model ||
+	    fd_dict_getval(model, &data))
+		return EBADMSG;
+
+	switch (data.avp_basetype) {
+
+	case AVP_TYPE_OCTETSTRING:
+		return re_snprintf(buf, sz, "%b", h->avp_value->os.data,
+				   h->avp_value->os.len) < 0 ? ENOMEM : 0;
+	case AVP_TYPE_INTEGER32:
+		return re_snprintf(buf, sz, "%d", h->avp_value->i32) < 0 ?
+			ENOMEM : 0;
+	case AVP_TYPE_UNSIGNED32:
+		return re_snprintf(buf, sz, "%u", h->avp_value->u32) < 0 ?
+			ENOMEM : 0;
+	case AVP_TYPE_UNSIGNED64:
+		return re_snprintf(buf, sz, "%llu",
+				   (unsigned long long)h->avp_value->u64) < 0 ?
+			ENOMEM : 0;
+	default:
+		return ENOTSUP;
+	}
+}
+
+
+/* The first child of parent (a message or a grouped AVP) named name. */
+static struct avp *child(msg_or_avp *parent, const char *name)
+{
+	struct dict_object *model = NULL;
+	struct dict_avp_data want;
+	struct avp *a = NULL;
+
+	if (fd_dict_search(diam_dict(), DICT_AVP, AVP_BY_NAME_ALL_VENDORS,
+			   name, &model, ENOENT) ||
+	    fd_dict_getval(model, &want))
+		return NULL;
+
+	if (fd_msg_browse(parent, MSG_BRW_FIRST_CHILD, &a, NULL))
+		return NULL;
+
+	while (a) {
+		struct avp_hdr *h = NULL;
+		uint32_t vendor;
+
+		if (fd_msg_avp_hdr(a, &h))
+			return NULL;
+		vendor = (h->avp_flags & AVP_FLAG_VENDOR) ? h->avp_vendor : 0;
+		if (h->avp_code == want.avp_code && vendor == want.avp_vendor)
+			return a;
+		if (fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL))
+			return NULL;
+	}
+
+	return NULL;
+}
+
+
+int diam_get(const struct diam *d, const char *avp, char *buf, size_t sz)
+{
+	struct avp *a;
+
+	if (!d || !avp || !buf)
+		return EINVAL;
+
+	a = child(d->m, avp);
+
+	return a ? print_value(buf, sz, a) : ENOENT;
+}
+
+
+int diam_get_in(const struct diam *d, const char *group, const char *avp,
+		char *buf, size_t sz)
+{
+	struct avp *g, *a;
+
+	if (!d || !group || !avp || !buf)
+		return EINVAL;
+
+	g = child(d->m, group);
+	a = g ? child(g, avp) : NULL;
+
+	return a ? print_value(buf, sz, a) : ENOENT;
+}
+
+
+int diam_answer(struct diam **dp, const struct diam *req)
+{
+	struct dict_object *rmodel = NULL, *amodel = NULL;
+	const struct msg_hdr *rh = hdr_of(req);
+	struct msg_hdr *ah = NULL;
+	struct msg *m = NULL;
+	char sid[256];
+	int err;
+
+	if (!dp || !rh || !(rh->msg_flags & CMD_FLAG_REQUEST))
+		return EINVAL;
+
+	if (fd_msg_model(req->m, &rmodel) || !rmodel ||
+	    fd_dict_search(diam_dict(), DICT_COMMAND, CMD_ANSWER, rmodel,
+			   &amodel, ENOENT))
+		return ENOENT;
+
+	if (fd_msg_new(amodel, 0, &m) || fd_msg_hdr(m, &ah)) {
+		if (m)
+			(void)fd_msg_free(m);
+		return ENOMEM;
+	}
+
+	ah->msg_appl = rh->msg_appl;
+	ah->msg_hbhid = rh->msg_hbhid;
+	ah->msg_eteid = rh->msg_eteid;
+	ah->msg_flags = (uint8_t)(rh->msg_flags & CMD_FLAG_PROXIABLE);
+
+	err = diam_wrap(dp, m);
+	if (err)
+		return err;
+
+	/* RFC 6733 8.8: the answer carries the request's Session-Id */
+	if (!diam_get(req, "Session-Id", sid, sizeof(sid)))
+		err = diam_add(*dp, "Session-Id", sid);
+
+	return err;
+}
