@@ -40,6 +40,10 @@ int  diam_get(const struct diam *d, const char *avp, char *buf, size_t sz);
 /* The same inside the first grouped AVP group. */
 int  diam_get_in(const struct diam *d, const char *group, const char *avp,
 		 char *buf, size_t sz);
+/* A message against its command's ABNF: 0, or EPROTO with the
+ * Result-Code to answer (5005 DIAMETER_MISSING_AVP, 5004) and why. */
+int  diam_check(const struct diam *d, uint32_t *codep, char *why,
+		size_t sz);
 uint32_t diam_command(const struct diam *d);
 bool diam_is_request(const struct diam *d);
 /* The command's name, "User-Authorization-Answer". */

@@ -137,9 +137,43 @@ static void test_answer(void)
 }
 
 
+/* TS 29.229 6.1.1: a UAR must carry Public-Identity; RFC 6733 7.1.5
+ * answers one without it 5005, naming the AVP. */
+static void test_rules(void)
+{
+	struct diam *d = uar(), *m = NULL;
+	char why[128] = "";
+	uint32_t code = 0;
+
+	CU_ASSERT_EQUAL(diam_check(d, &code, why, sizeof(why)), 0);
+	mem_deref(d);
+
+	CU_ASSERT_EQUAL_FATAL(diam_request(&m, "User-Authorization-Request"),
+			      0);
+	CU_ASSERT_EQUAL(diam_add(m, "Session-Id", "x;1"), 0);
+	CU_ASSERT_EQUAL(diam_add_group(m, "Vendor-Specific-Application-Id",
+				       "Vendor-Id", "10415",
+				       "Auth-Application-Id", "16777216",
+				       NULL), 0);
+	CU_ASSERT_EQUAL(diam_add(m, "Auth-Session-State", "1"), 0);
+	CU_ASSERT_EQUAL(diam_add(m, "Origin-Host", "icscf.ims.test"), 0);
+	CU_ASSERT_EQUAL(diam_add(m, "Origin-Realm", "ims.test"), 0);
+	CU_ASSERT_EQUAL(diam_add(m, "Destination-Realm", "ims.test"), 0);
+	CU_ASSERT_EQUAL(diam_add(m, "User-Name", "alice@ims.test"), 0);
+	CU_ASSERT_EQUAL(diam_add(m, "Visited-Network-Identifier",
+				 "ims.test"), 0);
+	CU_ASSERT_EQUAL(diam_check(m, &code, why, sizeof(why)), EPROTO);
+	CU_ASSERT_EQUAL(code, 5005);
+	ASSERT_STR(why, "DIAMETER_MISSING_AVP: Public-Identity");
+	mem_deref(m);
+}
+
+
 static void test_bad(void)
 {
 	static const uint8_t junk[] = {1, 0, 0, 8, 0x80, 0, 1, 0x2c};
+	/* a header that claims 100 bytes, in 20 */
+	static const uint8_t cut[20] = {1, 0, 0, 100, 0x80, 0, 1, 0x2c};
 	struct diam *d = NULL;
 	char why[128] = "";
 
@@ -147,7 +181,10 @@ static void test_bad(void)
 			ENOENT);
 	CU_ASSERT_EQUAL(diam_decode(&d, junk, sizeof(junk), why,
 				    sizeof(why)), EBADMSG);
-	CU_ASSERT(strstr(why, "not a Diameter message") != NULL);
+	ASSERT_STR(why, "8 bytes: shorter than a Diameter header");
+	CU_ASSERT_EQUAL(diam_decode(&d, cut, sizeof(cut), why, sizeof(why)),
+			EBADMSG);
+	ASSERT_STR(why, "not a Diameter message (20 bytes)");
 
 	CU_ASSERT_EQUAL_FATAL(diam_request(&d, "Location-Info-Request"), 0);
 	CU_ASSERT_EQUAL(diam_add(d, "User-Authorization-Type", "x"), EINVAL);
@@ -161,6 +198,7 @@ static const CU_TestInfo tests[] = {
 	{"UAR on the wire and back", test_uar_wire},
 	{"answer: identifiers, Session-Id, Experimental-Result",
 	 test_answer},
+	{"required AVPs: 5005 names the missing one", test_rules},
 	{"bad bytes, names and values", test_bad},
 	CU_TEST_INFO_NULL,
 };

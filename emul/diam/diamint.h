@@ -9,5 +9,7 @@ struct diam {
 };
 
 struct dictionary *diam_dict(void);
+/* rules.c: the Cx commands' required AVPs */
+int diam_rules_add(void);
 /* msg.c: m into a new struct diam (freed on failure) */
 int diam_wrap(struct diam **dp, struct msg *m);

@@ -157,8 +157,9 @@ int diam_init(void)
 	if (dict)
 		return 0;
 
-	/* freeDiameter's log stays quiet but for its errors */
-	fd_g_debug_lvl = FD_LOG_ERROR;
+	/* freeDiameter's log stays quiet: its callers say what was wrong
+	 * in imsbed's own words */
+	fd_g_debug_lvl = FD_LOG_FATAL;
 	err = fd_libproto_init();
 	if (!err)
 		err = fd_dict_init(&dict);
@@ -172,6 +173,8 @@ int diam_init(void)
 		err = add_avp(&cx_avps[i]);
 	if (!err)
 		err = add_cmds(app);
+	if (!err)
+		err = diam_rules_add();
 
 	if (err)
 		diam_close();

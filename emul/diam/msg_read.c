@@ -24,6 +24,14 @@ int diam_decode(struct diam **dp, const uint8_t *buf, size_t len,
 	if (!dp || !buf || !diam_dict())
 		return EINVAL;
 
+	/* RFC 6733 3: a header of 20 bytes, then AVPs of 8 at least */
+	if (len < 20) {
+		if (why)
+			(void)re_snprintf(why, sz, "%zu bytes: shorter than a "
+					  "Diameter header", len);
+		return EBADMSG;
+	}
+
 	/* the parser keeps the buffer, and frees it with the message */
 	copy = malloc(len ? len : 1);
 	if (!copy)
