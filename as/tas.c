@@ -24,17 +24,22 @@
 enum { CDIV_MAX = 5 };
 
 struct tas_rule {
-	struct le le;
-	char *user;             /* the served IMPU, as the S-CSCF names it */
 	enum as_cdiv when;
-	char *target;
+	char *target;           /* NULL: no rule for this condition */
 	uint32_t after_ms;      /* AS_CDIV_NO_ANSWER */
+};
+
+/* A served user's rules, one per condition, found once per INVITE. */
+struct tas_user {
+	struct le he;
+	char *impu;             /* as the S-CSCF names it */
+	struct tas_rule rulev[AS_CDIV_NOT_REACHABLE + 1];
 };
 
 struct tas_svc {
 	struct as *as;
 	struct proxy *px;
-	struct list rules;
+	struct hash *users;     /* struct tas_user, by IMPU */
 	uint32_t proxied;
 	uint32_t diverted;
 	char last[320];         /* "busy sip:a -> sip:b" */
@@ -44,6 +49,7 @@ struct tas_svc {
 struct tas_call {
 	struct tas_svc *sv;
 	struct ptx *t;
+	const struct tas_user *user;    /* the served user's rules */
 	char served[256];
 	bool term;              /* the served user is the callee */
 	char *hi;               /* CFU's History-Info, for its 181 */
@@ -57,13 +63,15 @@ static bool divert_resp(int err, const struct sip_msg *msg, struct ptx *t,
 			void *arg);
 
 
-static void rule_destructor(void *arg)
+static void user_destructor(void *arg)
 {
-	struct tas_rule *r = arg;
+	struct tas_user *u = arg;
+	size_t i;
 
-	list_unlink(&r->le);
-	mem_deref(r->user);
-	mem_deref(r->target);
+	hash_unlink(&u->he);
+	mem_deref(u->impu);
+	for (i = 0; i < ARRAY_SIZE(u->rulev); i++)
+		mem_deref(u->rulev[i].target);
 }
 
 
@@ -82,7 +90,8 @@ static void svc_destructor(void *arg)
 
 	/* the proxy's transactions first: they hold the calls */
 	mem_deref(sv->px);
-	list_flush(&sv->rules);
+	hash_flush(sv->users);
+	mem_deref(sv->users);
 }
 
 
@@ -109,19 +118,27 @@ static uint16_t cdiv_cause(enum as_cdiv c)
 }
 
 
-static const struct tas_rule *rule_find(const struct tas_svc *sv,
-					const char *user, enum as_cdiv when)
+static bool user_cmp(struct le *le, void *arg)
 {
-	struct le *le;
+	const struct tas_user *u = le->data;
 
-	for (le = sv->rules.head; le; le = le->next) {
-		const struct tas_rule *r = le->data;
+	return 0 == str_casecmp(u->impu, arg);
+}
 
-		if (r->when == when && !str_casecmp(r->user, user))
-			return r;
-	}
 
-	return NULL;
+static struct tas_user *user_find(const struct tas_svc *sv,
+				  const char *impu)
+{
+	return list_ledata(hash_lookup(sv->users,
+				       hash_joaat_ci(impu, strlen(impu)),
+				       user_cmp, (void *)impu));
+}
+
+
+static const struct tas_rule *rule_of(const struct tas_user *u,
+				      enum as_cdiv when)
+{
+	return u && u->rulev[when].target ? &u->rulev[when] : NULL;
 }
 
 
@@ -229,7 +246,7 @@ static bool divert_resp(int err, const struct sip_msg *msg, struct ptx *t,
 	}
 	if (c->diverted)
 		return false;
-	na = rule_find(c->sv, c->served, AS_CDIV_NO_ANSWER);
+	na = rule_of(c->user, AS_CDIV_NO_ANSWER);
 	if (sc == 180 && na && !c->ringing) {
 		c->ringing = true;
 		wtmr_start(&c->tmr, na->after_ms, noanswer_handler, c);
@@ -243,9 +260,9 @@ static bool divert_resp(int err, const struct sip_msg *msg, struct ptx *t,
 	if (c->timed_out && sc == 487)
 		r = na;
 	else if (sc == 486 || sc == 600)
-		r = rule_find(c->sv, c->served, AS_CDIV_BUSY);
+		r = rule_of(c->user, AS_CDIV_BUSY);
 	else if (err || sc == 480 || sc == 503 || sc == 408)
-		r = rule_find(c->sv, c->served, AS_CDIV_NOT_REACHABLE);
+		r = rule_of(c->user, AS_CDIV_NOT_REACHABLE);
 
 	return r && 0 == divert(c, proxy_ptx_msg(t), r);
 }
@@ -276,7 +293,8 @@ static void policy_request(void *impl, const struct sip_msg *msg)
 
 	/* ELOOP: past the limit, the call goes on undiverted; any other
 	 * failure the proxy has answered upstream. */
-	r = c->term ? rule_find(sv, c->served, AS_CDIV_UNCONDITIONAL) : NULL;
+	c->user = c->term ? user_find(sv, c->served) : NULL;
+	r = rule_of(c->user, AS_CDIV_UNCONDITIONAL);
 	err = r ? divert(c, msg, r) : ELOOP;
 	if (err == ELOOP)
 		(void)proxy_forward(sv->px, msg, &fwd,
@@ -300,7 +318,9 @@ static int tas_alloc(void **svcp, struct as *as)
 		return ENOMEM;
 
 	sv->as = as;
-	err = proxy_alloc_hosted(&sv->px, as->node, &policy, sv);
+	err = hash_alloc(&sv->users, 64);
+	if (!err)
+		err = proxy_alloc_hosted(&sv->px, as->node, &policy, sv);
 	if (err) {
 		mem_deref(sv);
 		return err;
@@ -346,29 +366,31 @@ int as_cdiv_add(struct as *as, const char *user, enum as_cdiv when,
 		const char *target, uint32_t after_ms)
 {
 	struct tas_svc *sv = as_service(as, AS_SVC_TAS);
+	struct tas_user *u;
 	struct tas_rule *r;
-	int err;
 
 	if (!sv || !user || !target || (size_t)when > AS_CDIV_NOT_REACHABLE)
 		return EINVAL;
-	if (rule_find(sv, user, when))
-		return EALREADY;
 
-	r = mem_zalloc(sizeof(*r), rule_destructor);
-	if (!r)
-		return ENOMEM;
+	u = user_find(sv, user);
+	if (!u) {
+		u = mem_zalloc(sizeof(*u), user_destructor);
+		if (!u || str_dup(&u->impu, user)) {
+			mem_deref(u);
+			return ENOMEM;
+		}
+		hash_append(sv->users, hash_joaat_ci(user, strlen(user)),
+			    &u->he, u);
+	}
+
+	r = &u->rulev[when];
+	if (r->target)
+		return EALREADY;
 
 	r->when = when;
 	r->after_ms = after_ms;
-	err  = str_dup(&r->user, user);
-	err |= str_dup(&r->target, target);
-	if (err) {
-		mem_deref(r);
-		return ENOMEM;
-	}
 
-	list_append(&sv->rules, &r->le, r);
-	return 0;
+	return str_dup(&r->target, target);
 }
 
 
