@@ -103,11 +103,11 @@ static int target_set(struct target *tg, const struct bcontact *c,
 static void fwd_of(struct proxy_fwd *fwd, const struct fork *f, size_t i)
 {
 	/* P-Served-User is the AS's (RFC 5502 6): not for the UE */
-	static enum sip_hdrid skip[2];
+	static const enum sip_hdrid skip[] = {
+		SIP_HDR_P_CALLED_PARTY_ID, SIPX_HDR_P_SERVED_USER
+	};
 	const struct target *tg = &f->tg[i];
 
-	skip[0] = SIP_HDR_P_CALLED_PARTY_ID;
-	skip[1] = sipx_hdrid("P-Served-User");
 	*fwd = f->base;
 	fwd->ruri = tg->ruri;
 	fwd->target = tg->next[0] ? tg->next : NULL;

@@ -221,16 +221,17 @@ static int route_onward(struct scscf *s, const struct sip_msg *msg,
 			struct ptx *t, const char *impu, enum ifc_case sc,
 			bool first_pass)
 {
-	static enum sip_hdrid skip[2];  /* outlives us in a fork's base */
+	/* RFC 5502 6: what the last AS was told stays with it (the array
+	 * outlives us in a fork's base) */
+	static const enum sip_hdrid skip[] = {
+		SIPX_HDR_P_SERVED_USER, SIP_HDR_P_CHARGING_VECTOR
+	};
 	struct proxy_fwd fwd;
 	char target[256], pcv[256];
 	bool ioi;
 
 	proxy_fwd_init(&fwd, s->px, msg);
 	fwd.record_route = first_pass;
-	/* RFC 5502 6: what the last AS was told stays with it */
-	skip[0] = sipx_hdrid("P-Served-User");
-	skip[1] = SIP_HDR_P_CHARGING_VECTOR;
 	fwd.addhdrs = orig_ioi(pcv, sizeof(pcv), msg, sc, first_pass, &ioi);
 	fwd.skipv = skip;
 	fwd.skipc = ioi ? 2 : 1;
@@ -315,7 +316,9 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 		     struct ptx *t, const char *impu, enum ifc_case sc,
 		     size_t idx, bool first_pass)
 {
-	enum sip_hdrid skip[2];
+	static const enum sip_hdrid skip[] = {
+		SIPX_HDR_P_SERVED_USER, SIP_HDR_P_CHARGING_VECTOR
+	};
 	struct isc_view *v = NULL;
 	struct proxy_fwd fwd;
 	char pcv[256];
@@ -379,8 +382,6 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 	fwd.record_route = first_pass;
 	fwd.target = ifc_as(f);
 	fwd.addhdrs = hdrs;
-	skip[0] = sipx_hdrid("P-Served-User");
-	skip[1] = SIP_HDR_P_CHARGING_VECTOR;
 	fwd.skipv = skip;
 	fwd.skipc = ioi ? 2 : 1;
 

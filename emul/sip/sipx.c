@@ -187,14 +187,6 @@ const char *sipx_reason(uint16_t scode)
 }
 
 
-/* libre names a header it does not know by the hash of its name
- * (sip/msg.c), so that one can be skipped like any other. */
-enum sip_hdrid sipx_hdrid(const char *name)
-{
-	return (enum sip_hdrid)(hash_joaat_ci(name, strlen(name)) & 0xfff);
-}
-
-
 /* A parameter of a Digest challenge or credentials (RFC 2617 3.2): the
  * list after the scheme is comma-separated, values quoted or tokens. */
 /* The challenge without the named parameters: the scheme, then each
