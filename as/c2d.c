@@ -228,15 +228,12 @@ static int invite(struct c2d *c, struct tsxh **reqp,
  * 3264 6) in its ACK and then a BYE. */
 static void release_a(struct c2d *c)
 {
-	static const char decline[] =
-		"v=0\r\no=- 0 1 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 0.0.0.0\r\n"
-		"t=0 0\r\nm=audio 0 RTP/SAVP 0\r\n";
 	struct pl body;
 
 	if (!c->dlg_a)
 		return;
 
-	pl_set_str(&body, decline);
+	pl_set_str(&body, sipx_sdp_decline);
 	(void)dlg_request(NULL, c->dlg_a, "ACK", NULL, "application/sdp",
 			  &body, NULL, NULL);
 	(void)dlg_request(NULL, c->dlg_a, "BYE", NULL, NULL, NULL, NULL,

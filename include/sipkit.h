@@ -33,6 +33,9 @@ int  sipx_asserted_id(char *buf, size_t sz, const struct sip_msg *msg);
 int  sipx_hexval(char c);
 int  sipx_uri_aor(char *buf, size_t sz, const struct pl *uri);
 const char *sipx_reason(uint16_t scode);
+/* RFC 3264 6: an answer that declines the one audio stream offered
+ * (port 0), for an ACK that must answer an offer nobody takes. */
+extern const char sipx_sdp_decline[];
 /* libre names a header it does not know by the hash of its name
  * (sip/msg.c: hash_joaat_ci & 0xfff), so that one can be skipped like
  * any other; test_sipx checks the value against libre's decoder. */

@@ -56,9 +56,6 @@ static int ack_2xx(struct ue_call *c, const struct sip_msg *msg,
 static const char *ack_answer(struct ue_call *c, const struct sip_msg *msg,
 			      char *buf, size_t sz)
 {
-	static const char decline[] =
-		"v=0\r\no=- 0 1 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 0.0.0.0\r\n"
-		"t=0 0\r\nm=audio 0 RTP/SAVP 0\r\n";
 	struct pl body;
 
 	body.p = (const char *)mbuf_buf(msg->mb);
@@ -73,7 +70,7 @@ static const char *ack_answer(struct ue_call *c, const struct sip_msg *msg,
 		return buf;
 	}
 
-	return decline;
+	return sipx_sdp_decline;
 }
 
 
@@ -94,7 +91,7 @@ static void answered(struct ue_call *c, const struct sip_msg *msg)
 		return;
 	}
 
-	if (ue_early_established(c, msg)) {
+	if (ue_early_established(c)) {
 		ue_stimer_answered(c, msg);
 		return;
 	}

@@ -145,6 +145,11 @@ int sipx_uri_aor(char *buf, size_t sz, const struct pl *uri)
 }
 
 
+const char sipx_sdp_decline[] =
+	"v=0\r\no=- 0 1 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 0.0.0.0\r\n"
+	"t=0 0\r\nm=audio 0 RTP/SAVP 0\r\n";
+
+
 const char *sipx_reason(uint16_t scode)
 {
 	switch (scode) {
