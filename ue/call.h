@@ -85,7 +85,7 @@ void ue_call_ring(struct ue_call *c);
 bool ue_early_answer(struct ue_call *c, const struct sip_msg *inv);
 int  ue_early_183(struct ue_call *c, const char *contact);
 void ue_early_provisional(struct ue_call *c, const struct sip_msg *msg);
-bool ue_early_established(struct ue_call *c, const struct sip_msg *msg);
+bool ue_early_established(struct ue_call *c);
 
 /* prack.c */
 bool ue_prack_offered(const struct sip_msg *inv);

@@ -103,18 +103,14 @@ void ue_early_provisional(struct ue_call *c, const struct sip_msg *msg)
 }
 
 
-/* The caller's 200: without SDP after an early answer, the media the
- * 183 started goes on (true). */
-bool ue_early_established(struct ue_call *c, const struct sip_msg *msg)
+/* The caller's 200 after an early answer: its SDP, if any, is the same
+ * answer again (RFC 3261 13.2.1), so the media the 183 started goes on,
+ * or starts now with preconditions (true). */
+bool ue_early_established(struct ue_call *c)
 {
-	struct pl body;
-
-	body_of(&body, msg);
 	if (!c->early_answered)
 		return false;
 
-	/* the same answer again, or none: nothing changes */
-	(void)body;
 	media_on(c, "200");
 	ue_call_set_state(c, UE_CALL_ESTABLISHED, "200 (early media)");
 
