@@ -61,10 +61,8 @@ static bool to_ue_resp(int err, const struct sip_msg *msg, struct ptx *t,
 	(void)arg;
 
 	for (i = 0; !err && msg && i < ARRAY_SIZE(charging); i++) {
-		char *none = NULL;
-
-		if (sip_msg_hdr(msg, charging[i]) && !str_dup(&none, ""))
-			proxy_ptx_replace(t, charging[i], none);
+		if (sip_msg_hdr(msg, charging[i]))
+			proxy_ptx_replace(t, charging[i], NULL);
 	}
 
 	return false;

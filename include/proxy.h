@@ -79,7 +79,7 @@ int  proxy_forward_ack(struct proxy *px, const struct sip_msg *msg,
 bool proxy_relay_stray(struct proxy *px, const struct sip_msg *msg);
 int  proxy_response_build(struct mbuf **mbp, const struct sip_msg *msg);
 /* The same with every header of idv[i] replaced by linev[i] ("Name:
- * v\r\n"; a header the response lacks is added). */
+ * v\r\n"; a header the response lacks is added; NULL removes). */
 int  proxy_response_rebuild(struct mbuf **mbp, const struct sip_msg *msg,
 			    const enum sip_hdrid *idv,
 			    const char *const *linev, size_t n);
@@ -96,7 +96,8 @@ void proxy_ptx_cancel(struct ptx *t);
  * value\r\n" lines or NULL.  EALREADY once a final answer went. */
 int  proxy_ptx_provisional(struct ptx *t, uint16_t scode, const char *hdrs);
 /* From a response handler: the response relayed next has line (a mem
- * string, taken) instead of its headers of id (up to PROXY_REPLACE). */
+ * string, taken; NULL: none) instead of its headers of id (up to
+ * PROXY_REPLACE). */
 void proxy_ptx_replace(struct ptx *t, enum sip_hdrid id, char *line);
 int  proxy_reply(struct proxy *px, const struct sip_msg *msg,
 		 uint16_t scode, const char *fmt, ...);

@@ -28,7 +28,7 @@ int proxy_response_rebuild(struct mbuf **mbp, const struct sip_msg *msg,
 	err = mbuf_printf(mb, "SIP/2.0 %u %r\r\n", msg->scode, &msg->reason);
 	err |= sipx_print_hdrs(mb, msg, idv, n, true, false);
 	for (i = 0; i < n; i++)
-		err |= mbuf_write_str(mb, linev[i]);
+		err |= linev[i] ? mbuf_write_str(mb, linev[i]) : 0;
 	err |= mbuf_write_str(mb, "\r\n");
 	err |= mbuf_write_mem(mb, mbuf_buf(msg->mb), mbuf_get_left(msg->mb));
 	mb->pos = 0;
