@@ -98,8 +98,8 @@ static void handle_register(struct icscf *i, const struct sip_msg *msg)
 		return;
 	}
 
-	err = hss_uar(hss, impi, impu, exp ? CX_UAR_REGISTRATION :
-		      CX_UAR_DE_REGISTRATION, &uaa);
+	err = cx_uar(i->node, hss, impi, impu, exp ? CX_UAR_REGISTRATION :
+		     CX_UAR_DE_REGISTRATION, &uaa);
 	if (err) {
 		(void)proxy_reply(i->px, msg, 500, NULL);
 		return;
@@ -192,7 +192,7 @@ static void handle_other(struct icscf *i, const struct sip_msg *msg)
 	}
 
 	hss = slf_locate(impu);
-	if (!hss || hss_lir(hss, impu, &lia) ||
+	if (!hss || cx_lir(i->node, hss, impu, &lia) ||
 	    lia.result == CX_ERROR_USER_UNKNOWN) {
 		(void)proxy_reply(i->px, msg, 404, NULL);
 		return;

@@ -170,7 +170,8 @@ int scscf_alloc(struct scscf **sp, struct node *node,
 
 	err = re_sdprintf(&s->uri, "sip:%s", node_host(node));
 	if (!err)
-		err = cx_listen(&s->cx, s->uri, scscf_rtr, scscf_ppr, s);
+		err = cx_listen(&s->cx, s->node, s->uri, scscf_rtr, scscf_ppr,
+				 s);
 	if (err)
 		goto out;
 

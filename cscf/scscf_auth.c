@@ -216,8 +216,8 @@ int scscf_auth_challenge(struct scscf *s, const struct sip_msg *msg,
 		return challenge(s, msg, impi, impu, stale, &maa);
 	}
 
-	if (hss_mar_vectors(hss, impi, impu, scheme, s->uri,
-			    MAX(s->cfg.vectors, 1u), &maa))
+	if (cx_mar(s->node, hss, impi, impu, scheme, s->uri,
+		   MAX(s->cfg.vectors, 1u), &maa))
 		return proxy_reply(s->px, msg, 500, NULL);
 
 	scscf_av_keep(s, impi, &maa);
@@ -266,8 +266,8 @@ int scscf_auth_resync(struct scscf *s, const struct sip_msg *msg,
 	mem_deref(n);
 	scscf_av_flush(s, impi);
 
-	if (hss_mar_resync(hss, impi, impu, cx_scheme_name(scheme), s->uri,
-			   rand, auts, &maa))
+	if (cx_mar_resync(s->node, hss, impi, impu, cx_scheme_name(scheme),
+			  s->uri, rand, auts, &maa))
 		return proxy_reply(s->px, msg, 500, NULL);
 
 	return maa_reply(s, msg, impi, impu, false, &maa);

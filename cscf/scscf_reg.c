@@ -152,7 +152,8 @@ void scscf_binding_drop(struct binding *b, enum cx_sar_type why, bool sar)
 	     "by the user");
 
 	memset(&saa, 0, sizeof(saa));
-	if (sar && !hss_sar(b->hss, b->impi, b->impu, b->s->uri, why, &saa)) {
+	if (sar && !cx_sar(b->s->node, b->hss, b->impi, b->impu, b->s->uri,
+			  why, &saa)) {
 		mem_deref(saa.profile);
 		mem_deref(saa.assoc);
 	}
@@ -236,8 +237,8 @@ static int do_register(struct scscf *s, const struct sip_msg *msg,
 	int err;
 
 	memset(&saa, 0, sizeof(saa));
-	err = hss_sar(hss, impi, impu, s->uri, fresh ? CX_SAR_REGISTRATION :
-		      CX_SAR_RE_REGISTRATION, &saa);
+	err = cx_sar(s->node, hss, impi, impu, s->uri, fresh ?
+		     CX_SAR_REGISTRATION : CX_SAR_RE_REGISTRATION, &saa);
 	if (err || saa.result != CX_SUCCESS) {
 		elog(LOG_INFO, node_name(s->node), "cx", "SAR %s: %s", impu,
 		     err ? "error" : cx_result_name(saa.result));

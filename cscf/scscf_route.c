@@ -122,7 +122,8 @@ static void wildcard_member(const struct scscf *s, char *impu, size_t sz)
 		return;
 
 	memset(&saa, 0, sizeof(saa));
-	if (hss_sar(hss, NULL, impu, s->uri, CX_SAR_NO_ASSIGNMENT, &saa) ||
+	if (cx_sar(s->node, hss, NULL, impu, s->uri, CX_SAR_NO_ASSIGNMENT,
+		   &saa) ||
 	    saa.result != CX_SUCCESS)
 		goto out;
 
@@ -183,7 +184,7 @@ static bool served_here(struct scscf *s, const struct sip_msg *msg,
 		return true;
 
 	hss = slf_locate(aor);
-	if (!hss || hss_lir(hss, aor, &lia) ||
+	if (!hss || cx_lir(s->node, hss, aor, &lia) ||
 	    lia.result == CX_ERROR_USER_UNKNOWN)
 		return false;
 
@@ -284,8 +285,8 @@ static struct ifc_profile *unreg_profile(struct scscf *s, const char *impu)
 	struct cx_saa saa;
 
 	memset(&saa, 0, sizeof(saa));
-	if (!hss || hss_sar(hss, NULL, impu, s->uri,
-			    CX_SAR_UNREGISTERED_USER, &saa) ||
+	if (!hss || cx_sar(s->node, hss, NULL, impu, s->uri,
+			   CX_SAR_UNREGISTERED_USER, &saa) ||
 	    saa.result != CX_SUCCESS) {
 		mem_deref(saa.profile);
 		mem_deref(saa.assoc);

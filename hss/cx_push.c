@@ -16,6 +16,7 @@
 
 struct cx_listener {
 	struct le le;
+	const struct node *node;        /* the S-CSCF, for the record */
 	char *server;
 	cx_rtr_h *rtrh;
 	cx_ppr_h *pprh;
@@ -34,8 +35,8 @@ static void listener_destructor(void *arg)
 }
 
 
-int cx_listen(struct cx_listener **lp, const char *server, cx_rtr_h *rtrh,
-	      cx_ppr_h *pprh, void *arg)
+int cx_listen(struct cx_listener **lp, const struct node *node,
+	      const char *server, cx_rtr_h *rtrh, cx_ppr_h *pprh, void *arg)
 {
 	struct cx_listener *l;
 
@@ -46,6 +47,7 @@ int cx_listen(struct cx_listener **lp, const char *server, cx_rtr_h *rtrh,
 	if (!l)
 		return ENOMEM;
 
+	l->node = node;
 	l->rtrh = rtrh;
 	l->pprh = pprh;
 	l->arg = arg;
@@ -88,6 +90,34 @@ const char *cx_dereg_reason_name(enum cx_dereg_reason r)
 }
 
 
+static void trace_rtr(struct hss *hss, const struct cx_listener *l,
+		      const struct cx_rtr *rtr, enum cx_result rta)
+{
+	struct cx_ask a;
+
+	memset(&a, 0, sizeof(a));
+	a.cmd = CX_CMD_RTR;
+	str_ncpy(a.impi, rtr->impi, sizeof(a.impi));
+	str_ncpy(a.impu, rtr->impu, sizeof(a.impu));
+	a.type = rtr->reason;
+	if (rtr->info)
+		str_ncpy(a.info, rtr->info, sizeof(a.info));
+	cx_trace_push(hss, l->node, &a, rta);
+}
+
+
+static void trace_ppr(struct hss *hss, const struct cx_listener *l,
+		      const char *impi, enum cx_result ppa)
+{
+	struct cx_ask a;
+
+	memset(&a, 0, sizeof(a));
+	a.cmd = CX_CMD_PPR;
+	str_ncpy(a.impi, impi, sizeof(a.impi));
+	cx_trace_push(hss, l->node, &a, ppa);
+}
+
+
 int hss_rtr(struct hss *hss, const char *impu, enum cx_dereg_reason reason,
 	    const char *info, enum cx_result *rta)
 {
@@ -125,6 +155,7 @@ int hss_rtr(struct hss *hss, const char *impu, enum cx_dereg_reason reason,
 	     info ? ", " : "", info ? info : "");
 
 	*rta = l->rtrh(&rtr, l->arg);
+	trace_rtr(hss, l, &rtr, *rta);
 	if (*rta != CX_SUCCESS)
 		return 0;
 
@@ -187,6 +218,7 @@ int hss_ppr(struct hss *hss, const char *impu, const char *profile,
 	elog(LOG_INFO, hss_name(hss), "cx", "PPR %s/%s to %s: profile %s",
 	     sub.impi, impu, sub.scscf, profile);
 	*ppa = l->pprh(sub.impi, sub.uri[0] ? sub.uri : impu, p, l->arg);
+	trace_ppr(hss, l, sub.impi, *ppa);
 
 	return 0;
 }

@@ -190,3 +190,9 @@ int  hss_profiles_alloc(struct hss_profiles **psp);
 int  hss_profiles_add(struct hss_profiles *ps, struct ifc_profile *p);
 struct ifc_profile *hss_profiles_find(const struct hss_profiles *ps,
 				      const char *name);
+
+/* cx_trace.c: an RTR or PPR the HSS sent to the S-CSCF n, and the
+ * code of its answer, recorded as Diameter */
+struct cx_ask;
+void cx_trace_push(struct hss *hss, const struct node *n,
+		   const struct cx_ask *a, enum cx_result code);

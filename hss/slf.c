@@ -3,6 +3,7 @@
  * which one holds a user (TS 23.228 5.8.1); each HSS answers from its
  * own index, so a lookup costs one indexed query per HSS. */
 
+#include <string.h>
 #include <re.h>
 #include "hss.h"
 
@@ -74,6 +75,34 @@ struct hss *slf_locate(const char *impu)
 	}
 
 	return wild;
+}
+
+
+/* The HSSs in topology order: the ladders' columns, the scenarios'
+ * arrow ends. */
+struct hss *slf_nth(size_t i)
+{
+	struct le *le = list_head(&hssl);
+
+	while (le && i--)
+		le = le->next;
+
+	return le ? ((struct slf_ent *)le->data)->hss : NULL;
+}
+
+
+struct hss *slf_by_name(const char *name)
+{
+	struct le *le;
+
+	for (le = list_head(&hssl); le && name; le = le->next) {
+		struct slf_ent *e = le->data;
+
+		if (!strcmp(hss_name(e->hss), name))
+			return e->hss;
+	}
+
+	return NULL;
 }
 
 

@@ -72,6 +72,8 @@ static void hss_destructor(void *arg)
 		(void)sqlite3_finalize(hss->stv[i]);
 	(void)sqlite3_close(hss->db);
 
+	list_flush(&hss->dpeers);
+	mem_deref(hss->dhost);
 	mem_deref(hss->name);
 	mem_deref(hss->realm);
 }
@@ -98,6 +100,8 @@ int hss_alloc(struct hss **hssp, const char *name, const char *dbpath,
 	if (e)
 		goto out;
 	e = str_dup(&hss->realm, realm);
+	if (!e)
+		e = re_sdprintf(&hss->dhost, "%s.%s", name, realm);
 	if (e)
 		goto out;
 	e = hss_profiles_alloc(&hss->profiles);

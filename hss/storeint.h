@@ -38,6 +38,11 @@ struct hss {
 	sqlite3_stmt *stv[ST_MAX];
 	struct hss_profiles *profiles;
 	struct hss_wilds *wilds;        /* the wildcarded IMPUs, compiled */
+	/* as a Diameter node (cx_trace.c, cx_serve.c) */
+	char *dhost;                    /* Origin-Host: "hss.ims.test" */
+	struct sa daddr;                /* where it listens, or would */
+	uint32_t dseq;                  /* Session-Ids and identifiers */
+	struct list dpeers;             /* nodes it exchanged CER with */
 };
 
 /* store_schema.c: the tables, made or migrated */

@@ -22,6 +22,14 @@ void diam_close(void);
 
 struct diam;
 
+/* A Diameter node by its identity (RFC 6733 4.3.1), realm and the
+ * address a CER gives as Host-IP-Address (NULL: none). */
+struct diam_node {
+	const char *host;               /* "icscf.ims.test" */
+	const char *realm;
+	const struct sa *addr;
+};
+
 /* A request by command name ("User-Authorization-Request"), or the
  * answer to req (same Hop-by-Hop and End-to-End identifiers, RFC 6733
  * 6.2). */
@@ -45,6 +53,61 @@ int  diam_get_in(const struct diam *d, const char *group, const char *avp,
 int  diam_check(const struct diam *d, uint32_t *codep, char *why,
 		size_t sz);
 uint32_t diam_command(const struct diam *d);
+int  diam_set_hbh(struct diam *d, uint32_t hbh);
+int  diam_set_e2e(struct diam *d, uint32_t e2e);
+
+/* ---- avp.c: AVPs as a tree ----
+ * A struct diam_avp is an AVP inside a message, which owns it.  parent
+ * NULL means the message's top level.  Enumerated AVPs take numbers. */
+struct diam_avp;
+
+bool diam_avp_known(const char *name);
+
+int  diam_put_str(struct diam *d, struct diam_avp *parent, const char *name,
+		  const char *s);
+int  diam_put_os(struct diam *d, struct diam_avp *parent, const char *name,
+		 const uint8_t *p, size_t n);
+int  diam_put_u32(struct diam *d, struct diam_avp *parent, const char *name,
+		  uint32_t u);
+int  diam_put_group(struct diam *d, struct diam_avp *parent,
+		    const char *name, struct diam_avp **gp);
+/* The first AVP of that name under parent, then the next one of it. */
+struct diam_avp *diam_find(const struct diam *d,
+			   const struct diam_avp *parent, const char *name);
+struct diam_avp *diam_find_next(const struct diam_avp *prev);
+int  diam_avp_os(const struct diam_avp *a, const uint8_t **p, size_t *n);
+int  diam_avp_u32(const struct diam_avp *a, uint32_t *u);
+int  diam_avp_text(const struct diam_avp *a, char *buf, size_t sz);
+int  diam_find_str(const struct diam *d, const struct diam_avp *parent,
+		   const char *name, char *buf, size_t sz);
+int  diam_find_u32(const struct diam *d, const struct diam_avp *parent,
+		   const char *name, uint32_t *u);
+
+/* ---- base.c: the peers' own exchanges (RFC 6733 5) ---- */
+int  diam_cer(struct diam **dp, const struct diam_node *self);
+int  diam_cea(struct diam **dp, const struct diam *cer,
+	      const struct diam_node *self, uint32_t code);
+int  diam_dwr(struct diam **dp, const struct diam_node *self);
+int  diam_dwa(struct diam **dp, const struct diam *dwr,
+	      const struct diam_node *self);
+int  diam_dpr(struct diam **dp, const struct diam_node *self,
+	      uint32_t cause);
+int  diam_dpa(struct diam **dp, const struct diam *dpr,
+	      const struct diam_node *self);
+bool diam_offers_cx(const struct diam *d);
+
+/* ---- show.c: what people read of a message ---- */
+/* "UAR", "CEA"; the command's name for one without a short form */
+const char *diam_abbrev(const struct diam *d);
+/* A command by its short form (UAR, cea) or full name */
+int  diam_command_lookup(const char *s, uint32_t *code, bool *req);
+/* Every value of the AVP named so anywhere in d, ", "-joined, into mb */
+int  diam_values(const struct diam *d, const char *name, struct mbuf *mb);
+/* Result-Code, or else Experimental-Result's code (*experimental set) */
+int  diam_result(const struct diam *d, uint32_t *code, bool *experimental);
+const char *diam_result_name(uint32_t code, bool experimental);
+/* The header, then one AVP a line, grouped ones indented */
+int  diam_print(struct re_printf *pf, const struct diam *d);
 bool diam_is_request(const struct diam *d);
 /* The command's name, "User-Authorization-Answer". */
 const char *diam_name(const struct diam *d);

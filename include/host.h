@@ -117,6 +117,7 @@ void *node_stack(const struct node *n);
 void node_set_impl(struct node *n, void *impl, const struct node_ops *ops);
 /* Whether the nodes hand what they send to msgrec (msgrec_refresh). */
 void node_trace(bool on);
+bool node_tracing(void);
 const char *node_name(const struct node *n);
 const char *node_host(const struct node *n);   /* name.domain */
 enum node_role node_role(const struct node *n);

@@ -13,6 +13,7 @@ struct yaml_node_s;
 struct hss;
 struct ifc;
 struct ifc_profile;
+struct node;
 
 /* ---- ifc.c: the iFC model and its evaluator (TS 29.228 Annex B, C) ---- */
 
@@ -110,6 +111,8 @@ int  hss_load(struct hss *hss, const struct yml *y,
 /* With several HSSs, which one holds an IMPU: the CSCFs ask before Cx. */
 int  slf_add(struct hss *hss);
 struct hss *slf_locate(const char *impu);
+struct hss *slf_nth(size_t i);
+struct hss *slf_by_name(const char *name);
 void slf_flush(void);
 
 /* ---- cx.c: UAR/UAA, MAR/MAA, SAR/SAA, LIR/LIA (TS 29.229) ---- */
@@ -270,8 +273,9 @@ typedef enum cx_result (cx_ppr_h)(const char *impi, const char *impu,
 				  struct ifc_profile *profile, void *arg);
 
 /* An S-CSCF hears the HSS's requests for its Server-Name. */
-int  cx_listen(struct cx_listener **lp, const char *server, cx_rtr_h *rtrh,
-	       cx_ppr_h *pprh, void *arg);
+int  cx_listen(struct cx_listener **lp, const struct node *node,
+	       const char *server, cx_rtr_h *rtrh, cx_ppr_h *pprh,
+	       void *arg);
 /* RTR for the user of impu to the S-CSCF assigned to it: ENOTCONN when
  * none is, else *rta is the S-CSCF's answer. */
 int  hss_rtr(struct hss *hss, const char *impu, enum cx_dereg_reason reason,
@@ -282,5 +286,83 @@ const char *cx_dereg_reason_name(enum cx_dereg_reason r);
  * profile or IMPU. */
 int  hss_ppr(struct hss *hss, const char *impu, const char *profile,
 	     enum cx_result *ppa);
+
+/* ---- cx_wire.c, cx_wire_ans.c: Cx as TS 29.229's Diameter ---- */
+struct diam;
+struct diam_node;
+
+enum cx_cmd {
+	CX_CMD_UAR = 300,
+	CX_CMD_SAR = 301,
+	CX_CMD_LIR = 302,
+	CX_CMD_MAR = 303,
+	CX_CMD_RTR = 304,
+	CX_CMD_PPR = 305,
+};
+
+/* What a Cx request carries, for every command: built from an
+ * in-process call or read from a peer's message. */
+struct cx_ask {
+	uint32_t cmd;                   /* enum cx_cmd */
+	char impi[128];                 /* User-Name */
+	char impu[256];                 /* Public-Identity */
+	char server[128];               /* Server-Name */
+	char visited[128];              /* Visited-Network-Identifier */
+	/* User-Authorization-Type, Server-Assignment-Type, Reason-Code */
+	uint32_t type;
+	char scheme[64];                /* SIP-Authentication-Scheme */
+	uint32_t nitems;                /* SIP-Number-Auth-Items */
+	uint8_t authz[64];              /* SIP-Authorization: RAND || AUTS */
+	size_t authzlen;
+	char info[128];                 /* Reason-Info */
+	const struct mbuf *user_data;   /* PPR's User-Data, or NULL */
+};
+
+int cxw_head(struct diam *d, const struct diam_node *self, const char *sid,
+	     uint32_t code, bool experimental);
+int cxw_request(struct diam **dp, const struct diam_node *self,
+		const struct diam_node *peer, const char *sid,
+		const struct cx_ask *a);
+int cxw_request_read(const struct diam *d, struct cx_ask *a, char *why,
+		     size_t sz);
+int cxw_uaa(struct diam **dp, const struct diam *req,
+	    const struct diam_node *self, const struct cx_ask *a,
+	    const struct cx_uaa *uaa);
+int cxw_maa(struct diam **dp, const struct diam *req,
+	    const struct diam_node *self, const struct cx_ask *a,
+	    const struct cx_maa *maa);
+int cxw_saa(struct diam **dp, const struct diam *req,
+	    const struct diam_node *self, const struct cx_ask *a,
+	    const struct cx_saa *saa, const struct mbuf *user_data);
+int cxw_lia(struct diam **dp, const struct diam *req,
+	    const struct diam_node *self, const struct cx_lia *lia);
+int cxw_result(struct diam **dp, const struct diam *req,
+	       const struct diam_node *self, uint32_t code);
+
+/* ---- cx_trace.c: the CSCFs' Cx calls, recorded as Diameter ---- */
+
+/* The HSS as a Diameter node: its Origin-Host (NULL keeps
+ * "name.realm") and the address it listens on, or would. */
+int  hss_set_diameter(struct hss *hss, const char *host,
+		      const struct sa *addr);
+void hss_diameter_node(const struct hss *hss, struct diam_node *dn);
+
+/* What hss_uar, hss_mar_vectors, hss_mar_resync, hss_sar and hss_lir
+ * do, asked by the node from; while someone records, the exchange is
+ * recorded as the Diameter request and answer it stands for. */
+int cx_uar(const struct node *from, struct hss *hss, const char *impi,
+	   const char *impu, enum cx_uar_type type, struct cx_uaa *uaa);
+int cx_mar(const struct node *from, struct hss *hss, const char *impi,
+	   const char *impu, const char *scheme, const char *server,
+	   unsigned n, struct cx_maa *maa);
+int cx_mar_resync(const struct node *from, struct hss *hss,
+		  const char *impi, const char *impu, const char *scheme,
+		  const char *server, const uint8_t rand[16],
+		  const uint8_t auts[14], struct cx_maa *maa);
+int cx_sar(const struct node *from, struct hss *hss, const char *impi,
+	   const char *impu, const char *server, enum cx_sar_type type,
+	   struct cx_saa *saa);
+int cx_lir(const struct node *from, struct hss *hss, const char *impu,
+	   struct cx_lia *lia);
 
 #endif

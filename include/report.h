@@ -10,6 +10,7 @@
 #include "host.h"
 
 struct http_msg;
+struct diam;
 
 /* ---- a run as the reports read it ---- */
 enum scen_result {
@@ -27,7 +28,8 @@ struct lrec {
 	char src[32];
 	char dst[32];
 	struct sip_msg *msg;    /* a SIP message, or */
-	struct http_msg *hmsg;  /* an HTTP one */
+	struct http_msg *hmsg;  /* an HTTP one, or */
+	struct diam *dmsg;      /* a Diameter one (Cx) */
 	char line[256];         /* its ladder line */
 	char *raw;              /* the message, when a page is written */
 	const char *note;       /* the note of the arrow it matched */
@@ -51,6 +53,7 @@ struct run_view {
 	const struct list *recs;
 	const struct step_mark *marks;
 	size_t nmarks;
+	bool no_cx;             /* the Cx arrows left out */
 };
 
 /* ---- html.c: the run as one self-contained page ---- */
@@ -66,8 +69,11 @@ int ladder_line(char *buf, size_t sz, double t, const char *src,
 		const char *dst, const struct sip_msg *msg);
 int ladder_http_line(char *buf, size_t sz, double t, const char *src,
 		     const char *dst, const struct http_msg *msg);
+int ladder_diam_line(char *buf, size_t sz, double t, const char *src,
+		     const char *dst, const struct diam *d);
+/* Whichever of the three is set */
 int ladder_label(char *buf, size_t sz, const struct sip_msg *msg,
-		 const struct http_msg *hmsg);
+		 const struct http_msg *hmsg, const struct diam *dmsg);
 
 /* ---- diagram.c: the ladder as a sequence diagram ---- */
 struct diagram;

@@ -46,6 +46,7 @@ typedef void (scen_rec_h)(const struct lrec *r, void *arg);
 
 struct scen_opts {
 	bool quiet;             /* no live ladder */
+	bool no_cx;             /* the ladders leave the Cx out */
 	double timeout;         /* seconds for the whole scenario */
 	double settle;          /* at least this many seconds of quiet */
 	struct mbuf *ladder;    /* if set, the ladder is written here */

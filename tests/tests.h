@@ -115,6 +115,7 @@ int test_media_suite(void);
 int test_fsm_suite(void);
 int test_proxy_suite(void);
 int test_diam_suite(void);
+int test_cx_wire_suite(void);
 int test_dialog_suite(void);
 int test_appdb_suite(void);
 int test_http_suite(void);

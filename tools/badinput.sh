@@ -551,5 +551,44 @@ steps:
   - call: {ue: ue1, to: sip:u1@ims.test, precondition: maybe}
 "
 
+# Cx arrows: a command Diameter has, AVPs the dictionary knows, nothing
+# of SIP's; the HSS's Diameter address stays on loopback
+case_ cx-command "cx-command.yaml:5:41: command 'UAX' is no Diameter command" \
+"topology: topo.yaml
+steps:
+  - register: ue1
+    expect:
+      - {from: icscf, to: hss, command: UAX}
+"
+case_ cx-avp "cx-avp.yaml:5:52: no AVP is called 'User-Nmae'" \
+"topology: topo.yaml
+steps:
+  - register: ue1
+    expect:
+      - {from: icscf, to: hss, command: UAR, avp: {User-Nmae: x}}
+"
+case_ cx-sip "cx-sip.yaml:5:54: status is not for a Diameter arrow" \
+"topology: topo.yaml
+steps:
+  - register: ue1
+    expect:
+      - {from: hss, to: icscf, command: UAA, status: 200}
+"
+case_ cx-avp-sip "cx-avp-sip.yaml:5:55: avp is for a Diameter arrow" \
+"topology: topo.yaml
+steps:
+  - register: ue1
+    expect:
+      - {from: ue1, to: pcscf, method: REGISTER, avp: {User-Name: x}}
+"
+case_ cx-addr "cx-addr.yaml:4:38: diameter addr 192.0.2.1:3868 is outside 127.0.0.0/8" \
+"topology:
+  domain: ims.test
+  nodes: [{name: ue1, role: ue, impi: u1@ims.test}]
+  hss: [{name: hss, diameter: {addr: 192.0.2.1}}]
+  subscribers: [{impi: u1@ims.test, impu: sip:u1@ims.test, password: x}]
+steps: []
+"
+
 echo "badinput: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -89,24 +89,28 @@ fi
 rm -f "$junit"
 
 # The capture of every scenario: tshark must read each packet as SIP,
-# HTTP or RTP (or a TCP segment without payload), nothing malformed and
-# no expert warning or error.
+# HTTP, RTP or Diameter (or a TCP segment without payload), nothing
+# malformed and no expert warning or error; the Cx as 3GPP's Cx.
 echo "== capture (tshark)"
 if command -v tshark >/dev/null 2>&1; then
 	frames=$(tshark -r "$pcap" 2>/dev/null | wc -l)
 	bad=$(tshark -r "$pcap" -Y '_ws.malformed ||
 		_ws.expert.severity >= 6291456 ||
-		!(sip || http || rtp || (tcp && tcp.len == 0))' 2>/dev/null |
-		wc -l)
-	if [ "$frames" -gt 0 ] && [ "$bad" -eq 0 ]; then
-		echo "pcap: $frames frames, all dissected cleanly"
+		!(sip || http || rtp || diameter || (tcp && tcp.len == 0))' \
+		2>/dev/null | wc -l)
+	cx=$(tshark -r "$pcap" -Y 'diameter.applicationId == 16777216' \
+		2>/dev/null | wc -l)
+	if [ "$frames" -gt 0 ] && [ "$bad" -eq 0 ] && [ "$cx" -gt 0 ]; then
+		echo "pcap: $frames frames, all dissected cleanly, $cx of" \
+			"them Cx"
 		echo "pcap: 1 passed, 0 failed"
 		passed=$((passed + 1))
 	else
-		echo "pcap: $frames frames, $bad not clean:"
+		echo "pcap: $frames frames, $bad not clean, $cx Cx:"
 		tshark -r "$pcap" -Y '_ws.malformed ||
 			_ws.expert.severity >= 6291456 ||
-			!(sip || http || rtp || (tcp && tcp.len == 0))' \
+			!(sip || http || rtp || diameter ||
+			  (tcp && tcp.len == 0))' \
 			2>/dev/null | head -20
 		failed=$((failed + 1))
 	fi

@@ -23,6 +23,7 @@ struct cli_opts {
 	const char *junit;
 	double settle;
 	bool quiet;
+	bool no_cx;                     /* --no-cx */
 	int verbose;
 	bool real_clock;                /* --clock real */
 };
@@ -42,10 +43,13 @@ int bench_floor(void);
 /* One record of a saved trace, its strings borrowed from the odict. */
 struct trec {
 	const char *proto, *src, *dst, *raw;
+	bool base64;            /* raw is the bytes in base64 (Diameter) */
 	double t;
 };
 struct odict;
 int trec_decode(struct odict **odp, struct trec *tr, const char *line);
+/* The record's message as it went on the wire */
+int trec_bytes(const struct trec *tr, struct mbuf **mbp);
 cli_cmd_h cmd_ladder, cmd_pcap;
 
 /* chaos.c: each scenario with each message lost, then repeated */

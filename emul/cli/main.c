@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <re.h>
 #include "host.h"
+#include "diam.h"
 #include "sipkit.h"
 #include "report.h"
 #include "scen.h"
@@ -78,7 +79,7 @@ struct cli_opt {
 static cli_opt_h opt_trace, opt_settle, opt_junit, opt_golden,
 	opt_update_golden, opt_html, opt_seed, opt_step, opt_slow, opt_pcap,
 	opt_quiet, opt_ladder, opt_verbose, opt_help, opt_version,
-	opt_clock;
+	opt_clock, opt_no_cx;
 
 static const struct cli_opt optv[] = {
 	{"trace", 0, true, OPT_BEFORE | OPT_AFTER, opt_trace,
@@ -111,6 +112,9 @@ static const struct cli_opt optv[] = {
 "                       Wireshark, sngrep read it)\n"},
 	{"quiet", 'q', false, OPT_BEFORE | OPT_AFTER, opt_quiet,
 "  -q, --quiet          no live ladder (run)\n"},
+	{"no-cx", 0, false, OPT_AFTER, opt_no_cx,
+"  --no-cx              the ladders leave out the Cx (Diameter) arrows\n"
+"                       between the CSCFs and the HSS\n"},
 	{"ladder", 0, true, OPT_AFTER, opt_ladder,
 "  --ladder columns|lines  the live ladder as a sequence diagram (default\n"
 "                       on a terminal) or one line per message\n"},
@@ -246,6 +250,14 @@ static int opt_clock(struct cli_opts *o, const char *arg)
 static int opt_pcap(struct cli_opts *o, const char *arg)
 {
 	o->pcap = arg;
+	return EXIT_NONE;
+}
+
+
+static int opt_no_cx(struct cli_opts *o, const char *arg)
+{
+	(void)arg;
+	o->no_cx = true;
 	return EXIT_NONE;
 }
 
@@ -539,9 +551,17 @@ int main(int argc, char *argv[])
 
 	if (libre_init())
 		return EXIT_USAGE;
+	/* the Cx dictionary, for the HSS and whatever reads a record */
+	if (diam_init()) {
+		(void)re_fprintf(stderr, "imsbed: the Diameter dictionary "
+				 "would not load\n");
+		libre_close();
+		return EXIT_USAGE;
+	}
 
 	raise_fd_limit();
 	rc = cmd_dispatch(argc, argv, &o);
+	diam_close();
 	libre_close();
 	netguard_flush();
 

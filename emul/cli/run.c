@@ -21,6 +21,7 @@
 int cmd_run(int argc, char *argv[], const struct cli_opts *o)
 {
 	struct scen_opts so = {.quiet = o->quiet, .settle = o->settle,
+			       .no_cx = o->no_cx,
 			       .virtual_clock = !o->real_clock};
 	int i, rc = EXIT_PASS;
 	char msg[2048];

@@ -25,7 +25,8 @@ static void signal_handler(int sig)
 
 int cmd_serve(int argc, char *argv[], const struct cli_opts *o)
 {
-	struct scen_opts so = {.quiet = o->quiet, .html = o->html};
+	struct scen_opts so = {.quiet = o->quiet, .html = o->html,
+			       .no_cx = o->no_cx};
 	struct engine *rec = NULL;
 	struct topo *topo = NULL;
 	struct yml *y = NULL;

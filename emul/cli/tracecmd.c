@@ -8,6 +8,7 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
+#include "diam.h"
 #include "report.h"
 #include "scen.h"
 #include "cmd.h"
@@ -30,9 +31,39 @@ int trec_decode(struct odict **odp, struct trec *tr, const char *line)
 	if (!tr->proto || !tr->src || !tr->dst || !tr->raw)
 		return EPROTO;
 
+	tr->base64 = !str_cmp(odict_string(*odp, "encoding"), "base64");
 	te = odict_get_type(*odp, ODICT_DOUBLE, "t");
 	tr->t = te ? te->u.dbl :
 		(odict_get_number(*odp, &t, "t") ? (double)t : 0);
+
+	return 0;
+}
+
+
+int trec_bytes(const struct trec *tr, struct mbuf **mbp)
+{
+	size_t n = strlen(tr->raw);
+	struct mbuf *mb = mbuf_alloc(n + 1);
+	int err;
+
+	if (!mb)
+		return ENOMEM;
+
+	if (tr->base64) {
+		err = base64_decode(tr->raw, n, mb->buf, &n);
+		mb->end = n;
+	}
+	else {
+		err = mbuf_write_mem(mb, (const uint8_t *)tr->raw, n);
+	}
+
+	if (err) {
+		mem_deref(mb);
+		return err;
+	}
+
+	mb->pos = 0;
+	*mbp = mb;
 
 	return 0;
 }
@@ -57,28 +88,41 @@ static void ladder_columns(struct diagram *dg, FILE *f, char *line,
 
 
 /* A SIP or HTTP record as an arrow of dg, or else as a ladder line. */
+static int decode(const struct trec *tr, struct mbuf *mb,
+		  struct sip_msg **smp, struct http_msg **hmp,
+		  struct diam **dmp)
+{
+	if (!strcmp(tr->proto, "diameter"))
+		return diam_decode(dmp, mbuf_buf(mb), mbuf_get_left(mb), NULL,
+				   0);
+	if (!strcmp(tr->proto, "http"))
+		return http_msg_decode(hmp, mb, strncmp(tr->raw, "HTTP/", 5));
+
+	return sip_msg_decode(smp, mb);
+}
+
+
 static void ladder_show(struct diagram *dg, const struct trec *tr)
 {
 	struct sip_msg *sm = NULL;
 	struct http_msg *hm = NULL;
-	struct mbuf *mb;
+	struct diam *dm = NULL;
+	struct mbuf *mb = NULL;
 	char text[320];
 
-	mb = mbuf_alloc(strlen(tr->raw));
-	(void)mbuf_write_str(mb, tr->raw);
-	mb->pos = 0;
-	if (!strcmp(tr->proto, "http") ?
-	    http_msg_decode(&hm, mb, strncmp(tr->raw, "HTTP/", 5)) :
-	    sip_msg_decode(&sm, mb)) {
+	if (trec_bytes(tr, &mb) || decode(tr, mb, &sm, &hm, &dm)) {
 		(void)re_printf("%8.3f  %s -> %s (undecodable)\n", tr->t,
 				tr->src, tr->dst);
 	}
 	else if (dg) {
-		(void)ladder_label(text, sizeof(text), sm, hm);
+		(void)ladder_label(text, sizeof(text), sm, hm, dm);
 		diagram_arrow(dg, tr->t, tr->src, tr->dst, text);
 	}
 	else {
-		if (hm)
+		if (dm)
+			(void)ladder_diam_line(text, sizeof(text), tr->t,
+					       tr->src, tr->dst, dm);
+		else if (hm)
 			(void)ladder_http_line(text, sizeof(text), tr->t,
 					       tr->src, tr->dst, hm);
 		else
@@ -88,6 +132,7 @@ static void ladder_show(struct diagram *dg, const struct trec *tr)
 	}
 	mem_deref(sm);
 	mem_deref(hm);
+	mem_deref(dm);
 	mem_deref(mb);
 }
 
@@ -152,6 +197,24 @@ int cmd_ladder(int argc, char *argv[], const struct cli_opts *o)
 	mem_deref(dg);
 
 	return rc;
+}
+
+
+static void pcap_record(struct pcapw *w, struct msgrec *rec,
+			const struct odict *od)
+{
+	struct trec tr = {.proto = rec->proto};
+	struct mbuf *mb = NULL;
+
+	tr.raw = odict_string(od, "raw");
+	tr.base64 = !str_cmp(odict_string(od, "encoding"), "base64");
+	rec->src = rec->dst = "";
+	if (!trec_bytes(&tr, &mb)) {
+		rec->raw = mbuf_buf(mb);
+		rec->len = mbuf_get_left(mb);
+		pcapw_write(w, rec);
+	}
+	mem_deref(mb);
 }
 
 
@@ -220,10 +283,7 @@ int cmd_pcap(int argc, char *argv[], const struct cli_opts *o)
 			rec.proto = proto;
 			rec.tp = !strcmp(tp, "tcp") ? SIP_TRANSP_TCP :
 				SIP_TRANSP_UDP;
-			rec.src = rec.dst = "";
-			rec.raw = (const uint8_t *)raw;
-			rec.len = strlen(raw);
-			pcapw_write(w, &rec);
+			pcap_record(w, &rec, od);
 		}
 		mem_deref(od);
 	}

@@ -209,6 +209,12 @@ static int node_listen(struct node *n)
 }
 
 
+bool node_tracing(void)
+{
+	return reg.tracing;
+}
+
+
 /* libre's trace hook costs a getsockname() for every UDP datagram sent,
  * so the nodes carry it only while a record is wanted. */
 void node_trace(bool on)

@@ -26,7 +26,8 @@ static const char style[] =
 	".lost line{stroke-dasharray:6 4;opacity:.6}.lost text{opacity:.6}"
 	".req line{stroke:#1565c0}.ok line{stroke:#2e7d32}"
 	".prov line{stroke:#888}.err line{stroke:#c62828}"
-	".http line{stroke:#8e24aa}.step{fill:#f3f3f3}"
+	".http line{stroke:#8e24aa}.diam line{stroke:#ef6c00}"
+	".step{fill:#f3f3f3}"
 	"#detail{white-space:pre-wrap;background:#fafafa;border:1px solid"
 	" #ddd;padding:8px;font-family:monospace;font-size:12px}";
 
@@ -128,6 +129,8 @@ static const char *kind(const struct lrec *r)
 {
 	uint16_t sc;
 
+	if (r->dmsg)
+		return "diam";
 	if (r->hmsg)
 		return "http";
 	if (r->msg->req)
@@ -210,7 +213,8 @@ static void page_arrow(struct page *p, const struct lrec *r, size_t k)
 
 	a = column(p, r->src);
 	b = column(p, r->dst);
-	(void)ladder_label(label, sizeof(label), r->msg, r->hmsg);
+	(void)ladder_label(label, sizeof(label), r->msg, r->hmsg,
+			   r->dmsg);
 	fault_label(label, sizeof(label), r->flags);
 
 	fprintf(f, "<g class=\"arrow %s%s\" onclick=\"show(%zu)\">",
@@ -265,6 +269,13 @@ static void page_script(struct page *p)
 }
 
 
+/* --no-cx: the Cx arrows are left out; the others keep their numbers */
+static bool hidden(const struct run_view *v, const struct lrec *r)
+{
+	return v->no_cx && r->dmsg;
+}
+
+
 int html_write(const char *path, const char *scenario,
 	       const struct run_view *e, enum scen_result res,
 	       const char *fail)
@@ -285,15 +296,17 @@ int html_write(const char *path, const char *scenario,
 	for (le = e->recs->head; le; le = le->next) {
 		const struct lrec *r = le->data;
 
+		if (hidden(e, r))
+			continue;
 		(void)column(p, r->src);
 		(void)column(p, r->dst);
+		++p->rows;
 	}
 
 	p->f = fopen(path, "w");
 	if (!p->f)
 		return errno;
 
-	p->rows = list_count(e->recs);
 	/* The message a failure names ("#N"). */
 	if (res != SCEN_PASS && fail && strstr(fail, "#"))
 		p->bad = (size_t)atol(strstr(fail, "#") + 1);
@@ -305,7 +318,8 @@ int html_write(const char *path, const char *scenario,
 		page_marks(p, k, &m);
 		if (!le)
 			break;
-		page_arrow(p, le->data, k);
+		if (!hidden(e, le->data))
+			page_arrow(p, le->data, k);
 	}
 
 	if (res != SCEN_PASS) {

@@ -5,6 +5,7 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
+#include "diam.h"
 #include "report.h"
 
 
@@ -58,11 +59,61 @@ int ladder_http_line(char *buf, size_t sz, double t, const char *src,
 }
 
 
+/* A Diameter request by the identity it is about (the node's own for
+ * the base protocol's), an answer by its result. */
+static int diam_text(char *buf, size_t sz, const struct diam *d, bool full)
+{
+	char who[256];
+	uint32_t code;
+	bool x;
+
+	if (diam_is_request(d)) {
+		if (diam_find_str(d, NULL, "Public-Identity", who,
+				  sizeof(who)) &&
+		    diam_find_str(d, NULL, "User-Name", who, sizeof(who)) &&
+		    diam_find_str(d, NULL, "Origin-Host", who, sizeof(who)))
+			who[0] = '\0';
+		if (!full)
+			who[0] = '\0';
+		return re_snprintf(buf, sz, "%s%s%s", diam_abbrev(d),
+				   who[0] ? " " : "", who) < 0 ? ENOMEM : 0;
+	}
+
+	if (diam_result(d, &code, &x))
+		return re_snprintf(buf, sz, "%s", diam_abbrev(d)) < 0 ?
+			ENOMEM : 0;
+
+	return re_snprintf(buf, sz, "%s %u%s%s", diam_abbrev(d), code,
+			   full ? " " : "",
+			   full ? diam_result_name(code, x) : "") < 0 ?
+		ENOMEM : 0;
+}
+
+
+int ladder_diam_line(char *buf, size_t sz, double t, const char *src,
+		     const char *dst, const struct diam *d)
+{
+	char text[320];
+	int err;
+
+	err = diam_text(text, sizeof(text), d, true);
+	if (err)
+		return err;
+
+	return re_snprintf(buf, sz, "%8.3f  %-11s -> %-11s Diameter %s",
+			   shown(t), src, dst[0] ? dst : "?", text) < 0 ?
+		ENOMEM : 0;
+}
+
+
 /* What an arrow of the diagram says: the first line, short. */
 int ladder_label(char *buf, size_t sz, const struct sip_msg *msg,
-		 const struct http_msg *hmsg)
+		 const struct http_msg *hmsg, const struct diam *dmsg)
 {
 	int n;
+
+	if (dmsg)
+		return diam_text(buf, sz, dmsg, false);
 
 	if (hmsg && pl_isset(&hmsg->met))
 		n = re_snprintf(buf, sz, "HTTP %r %r", &hmsg->met,

@@ -57,6 +57,20 @@ static void json_str(FILE *f, const uint8_t *p, size_t n)
 }
 
 
+static void b64_str(FILE *f, const uint8_t *p, size_t n)
+{
+	size_t olen = 4 * ((n + 2) / 3) + 1;
+	char *out = mem_alloc(olen, NULL);
+
+	if (out && !base64_encode(p, n, out, &olen))
+		fprintf(f, "\"%.*s\",\"encoding\":\"base64\"", (int)olen,
+			out);
+	else
+		fputs("\"\"", f);
+	mem_deref(out);
+}
+
+
 static void rec_handler(const struct msgrec *rec, void *arg)
 {
 	struct trace *tr = arg;
@@ -73,7 +87,11 @@ static void rec_handler(const struct msgrec *rec, void *arg)
 	json_str(tr->f, (const uint8_t *)rec->dst, strlen(rec->dst));
 	fprintf(tr->f, ",\"src_addr\":\"%s\",\"dst_addr\":\"%s\",\"raw\":",
 		sa, da);
-	json_str(tr->f, rec->raw, rec->len);
+	/* Diameter is binary: its bytes go as base64, said so */
+	if (!strcmp(rec->proto, "diameter"))
+		b64_str(tr->f, rec->raw, rec->len);
+	else
+		json_str(tr->f, rec->raw, rec->len);
 	if (rec->flags & MSGREC_RETRANS)
 		fputs(",\"retransmission\":true", tr->f);
 	if (rec->flags & (MSGREC_LOST | MSGREC_DUP | MSGREC_DELAYED |

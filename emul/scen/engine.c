@@ -13,6 +13,7 @@
 #include "sipkit.h"
 #include "tsx.h"
 #include "report.h"
+#include "hss.h"
 #include "scen.h"
 #include "ue.h"
 #include "engine.h"
@@ -257,6 +258,7 @@ static const struct run_view *engine_view(struct run_view *v,
 	v->recs = &e->recs;
 	v->marks = e->marks;
 	v->nmarks = e->nmarks;
+	v->no_cx = e->no_cx;
 
 	return v;
 }
@@ -310,6 +312,17 @@ static int load_topology(struct engine *e, const char *path, char *err,
 }
 
 
+/* The HSSs' columns after the nodes', for the Cx arrows. */
+static void hss_columns(struct engine *e)
+{
+	struct hss *h;
+	size_t i;
+
+	for (i = 0; !e->no_cx && (h = slf_nth(i)) != NULL; i++)
+		(void)diagram_column(e->diagram, hss_name(h));
+}
+
+
 /* The scenario file, its topology and its steps, loaded and checked:
  * everything before the first message. */
 static int scen_load(struct engine *e, const char *path,
@@ -341,6 +354,7 @@ static int scen_load(struct engine *e, const char *path,
 			return ENOMEM;
 		for (le = emul_nodes()->head; le; le = le->next)
 			(void)diagram_column(e->diagram, node_name(le->data));
+		hss_columns(e);
 	}
 
 	e->steps = yml_get(e->y, root, "steps");
@@ -395,6 +409,7 @@ enum scen_result scen_run(const char *path, const struct scen_opts *o,
 	}
 
 	e->quiet = o && o->quiet;
+	e->no_cx = o && o->no_cx;
 	e->ladder = o ? o->ladder : NULL;
 	e->on_enter = o && o->step;
 	e->slow = o ? o->slow : 0;
@@ -462,6 +477,7 @@ int engine_recorder(struct engine **ep, const struct scen_opts *o)
 		return ENOMEM;
 
 	e->quiet = o->quiet;
+	e->no_cx = o->no_cx;
 	e->keep_raw = o->html != NULL;
 	e->forget = o->html == NULL;
 	if (o->diagram && !e->quiet) {
@@ -474,6 +490,7 @@ int engine_recorder(struct engine **ep, const struct scen_opts *o)
 		(void)diagram_column(e->diagram, EMUL_EXT);
 		for (le = emul_nodes()->head; le; le = le->next)
 			(void)diagram_column(e->diagram, node_name(le->data));
+		hss_columns(e);
 	}
 
 	/* Quiet with no page: nothing to show or keep, and a listener

@@ -32,6 +32,7 @@ struct engine {
 	double settle;
 	bool settling;
 	bool quiet;
+	bool no_cx;                     /* --no-cx: Cx not shown */
 	struct mbuf *ladder;
 	struct diagram *diagram;
 	bool keep_raw;

@@ -86,7 +86,7 @@ void engine_present_msg(struct engine *e, const struct lrec *r)
 {
 	char buf[64];
 
-	if (!presenting(e))
+	if (!presenting(e) || (r->dmsg && e->no_cx))
 		return;
 
 	(void)re_printf("\n#%zu %s\n", r->idx, r->line);

@@ -10,6 +10,7 @@
 #include "yml.h"
 #include "host.h"
 #include "sipkit.h"
+#include "diam.h"
 #include "report.h"
 #include "scen.h"
 #include "engine.h"
@@ -22,6 +23,7 @@ static void lrec_destructor(void *arg)
 	list_unlink(&r->le);
 	mem_deref(r->msg);
 	mem_deref(r->hmsg);
+	mem_deref(r->dmsg);
 	mem_deref(r->raw);
 }
 
@@ -97,7 +99,12 @@ static int lrec_decode(struct lrec **rp, const struct msgrec *rec,
 
 	(void)mbuf_write_mem(mb, rec->raw, rec->len);
 	mb->pos = 0;
-	if (!strcmp(rec->proto, "http")) {
+	if (!strcmp(rec->proto, "diameter")) {
+		err = diam_decode(&r->dmsg, rec->raw, rec->len, NULL, 0);
+		if (err)
+			goto out;
+	}
+	else if (!strcmp(rec->proto, "http")) {
 		bool req = rec->len < 5 || memcmp(rec->raw, "HTTP/", 5);
 
 		err = http_msg_decode(&r->hmsg, mb, req);
@@ -117,13 +124,19 @@ static int lrec_decode(struct lrec **rp, const struct msgrec *rec,
 	}
 
 	r->idx = idx;
-	if (keep_raw)
+	/* a page shows Diameter as its AVPs, the rest as it went */
+	if (keep_raw && r->dmsg)
+		(void)re_sdprintf(&r->raw, "%H", diam_print, r->dmsg);
+	else if (keep_raw)
 		(void)re_sdprintf(&r->raw, "%b", rec->raw, rec->len);
 	r->t = rec->t;
 	r->tp = rec->tp;
 	str_ncpy(r->src, rec->src, sizeof(r->src));
 	str_ncpy(r->dst, rec->dst, sizeof(r->dst));
-	if (r->hmsg)
+	if (r->dmsg)
+		(void)ladder_diam_line(r->line, sizeof(r->line), r->t, r->src,
+				       r->dst, r->dmsg);
+	else if (r->hmsg)
 		(void)ladder_http_line(r->line, sizeof(r->line), r->t, r->src,
 				       r->dst, r->hmsg);
 	else
@@ -161,14 +174,18 @@ static void fault_note(char *label, size_t sz, unsigned flags)
 
 static void lrec_show(struct engine *e, const struct lrec *l)
 {
-	if (!e->quiet && e->diagram) {
+	/* --no-cx hides Cx from people, not from the ladder compared */
+	bool shown = !e->quiet && !(l->dmsg && e->no_cx);
+
+	if (shown && e->diagram) {
 		char label[160];
 
-		(void)ladder_label(label, sizeof(label), l->msg, l->hmsg);
+		(void)ladder_label(label, sizeof(label), l->msg, l->hmsg,
+				   l->dmsg);
 		fault_note(label, sizeof(label), l->flags);
 		diagram_arrow(e->diagram, l->t, l->src, l->dst, label);
 	}
-	else if (!e->quiet) {
+	else if (shown) {
 		(void)re_printf("%s\n", l->line);
 	}
 	if (e->ladder)

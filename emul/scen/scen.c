@@ -8,6 +8,8 @@
 #include <re.h>
 #include "yml.h"
 #include "host.h"
+#include "diam.h"
+#include "hss.h"
 #include "sipkit.h"
 #include "report.h"
 #include "scen.h"
@@ -75,7 +77,7 @@ static int check_node(const struct yml *y, const yml_node *n,
 	if (!name)
 		return yml_err(y, n, err, sz, "%s must name a node", what);
 
-	if (!emul_node(name))
+	if (!emul_node(name) && !slf_by_name(name))
 		return yml_err(y, n, err, sz, "unknown node '%s'", name);
 
 	return 0;
@@ -113,13 +115,60 @@ static int check_after(const struct yml *y, const yml_node *n, size_t idx,
 }
 
 
+/* A Cx arrow: its command and the AVPs it checks, nothing of SIP's. */
+static int check_cx_arrow(const struct yml *y, const yml_node *a,
+			  char *err, size_t sz)
+{
+	static const char *const sip_only[] = {
+		"method", "status", "cseq", "headers", "body", "path", "uri",
+		"transport", NULL
+	};
+	const yml_node *avp = yml_get(y, a, "avp");
+	const char *cmd = yml_str(yml_get(y, a, "command"));
+	uint32_t code;
+	size_t i;
+	bool req;
+
+	if (!cmd || diam_command_lookup(cmd, &code, &req))
+		return yml_err(y, yml_get(y, a, "command"), err, sz,
+			       "command '%s' is no Diameter command (UAR, UAA,"
+			       " MAR, SAR, LIR, RTR, PPR, CER, DWR, ... or "
+			       "a full name)", cmd ? cmd : "");
+
+	for (i = 0; sip_only[i]; i++) {
+		if (yml_get(y, a, sip_only[i]))
+			return yml_err(y, yml_get(y, a, sip_only[i]), err, sz,
+				       "%s is not for a Diameter arrow",
+				       sip_only[i]);
+	}
+
+	if (avp && !yml_is_map(avp))
+		return yml_err(y, avp, err, sz, "avp must map AVP names to "
+			       "matchers");
+
+	for (i = 0; i < yml_count(avp); i++) {
+		const char *name = yml_str(yml_key(y, avp, i));
+
+		/* an unknown name would never match: say so now */
+		if (!diam_avp_known(name))
+			return yml_err(y, yml_key(y, avp, i), err, sz,
+				       "no AVP is called '%s'", name);
+		if (check_matcher(y, yml_val(y, avp, i), "AVP matcher", err,
+				  sz))
+			return EINVAL;
+	}
+
+	return 0;
+}
+
+
 static int check_arrow(const struct yml *y, const yml_node *a, size_t idx,
 		       char *err, size_t sz)
 {
 	static const char *const keys[] = {
 		"from", "to", "method", "status", "cseq", "headers", "body",
 		"transport", "proto", "path", "uri", "note", "after", "lost",
-		"retransmission", NULL
+		"retransmission", "command", "avp", NULL
 	};
 	const yml_node *hdrs;
 	uint32_t st;
@@ -135,9 +184,15 @@ static int check_arrow(const struct yml *y, const yml_node *a, size_t idx,
 	    check_node(y, yml_get(y, a, "to"), "to", err, sz))
 		return EINVAL;
 
+	if (yml_get(y, a, "command"))
+		return check_cx_arrow(y, a, err, sz);
+
 	if (!yml_get(y, a, "method") == !yml_get(y, a, "status"))
 		return yml_err(y, a, err, sz,
 			       "arrow needs either method or status");
+	if (yml_get(y, a, "avp"))
+		return yml_err(y, yml_get(y, a, "avp"), err, sz,
+			       "avp is for a Diameter arrow (command: ...)");
 
 	if (yml_get(y, a, "status") &&
 	    (yml_uint(y, yml_get(y, a, "status"), "status", &st, err, sz) ||

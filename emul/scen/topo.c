@@ -177,11 +177,50 @@ int topo_addr(const struct yml *y, const yml_node *n, const char *what,
 }
 
 
+/* The HSS as a Diameter node: where it listens (or, without the key,
+ * where its Cx records say it is: 127.0.2.N:3868, N its place in the
+ * list) and its Origin-Host. */
+static int load_diameter(struct hss *hss, const struct yml *y,
+			 const yml_node *h, size_t i, char *err, size_t sz)
+{
+	static const char *const keys[] = {"addr", "host", NULL};
+	yml_node *d = h ? yml_get(y, h, "diameter") : NULL;
+	const char *host = NULL;
+	struct sa addr;
+	char ip[32];
+
+	(void)re_snprintf(ip, sizeof(ip), "127.0.2.%zu", i + 1);
+	(void)sa_set_str(&addr, ip, 3868);
+	if (!d)
+		return hss_set_diameter(hss, NULL, &addr);
+
+	if (!yml_is_map(d))
+		return yml_err(y, d, err, sz, "diameter must be a map of "
+			       "addr and host");
+	if (yml_check_keys(y, d, keys, "diameter", err, sz))
+		return EINVAL;
+	if (yml_get(y, d, "addr") &&
+	    topo_addr(y, yml_get(y, d, "addr"), "diameter addr", 3868, &addr,
+		      err, sz))
+		return EINVAL;
+	if (!netguard_allowed(&addr))
+		return yml_err(y, yml_get(y, d, "addr"), err, sz,
+			       "diameter addr %J is outside 127.0.0.0/8",
+			       &addr);
+	if (yml_get(y, d, "host") &&
+	    yml_scalar(y, yml_get(y, d, "host"), "diameter host", &host, err,
+		       sz))
+		return EINVAL;
+
+	return hss_set_diameter(hss, host, &addr);
+}
+
+
 static int load_hss(struct topo *t, const struct yml *y,
 		    const yml_node *root, const char *domain,
 		    char *err, size_t sz)
 {
-	static const char *const keys[] = {"name", "db", NULL};
+	static const char *const keys[] = {"name", "db", "diameter", NULL};
 	yml_node *list = yml_get(y, root, "hss");
 	size_t i, n = list ? yml_count(list) : 0;
 	struct hss *hss = NULL;
@@ -219,7 +258,9 @@ static int load_hss(struct topo *t, const struct yml *y,
 				       err, sz, "%s", why);
 		}
 
-		e = hss_load(hss, y, root, err, sz);
+		e = load_diameter(hss, y, h, i, err, sz);
+		if (!e)
+			e = hss_load(hss, y, root, err, sz);
 		if (!e)
 			e = slf_add(hss);
 		mem_deref(hss);
