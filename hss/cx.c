@@ -144,6 +144,33 @@ static int sar_download(struct hss *hss, const struct hss_sub *sub,
 }
 
 
+/* TS 29.228 6.1.2.1: the S-CSCF lets the user go */
+static int sar_release(struct hss *hss, const struct hss_sub *sub,
+		       enum cx_sar_type type, struct cx_saa *saa)
+{
+	switch (type) {
+
+	/* the HSS may forget the S-CSCF, and says it did */
+	case CX_SAR_TIMEOUT_DEREGISTRATION_STORE:
+	case CX_SAR_USER_DEREGISTRATION_STORE:
+		saa->result = CX_SUCCESS_SERVER_NAME_NOT_STORED;
+		break;
+
+	/* the S-CSCF a MAR assigned goes, unless the user is registered */
+	case CX_SAR_AUTHENTICATION_FAILURE:
+	case CX_SAR_AUTHENTICATION_TIMEOUT:
+		if (sub->state != HSS_NOT_REGISTERED)
+			return 0;
+		break;
+
+	default:
+		break;
+	}
+
+	return hss_sub_assign(hss, sub, "", HSS_NOT_REGISTERED);
+}
+
+
 int hss_sar(struct hss *hss, const char *impi, const char *impu,
 	    const char *server, enum cx_sar_type type, struct cx_saa *saa)
 {
@@ -193,7 +220,12 @@ int hss_sar(struct hss *hss, const char *impi, const char *impu,
 	case CX_SAR_TIMEOUT_DEREGISTRATION:
 	case CX_SAR_USER_DEREGISTRATION:
 	case CX_SAR_ADMINISTRATIVE_DEREGISTRATION:
-		e = hss_sub_assign(hss, &sub, "", HSS_NOT_REGISTERED);
+	case CX_SAR_DEREGISTRATION_TOO_MUCH_DATA:
+	case CX_SAR_TIMEOUT_DEREGISTRATION_STORE:
+	case CX_SAR_USER_DEREGISTRATION_STORE:
+	case CX_SAR_AUTHENTICATION_FAILURE:
+	case CX_SAR_AUTHENTICATION_TIMEOUT:
+		e = sar_release(hss, &sub, type, saa);
 		break;
 
 	case CX_SAR_NO_ASSIGNMENT:
@@ -278,6 +310,8 @@ const char *cx_result_name(enum cx_result r)
 		return "DIAMETER_SUBSEQUENT_REGISTRATION";
 	case CX_UNREGISTERED_SERVICE:
 		return "DIAMETER_UNREGISTERED_SERVICE";
+	case CX_SUCCESS_SERVER_NAME_NOT_STORED:
+		return "DIAMETER_SUCCESS_SERVER_NAME_NOT_STORED";
 	case CX_ERROR_USER_UNKNOWN:
 		return "DIAMETER_ERROR_USER_UNKNOWN";
 	case CX_ERROR_IDENTITIES_DONT_MATCH:

@@ -50,6 +50,17 @@ int hss_set_diameter(struct hss *hss, const char *host, const struct sa *addr)
 }
 
 
+int hss_diameter_listen(struct hss *hss)
+{
+	if (!hss || !sa_isset(&hss->daddr, SA_ALL))
+		return EINVAL;
+	if (hss->dsrv)
+		return 0;
+
+	return cx_server_alloc(&hss->dsrv, hss, &hss->daddr);
+}
+
+
 void hss_diameter_node(const struct hss *hss, struct diam_node *dn)
 {
 	if (!hss || !dn)

@@ -196,3 +196,8 @@ struct ifc_profile *hss_profiles_find(const struct hss_profiles *ps,
 struct cx_ask;
 void cx_trace_push(struct hss *hss, const struct node *n,
 		   const struct cx_ask *a, enum cx_result code);
+
+/* cx_peer.c: the Diameter server on TCP; cx_serve.c: its answers */
+struct cx_server;
+int cx_server_alloc(struct cx_server **srvp, struct hss *hss,
+		    const struct sa *laddr);

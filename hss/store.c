@@ -72,6 +72,7 @@ static void hss_destructor(void *arg)
 		(void)sqlite3_finalize(hss->stv[i]);
 	(void)sqlite3_close(hss->db);
 
+	mem_deref(hss->dsrv);
 	list_flush(&hss->dpeers);
 	mem_deref(hss->dhost);
 	mem_deref(hss->name);

@@ -43,6 +43,7 @@ struct hss {
 	struct sa daddr;                /* where it listens, or would */
 	uint32_t dseq;                  /* Session-Ids and identifiers */
 	struct list dpeers;             /* nodes it exchanged CER with */
+	struct cx_server *dsrv;         /* listening, when asked to */
 };
 
 /* store_schema.c: the tables, made or migrated */

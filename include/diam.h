@@ -49,9 +49,10 @@ int  diam_get(const struct diam *d, const char *avp, char *buf, size_t sz);
 int  diam_get_in(const struct diam *d, const char *group, const char *avp,
 		 char *buf, size_t sz);
 /* A message against its command's ABNF: 0, or EPROTO with the
- * Result-Code to answer (5005 DIAMETER_MISSING_AVP, 5004) and why. */
-int  diam_check(const struct diam *d, uint32_t *codep, char *why,
-		size_t sz);
+ * Result-Code to answer (5005 DIAMETER_MISSING_AVP, 5004), the name of
+ * the AVP at fault (NULL when none is named) and why. */
+int  diam_check(const struct diam *d, uint32_t *codep, const char **avpp,
+		char *why, size_t sz);
 uint32_t diam_command(const struct diam *d);
 int  diam_set_hbh(struct diam *d, uint32_t hbh);
 int  diam_set_e2e(struct diam *d, uint32_t e2e);
@@ -95,6 +96,30 @@ int  diam_dpr(struct diam **dp, const struct diam_node *self,
 int  diam_dpa(struct diam **dp, const struct diam *dpr,
 	      const struct diam_node *self);
 bool diam_offers_cx(const struct diam *d);
+
+/* ---- frame.c: Diameter on a byte stream ---- */
+/* What a header says before the message is parsed */
+struct diam_hdr {
+	uint8_t flags;
+	uint32_t code;
+	uint32_t app;
+	uint32_t hbh;
+	uint32_t e2e;
+};
+/* *lenp: the length of the whole message at p once n bytes hold it,
+ * else 0; EBADMSG or EMSGSIZE (why says) for a header that is none. */
+int  diam_frame(const uint8_t *p, size_t n, size_t *lenp, char *why,
+		size_t sz);
+int  diam_peek(const uint8_t *p, size_t n, struct diam_hdr *h);
+int  diam_header(const struct diam *d, struct diam_hdr *h);
+
+/* ---- err.c: answers to what could not be served ---- */
+/* RFC 6733 7.2: the E-bit answer to the request with that header */
+int  diam_answer_error(struct diam **dp, const struct diam_hdr *req,
+		       const struct diam_node *self, uint32_t code,
+		       const char *text);
+/* RFC 6733 7.5: Failed-AVP with an empty example of the AVP named */
+int  diam_put_failed(struct diam *d, const char *avp);
 
 /* ---- show.c: what people read of a message ---- */
 /* "UAR", "CEA"; the command's name for one without a short form */

@@ -121,6 +121,7 @@ enum cx_result {
 	CX_FIRST_REGISTRATION           = 2001,
 	CX_SUBSEQUENT_REGISTRATION      = 2002,
 	CX_UNREGISTERED_SERVICE         = 2003,
+	CX_SUCCESS_SERVER_NAME_NOT_STORED = 2004,
 	CX_ERROR_USER_UNKNOWN           = 5001,
 	CX_ERROR_IDENTITIES_DONT_MATCH  = 5002,
 	CX_ERROR_IDENTITY_NOT_REGISTERED = 5003,
@@ -144,7 +145,12 @@ enum cx_sar_type {
 	CX_SAR_UNREGISTERED_USER = 3,
 	CX_SAR_TIMEOUT_DEREGISTRATION = 4,
 	CX_SAR_USER_DEREGISTRATION = 5,
+	CX_SAR_TIMEOUT_DEREGISTRATION_STORE = 6,
+	CX_SAR_USER_DEREGISTRATION_STORE = 7,
 	CX_SAR_ADMINISTRATIVE_DEREGISTRATION = 8,
+	CX_SAR_AUTHENTICATION_FAILURE = 9,
+	CX_SAR_AUTHENTICATION_TIMEOUT = 10,
+	CX_SAR_DEREGISTRATION_TOO_MUCH_DATA = 11,
 };
 
 /* TS 29.229 6.3.4 Server-Capabilities: what an S-CSCF must have
@@ -346,6 +352,14 @@ int cxw_result(struct diam **dp, const struct diam *req,
 int  hss_set_diameter(struct hss *hss, const char *host,
 		      const struct sa *addr);
 void hss_diameter_node(const struct hss *hss, struct diam_node *dn);
+
+/* The HSS listens as a Diameter server on its address (TCP), for
+ * I- and S-CSCFs outside the process. */
+int  hss_diameter_listen(struct hss *hss);
+/* The answer to a Cx request from a peer: always one, the failures as
+ * RFC 6733 and TS 29.229 code them. */
+int  hss_cx_answer(struct hss *hss, const struct diam *req,
+		   struct diam **ap);
 
 /* What hss_uar, hss_mar_vectors, hss_mar_resync, hss_sar and hss_lir
  * do, asked by the node from; while someone records, the exchange is

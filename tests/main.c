@@ -33,6 +33,7 @@ static int (*const suites[])(void) = {
 	test_proxy_suite,
 	test_diam_suite,
 	test_cx_wire_suite,
+	test_cx_server_suite,
 	test_dialog_suite,
 	test_appdb_suite,
 	test_http_suite,

@@ -155,16 +155,19 @@ static void test_answer(void)
 static void test_rules(void)
 {
 	struct diam *d = uar(), *m = NULL;
+	const char *avp = "x";
 	char why[128] = "";
 	uint32_t code = 0;
 
-	CU_ASSERT_EQUAL(diam_check(d, &code, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(diam_check(d, &code, &avp, why, sizeof(why)), 0);
 	mem_deref(d);
 
 	m = uar_without("Public-Identity");
-	CU_ASSERT_EQUAL(diam_check(m, &code, why, sizeof(why)), EPROTO);
+	CU_ASSERT_EQUAL(diam_check(m, &code, &avp, why, sizeof(why)),
+			EPROTO);
 	CU_ASSERT_EQUAL(code, 5005);
 	ASSERT_STR(why, "DIAMETER_MISSING_AVP: Public-Identity");
+	ASSERT_STR(avp, "Public-Identity");
 	mem_deref(m);
 }
 

@@ -116,6 +116,7 @@ int test_fsm_suite(void);
 int test_proxy_suite(void);
 int test_diam_suite(void);
 int test_cx_wire_suite(void);
+int test_cx_server_suite(void);
 int test_dialog_suite(void);
 int test_appdb_suite(void);
 int test_http_suite(void);

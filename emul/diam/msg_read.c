@@ -85,6 +85,23 @@ uint32_t diam_command(const struct diam *d)
 }
 
 
+int diam_header(const struct diam *d, struct diam_hdr *dh)
+{
+	const struct msg_hdr *h = hdr_of(d);
+
+	if (!h || !dh)
+		return EINVAL;
+
+	dh->flags = h->msg_flags;
+	dh->code = h->msg_code;
+	dh->app = h->msg_appl;
+	dh->hbh = h->msg_hbhid;
+	dh->e2e = h->msg_eteid;
+
+	return 0;
+}
+
+
 bool diam_is_request(const struct diam *d)
 {
 	const struct msg_hdr *h = hdr_of(d);

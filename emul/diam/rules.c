@@ -83,8 +83,8 @@ int diam_rules_add(void)
 }
 
 
-int diam_check(const struct diam *d, uint32_t *codep, char *why,
-	       size_t sz)
+int diam_check(const struct diam *d, uint32_t *codep, const char **avpp,
+	       char *why, size_t sz)
 {
 	struct dict_object *model = NULL;
 	struct dict_avp_data ad;
@@ -102,11 +102,18 @@ int diam_check(const struct diam *d, uint32_t *codep, char *why,
 		*codep = pei.pei_errcode &&
 			!strcmp(pei.pei_errcode, "DIAMETER_MISSING_AVP") ?
 			5005 : 5004;
-	if (why && pei.pei_avp && !fd_msg_model(pei.pei_avp, &model) &&
-	    model && !fd_dict_getval(model, &ad))
-		(void)re_snprintf(why, sz, "%s: %s", pei.pei_errcode ?
-				  pei.pei_errcode : "bad message",
-				  ad.avp_name);
+	if (avpp)
+		*avpp = NULL;
+	if (pei.pei_avp && !fd_msg_model(pei.pei_avp, &model) && model &&
+	    !fd_dict_getval(model, &ad)) {
+		/* the dictionary's name, which outlives the message */
+		if (avpp)
+			*avpp = ad.avp_name;
+		if (why)
+			(void)re_snprintf(why, sz, "%s: %s", pei.pei_errcode ?
+					  pei.pei_errcode : "bad message",
+					  ad.avp_name);
+	}
 	else if (why)
 		(void)re_snprintf(why, sz, "%s", pei.pei_errcode ?
 				  pei.pei_errcode : "bad message");

@@ -188,6 +188,7 @@ static int load_diameter(struct hss *hss, const struct yml *y,
 	const char *host = NULL;
 	struct sa addr;
 	char ip[32];
+	int e;
 
 	(void)re_snprintf(ip, sizeof(ip), "127.0.2.%zu", i + 1);
 	(void)sa_set_str(&addr, ip, 3868);
@@ -212,7 +213,14 @@ static int load_diameter(struct hss *hss, const struct yml *y,
 		       sz))
 		return EINVAL;
 
-	return hss_set_diameter(hss, host, &addr);
+	e = hss_set_diameter(hss, host, &addr);
+	if (!e)
+		e = hss_diameter_listen(hss);
+	if (e)
+		return yml_err(y, d, err, sz, "hss %s: cannot listen on %J: "
+			       "%m", hss_name(hss), &addr, e);
+
+	return 0;
 }
 
 
