@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The view of a request the iFC evaluator takes (hss/ifc.c): method,
- * Request-URI, headers, SDP and session case, copied out of the SIP
- * message once per evaluation so that the evaluator stays pure. */
+ * Request-URI, headers, SDP, session case and a REGISTER's kind, copied
+ * out of the SIP message once per evaluation so that the evaluator stays
+ * pure. */
 
 #include <string.h>
 #include <re.h>
@@ -37,7 +38,8 @@ static const char *copy(struct isc_view *v, size_t *off, const struct pl *pl)
 
 
 int isc_view_alloc(struct isc_view **vp, const struct sip_msg *msg,
-		   const char *method, enum ifc_case sc, const char *impu)
+		   const char *method, enum ifc_case sc, enum ifc_reg reg,
+		   const char *impu)
 {
 	struct isc_view *v;
 	struct le *le;
@@ -53,6 +55,7 @@ int isc_view_alloc(struct isc_view **vp, const struct sip_msg *msg,
 	str_ncpy(v->method, method, sizeof(v->method));
 	v->req.method = v->method;
 	v->req.scase = sc;
+	v->req.reg = reg;
 	v->req.hdrv = v->hdrv;
 
 	/* No message (an expiry): the request the S-CSCF would send. */

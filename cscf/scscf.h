@@ -154,10 +154,15 @@ int  scscf_fork(struct scscf *s, const struct sip_msg *msg, struct ptx *t,
 
 /* isc_view.c */
 struct isc_view;
+/* reg: the REGISTER's kind, IFC_REG_NONE for any other request */
 int  isc_view_alloc(struct isc_view **vp, const struct sip_msg *msg,
-		    const char *method, enum ifc_case sc, const char *impu);
+		    const char *method, enum ifc_case sc, enum ifc_reg reg,
+		    const char *impu);
 const struct ifc_req *isc_view_req(const struct isc_view *v);
 
 /* scscf_isc.c */
+/* reg says which RegistrationType the third-party REGISTERs answer to:
+ * initial, re-registration, or de-registration (with expires 0) */
 void scscf_isc_register(struct scscf *s, struct binding *b,
-			const struct sip_msg *msg, uint32_t expires);
+			const struct sip_msg *msg, uint32_t expires,
+			enum ifc_reg reg);

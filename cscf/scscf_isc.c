@@ -171,7 +171,8 @@ static int send_one(struct scscf *s, struct binding *b, const struct ifc *f,
 
 
 void scscf_isc_register(struct scscf *s, struct binding *b,
-			const struct sip_msg *msg, uint32_t expires)
+			const struct sip_msg *msg, uint32_t expires,
+			enum ifc_reg reg)
 {
 	const struct ifc *f;
 	struct isc_view *v = NULL;
@@ -183,7 +184,7 @@ void scscf_isc_register(struct scscf *s, struct binding *b,
 	/* TS 29.228 leaves the session case of REGISTER open; imsbed
 	 * evaluates it as originating: the served user is the one who
 	 * registers. */
-	if (isc_view_alloc(&v, msg, "REGISTER", IFC_ORIG, b->impu))
+	if (isc_view_alloc(&v, msg, "REGISTER", IFC_ORIG, reg, b->impu))
 		return;
 
 	while ((f = ifc_profile_next(b->profile, isc_view_req(v), &idx)))

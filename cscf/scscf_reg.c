@@ -158,8 +158,9 @@ void scscf_binding_drop(struct binding *b, enum cx_sar_type why, bool sar)
 		mem_deref(saa.assoc);
 	}
 
-	/* TS 24.229 5.4.1.7: the ASs hear of the de-registration too. */
-	scscf_isc_register(b->s, b, NULL, 0);
+	/* TS 24.229 5.4.1.7: the ASs hear of the de-registration too,
+	 * whoever ended it (the user, an expiry, the network). */
+	scscf_isc_register(b->s, b, NULL, 0, IFC_REG_DE);
 
 	mem_deref(b);
 }
@@ -290,8 +291,11 @@ static int do_register(struct scscf *s, const struct sip_msg *msg,
 	scscf_regevent_contact(b, c, c->last);
 
 	/* TS 24.229 5.4.1.7: after the 200 OK, a third-party REGISTER to
-	 * each AS whose iFC matches. */
-	scscf_isc_register(s, b, msg, expires);
+	 * each AS whose iFC matches; a user the S-CSCF had no binding for
+	 * made an initial registration (TS 24.229 3.1), any other one a
+	 * re-registration, another device's included. */
+	scscf_isc_register(s, b, msg, expires, fresh ? IFC_REG_INITIAL :
+			   IFC_REG_RE);
 
  out:
 	mem_deref(saa.profile);

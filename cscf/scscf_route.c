@@ -332,7 +332,7 @@ static int isc_route(struct scscf *s, const struct sip_msg *msg,
 	int err;
 
 	(void)pl_strcpy(&msg->met, met, sizeof(met));
-	err = isc_view_alloc(&v, msg, met, sc, impu);
+	err = isc_view_alloc(&v, msg, met, sc, IFC_REG_NONE, impu);
 	if (err)
 		return err;
 

@@ -16,6 +16,20 @@ enum spt_type {
 	SPT_SDP,
 };
 
+/* TS 29.228 B.2.2 ProfilePartIndicator: which part of the profile an iFC
+ * belongs to; without one it applies whatever the registration state. */
+enum ifc_part {
+	IFC_PART_ANY = 0,
+	IFC_PART_REG,           /* REGISTERED (0 in the XML) */
+	IFC_PART_UNREG,         /* UNREGISTERED (1 in the XML) */
+};
+
+/* Every RegistrationType of a REGISTER SPT: the bits (1 << enum ifc_reg)
+ * of IFC_REG_INITIAL..IFC_REG_DE; all three are stored as none, which
+ * means the same (B.2.2: absent matches every REGISTER). */
+#define SPT_REG_ALL ((1u << IFC_REG_INITIAL) | (1u << IFC_REG_RE) | \
+		     (1u << IFC_REG_DE))
+
 struct spt {
 	enum spt_type type;
 	bool negated;
@@ -27,6 +41,7 @@ struct spt {
 	regex_t re;             /* compiled str (R-URI) or content */
 	bool re_ok;             /* re holds a compiled regex to regfree */
 	enum ifc_case scase;
+	unsigned regtypes;      /* Method REGISTER only; 0: every kind */
 };
 
 struct ifc {
@@ -39,20 +54,71 @@ struct ifc {
 	char *as;               /* ApplicationServer/ServerName */
 	enum ifc_dh dh;
 	char *service_info;     /* NULL when absent */
+	enum ifc_part part;
+	/* An iFC of a shared set (TS 29.229 SharedIFCSetID) is one object
+	 * that every profile naming the set references: the XML names the
+	 * set instead of writing it out. */
+	bool shared;
+	uint32_t set_id;
 };
 
 struct ifc_profile {
 	char *name;
 	struct ifc **ifcv;      /* sorted by priority once loaded */
 	size_t ifcc;            /* filled entries of ifcv */
+	size_t ifcn;            /* room in ifcv */
+	uint32_t *setv;         /* SharedIFCSetIDs, in the order given */
+	size_t setc;
 };
 
 int  ifc_alloc(struct ifc **ifcp, size_t sptc);
 int  ifc_index_groups(struct ifc *ifc);
 int  ifc_profile_alloc(struct ifc_profile **pp, const char *name,
 		       size_t cap);
+/* Takes a reference to ifc, growing ifcv as needed */
+int  ifc_profile_append(struct ifc_profile *p, struct ifc *ifc);
 void ifc_profile_sort(struct ifc_profile *p);
 const char *spt_type_name(enum spt_type t);
+const char *ifc_part_name(enum ifc_part part);
+
+/* ---- ifc_check.c: what an iFC must be, whichever format it came in ----
+ * Each returns EINVAL with the reason in why, without its place. */
+int ifc_method_check(const char *met, char *why, size_t sz);
+/* Compiles src into spt->re (REG_NOSUB) */
+int spt_regex_set(struct spt *spt, const char *src, char *why, size_t sz);
+int spt_line_check(const char *line, char *why, size_t sz);
+int ifc_as_check(const char *as, char *why, size_t sz);
+
+/* ---- ifc_sets.c: the shared iFC sets (TS 29.229 SharedIFCSetID) ---- */
+struct yml;
+/* The topology's 'shared_ifc_sets' (n may be NULL: none) */
+int  ifc_sets_load(struct ifc_sets **setsp, const struct yml *y,
+		   const struct yaml_node_s *n, char *err, size_t sz);
+const struct ifc_profile *ifc_sets_find(const struct ifc_sets *sets,
+					uint32_t id);
+/* Set id's iFCs into p, and id into p->setv; ENOENT for an unknown id
+ * (p is unchanged then); sorting is the caller's, once all are in. */
+int  ifc_profile_share(struct ifc_profile *p, const struct ifc_sets *sets,
+		       uint32_t id);
+
+/* ---- ifc_load_tp.c: a trigger point, and a non-empty string ---- */
+int ifc_trigger_load(struct ifc **ifcp, const struct yml *y,
+		     const struct yaml_node_s *n, const char *what,
+		     char *err, size_t sz);
+int ifc_string_load(char **dst, const struct yml *y,
+		    const struct yaml_node_s *n, const char *what,
+		    char *err, size_t sz);
+
+/* ---- ifc_load.c ---- */
+/* ifc_profile_load with the shared sets a profile may name */
+int ifc_profile_load_sets(struct ifc_profile **pp, const char *name,
+			  const struct yml *y, const struct yaml_node_s *n,
+			  const struct ifc_sets *sets, char *err, size_t sz);
+/* The iFCs of list n (an 'ifc:' list) appended to p; what is the path
+ * ('profiles.x', 'shared_ifc_sets.3') for errors. */
+int ifc_list_load(struct ifc_profile *p, const struct yml *y,
+		  const struct yaml_node_s *n, const char *what,
+		  char *err, size_t sz);
 
 /* ---- store.c: the database, its rows and statements ---- */
 

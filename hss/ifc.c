@@ -133,6 +133,7 @@ static void profile_destructor(void *arg)
 		mem_deref(p->ifcv[i]);
 
 	mem_deref(p->ifcv);
+	mem_deref(p->setv);
 	mem_deref(p->name);
 }
 
@@ -160,6 +161,7 @@ int ifc_profile_alloc(struct ifc_profile **pp, const char *name, size_t cap)
 			err = ENOMEM;
 			goto out;
 		}
+		p->ifcn = cap;
 	}
 
  out:
@@ -169,6 +171,30 @@ int ifc_profile_alloc(struct ifc_profile **pp, const char *name, size_t cap)
 		*pp = p;
 
 	return err;
+}
+
+
+int ifc_profile_append(struct ifc_profile *p, struct ifc *ifc)
+{
+	if (!p || !ifc)
+		return EINVAL;
+
+	if (p->ifcc == p->ifcn) {
+		size_t n = p->ifcn ? 2 * p->ifcn : 4;
+		/* libre's mem_realloc takes no NULL */
+		struct ifc **v = p->ifcv ?
+			mem_realloc(p->ifcv, n * sizeof(*v)) :
+			mem_alloc(n * sizeof(*v), NULL);
+
+		if (!v)
+			return ENOMEM;
+		p->ifcv = v;
+		p->ifcn = n;
+	}
+
+	p->ifcv[p->ifcc++] = mem_ref(ifc);
+
+	return 0;
 }
 
 
@@ -216,6 +242,29 @@ const char *ifc_case_name(enum ifc_case c)
 	case IFC_TERM_UNREG: return "terminating_unregistered";
 	case IFC_ORIG_UNREG: return "originating_unregistered";
 	case IFC_ORIG_CDIV:  return "originating_cdiv";
+	default:             return "?";
+	}
+}
+
+
+const char *ifc_reg_name(enum ifc_reg r)
+{
+	switch (r) {
+
+	case IFC_REG_INITIAL: return "initial";
+	case IFC_REG_RE:      return "re-registration";
+	case IFC_REG_DE:      return "de-registration";
+	default:              return "?";
+	}
+}
+
+
+const char *ifc_part_name(enum ifc_part part)
+{
+	switch (part) {
+
+	case IFC_PART_REG:   return "registered";
+	case IFC_PART_UNREG: return "unregistered";
 	default:             return "?";
 	}
 }
@@ -291,6 +340,10 @@ static bool spt_match(const struct spt *spt, const struct ifc_req *req)
 
 	case SPT_METHOD:
 		r = req->method && !strcmp(req->method, spt->str);
+		/* B.2.2: RegistrationType narrows a REGISTER SPT to those
+		 * kinds; a REGISTER of unknown kind matches as before */
+		if (r && spt->regtypes && req->reg != IFC_REG_NONE)
+			r = (spt->regtypes & (1u << req->reg)) != 0;
 		break;
 
 	case SPT_REQUEST_URI:
@@ -314,6 +367,21 @@ static bool spt_match(const struct spt *spt, const struct ifc_req *req)
 }
 
 
+/* B.2.2 ProfilePartIndicator against the session case, which says
+ * whether the served user is registered. */
+static bool part_match(enum ifc_part part, enum ifc_case scase)
+{
+	bool unreg = scase == IFC_TERM_UNREG || scase == IFC_ORIG_UNREG;
+
+	switch (part) {
+
+	case IFC_PART_REG:   return !unreg;
+	case IFC_PART_UNREG: return unreg;
+	default:             return true;
+	}
+}
+
+
 /* TS 29.228 Annex C: CNF is an AND of groups, each an OR of its SPTs; DNF
  * is an OR of groups, each an AND.  An SPT in several groups counts in
  * each of them. */
@@ -322,6 +390,9 @@ bool ifc_match(const struct ifc *ifc, const struct ifc_req *req)
 	size_t i, j;
 
 	if (!ifc || !req)
+		return false;
+
+	if (!part_match(ifc->part, req->scase))
 		return false;
 
 	/* B.2.2: an iFC without a TriggerPoint always applies */

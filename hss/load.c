@@ -16,8 +16,8 @@ enum { COUNT_MAX = 1000000 };
 
 
 static int load_profiles(struct hss *hss, struct hss_profiles *ps,
-			 const struct yml *y, const yml_node *n,
-			 char *err, size_t sz)
+			 const struct ifc_sets *sets, const struct yml *y,
+			 const yml_node *n, char *err, size_t sz)
 {
 	size_t i;
 	int e;
@@ -45,7 +45,8 @@ static int load_profiles(struct hss *hss, struct hss_profiles *ps,
 			return yml_err(y, kn, err, sz, "profiles: duplicate "
 				       "profile '%s'", name);
 
-		e = ifc_profile_load(&p, name, y, yml_val(y, n, i), err, sz);
+		e = ifc_profile_load_sets(&p, name, y, yml_val(y, n, i), sets,
+					  err, sz);
 		if (e)
 			return e;
 
@@ -315,6 +316,7 @@ int hss_load(struct hss *hss, const struct yml *y, const yaml_node_t *root,
 	     char *err, size_t sz)
 {
 	struct hss_profiles *ps = NULL;
+	struct ifc_sets *sets = NULL;
 	struct hss_wilds *ws = NULL;
 	const yml_node *sn;
 	bool tx = false;
@@ -345,7 +347,13 @@ int hss_load(struct hss *hss, const struct yml *y, const yaml_node_t *root,
 	}
 	tx = true;
 
-	e = load_profiles(hss, ps, y, yml_get(y, root, "profiles"), err, sz);
+	e = ifc_sets_load(&sets, y, yml_get(y, root, "shared_ifc_sets"), err,
+			  sz);
+	if (e)
+		goto out;
+
+	e = load_profiles(hss, ps, sets, y, yml_get(y, root, "profiles"), err,
+			  sz);
 	if (e)
 		goto out;
 
@@ -377,6 +385,7 @@ int hss_load(struct hss *hss, const struct yml *y, const yaml_node_t *root,
 	if (tx)
 		(void)hss_db_end(hss, false);
 	mem_deref(ps);
+	mem_deref(sets);
 	mem_deref(ws);
 
 	return e;

@@ -21,8 +21,11 @@
 
 static const char *const sqlv[ST_MAX] = {
 	"INSERT INTO profile (name) VALUES (?)",
-	"INSERT INTO ifc VALUES (?, ?, ?, ?, ?, ?, ?)",
-	"INSERT INTO spt VALUES (?, ?, ?, ?, ?, ?, ?)",
+	"INSERT INTO ifc (profile, pos, priority, server_name,"
+	" default_handling, service_info, cnf, profile_part, shared_set)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	"INSERT INTO spt (profile, ifc, pos, negated, type, value, content,"
+	" reg_types) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	"INSERT OR IGNORE INTO spt_group VALUES (?, ?, ?, ?)",
 	"INSERT INTO subscriber (impi, password, profile, src_line, src_col,"
 	" src_n, auth, k, opc, amf, sqn, cap_mand, cap_opt, cap_servers)"

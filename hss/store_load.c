@@ -51,15 +51,30 @@ const char *hss_db_errmsg(const struct hss *hss)
 }
 
 
+/* "initial,de-registration": the RegistrationTypes by name */
+static void regtypes_str(char *buf, size_t sz, unsigned regtypes)
+{
+	int r, n = 0;
+
+	buf[0] = '\0';
+	for (r = IFC_REG_INITIAL; r <= IFC_REG_DE; r++) {
+		if (regtypes & (1u << r))
+			n += re_snprintf(buf + n, sz - n, "%s%s", n ? "," : "",
+					 ifc_reg_name(r));
+	}
+}
+
+
 static int spt_store(struct hss *hss, const char *pname, size_t ifcpos,
 		     size_t pos, const struct spt *spt)
 {
 	sqlite3_stmt *st = hss->stv[ST_INS_SPT];
-	char scase[4];
+	char scase[4], regs[64];
 	size_t i;
 	int e;
 
 	(void)re_snprintf(scase, sizeof(scase), "%d", spt->scase);
+	regtypes_str(regs, sizeof(regs), spt->regtypes);
 
 	(void)st_bind_text(st, 1, pname);
 	(void)sqlite3_bind_int64(st, 2, (sqlite3_int64)ifcpos);
@@ -69,6 +84,7 @@ static int spt_store(struct hss *hss, const char *pname, size_t ifcpos,
 	(void)st_bind_text(st, 6, spt->type == SPT_SESSION_CASE ? scase :
 			spt->str);
 	(void)st_bind_text(st, 7, spt->content);
+	(void)st_bind_text(st, 8, regs[0] ? regs : NULL);
 
 	e = st_exec(st);
 	if (e)
@@ -121,6 +137,15 @@ int hss_db_profile(struct hss *hss, const struct ifc_profile *p)
 			(void)sqlite3_bind_int(st, 7, ifc->cnf);
 		else
 			(void)sqlite3_bind_null(st, 7);
+		if (ifc->part != IFC_PART_ANY)
+			(void)sqlite3_bind_int(st, 8, ifc->part ==
+					       IFC_PART_UNREG);
+		else
+			(void)sqlite3_bind_null(st, 8);
+		if (ifc->shared)
+			(void)sqlite3_bind_int64(st, 9, ifc->set_id);
+		else
+			(void)sqlite3_bind_null(st, 9);
 
 		e = st_exec(st);
 		if (e)

@@ -30,7 +30,11 @@
 
 /* src_line/src_col/src_n say where a row came from in the topology (n is
  * the template index, 0 without count), so that a duplicate names both
- * places.  ifc.pos is the position after sorting by priority.  The
+ * places.  ifc.pos is the position after sorting by priority;
+ * profile_part is TS 29.228's ProfilePartIndicator (0 REGISTERED, 1
+ * UNREGISTERED, NULL for both), shared_set the SharedIFCSetID an iFC came
+ * with (NULL: the profile's own), spt.reg_types a REGISTER SPT's
+ * RegistrationTypes by name (NULL: all).  The
  * registration state is per set (regset, TS 29.228 6.1.2); subscriber's
  * state column is what files made before sets kept, read only by the
  * migration. */
@@ -42,11 +46,12 @@ static const char tables[] =
 	" pos INTEGER NOT NULL, priority INTEGER NOT NULL,"
 	" server_name TEXT NOT NULL, default_handling INTEGER NOT NULL,"
 	" service_info TEXT, cnf INTEGER,"
+	" profile_part INTEGER, shared_set INTEGER,"
 	" PRIMARY KEY (profile, pos)) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS spt ("
 	" profile TEXT NOT NULL, ifc INTEGER NOT NULL, pos INTEGER NOT NULL,"
 	" negated INTEGER NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL,"
-	" content TEXT,"
+	" content TEXT, reg_types TEXT,"
 	" PRIMARY KEY (profile, ifc, pos)) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS spt_group ("
 	" profile TEXT NOT NULL, ifc INTEGER NOT NULL, spt INTEGER NOT NULL,"
@@ -73,9 +78,9 @@ static const char indexes[] =
 	"CREATE INDEX IF NOT EXISTS impu_by_impi ON impu (impi, pos);"
 	"CREATE INDEX IF NOT EXISTS impu_by_key ON impu (ikey);";
 
-/* A database file made before AKA, or before the Server-Capabilities,
- * lacks these columns: each is added where missing (SQLite refuses the
- * others, which is the point). */
+/* A database file made before AKA, before the Server-Capabilities or
+ * before the TS 29.228 XML's iFC parts lacks these columns: each is added
+ * where missing (SQLite refuses the others, which is the point). */
 static const char *const added_columns[] = {
 	("ALTER TABLE subscriber ADD COLUMN auth TEXT NOT NULL"
 	 " DEFAULT 'digest'"),
@@ -88,6 +93,9 @@ static const char *const added_columns[] = {
 	"ALTER TABLE subscriber ADD COLUMN cap_opt TEXT NOT NULL DEFAULT ''",
 	("ALTER TABLE subscriber ADD COLUMN cap_servers TEXT NOT NULL"
 	 " DEFAULT ''"),
+	"ALTER TABLE ifc ADD COLUMN profile_part INTEGER",
+	"ALTER TABLE ifc ADD COLUMN shared_set INTEGER",
+	"ALTER TABLE spt ADD COLUMN reg_types TEXT",
 };
 
 /* A file made before sets had impu (uri PRIMARY KEY, impi, pos, src_*):

@@ -14,6 +14,7 @@ struct hss;
 struct ifc;
 struct ifc_profile;
 struct node;
+struct ifc_sets;
 
 /* ---- ifc.c: the iFC model and its evaluator (TS 29.228 Annex B, C) ---- */
 
@@ -32,6 +33,16 @@ enum ifc_dh {
 	IFC_DH_TERMINATE = 1,   /* SESSION_TERMINATED */
 };
 
+/* The kind of REGISTER a request is, for an SPT's RegistrationType (TS
+ * 29.228 B.2.2).  NONE, for any other request or a REGISTER of unknown
+ * kind, matches every RegistrationType, as REGISTERs did before. */
+enum ifc_reg {
+	IFC_REG_NONE = 0,
+	IFC_REG_INITIAL,        /* INITIAL_REGISTRATION (0 in the XML) */
+	IFC_REG_RE,             /* RE-REGISTRATION (1) */
+	IFC_REG_DE,             /* DE-REGISTRATION (2) */
+};
+
 struct ifc_hdr {
 	const char *name;       /* full header name, e.g. "Event" */
 	const char *value;
@@ -46,14 +57,21 @@ struct ifc_req {
 	size_t hdrc;
 	const char *sdp;        /* SDP body or NULL */
 	enum ifc_case scase;
+	enum ifc_reg reg;
 };
 
+/* Besides the trigger point, an iFC with a ProfilePartIndicator applies
+ * only in its part: REGISTERED for the session cases of a registered
+ * user (originating, terminating_registered, originating_cdiv),
+ * UNREGISTERED for terminating_ and originating_unregistered. */
 bool ifc_match(const struct ifc *ifc, const struct ifc_req *req);
 const char *ifc_as(const struct ifc *ifc);
 enum ifc_dh ifc_default_handling(const struct ifc *ifc);
 const char *ifc_service_info(const struct ifc *ifc);
 int32_t ifc_priority(const struct ifc *ifc);
 const char *ifc_case_name(enum ifc_case c);
+/* "initial", "re-registration", "de-registration" ("?" for NONE) */
+const char *ifc_reg_name(enum ifc_reg r);
 
 /* The profile's iFCs in priority order.  Returns the first iFC at position
  * >= *idx that matches, and sets *idx past it; NULL when none is left. */
@@ -61,6 +79,10 @@ const struct ifc *ifc_profile_next(const struct ifc_profile *p,
 				   const struct ifc_req *req, size_t *idx);
 size_t ifc_profile_count(const struct ifc_profile *p);
 const char *ifc_profile_name(const struct ifc_profile *p);
+/* The same service profile: its own iFCs field by field in priority
+ * order, and the same SharedIFCSetIDs (the sets' iFCs are the sets'). */
+bool ifc_profile_equal(const struct ifc_profile *a,
+		       const struct ifc_profile *b);
 
 /* ---- ifc_load.c: a service profile from YAML (regexes compiled here) ---- */
 int ifc_profile_load(struct ifc_profile **pp, const char *name,

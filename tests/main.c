@@ -21,6 +21,7 @@ static int (*const suites[])(void) = {
 	test_yml_suite,
 	test_digest_suite,
 	test_ifc_suite,
+	test_ifc_sets_suite,
 	test_hss_suite,
 	test_cx_suite,
 	test_topo_suite,

@@ -70,6 +70,13 @@ struct trig_case {
 #define NOT_SYSINFO \
 	SPT("{negated: true, header: {name: Event, content: '^sysinfo'}}")
 #define M_AUDIO SPT("{sdp: {line: m, content: '^audio'}}")
+#define REG_INIT SPT("{method: REGISTER, registration_type: [initial]}")
+#define REG_RE_DE \
+	SPT("{method: REGISTER, registration_type: [re-registration, " \
+	    "de-registration]}")
+#define REG_ALL \
+	SPT("{method: REGISTER, registration_type: [de-registration, " \
+	    "initial, re-registration]}")
 
 static const struct trig_case trigv[] = {
 	{"method equal", 0, SPT("{method: INVITE}"),
@@ -175,6 +182,38 @@ static const struct trig_case trigv[] = {
 	 {.method = "MESSAGE", .scase = IFC_TERM_REG}, true},
 	{"CNF shared SPT, group 0 false", 1, CNF_SHARED,
 	 {.method = "SUBSCRIBE", .scase = IFC_TERM_REG}, false},
+	/* TS 29.228 B.2.2 RegistrationType */
+	{"REGISTER initial, initial", 0, REG_INIT,
+	 {.method = "REGISTER", .reg = IFC_REG_INITIAL}, true},
+	{"REGISTER initial, refresh", 0, REG_INIT,
+	 {.method = "REGISTER", .reg = IFC_REG_RE}, false},
+	{"REGISTER initial, de-registration", 0, REG_INIT,
+	 {.method = "REGISTER", .reg = IFC_REG_DE}, false},
+	{"REGISTER initial, kind unknown", 0, REG_INIT,
+	 {.method = "REGISTER"}, true},
+	{"REGISTER re/de, de-registration", 0, REG_RE_DE,
+	 {.method = "REGISTER", .reg = IFC_REG_DE}, true},
+	{"REGISTER re/de, refresh", 0, REG_RE_DE,
+	 {.method = "REGISTER", .reg = IFC_REG_RE}, true},
+	{"REGISTER re/de, initial", 0, REG_RE_DE,
+	 {.method = "REGISTER", .reg = IFC_REG_INITIAL}, false},
+	{"REGISTER all three, initial", 0, REG_ALL,
+	 {.method = "REGISTER", .reg = IFC_REG_INITIAL}, true},
+	{"REGISTER as a scalar", 0,
+	 SPT("{method: REGISTER, registration_type: de-registration}"),
+	 {.method = "REGISTER", .reg = IFC_REG_DE}, true},
+	{"REGISTER initial negated, refresh", 0,
+	 SPT("{method: REGISTER, negated: true, "
+	     "registration_type: [initial]}"),
+	 {.method = "REGISTER", .reg = IFC_REG_RE}, true},
+	{"REGISTER initial negated, initial", 0,
+	 SPT("{method: REGISTER, negated: true, "
+	     "registration_type: [initial]}"),
+	 {.method = "REGISTER", .reg = IFC_REG_INITIAL}, false},
+	{"REGISTER initial, an INVITE", 0, REG_INIT,
+	 {.method = "INVITE", .reg = IFC_REG_INITIAL}, false},
+	{"plain REGISTER, de-registration", 0, SPT("{method: REGISTER}"),
+	 {.method = "REGISTER", .reg = IFC_REG_DE}, true},
 };
 
 
@@ -332,6 +371,57 @@ static void test_priority(void)
 }
 
 
+/* B.2.2 ProfilePartIndicator: the part follows the session case, the
+ * trigger point still has its say. */
+static void test_profile_part(void)
+{
+	static const char yaml[] =
+		"ifc:\n"
+		"  - {priority: 0, as: 'sip:reg.test', profile_part: "
+		"registered}\n"
+		"  - {priority: 1, as: 'sip:unreg.test', profile_part: "
+		"unregistered,\n"
+		"     trigger: {spt: [{method: INVITE}]}}\n"
+		"  - {priority: 2, as: 'sip:any.test'}\n";
+	static const struct {
+		enum ifc_case scase;
+		const char *method;
+		const char *first, *second;
+	} casev[] = {
+		{IFC_ORIG, "INVITE", "sip:reg.test", "sip:any.test"},
+		{IFC_TERM_REG, "INVITE", "sip:reg.test", "sip:any.test"},
+		{IFC_ORIG_CDIV, "INVITE", "sip:reg.test", "sip:any.test"},
+		{IFC_TERM_UNREG, "INVITE", "sip:unreg.test", "sip:any.test"},
+		{IFC_ORIG_UNREG, "INVITE", "sip:unreg.test", "sip:any.test"},
+		{IFC_TERM_UNREG, "MESSAGE", "sip:any.test", NULL},
+	};
+	struct ifc_profile *p = NULL;
+	char err[256] = "";
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(load(&p, yaml, err, sizeof(err)), 0);
+
+	for (i = 0; i < ARRAY_SIZE(casev); i++) {
+		struct ifc_req req = {.method = casev[i].method,
+				      .scase = casev[i].scase};
+		const struct ifc *f;
+		size_t idx = 0;
+
+		f = ifc_profile_next(p, &req, &idx);
+		ASSERT_STR(ifc_as(f), casev[i].first);
+		f = ifc_profile_next(p, &req, &idx);
+		if (casev[i].second) {
+			ASSERT_STR(ifc_as(f), casev[i].second);
+		}
+		else {
+			CU_ASSERT_PTR_NULL(f);
+		}
+	}
+
+	mem_deref(p);
+}
+
+
 static void test_empty_profile(void)
 {
 	static const struct ifc_req req = {.method = "INVITE"};
@@ -436,6 +526,28 @@ static const struct err_case errv[] = {
 	 P "3:23: profiles.p.ifc[1].as: 'x' is not a SIP URI"},
 	{IFC0 "    service_info: [a]\n",
 	 P "4:19: profiles.p.ifc[0].service_info must be a scalar"},
+	{IFC0 "    profile_part: both\n",
+	 P "4:19: profiles.p.ifc[0].profile_part: 'both' is not registered "
+	 "or unregistered"},
+	{TRIG SPT("{method: INVITE, registration_type: [initial]}"),
+	 P "6:47: " S0 ".registration_type goes with method: REGISTER only "
+	 "(TS 29.228 B.2.2)"},
+	{TRIG SPT("{session_case: 0, registration_type: initial}"),
+	 P "6:48: " S0 ".registration_type goes with method: REGISTER only "
+	 "(TS 29.228 B.2.2)"},
+	{TRIG SPT("{method: REGISTER, registration_type: [first]}"),
+	 P "6:50: " S0 ".registration_type: 'first' is not initial, "
+	 "re-registration or de-registration"},
+	{TRIG SPT("{method: REGISTER, registration_type: [initial, initial]}"),
+	 P "6:59: " S0 ".registration_type: 'initial' twice"},
+	{TRIG SPT("{method: REGISTER, registration_type: []}"),
+	 P "6:49: " S0 ".registration_type must list at least one of "
+	 "initial, re-registration, de-registration"},
+	{"shared_ifc_sets: [3]\n",
+	 P "1:19: profiles.p.shared_ifc_sets[0]: no shared iFC set 3 in "
+	 "shared_ifc_sets"},
+	{"shared_ifc_sets: 3\n",
+	 P "1:18: profiles.p.shared_ifc_sets must be a list of set ids"},
 };
 
 
@@ -467,6 +579,7 @@ int test_ifc_suite(void)
 	    !CU_add_test(s, "trigger points", test_triggers) ||
 	    !CU_add_test(s, "no trigger point", test_no_trigger) ||
 	    !CU_add_test(s, "priority order and next", test_priority) ||
+	    !CU_add_test(s, "profile part indicator", test_profile_part) ||
 	    !CU_add_test(s, "empty profile", test_empty_profile) ||
 	    !CU_add_test(s, "loader errors", test_errors))
 		return CU_get_error();

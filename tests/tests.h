@@ -104,6 +104,7 @@ const char *http_token_impu(const char *token, void *arg);
 int test_yml_suite(void);
 int test_digest_suite(void);
 int test_ifc_suite(void);
+int test_ifc_sets_suite(void);
 int test_hss_suite(void);
 int test_cx_suite(void);
 int test_topo_suite(void);

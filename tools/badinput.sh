@@ -148,6 +148,26 @@ $CORE
 steps:
   - wait: 0
 "
+case_ set-as "set-as.yaml:10:30: shared_ifc_sets.4.ifc[0].as: 'sip:as9.ims.test' is no AS node or peer of the topology" \
+"topology:
+$CORE
+    - {name: scscf, role: scscf}
+  shared_ifc_sets:
+    4:
+      ifc:
+        - {priority: 0,  as: sip:as9.ims.test}
+steps:
+  - wait: 0
+"
+case_ set-unknown "set-unknown.yaml:8:27: profiles.p.shared_ifc_sets[0]: no shared iFC set 4 in shared_ifc_sets" \
+"topology:
+$CORE
+    - {name: scscf, role: scscf}
+  profiles:
+    p: {shared_ifc_sets: [4]}
+steps:
+  - wait: 0
+"
 case_ node-space "node-space.yaml:5:14: node name 'i cscf' must be a host label" \
 "topology:
   domain: ims.test

@@ -358,11 +358,12 @@ static int load_peers(const struct yml *y, const yml_node *n, char *err,
 
 
 /* Every iFC names an AS of the topology (or a declared peer): one that
- * names nobody would be tried at run time and fail on every request. */
+ * names nobody would be tried at run time and fail on every request.
+ * what is 'profiles' or 'shared_ifc_sets', whose entries hold 'ifc'. */
 static int check_ifc_ases(const struct yml *y, const yml_node *root,
-			  char *err, size_t sz)
+			  const char *what, char *err, size_t sz)
 {
-	const yml_node *profiles = yml_get(y, root, "profiles");
+	const yml_node *profiles = yml_get(y, root, what);
 	size_t i, j;
 
 	for (i = 0; i < yml_count(profiles); i++) {
@@ -387,9 +388,9 @@ static int check_ifc_ases(const struct yml *y, const yml_node *root,
 			     (!n && strcmp(emul_outside_name(&sa), EMUL_EXT))))
 				continue;
 
-			return yml_err(y, an, err, sz, "profiles.%s.ifc[%zu]."
-				       "as: '%s' is no AS node or peer of "
-				       "the topology",
+			return yml_err(y, an, err, sz, "%s.%s.ifc[%zu].as: "
+				       "'%s' is no AS node or peer of the "
+				       "topology", what,
 				       yml_str(yml_key(y, profiles, i)), j,
 				       as);
 		}
@@ -434,8 +435,8 @@ int topo_load(struct topo **tp, const struct yml *y,
 	      char *err, size_t sz)
 {
 	static const char *const keys[] = {
-		"domain", "nodes", "hss", "profiles", "subscribers",
-		"appdata", "peers", NULL
+		"domain", "nodes", "hss", "profiles", "shared_ifc_sets",
+		"subscribers", "appdata", "peers", NULL
 	};
 	const char *domain;
 	struct topo *t;
@@ -478,7 +479,9 @@ int topo_load(struct topo **tp, const struct yml *y,
 	if (e)
 		goto out;
 
-	e = check_ifc_ases(y, root, err, sz);
+	e = check_ifc_ases(y, root, "profiles", err, sz);
+	if (!e)
+		e = check_ifc_ases(y, root, "shared_ifc_sets", err, sz);
 	if (!e)
 		e = check_caps_servers(y, root, err, sz);
 
