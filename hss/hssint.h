@@ -97,7 +97,8 @@ int  ifc_sets_load(struct ifc_sets **setsp, const struct yml *y,
 const struct ifc_profile *ifc_sets_find(const struct ifc_sets *sets,
 					uint32_t id);
 /* Set id's iFCs into p, and id into p->setv; ENOENT for an unknown id
- * (p is unchanged then); sorting is the caller's, once all are in. */
+ * (p is unchanged then); sorting is the caller's, once all are in.
+ * Without sets (a document read alone) the id is kept, no iFC added. */
 int  ifc_profile_share(struct ifc_profile *p, const struct ifc_sets *sets,
 		       uint32_t id);
 

@@ -225,10 +225,11 @@ static int load_shared(struct ifc_profile *p, const struct yml *y,
 					       "twice", path, id);
 		}
 
-		e = ifc_profile_share(p, sets, id);
-		if (e == ENOENT)
+		if (!ifc_sets_find(sets, id))
 			return yml_err(y, in, err, sz, "%s: no shared iFC set "
 				       "%u in shared_ifc_sets", path, id);
+
+		e = ifc_profile_share(p, sets, id);
 		if (e)
 			return e;
 	}

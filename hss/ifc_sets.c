@@ -165,7 +165,7 @@ int ifc_profile_share(struct ifc_profile *p, const struct ifc_sets *sets,
 
 	if (!p)
 		return EINVAL;
-	if (!set)
+	if (!set && sets)
 		return ENOENT;
 
 	/* libre's mem_realloc takes no NULL */
@@ -178,7 +178,7 @@ int ifc_profile_share(struct ifc_profile *p, const struct ifc_sets *sets,
 
 	/* all of the set or none of it */
 	n = p->ifcc;
-	for (i = 0; i < set->ifcc; i++) {
+	for (i = 0; set && i < set->ifcc; i++) {
 		e = ifc_profile_append(p, set->ifcv[i]);
 		if (e) {
 			while (p->ifcc > n)

@@ -89,6 +89,67 @@ int ifc_profile_load(struct ifc_profile **pp, const char *name,
 		     const struct yml *y, const struct yaml_node_s *n,
 		     char *err, size_t sz);
 
+/* ---- xml_write.c, xml_doc.c: the IMSSubscription document of TS 29.228
+ * (Annex B, the XSD of Annex E), which the User-Data AVP of a SAA or a
+ * PPR carries ---- */
+
+/* tIdentityType, as TS 29.228 numbers it */
+enum hss_id_type {
+	HSS_ID_IMPU         = 0,        /* a distinct IMPU */
+	HSS_ID_NON_DISTINCT = 3,        /* an IMPU a wildcard matched: the
+					 * wildcard is its WildcardedIMPU */
+	HSS_ID_WILDCARDED   = 4,        /* the wildcarded IMPU itself */
+};
+
+struct hss_xml_impu {
+	const char *uri;                /* Identity */
+	bool barred;                    /* BarringIndication */
+	enum hss_id_type type;          /* IdentityType */
+	const char *wildcard;           /* WildcardedIMPU, or NULL */
+	const char *display_name;       /* DisplayName, or NULL */
+};
+
+/* A ServiceProfile: the public identities that share it, its iFCs and
+ * the shared iFC sets it names (an iFC of a set is written as the set's
+ * SharedIFCSetID, never itself). */
+struct hss_xml_sp {
+	const struct hss_xml_impu *impuv;
+	size_t impuc;                   /* at least one */
+	const struct ifc_profile *profile;      /* NULL: no iFC */
+	/* The profile's name in imsbed's own element, in another namespace
+	 * where the XSD allows one, so that a topology can load it again
+	 * by name; NULL leaves it out (User-Data for an S-CSCF). */
+	const char *name;
+};
+
+struct hss_xml_sub {
+	const char *impi;               /* PrivateID */
+	const struct hss_xml_sp *spv;
+	size_t spc;                     /* at least one */
+};
+
+/* The whole document, <?xml ...?> and <IMSSubscription>, every element
+ * in the order of Annex E's sequences; EINVAL for what the XSD would
+ * refuse (no IMPI, no ServiceProfile, one without PublicIdentity). */
+int hss_subscription_xml(struct mbuf *mb, const struct hss_xml_sub *s);
+
+/* An IMSSubscription document read into the model, regexes compiled and
+ * every part checked as the YAML loader checks it.  name is the
+ * document's in errors: "name:LINE: <Element>: what" (EBADMSG), also
+ * for XML that is not well-formed; no DTD, no entity, nothing from the
+ * network.  With sets, each SharedIFCSetID brings that set's iFCs in
+ * (an unknown one is an error); without, the ids are kept alone. */
+struct hss_xml_doc;
+int hss_subscription_decode(struct hss_xml_doc **dp, const char *xml,
+			    size_t len, const char *name,
+			    const struct ifc_sets *sets, char *err,
+			    size_t sz);
+/* The document as the writer takes it; a profile without a name in the
+ * document is named "" */
+const struct hss_xml_sub *hss_xml_doc_sub(const struct hss_xml_doc *d);
+/* The line of the i-th ServiceProfile, for errors */
+unsigned hss_xml_doc_line(const struct hss_xml_doc *d, size_t i);
+
 /* ---- store.c: the HSS and its SQLite database ---- */
 int  hss_alloc(struct hss **hssp, const char *name, const char *dbpath,
 	       const char *realm, char *err, size_t sz);

@@ -98,3 +98,21 @@ int hssfx_lir(struct hss *hss, const char *impu, struct cx_lia *lia)
 
 	return e ? -e : (int)lia->result;
 }
+
+
+int hssfx_profile(struct ifc_profile **pp, const char *text)
+{
+	struct yml *y = NULL;
+	char err[256] = "";
+	int e;
+
+	e = yml_load_str(&y, "t.yaml", text, err, sizeof(err));
+	if (!e)
+		e = ifc_profile_load(pp, "p", y, yml_root(y), err,
+				     sizeof(err));
+	if (e)
+		fprintf(stderr, "\nprofile: %s\n", err);
+	mem_deref(y);
+
+	return e;
+}

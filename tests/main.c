@@ -22,6 +22,8 @@ static int (*const suites[])(void) = {
 	test_digest_suite,
 	test_ifc_suite,
 	test_ifc_sets_suite,
+	test_ifc_xml_suite,
+	test_ifc_xml_parse_suite,
 	test_hss_suite,
 	test_cx_suite,
 	test_topo_suite,

@@ -45,6 +45,8 @@ int hssfx_mar(struct hss *hss, const char *impi, const char *impu,
 int hssfx_sar(struct hss *hss, const char *impi, const char *impu,
 	      const char *server, enum cx_sar_type type, struct cx_saa *saa);
 int hssfx_lir(struct hss *hss, const char *impu, struct cx_lia *lia);
+/* Profile "p" from YAML text (no shared sets); the error to stderr */
+int hssfx_profile(struct ifc_profile **pp, const char *text);
 #endif
 
 /* ---- fixture_sip.c: what the SIP suites share ---- */
@@ -105,6 +107,8 @@ int test_yml_suite(void);
 int test_digest_suite(void);
 int test_ifc_suite(void);
 int test_ifc_sets_suite(void);
+int test_ifc_xml_suite(void);
+int test_ifc_xml_parse_suite(void);
 int test_hss_suite(void);
 int test_cx_suite(void);
 int test_topo_suite(void);
