@@ -282,6 +282,16 @@ static void close_handler(int err, void *arg)
 }
 
 
+/* An external node of the topology (a real core's CSCF) connects from
+ * its own IP and any port: it is named as the node. */
+static const char *peer_name(const struct sa *peer)
+{
+	const struct node *n = emul_node_by_addr(peer);
+
+	return node_external(n) ? node_name(n) : emul_outside_name(peer);
+}
+
+
 static void conn_handler(const struct sa *peer, void *arg)
 {
 	struct cx_server *srv = arg;
@@ -296,7 +306,7 @@ static void conn_handler(const struct sa *peer, void *arg)
 
 	c->srv = srv;
 	c->peer = *peer;
-	str_ncpy(c->name, emul_outside_name(peer), sizeof(c->name));
+	str_ncpy(c->name, peer_name(peer), sizeof(c->name));
 	c->rx = mbuf_alloc(4096);
 	err = c->rx ? tcp_accept(&c->tc, srv->ts, NULL, recv_handler,
 				 close_handler, c) : ENOMEM;
@@ -317,6 +327,26 @@ static void server_destructor(void *arg)
 
 	list_flush(&srv->conns);
 	mem_deref(srv->ts);
+}
+
+
+/* The open peers' Origin-Hosts, ", "-joined into mb; how many */
+unsigned cx_server_peers(const struct cx_server *srv, struct mbuf *mb)
+{
+	struct le *le;
+	unsigned n = 0;
+
+	for (le = srv ? srv->conns.head : NULL; le; le = le->next) {
+		const struct dconn *c = le->data;
+
+		if (!c->open)
+			continue;
+		if (mb)
+			(void)mbuf_printf(mb, "%s%s", n ? ", " : "", c->host);
+		++n;
+	}
+
+	return n;
 }
 
 

@@ -61,6 +61,18 @@ int hss_diameter_listen(struct hss *hss)
 }
 
 
+unsigned hss_diameter_peers(const struct hss *hss, struct mbuf *mb)
+{
+	return hss ? cx_server_peers(hss->dsrv, mb) : 0;
+}
+
+
+bool hss_diameter_listening(const struct hss *hss)
+{
+	return hss && hss->dsrv;
+}
+
+
 void hss_diameter_node(const struct hss *hss, struct diam_node *dn)
 {
 	if (!hss || !dn)
@@ -180,6 +192,22 @@ struct cx_got {
 };
 
 
+static int saa(struct diam **ap, const struct diam *req,
+	       const struct diam_node *self, const struct cx_ask *a,
+	       const struct cx_saa *s)
+{
+	struct mbuf *ud = NULL;
+	int err;
+
+	if (s->result == CX_SUCCESS && s->assoc)
+		(void)cx_user_data(&ud, a->impu, s);
+	err = cxw_saa(ap, req, self, a, s, ud);
+	mem_deref(ud);
+
+	return err;
+}
+
+
 static int answer(struct diam **ap, const struct diam *req,
 		  const struct diam_node *self, const struct cx_ask *a,
 		  const struct cx_got *g)
@@ -192,7 +220,7 @@ static int answer(struct diam **ap, const struct diam *req,
 
 	case CX_CMD_UAR: return cxw_uaa(ap, req, self, a, g->uaa);
 	case CX_CMD_MAR: return cxw_maa(ap, req, self, a, g->maa);
-	case CX_CMD_SAR: return cxw_saa(ap, req, self, a, g->saa, NULL);
+	case CX_CMD_SAR: return saa(ap, req, self, a, g->saa);
 	case CX_CMD_LIR: return cxw_lia(ap, req, self, g->lia);
 	default:         return cxw_result(ap, req, self, g->code);
 	}

@@ -268,3 +268,4 @@ void cx_trace_push(struct hss *hss, const struct node *n,
 struct cx_server;
 int cx_server_alloc(struct cx_server **srvp, struct hss *hss,
 		    const struct sa *laddr);
+unsigned cx_server_peers(const struct cx_server *srv, struct mbuf *mb);

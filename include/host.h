@@ -95,6 +95,9 @@ enum node_flags {
 	NODE_TCP  = 1 << 0,     /* peers reach it over TCP */
 	NODE_DOWN = 1 << 1,     /* in the topology, but not listening */
 	NODE_LEAN = 1 << 2,     /* UDP only: the benchmark's many UEs */
+	/* run by someone else (a real core's CSCF, an AS) at its address:
+	 * in the registry to be routed to, named and trusted, no socket */
+	NODE_EXTERNAL = 1 << 3,
 };
 
 /* A role's hooks; 'impl' is the object the role allocated. */
@@ -109,6 +112,10 @@ struct node_ops {
 int  node_alloc(struct node **np, const char *name, enum node_role role,
 		const struct sa *addr, const char *domain, unsigned flags);
 bool node_tcp(const struct node *n);
+bool node_external(const struct node *n);
+/* Whether any node of the topology is external: the run must keep the
+ * real clock, which the outside lives on. */
+bool emul_has_external(void);
 /* The layer beneath a node's handlers: true from tap when it took msg.
  * The node owns stack (mem_deref) from here on. */
 typedef bool (node_tap_h)(const struct sip_msg *msg, void *stack);

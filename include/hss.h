@@ -423,6 +423,10 @@ int cxw_maa(struct diam **dp, const struct diam *req,
 int cxw_saa(struct diam **dp, const struct diam *req,
 	    const struct diam_node *self, const struct cx_ask *a,
 	    const struct cx_saa *saa, const struct mbuf *user_data);
+/* cx_userdata.c: the SAA's User-Data, the IMSSubscription of what
+ * hss_sar returned for impu; ENOENT when it downloaded nothing */
+int cx_user_data(struct mbuf **mbp, const char *impu,
+		 const struct cx_saa *saa);
 int cxw_lia(struct diam **dp, const struct diam *req,
 	    const struct diam_node *self, const struct cx_lia *lia);
 int cxw_result(struct diam **dp, const struct diam *req,
@@ -439,6 +443,9 @@ void hss_diameter_node(const struct hss *hss, struct diam_node *dn);
 /* The HSS listens as a Diameter server on its address (TCP), for
  * I- and S-CSCFs outside the process. */
 int  hss_diameter_listen(struct hss *hss);
+bool hss_diameter_listening(const struct hss *hss);
+/* The peers past their CER, their Origin-Hosts into mb (may be NULL) */
+unsigned hss_diameter_peers(const struct hss *hss, struct mbuf *mb);
 /* The answer to a Cx request from a peer: always one, the failures as
  * RFC 6733 and TS 29.229 code them. */
 int  hss_cx_answer(struct hss *hss, const struct diam *req,

@@ -321,11 +321,57 @@ static void test_maa(void)
 }
 
 
+/* The SAA's User-Data reads back as the IMSSubscription it is: the
+ * set in one ServiceProfile, default identity first, the barred one
+ * marked (TS 29.228 B.2.1) */
+static void test_user_data(void)
+{
+	char assoc[] = "sip:alice@ims.test, tel:+16328300100\0"
+		"sip:hidden@ims.test\0";
+	const struct hss_xml_sub *sub;
+	struct hss_xml_doc *doc = NULL;
+	struct mbuf *mb = NULL;
+	struct cx_saa saa;
+	char err[256] = "";
+
+	memset(&saa, 0, sizeof(saa));
+	saa.result = CX_SUCCESS;
+	str_ncpy(saa.impi, "alice@ims.test", sizeof(saa.impi));
+	saa.assoc = assoc;
+	saa.barred = assoc + strlen(assoc) + 1;
+	CU_ASSERT_EQUAL_FATAL(cx_user_data(&mb, "sip:alice@ims.test", &saa),
+			      0);
+
+	CU_ASSERT_EQUAL_FATAL(hss_subscription_decode(&doc,
+				(const char *)mbuf_buf(mb), mbuf_get_left(mb),
+				"saa.xml", NULL, err, sizeof(err)), 0);
+	sub = hss_xml_doc_sub(doc);
+	CU_ASSERT_STRING_EQUAL(sub->impi, "alice@ims.test");
+	CU_ASSERT_EQUAL_FATAL(sub->spc, 1);
+	CU_ASSERT_EQUAL_FATAL(sub->spv[0].impuc, 3);
+	CU_ASSERT_STRING_EQUAL(sub->spv[0].impuv[0].uri, "sip:alice@ims.test");
+	CU_ASSERT(!sub->spv[0].impuv[1].barred);
+	CU_ASSERT_STRING_EQUAL(sub->spv[0].impuv[2].uri,
+			       "sip:hidden@ims.test");
+	CU_ASSERT(sub->spv[0].impuv[2].barred);
+
+	/* nothing downloaded, nothing to say */
+	saa.assoc = NULL;
+	saa.barred = NULL;
+	CU_ASSERT_EQUAL(cx_user_data(&mb, "sip:alice@ims.test", &saa),
+			ENOENT);
+
+	mem_deref(doc);
+	mem_deref(mb);
+}
+
+
 static const CU_TestInfo tests[] = {
 	{"AVPs as a tree: groups, repeats, raw octets", test_tree},
 	{"CER and CEA: identity, address, Cx offered", test_cer},
 	{"Cx results: 3GPP's or the base protocol's", test_results},
 	{"MAR read back, MAA with two AKA vectors", test_maa},
+	{"SAA User-Data: the set as an IMSSubscription", test_user_data},
 	CU_TEST_INFO_NULL,
 };
 

@@ -107,6 +107,17 @@ static void test_errors(void)
 		{"domain: d\nnodes:\n  - {name: a, role: as}\n",
 		 "t.yaml:3:3: topology needs a pcscf, an icscf and an scscf"
 		 " node"},
+		{"domain: d\nnodes:\n"
+		 "  - {name: a, role: ue, external: 127.0.0.9}\n",
+		 "t.yaml:3:35: node 'a': a UE cannot be external (a real UE"
+		 " registers by itself)"},
+		{"domain: d\nnodes:\n"
+		 "  - {name: a, role: as, external: 10.0.0.9}\n",
+		 "t.yaml:3:35: external '10.0.0.9' is not loopback"
+		 " (127.0.0.0/8)"},
+		{"domain: d\nnodes:\n"
+		 "  - {name: a, role: as, external: 127.0.0.9, modules: x}\n",
+		 "t.yaml:3:46: unknown key 'modules' in external node"},
 		{"domain: d\nnodes:\n  - {name: p, role: pcscf}\n"
 		 "  - {name: i, role: icscf}\n  - {name: s, role: scscf}\n"
 		 "  - {name: u, role: ue, impi: ghost}\n",
@@ -134,6 +145,56 @@ static void test_errors(void)
 }
 
 
+/* A node someone else runs: in the registry to route to and to name,
+ * trusted as the core, but no socket of imsbed's and no state to ask */
+static void test_external(void)
+{
+	static const char text[] =
+		"domain: ims.test\n"
+		"nodes:\n"
+		"  - {name: pcscf, role: pcscf, external: '127.0.0.71'}\n"
+		"  - {name: icscf, role: icscf, external: '127.0.0.72:5062'}\n"
+		"  - {name: scscf, role: scscf, external: '127.0.0.73'}\n"
+		"  - {name: ue1, role: ue, impi: u1@ims.test}\n"
+		"subscribers:\n"
+		"  - {impi: u1@ims.test, impu: sip:u1@ims.test,"
+		" password: x}\n";
+	struct yml *y = NULL;
+	struct topo *t = NULL;
+	struct node *n = NULL;
+	char err[256] = "";
+	struct sa sa, from, to;
+
+	CU_ASSERT_EQUAL_FATAL(yml_load_str(&y, "t.yaml", text, err,
+					   sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(topo_load(&t, y, yml_root(y), err,
+					sizeof(err)), 0);
+
+	CU_ASSERT(node_external(emul_node("icscf")));
+	CU_ASSERT(!node_external(emul_node("ue1")));
+	CU_ASSERT(emul_has_external());
+	CU_ASSERT_PTR_NULL(node_sip(emul_node("pcscf")));
+
+	/* the home domain's entry point is the external I-CSCF */
+	CU_ASSERT_EQUAL(resolve("sip:ims.test", &sa, &n), 0);
+	CU_ASSERT_PTR_EQUAL(n, emul_node("icscf"));
+	CU_ASSERT_EQUAL(sa_port(&sa), 5062);
+
+	/* over TCP it writes from any port of its address, and is itself */
+	(void)sa_set_str(&from, "127.0.0.73", 40123);
+	(void)sa_set_str(&to, "127.0.1.1", 5060);
+	CU_ASSERT_PTR_EQUAL(emul_sender_at(SIP_TRANSP_TCP, &from, &to),
+			    emul_node("scscf"));
+	/* over UDP only from its own port */
+	CU_ASSERT_PTR_NULL(emul_sender_at(SIP_TRANSP_UDP, &from, &to));
+
+	mem_deref(t);
+	mem_deref(y);
+	CU_ASSERT_PTR_NULL(emul_nodes()->head);
+	CU_ASSERT(!emul_has_external());
+}
+
+
 int test_topo_suite(void)
 {
 	CU_pSuite s = CU_add_suite("topo", NULL, NULL);
@@ -142,5 +203,6 @@ int test_topo_suite(void)
 		return 1;
 
 	return !CU_add_test(s, "load and resolve", test_load_resolve) ||
-		!CU_add_test(s, "errors", test_errors);
+		!CU_add_test(s, "errors", test_errors) ||
+		!CU_add_test(s, "external nodes", test_external);
 }

@@ -146,9 +146,19 @@ static enum scen_result golden_verdict(const struct cli_opts *o,
 
 	err = golden_check(o->golden, file, ladder, o->update_golden, &diff);
 	if (err == EPROTO) {
+		size_t n = diff ? strlen(diff) : 0;
+		size_t room = sz > 96 ? sz - 96 : 0;
+		bool cut = n > room;
+
+		/* a long diff whole would not fit, and libre's printf then
+		 * writes none of it: cut at a line */
+		while (cut && room && diff[room - 1] != '\n')
+			--room;
 		r = SCEN_FAIL;
 		(void)re_snprintf(msg, sz, "ladder differs from the golden"
-				  " one:\n%s", diff ? diff : "");
+				  " one:\n%b%s", diff ? diff : "",
+				  cut ? room : n, cut ? "(the diff goes on)" :
+				  "");
 	}
 	else if (err && err != ENOENT) {
 		r = SCEN_FAIL;

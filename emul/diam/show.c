@@ -126,7 +126,7 @@ static void collect(msg_or_avp *parent, const struct dict_avp_data *w,
 		    struct mbuf *mb)
 {
 	struct avp *a = NULL;
-	char v[1024];
+	char v[64];
 
 	if (fd_msg_browse(parent, MSG_BRW_FIRST_CHILD, &a, NULL))
 		return;
@@ -138,9 +138,21 @@ static void collect(msg_or_avp *parent, const struct dict_avp_data *w,
 		if (fd_msg_avp_hdr(a, &h))
 			return;
 		vendor = (h->avp_flags & AVP_FLAG_VENDOR) ? h->avp_vendor : 0;
+		/* an octet string whole (User-Data is kilobytes), a number
+		 * as text */
 		if (h->avp_code == w->avp_code && vendor == w->avp_vendor &&
-		    !diam_avp_text((struct diam_avp *)a, v, sizeof(v)))
-			(void)mbuf_printf(mb, "%s%s", mb->end ? ", " : "", v);
+		    h->avp_value) {
+			const uint8_t *p;
+			size_t n;
+
+			if (mb->end)
+				(void)mbuf_write_str(mb, ", ");
+			if (!diam_avp_os((struct diam_avp *)a, &p, &n))
+				(void)mbuf_write_mem(mb, p, n);
+			else if (!diam_avp_text((struct diam_avp *)a, v,
+						sizeof(v)))
+				(void)mbuf_write_str(mb, v);
+		}
 		if (!h->avp_value)
 			collect(a, w, mb);
 		if (fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL))
@@ -258,6 +270,7 @@ static int print_avps(struct re_printf *pf, msg_or_avp *parent,
 		      unsigned depth)
 {
 	struct avp *a = NULL;
+	unsigned i;
 	int err = 0;
 
 	if (fd_msg_browse(parent, MSG_BRW_FIRST_CHILD, &a, NULL))
@@ -272,7 +285,8 @@ static int print_avps(struct re_printf *pf, msg_or_avp *parent,
 
 		if (fd_msg_avp_hdr(a, &h))
 			return EBADMSG;
-		err = re_hprintf(pf, "%*s", (int)(2 * depth), "");
+		for (i = 0; i < depth && !err; i++)
+			err = re_hprintf(pf, "  ");
 		if (fd_msg_model(a, &m) || !m || fd_dict_getval(m, &data)) {
 			err |= re_hprintf(pf, "AVP %u (vendor %u, %u bytes)\n",
 					  h->avp_code, h->avp_vendor,
@@ -295,8 +309,7 @@ static int print_avps(struct re_printf *pf, msg_or_avp *parent,
 		switch (data.avp_basetype) {
 
 		case AVP_TYPE_OCTETSTRING:
-			if (v->os.len > 512 || !printable(v->os.data,
-							  v->os.len))
+			if (!printable(v->os.data, v->os.len))
 				err |= re_hprintf(pf, ": 0x%w\n", v->os.data,
 						  v->os.len);
 			else if (memchr(v->os.data, '\n', v->os.len))

@@ -62,19 +62,21 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 			  const struct sa *dst, const uint8_t *pkt,
 			  size_t len, void *arg)
 {
-	struct node *n = arg;
+	struct node *n = arg, *from;
 	struct msgrec rec;
 
 	if (!n)
 		return;
-	if (!tx && emul_sender_at(tp, src, dst))
+	/* an external node sends with no imsbed stack to record it */
+	from = tx ? NULL : emul_sender_at(tp, src, dst);
+	if (from && !node_external(from))
 		return;
 
 	memset(&rec, 0, sizeof(rec));
 	rec.t = emul_time();
 	rec.proto = "sip";
 	rec.tp = tp;
-	rec.src = tx ? n->name : emul_outside_name(src);
+	rec.src = tx ? n->name : from ? from->name : emul_outside_name(src);
 	rec.dst = tx ? emul_peer_name(dst) : n->name;
 	rec.src_addr = tx && !src ? n->addr : *src;
 	rec.dst_addr = !tx && !dst ? n->addr : *dst;
@@ -209,6 +211,25 @@ static int node_listen(struct node *n)
 }
 
 
+bool node_external(const struct node *n)
+{
+	return n && (n->flags & NODE_EXTERNAL);
+}
+
+
+bool emul_has_external(void)
+{
+	struct le *le;
+
+	for (le = reg.nodes.head; le; le = le->next) {
+		if (node_external(le->data))
+			return true;
+	}
+
+	return false;
+}
+
+
 bool node_tracing(void)
 {
 	return reg.tracing;
@@ -225,7 +246,9 @@ void node_trace(bool on)
 	for (le = reg.nodes.head; le; le = le->next) {
 		struct node *n = le->data;
 
-		sip_set_trace_handler(n->sip, on ? trace_handler : NULL);
+		if (n->sip)
+			sip_set_trace_handler(n->sip, on ? trace_handler :
+					      NULL);
 	}
 }
 
@@ -262,7 +285,8 @@ int node_alloc(struct node **np, const char *name, enum node_role role,
 	hash_append(reg.by_name, hash_joaat_str_ci(n->name), &n->he_name, n);
 	hash_append(reg.by_name, hash_joaat_str_ci(n->host), &n->he_host, n);
 
-	err = node_listen(n);
+	if (!(flags & NODE_EXTERNAL))
+		err = node_listen(n);
 
  out:
 	if (err)

@@ -127,7 +127,10 @@ struct node *emul_sender_at(enum sip_transp tp, const struct sa *src,
 	if (netguard_owned(src, dst))
 		return emul_node_by_addr(src);
 
+	/* an external node writes from any port, as a peer does */
 	n = emul_node_by_addr(src);
+	if (node_external(n))
+		return n;
 	if (n && sa_cmp(node_addr(n), src, SA_ALL) &&
 	    netguard_owned(dst, src))
 		return n;

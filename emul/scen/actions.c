@@ -60,6 +60,9 @@ static const char *const kcall[] = {
 static const char *const kppr[] = {
 	"user", "profile", NULL
 };
+static const char *const kpeers[] = {
+	"hss", "count", "within", NULL
+};
 static const char *const kbook[] = {
 	"ue", "op", "id", "since", "entry", "status", "error", NULL
 };
@@ -91,6 +94,7 @@ static const struct action actionv[] = {
 	{"message",     "ue",   kmsg,   act_check_message,   act_message},
 	{"deregister_network", "user", kdereg, act_check_dereg, act_dereg},
 	{"push_profile", "user", kppr,  act_check_ppr,       act_ppr},
+	{"diameter_peers", NULL, kpeers, act_check_peers,    act_peers},
 	{"wait",        NULL,   NULL,   check_wait,          start_wait},
 };
 

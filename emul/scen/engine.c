@@ -104,6 +104,13 @@ static int run_check(struct engine *e, const yml_node *c)
 		if (is_fixed)
 			continue;
 
+		if (node_external(n)) {
+			engine_fail(e, "check: node %s is external: imsbed "
+				    "holds none of its state ('%s')", nname,
+				    what);
+			return ENOTSUP;
+		}
+
 		mb = mbuf_alloc(128);
 		if (!mb)
 			return ENOMEM;
@@ -273,6 +280,7 @@ static void engine_destructor(void *arg)
 	wtmr_cancel(&e->tmr_settle);
 	wtmr_cancel(&e->tmr_step);
 	wtmr_cancel(&e->tmr_timeout);
+	wtmr_cancel(&e->tmr_await);
 	list_flush(&e->recs);
 	list_flush(&e->caps);
 	mem_deref(e->diagram);
@@ -374,7 +382,9 @@ static int run_clock(struct engine *e, const struct scen_opts *o,
 {
 	bool pause = e->on_enter || e->slow > 0;
 
-	if (pause && emul_peer_count()) {
+	bool outside = emul_peer_count() || emul_has_external();
+
+	if (pause && outside) {
 		(void)re_snprintf(msg, sz, "%s: --step and --slow pause the"
 				  " run on the virtual clock, and its"
 				  " topology has nodes outside the process,"
@@ -387,7 +397,7 @@ static int run_clock(struct engine *e, const struct scen_opts *o,
 				 " run on the virtual clock, where no timer"
 				 " fires while it pauses\n");
 
-	clk_set_mode(pause || (o && o->virtual_clock && !emul_peer_count()) ?
+	clk_set_mode(pause || (o && o->virtual_clock && !outside) ?
 		     CLK_VIRTUAL : CLK_REAL);
 
 	return 0;

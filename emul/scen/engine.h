@@ -47,6 +47,10 @@ struct engine {
 	struct step_mark marks[MAX_MARKS];
 	size_t nmarks;
 	struct media_sum media[MEDIA_SUMS];
+	/* diameter_peers (act_diam.c): what it waits for, and how long */
+	const yml_node *await;
+	struct wtmr tmr_await;
+	uint64_t await_from, await_until;
 	bool finished;
 	enum scen_result result;
 	char fail[1536];
@@ -149,6 +153,10 @@ act_start_h act_register, act_deregister, act_subscribe, act_unsubscribe,
 /* act_core.c: the core on its own: network-initiated de-registration */
 act_check_h act_check_dereg, act_check_ppr;
 act_start_h act_dereg, act_ppr;
+
+/* act_diam.c: waiting for a real core's Diameter peers */
+act_check_h act_check_peers;
+act_start_h act_peers;
 
 /* act_book.c: the personal address book at the GM module */
 act_check_h act_check_book;

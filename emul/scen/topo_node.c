@@ -162,6 +162,49 @@ static int node_timers(struct node *n, const struct yml *y,
 }
 
 
+/* external: ADDR[:PORT]: a node someone else runs (a real core's
+ * P-, I- or S-CSCF, an AS); nothing of the node's own keys applies. */
+static int load_external(struct topo *t, const struct yml *y,
+			 const yml_node *nn, const char *name,
+			 enum node_role role, const char *domain, char *err,
+			 size_t sz)
+{
+	static const char *const keys[] = {
+		"name", "role", "external", "transport", NULL
+	};
+	const yml_node *en = yml_get(y, nn, "external");
+	unsigned flags = 0;
+	struct node *n, *other;
+	struct sa addr;
+	int e;
+
+	if (role == ROLE_UE)
+		return yml_err(y, en, err, sz, "node '%s': a UE cannot be "
+			       "external (a real UE registers by itself)",
+			       name);
+	if (yml_check_keys(y, nn, keys, "external node", err, sz) ||
+	    check_name(y, nn, name, err, sz) ||
+	    topo_addr(y, en, "external", SIP_PORT, &addr, err, sz) ||
+	    node_flags(&flags, y, nn, err, sz))
+		return EINVAL;
+	if (!netguard_allowed(&addr))
+		return yml_err(y, en, err, sz, "external '%s' is not loopback"
+			       " (127.0.0.0/8)", yml_str(en));
+
+	other = emul_node_by_addr(&addr);
+	if (other && sa_cmp(node_addr(other), &addr, SA_ALL))
+		return yml_err(y, en, err, sz, "node '%s': address %J is "
+			       "taken by node '%s'", name, &addr,
+			       node_name(other));
+
+	e = node_alloc(&n, name, role, &addr, domain, flags | NODE_EXTERNAL);
+	if (e)
+		return yml_err(y, nn, err, sz, "node '%s': %m", name, e);
+
+	return topo_keep(&t->nodes, n, NULL);
+}
+
+
 static int load_node(struct topo *t, const struct yml *y,
 		     const yml_node *root, size_t i, size_t pass,
 		     const char *domain, char *err, size_t sz)
@@ -172,7 +215,7 @@ static int load_node(struct topo *t, const struct yml *y,
 		"modules", "ring_timeout", "timers", "k", "op", "opc", "amf",
 		"sqn", "aka_answer", "sec_agree", "vectors", "instance",
 		"reg_id", "q", "gruu", "reg_event", "capabilities",
-		"diversion", NULL
+		"diversion", "external", NULL
 	};
 	yml_node *nn = yml_item(y, yml_get(y, root, "nodes"), i);
 	const char *name, *rs;
@@ -197,6 +240,9 @@ static int load_node(struct topo *t, const struct yml *y,
 
 	if ((role == ROLE_UE) != (pass == 1))
 		return 0;
+
+	if (yml_get(y, nn, "external"))
+		return load_external(t, y, nn, name, role, domain, err, sz);
 
 	if (check_name(y, nn, name, err, sz) ||
 	    node_address(&addr, y, nn, i, name, err, sz) ||
