@@ -129,6 +129,25 @@ static void watchdog(void *arg)
 }
 
 
+/* A peer that gave up on a connection may dial again without closing
+ * the old one (Kamailio's cdp does): the newest connection of an
+ * Origin-Host is the peer, an older one is closed (as the election of
+ * RFC 6733 5.6.4 would leave one). */
+static void replace_older(const struct dconn *c)
+{
+	struct le *le = c->srv->conns.head;
+
+	while (le) {
+		struct dconn *o = le->data;
+
+		le = le->next;
+		if (o != c && o->open && !str_casecmp(o->host, c->host))
+			conn_close(o, "replaced by a new connection from the"
+				   " same peer");
+	}
+}
+
+
 /* RFC 6733 5.3: the peer's capabilities, and ours back */
 static bool on_cer(struct dconn *c, const struct diam *cer,
 		   const struct diam_node *self)
@@ -150,6 +169,7 @@ static bool on_cer(struct dconn *c, const struct diam *cer,
 	c->open = true;
 	elog(LOG_INFO, hss_name(c->srv->hss), "cx", "Diameter peer %s (%J) "
 	     "open", c->host, &c->peer);
+	replace_older(c);
 
 	return true;
 }

@@ -327,12 +327,33 @@ static void test_garbage(void)
 }
 
 
+/* A peer that dials again without closing (cdp): the new connection
+ * is the peer, the old one goes */
+static void test_replaced(void)
+{
+	struct peer a, b;
+
+	peer_open(&a);
+	cer(&a);
+	CU_ASSERT_EQUAL(hss_diameter_peers(hss, NULL), 1);
+	peer_open(&b);
+	cer(&b);
+	CU_ASSERT(a.closed);
+	CU_ASSERT(!b.closed);
+	CU_ASSERT_EQUAL(hss_diameter_peers(hss, NULL), 1);
+	peer_close(&a);
+	peer_close(&b);
+	CU_ASSERT_EQUAL(hss_diameter_peers(hss, NULL), 0);
+}
+
+
 static const CU_TestInfo tests[] = {
 	{"a request before CER closes the connection", test_before_cer},
 	{"a CER without Cx: 5010 and closed", test_no_common_app},
 	{"UAR answered: 2001, 5001, 5005 naming the AVP", test_cx},
 	{"3007, a split message, 3001, DWR, DPR", test_errors},
 	{"garbage ends the connection, not the server", test_garbage},
+	{"the same peer again: the old connection goes", test_replaced},
 	CU_TEST_INFO_NULL,
 };
 
