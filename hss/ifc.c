@@ -479,3 +479,12 @@ const char *ifc_profile_name(const struct ifc_profile *p)
 {
 	return p ? p->name : NULL;
 }
+
+
+size_t ifc_profile_sets(const struct ifc_profile *p, const uint32_t **idv)
+{
+	if (idv)
+		*idv = p ? p->setv : NULL;
+
+	return p ? p->setc : 0;
+}

@@ -30,9 +30,18 @@ static int load_profiles(struct hss *hss, struct hss_profiles *ps,
 			       "name to profile");
 
 	for (i = 0; i < yml_count(n); i++) {
-		const yml_node *kn = yml_key(y, n, i);
+		const yml_node *kn = yml_key(y, n, i), *vn = yml_val(y, n, i);
 		const char *name = yml_str(kn);
 		struct ifc_profile *p;
+
+		/* 'xml: PATH' names the files of profiles; a profile of that
+		 * name is a mapping */
+		if (name && !strcmp(name, "xml") && !yml_is_map(vn)) {
+			e = load_xml_all(hss, ps, sets, y, vn, err, sz);
+			if (e)
+				return e;
+			continue;
+		}
 
 		if (!str_isset(name) || strlen(name) >= HSS_ID_MAX)
 			return yml_err(y, kn, err, sz, "profiles: a profile "
@@ -45,8 +54,15 @@ static int load_profiles(struct hss *hss, struct hss_profiles *ps,
 			return yml_err(y, kn, err, sz, "profiles: duplicate "
 				       "profile '%s'", name);
 
-		e = ifc_profile_load_sets(&p, name, y, yml_val(y, n, i), sets,
-					  err, sz);
+		if (yml_get(y, vn, "xml")) {
+			e = load_xml_named(hss, ps, sets, y, name, vn, err,
+					   sz);
+			if (e)
+				return e;
+			continue;
+		}
+
+		e = ifc_profile_load_sets(&p, name, y, vn, sets, err, sz);
 		if (e)
 			return e;
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The subscriber loader's parts: load.c (subscribers, templates, rows),
- * load_impu.c (public identities and their sets) and load_aka.c
- * (authentication schemes and AKA key material). */
+ * load_impu.c (public identities and their sets), load_aka.c
+ * (authentication schemes and AKA key material) and load_xml.c
+ * (profiles from TS 29.228 XML files). */
 
 enum { PATH_LEN = 64 };
 
@@ -64,6 +65,15 @@ int impus_store(struct hss *hss, const struct subdef *d, const char *impi,
 int load_dup_err(struct hss *hss, const char *impi, const char *key,
 		 const char *val, uint32_t idx, const struct yml *y,
 		 const yml_node *n, const char *what, char *err, size_t sz);
+
+/* load_xml.c: 'profiles: {xml: PATH}' (n the value: a path or a list)
+ * and 'profiles: {name: {xml: FILE}}' (n the {xml: FILE} mapping) */
+int load_xml_all(struct hss *hss, struct hss_profiles *ps,
+		 const struct ifc_sets *sets, const struct yml *y,
+		 const yml_node *n, char *err, size_t sz);
+int load_xml_named(struct hss *hss, struct hss_profiles *ps,
+		   const struct ifc_sets *sets, const struct yml *y,
+		   const char *name, const yml_node *n, char *err, size_t sz);
 
 /* caps.c: d's 'capabilities' */
 int caps_load(struct subdef *d, const struct yml *y, const yml_node *n,

@@ -60,6 +60,11 @@ static const char *const sqlv[ST_MAX] = {
 	" ORDER BY MIN(src_line), MIN(src_col)",
 	"SELECT COUNT(*) FROM subscriber",
 	"UPDATE subscriber SET sqn = ? WHERE impi = ?",
+	/* the export: subscribers in topology order, a template's users
+	 * by their index */
+	"SELECT impi FROM subscriber ORDER BY src_line, src_col, src_n, impi",
+	"SELECT uri, barred, profile, wild FROM impu WHERE impi = ?"
+	" ORDER BY pos",
 };
 
 

@@ -28,6 +28,8 @@ enum stmt {
 	ST_WILDS,
 	ST_COUNT,
 	ST_SQN,
+	ST_EXP_SUBS,
+	ST_EXP_IMPUS,
 	ST_MAX
 };
 

@@ -79,6 +79,9 @@ const struct ifc *ifc_profile_next(const struct ifc_profile *p,
 				   const struct ifc_req *req, size_t *idx);
 size_t ifc_profile_count(const struct ifc_profile *p);
 const char *ifc_profile_name(const struct ifc_profile *p);
+/* The SharedIFCSetIDs the profile names, in their order: their count,
+ * and the ids in *idv */
+size_t ifc_profile_sets(const struct ifc_profile *p, const uint32_t **idv);
 /* The same service profile: its own iFCs field by field in priority
  * order, and the same SharedIFCSetIDs (the sets' iFCs are the sets'). */
 bool ifc_profile_equal(const struct ifc_profile *a,
@@ -149,6 +152,16 @@ int hss_subscription_decode(struct hss_xml_doc **dp, const char *xml,
 const struct hss_xml_sub *hss_xml_doc_sub(const struct hss_xml_doc *d);
 /* The line of the i-th ServiceProfile, for errors */
 unsigned hss_xml_doc_line(const struct hss_xml_doc *d, size_t i);
+/* load_xml.c: the same from a file (a regular one), named by its path */
+int hss_subscription_load(struct hss_xml_doc **dp, const char *path,
+			  const struct ifc_sets *sets, char *err, size_t sz);
+
+/* ---- ifc_yaml.c ---- */
+/* %H with a const struct ifc_profile *: the profile in the topology's
+ * YAML, as the value of its name two spaces in ('  NAME:%H'): " {}" or
+ * the lines under the name; the loader reads it back the same.  A
+ * shared set's iFCs stand as the set's id. */
+int ifc_profile_yaml(struct re_printf *pf, void *arg);
 
 /* ---- store.c: the HSS and its SQLite database ---- */
 int  hss_alloc(struct hss **hssp, const char *name, const char *dbpath,
@@ -184,11 +197,22 @@ struct ifc_profile *hss_impu_profile(struct hss *hss, const char *impi,
 int hss_impu_normalise(char *buf, size_t sz, const char *impu);
 
 /* ---- load.c: the topology's users and profiles into one HSS ---- */
-/* Loads the topology's 'profiles' and 'subscribers' (those whose 'hss' key
- * names this HSS, or all of them when absent).  Transactional: it replaces
- * what the HSS held, or on error leaves it as it was. */
+/* Loads the topology's 'shared_ifc_sets', 'profiles' (with those of the
+ * TS 29.228 XML files it names, load_xml.c) and 'subscribers' (those
+ * whose 'hss' key names this HSS, or all of them when absent).
+ * Transactional: it replaces what the HSS held, or on error leaves it as
+ * it was. */
 int  hss_load(struct hss *hss, const struct yml *y,
 	      const struct yaml_node_s *root, char *err, size_t sz);
+
+/* ---- export.c: every subscriber as an IMSSubscription ---- */
+/* A subscriber's document as the writer takes it; an error stops the
+ * export with it. */
+typedef int (hss_export_h)(const struct hss_xml_sub *s, void *arg);
+/* Every subscriber of the HSS in topology order (a template's every
+ * user), its IMPUs in a ServiceProfile per service profile, each profile
+ * named, so that 'profiles: {xml: ...}' loads them again. */
+int hss_export(struct hss *hss, hss_export_h *h, void *arg);
 
 /* ---- slf.c: the Subscription Locator Function (TS 23.228 5.8.1) ---- */
 /* With several HSSs, which one holds an IMPU: the CSCFs ask before Cx. */

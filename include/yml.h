@@ -55,4 +55,8 @@ int yml_check_keys(const struct yml *y, const yml_node *map,
 int yml_err(const struct yml *y, const yml_node *n, char *err, size_t sz,
 	    const char *fmt, ...);
 
+/* yml_print.c: %H with a const char *: the string as a YAML scalar that
+ * reads back as it was (plain, 'quoted' or "escaped") */
+int yml_str_print(struct re_printf *pf, void *arg);
+
 #endif

@@ -24,6 +24,7 @@ static int (*const suites[])(void) = {
 	test_ifc_sets_suite,
 	test_ifc_xml_suite,
 	test_ifc_xml_parse_suite,
+	test_ifc_xml_load_suite,
 	test_hss_suite,
 	test_cx_suite,
 	test_topo_suite,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* TS 29.228's IMSSubscription XML: the writer's document element by
  * element in Annex E's order and read back, and the round trip YAML ->
- * model -> XML -> model for every part of an iFC and for every profile
- * the scenarios ship.  The parser's errors are test_ifc_xml_parse.c's. */
+ * model -> XML -> model -> YAML -> model for every part of an iFC and for
+ * every profile the scenarios ship.  The parser's errors are
+ * test_ifc_xml_parse.c's. */
 
 #include <dirent.h>
 #include <string.h>
@@ -41,7 +42,38 @@ static const struct ifc_profile *first(const struct hss_xml_doc *d)
 }
 
 
-/* YAML -> model -> XML -> model: the same profile */
+/* The model as the topology's YAML, read back */
+static bool yaml_again(const struct ifc_profile *want,
+		       const struct ifc_profile *p)
+{
+	struct ifc_profile *back = NULL;
+	struct yml *y = NULL;
+	char *text = NULL, err[256] = "";
+	bool eq = false;
+
+	if (re_sdprintf(&text, "profiles:\n  p:%H", ifc_profile_yaml, p))
+		return false;
+
+	if (yml_load_str(&y, "t.yaml", text, err, sizeof(err)) ||
+	    ifc_profile_load(&back, "p", y, yml_get(y, yml_get(y, yml_root(y),
+							       "profiles"),
+						  "p"), err, sizeof(err)))
+		fprintf(stderr, "\nYAML again: %s\n%s\n", err, text);
+	else
+		eq = ifc_profile_equal(want, back);
+
+	if (!eq)
+		fprintf(stderr, "\nYAML again differs:\n%s\n", text);
+
+	mem_deref(back);
+	mem_deref(y);
+	mem_deref(text);
+
+	return eq;
+}
+
+
+/* YAML -> model -> XML -> model -> YAML -> model: the same profile */
 static bool round_trip(const struct ifc_profile *p)
 {
 	struct hss_xml_doc *d = NULL;
@@ -62,6 +94,8 @@ static bool round_trip(const struct ifc_profile *p)
 	if (!eq)
 		fprintf(stderr, "\nround trip differs:\n%.*s\n",
 			(int)mb->end, (char *)mb->buf);
+	else
+		eq = yaml_again(p, first(d));
 
  out:
 	mem_deref(d);

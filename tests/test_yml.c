@@ -107,6 +107,61 @@ static void test_keys(void)
 }
 
 
+/* A string written as a scalar reads back as it was, in a block and
+ * in a flow mapping alike, and plain only where that is safe. */
+static void test_print(void)
+{
+	static const struct {
+		const char *s;
+		const char *out;
+	} casev[] = {
+		{"sip:as1.ims.test", "sip:as1.ims.test"},
+		{"tel:+1-632-830-0100", "tel:+1-632-830-0100"},
+		{"de-registration", "de-registration"},
+		{"", "''"},
+		{"true", "'true'"},
+		{"No", "'No'"},
+		{"0", "'0'"},
+		{"+1", "'+1'"},
+		{"-a", "'-a'"},
+		{"a: b", "'a: b'"},
+		{"a:", "'a:'"},
+		{"x #y", "'x #y'"},
+		{"[a]", "'[a]'"},
+		{"a,b", "'a,b'"},
+		{"{a}", "'{a}'"},
+		{"it's", "'it''s'"},
+		{"^sysinfo", "'^sysinfo'"},
+		{" spaced ", "' spaced '"},
+		{"sip:a!.*!@b", "'sip:a!.*!@b'"},
+		{"a\nb\t\"c\\", "\"a\\nb\\t\\\"c\\\\\""},
+		{"\x01", "\"\\x01\""},
+		{"caf\xc3\xa9", "'caf\xc3\xa9'"},
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(casev); i++) {
+		char *text = NULL, out[128], err[256] = "";
+		struct yml *y = NULL;
+
+		(void)re_snprintf(out, sizeof(out), "%H", yml_str_print,
+				  casev[i].s);
+		ASSERT_STR(out, casev[i].out);
+
+		CU_ASSERT_EQUAL(re_sdprintf(&text, "a: %H\nb: {c: %H, d: 1}\n",
+					    yml_str_print, casev[i].s,
+					    yml_str_print, casev[i].s), 0);
+		CU_ASSERT_EQUAL(yml_load_str(&y, "t.yaml", text, err,
+					     sizeof(err)), 0);
+		ASSERT_STR(yml_str(yml_get(y, yml_root(y), "a")), casev[i].s);
+		ASSERT_STR(yml_str(yml_get(y, yml_get(y, yml_root(y), "b"),
+					   "c")), casev[i].s);
+		mem_deref(y);
+		mem_deref(text);
+	}
+}
+
+
 int test_yml_suite(void)
 {
 	CU_pSuite s = CU_add_suite("yml", NULL, NULL);
@@ -115,6 +170,7 @@ int test_yml_suite(void)
 		return 1;
 
 	return !CU_add_test(s, "typed values", test_types) ||
+		!CU_add_test(s, "scalars written", test_print) ||
 		!CU_add_test(s, "errors name file:line:col", test_errors) ||
 		!CU_add_test(s, "unknown keys", test_keys);
 }

@@ -109,6 +109,7 @@ int test_ifc_suite(void);
 int test_ifc_sets_suite(void);
 int test_ifc_xml_suite(void);
 int test_ifc_xml_parse_suite(void);
+int test_ifc_xml_load_suite(void);
 int test_hss_suite(void);
 int test_cx_suite(void);
 int test_topo_suite(void);

@@ -147,6 +147,7 @@ stage "external peer (SIPp)" must netns tools/sipp.sh "$BIN"
 stage "real client (baresip: one user, two devices)" may \
 	netns tools/baresip.sh "$BIN"
 
+stage "hss export and import (TS 29.228 XML)" must tools/hsstest.sh "$BIN"
 stage "real core (Kamailio IMS: P-, I- and S-CSCF)" may \
 	netns tools/kamailio.sh "$BIN"
 stage "public headers, each by itself" must tools/headertest.sh

@@ -66,5 +66,10 @@ int aka_milenage_text(char *out, size_t osz, const char *k, const char *op,
 /* akaexplain.c: each AKA answer in a trace, checked with the keys */
 int aka_explain(const char *trace, const char *topo);
 
+/* hsscmd.c: a topology's subscribers as TS 29.228 XML, and back
+ * (hssimport.c) */
+cli_cmd_h cmd_hss;
+int hss_import(int argc, char *argv[]);
+
 /* serve.c: a topology's core for external UEs */
 cli_cmd_h cmd_serve;

@@ -48,6 +48,11 @@ static const struct cli_cmd cmdv[] = {
 "      --amf HEX        Milenage's outputs (TS 35.206) and the AUTN\n"
 "  aka explain TRACE TOPOLOGY  each AKA answer in a --trace file: did\n"
 "                       the response match, and if not, what differs\n"},
+	{"hss", cmd_hss,
+"  hss export TOPOLOGY [--out DIR]  each subscriber's IMSSubscription\n"
+"                       (TS 29.228 XML), to stdout or one file per IMPI\n"
+"  hss import FILE.xml...  IMSSubscription documents as the topology's\n"
+"                       profiles: and subscribers:\n"},
 	{"bench", cmd_bench,
 "  bench [N [W [tcp|udp]]]  register N UEs (10000) through the full\n"
 "                       path, W at a time (200), core over TCP or UDP;\n"
@@ -454,9 +459,9 @@ static int opts_parse(struct cli_opts *o, int *argcp, char ***argvp)
 	optind = 1;
 
 	--argc;
-	/* imsbed aka has options of its own (--k, --op ...). */
-	rc = strcmp(argv[0], "aka") ? opts_after(o, &argc, argv + 1) :
-		EXIT_NONE;
+	/* imsbed aka and hss have options of their own (--k, --out ...). */
+	rc = strcmp(argv[0], "aka") && strcmp(argv[0], "hss") ?
+		opts_after(o, &argc, argv + 1) : EXIT_NONE;
 	if (rc != EXIT_NONE)
 		return rc;
 
