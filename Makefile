@@ -61,7 +61,7 @@ TEST_BIN := $(BUILD)/run_tests
 
 # Fuzz targets (tests/fuzz/fuzz_NAME.c): fuzz_NAME under libFuzzer, and
 # replay_NAME, the same with replay.c as main() for make test.
-FUZZ_TARGETS := sip http yaml body
+FUZZ_TARGETS := sip http yaml body xml
 FUZZ_COMMON  := $(BUILD)/tests/fuzz/fuzz_net.o
 REPLAY_BINS  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)

@@ -12,7 +12,7 @@ SECS=${3:-60}
 case "$BIN" in */*) ;; *) BIN=./$BIN ;; esac
 crashes=0
 
-for t in sip http yaml body; do
+for t in sip http yaml body xml; do
 	mkdir -p "$DIR/corpus/$t" "$DIR/crashes/$t"
 	cp tests/fuzz/corpus/$t/* "$DIR/corpus/$t/"
 done
@@ -48,7 +48,7 @@ else
 	echo "fuzz: python3 not installed, no seeds from the traces"
 fi
 
-for t in sip http yaml body; do
+for t in sip http yaml body xml; do
 	echo "== fuzz_$t, $SECS s"
 	tools/netns.sh "$DIR/fuzz/fuzz_$t" -max_total_time="$SECS" \
 		-timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \

@@ -7,7 +7,7 @@ DIR=${1:-build/rel/fuzz}
 passed=0
 failed=0
 
-for t in sip http yaml body; do
+for t in sip http yaml body xml; do
 	extra=""
 	if [ "$t" = sip ] && [ -d ../shared/testdata/rfc4475 ]; then
 		extra=../shared/testdata/rfc4475
