@@ -17,8 +17,9 @@
 #include "hss.h"
 #include "hssint.h"
 
-/* RFC 3539 3.4.1: Tw, the watchdog's interval (at least 6 s) */
-enum { DIAM_TW_MS = 30000 };
+/* RFC 3539 3.4.1: Tw, the watchdog's interval (at least 6 s); how long
+ * the HSS waits for the answer to its own request */
+enum { DIAM_TW_MS = 30000, DIAM_ANSWER_MS = 4000 };
 
 struct cx_server {
 	struct hss *hss;                /* not referenced: it owns us */
@@ -39,13 +40,46 @@ struct dconn {
 	unsigned unanswered;            /* DWRs without DWA */
 	uint32_t hbh;
 	struct wtmr tw;
+	struct list pending;            /* the HSS's requests, unanswered */
 };
+
+/* A request the HSS sent (RTR), waiting for its answer. */
+struct dreq {
+	struct le le;
+	struct dconn *c;
+	uint32_t hbh;
+	cx_answer_h *ah;
+	void *arg;
+	struct wtmr tmr;
+};
+
+
+static void dreq_destructor(void *arg)
+{
+	struct dreq *r = arg;
+
+	wtmr_cancel(&r->tmr);
+	list_unlink(&r->le);
+}
+
+
+/* The answer, or why none comes: the request is done with. */
+static void dreq_end(struct dreq *r, int err, uint32_t code)
+{
+	cx_answer_h *ah = r->ah;
+	void *arg = r->arg;
+
+	mem_deref(r);
+	ah(err, code, arg);
+}
 
 
 static void conn_destructor(void *arg)
 {
 	struct dconn *c = arg;
 
+	/* torn down with the HSS: whoever waits goes with it */
+	list_flush(&c->pending);
 	wtmr_cancel(&c->tw);
 	list_unlink(&c->le);
 	mem_deref(c->tc);
@@ -77,6 +111,8 @@ static void conn_close(struct dconn *c, const char *why)
 {
 	elog(LOG_INFO, hss_name(c->srv->hss), "cx", "Diameter peer %s (%J):"
 	     " %s", c->host[0] ? c->host : "?", &c->peer, why);
+	while (c->pending.head)
+		dreq_end(c->pending.head->data, ECONNRESET, 0);
 	mem_deref(c);
 }
 
@@ -175,6 +211,99 @@ static bool on_cer(struct dconn *c, const struct diam *cer,
 }
 
 
+static void on_answer(struct dconn *c, const struct diam *d)
+{
+	struct diam_hdr h;
+	uint32_t code = 0;
+	struct le *le;
+
+	if (diam_header(d, &h))
+		return;
+
+	for (le = c->pending.head; le; le = le->next) {
+		struct dreq *r = le->data;
+
+		if (r->hbh != h.hbh)
+			continue;
+		if (diam_result(d, &code, NULL))
+			code = 0;
+		dreq_end(r, 0, code);
+		return;
+	}
+}
+
+
+static void answer_timeout(void *arg)
+{
+	struct dreq *r = arg;
+
+	elog(LOG_INFO, hss_name(r->c->srv->hss), "cx", "Diameter peer %s: "
+	     "no answer within %u ms", r->c->host, DIAM_ANSWER_MS);
+	dreq_end(r, ETIMEDOUT, 0);
+}
+
+
+/* The HSS's own request a (RTR) to the open peer of that Origin-Host,
+ * over the connection it opened (a CSCF's cdp takes none); ah gets the
+ * answer's result code, or ETIMEDOUT or ECONNRESET. */
+int cx_server_request(struct cx_server *srv, const char *host,
+		      const struct cx_ask *a, cx_answer_h *ah, void *arg)
+{
+	struct diam_node self, peer;
+	struct dconn *c = NULL;
+	struct diam *d = NULL;
+	struct dreq *r;
+	char sid[160];
+	struct le *le;
+	int err;
+
+	if (!srv || !host || !a || !ah)
+		return EINVAL;
+
+	for (le = srv->conns.head; le && !c; le = le->next) {
+		struct dconn *o = le->data;
+
+		if (o->open && !str_casecmp(o->host, host))
+			c = o;
+	}
+	if (!c)
+		return ENOTCONN;
+
+	hss_diameter_node(srv->hss, &self);
+	peer.host = c->host;
+	peer.realm = self.realm;
+	peer.addr = &c->peer;
+	(void)re_snprintf(sid, sizeof(sid), "%s;2;%u", self.host, ++c->hbh);
+	err = cxw_request(&d, &self, &peer, sid, a);
+	if (err)
+		return err;
+	(void)diam_set_hbh(d, c->hbh);
+	(void)diam_set_e2e(d, c->hbh);
+
+	r = mem_zalloc(sizeof(*r), dreq_destructor);
+	if (!r) {
+		mem_deref(d);
+		return ENOMEM;
+	}
+	r->c = c;
+	r->hbh = c->hbh;
+	r->ah = ah;
+	r->arg = arg;
+
+	err = send_msg(c, d);
+	mem_deref(d);
+	if (err) {
+		mem_deref(r);
+		return err;
+	}
+
+	list_append(&c->pending, &r->le, r);
+	wtmr_start(&r->tmr, DIAM_ANSWER_MS, answer_timeout, r);
+
+	return 0;
+}
+
+
 /* One whole message from the peer; false once c is gone. */
 static bool on_msg(struct dconn *c, const struct diam *d)
 {
@@ -193,8 +322,10 @@ static bool on_msg(struct dconn *c, const struct diam *d)
 	}
 
 	if (!req) {
-		/* DWA, or an answer to nothing: the peer is alive */
+		/* DWA, an answer to the HSS's request, or to nothing: the
+		 * peer is alive */
 		c->unanswered = 0;
+		on_answer(c, d);
 		return true;
 	}
 

@@ -118,8 +118,79 @@ static void trace_ppr(struct hss *hss, const struct cx_listener *l,
 }
 
 
+/* An RTR sent to a Diameter peer: the assignment goes once its RTA
+ * says the S-CSCF let the user go, as for one in the process. */
+struct rtr_wait {
+	struct hss *hss;
+	struct hss_sub sub;
+	cx_answer_h *ah;
+	void *arg;
+};
+
+
+static void rta_handler(int err, uint32_t code, void *arg)
+{
+	struct rtr_wait *w = arg;
+
+	if (!err && code == CX_SUCCESS &&
+	    hss_sub_assign(w->hss, &w->sub, "", HSS_NOT_REGISTERED))
+		err = EIO;
+	w->ah(err, code, w->arg);
+	mem_deref(w);
+}
+
+
+static int rtr_remote(struct hss *hss, const struct hss_sub *sub,
+		      const char *impu, enum cx_dereg_reason reason,
+		      const char *info, cx_answer_h *ah, void *arg)
+{
+	const char *p = strchr(sub->scscf, ':');
+	struct rtr_wait *w;
+	struct cx_ask a;
+	char h[128];
+	int err;
+
+	/* the S-CSCF's Diameter identity is its SIP URI's host */
+	if (!p)
+		return EHOSTUNREACH;
+	str_ncpy(h, p + 1, sizeof(h));
+	h[strcspn(h, ":;>")] = '\0';
+
+	memset(&a, 0, sizeof(a));
+	a.cmd = CX_CMD_RTR;
+	str_ncpy(a.impi, sub->impi, sizeof(a.impi));
+	str_ncpy(a.impu, sub->uri[0] ? sub->uri : impu, sizeof(a.impu));
+	a.type = reason;
+	if (info)
+		str_ncpy(a.info, info, sizeof(a.info));
+
+	w = mem_zalloc(sizeof(*w), NULL);
+	if (!w)
+		return ENOMEM;
+	w->hss = hss;
+	w->sub = *sub;
+	w->ah = ah;
+	w->arg = arg;
+
+	err = cx_server_request(hss->dsrv, h, &a, rta_handler, w);
+	if (err) {
+		mem_deref(w);
+		elog(LOG_WARN, hss_name(hss), "cx", "RTR for %s: Server-Name"
+		     " %s is no S-CSCF here nor a Diameter peer (%m)", impu,
+		     sub->scscf, err);
+		return EHOSTUNREACH;
+	}
+
+	elog(LOG_INFO, hss_name(hss), "cx", "RTR %s/%s to Diameter peer %s: "
+	     "%s", sub->impi, a.impu, h, cx_dereg_reason_name(reason));
+
+	return EINPROGRESS;
+}
+
+
 int hss_rtr(struct hss *hss, const char *impu, enum cx_dereg_reason reason,
-	    const char *info, enum cx_result *rta)
+	    const char *info, enum cx_result *rta, cx_answer_h *ah,
+	    void *arg)
 {
 	struct cx_rtr rtr;
 	struct cx_listener *l;
@@ -138,6 +209,8 @@ int hss_rtr(struct hss *hss, const char *impu, enum cx_dereg_reason reason,
 		return ENOTCONN;
 
 	l = listener_find(sub.scscf);
+	if (!l && ah)
+		return rtr_remote(hss, &sub, impu, reason, info, ah, arg);
 	if (!l) {
 		elog(LOG_WARN, hss_name(hss), "cx", "RTR for %s: Server-Name"
 		     " %s is no S-CSCF here", impu, sub.scscf);

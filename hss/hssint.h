@@ -269,3 +269,5 @@ struct cx_server;
 int cx_server_alloc(struct cx_server **srvp, struct hss *hss,
 		    const struct sa *laddr);
 unsigned cx_server_peers(const struct cx_server *srv, struct mbuf *mb);
+int cx_server_request(struct cx_server *srv, const char *host,
+		      const struct cx_ask *a, cx_answer_h *ah, void *arg);

@@ -389,10 +389,17 @@ typedef enum cx_result (cx_ppr_h)(const char *impi, const char *impu,
 int  cx_listen(struct cx_listener **lp, const struct node *node,
 	       const char *server, cx_rtr_h *rtrh, cx_ppr_h *pprh,
 	       void *arg);
+/* The answer to a request the HSS sent a Diameter peer: its result
+ * code, or err ETIMEDOUT (none came) or ECONNRESET (the peer went). */
+typedef void (cx_answer_h)(int err, uint32_t code, void *arg);
+
 /* RTR for the user of impu to the S-CSCF assigned to it: ENOTCONN when
- * none is, else *rta is the S-CSCF's answer. */
+ * none is, else *rta is the S-CSCF's answer.  An S-CSCF outside the
+ * process that is a Diameter peer of the HSS gets the RTR over its
+ * connection: EINPROGRESS, and ah (when given) has the RTA. */
 int  hss_rtr(struct hss *hss, const char *impu, enum cx_dereg_reason reason,
-	     const char *info, enum cx_result *rta);
+	     const char *info, enum cx_result *rta, cx_answer_h *ah,
+	     void *arg);
 const char *cx_dereg_reason_name(enum cx_dereg_reason r);
 /* The implicit set of impu gets the service profile named so, stored,
  * and pushed to the S-CSCF serving it (PPR); ENOENT for an unknown

@@ -347,6 +347,84 @@ static void test_replaced(void)
 }
 
 
+static void rta_h(int err, uint32_t code, void *arg)
+{
+	int *got = arg;
+
+	got[0] = err;
+	got[1] = (int)code;
+	got[2] = 1;
+}
+
+
+/* The HSS's own RTR goes to an S-CSCF outside the process over the
+ * connection it opened; its RTA frees the assignment, and no RTA is
+ * said so */
+static void test_rtr(void)
+{
+	struct cx_ask a = {.cmd = CX_CMD_SAR, .type = CX_SAR_REGISTRATION};
+	struct diam_node hssn = {"hss.ims.test", "ims.test", NULL};
+	struct diam *d = NULL, *rta = NULL;
+	enum cx_result code;
+	struct peer p;
+	int got[3] = {0, 0, 0};
+	char v[128];
+
+	peer_open(&p);
+	cer(&p);
+
+	/* the peer, as S-CSCF sip:icscf.peer.test, takes alice */
+	str_ncpy(a.impi, "alice@ims.test", sizeof(a.impi));
+	str_ncpy(a.impu, "sip:alice@ims.test", sizeof(a.impu));
+	str_ncpy(a.server, "sip:icscf.peer.test:5060", sizeof(a.server));
+	CU_ASSERT_EQUAL_FATAL(cxw_request(&d, &me, &hssn, "s;1;9", &a), 0);
+	CU_ASSERT_EQUAL(result(ask(&p, d), NULL), 2001);
+	d = mem_deref(d);
+
+	CU_ASSERT_EQUAL(hss_rtr(hss, "sip:alice@ims.test",
+				CX_DEREG_PERMANENT_TERMINATION, NULL, &code,
+				rta_h, got), EINPROGRESS);
+	test_run_for(WAIT_MS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p.last);
+	CU_ASSERT_STRING_EQUAL(diam_abbrev(p.last), "RTR");
+	CU_ASSERT_EQUAL(diam_find_str(p.last, NULL, "Destination-Host", v,
+				      sizeof(v)), 0);
+	CU_ASSERT_STRING_EQUAL(v, "icscf.peer.test");
+	CU_ASSERT_EQUAL(diam_find_str(p.last, NULL, "Public-Identity", v,
+				      sizeof(v)), 0);
+	CU_ASSERT_STRING_EQUAL(v, "sip:alice@ims.test");
+	CU_ASSERT(!got[2]);
+
+	CU_ASSERT_EQUAL_FATAL(diam_answer(&rta, p.last), 0);
+	(void)cxw_head(rta, &me, NULL, 2001, false);
+	(void)ask(&p, rta);
+	CU_ASSERT(got[2]);
+	CU_ASSERT_EQUAL(got[0], 0);
+	CU_ASSERT_EQUAL(got[1], 2001);
+	rta = mem_deref(rta);
+
+	/* let go: a second RTR has nobody to go to */
+	CU_ASSERT_EQUAL(hss_rtr(hss, "sip:alice@ims.test",
+				CX_DEREG_PERMANENT_TERMINATION, NULL, &code,
+				rta_h, got), ENOTCONN);
+
+	/* registered again, and this time the peer keeps silent */
+	a.type = CX_SAR_REGISTRATION;
+	CU_ASSERT_EQUAL_FATAL(cxw_request(&d, &me, &hssn, "s;1;10", &a), 0);
+	CU_ASSERT_EQUAL(result(ask(&p, d), NULL), 2001);
+	d = mem_deref(d);
+	memset(got, 0, sizeof(got));
+	CU_ASSERT_EQUAL(hss_rtr(hss, "sip:alice@ims.test",
+				CX_DEREG_PERMANENT_TERMINATION, NULL, &code,
+				rta_h, got), EINPROGRESS);
+	test_run_for(5000);
+	CU_ASSERT(got[2]);
+	CU_ASSERT_EQUAL(got[0], ETIMEDOUT);
+
+	peer_close(&p);
+}
+
+
 static const CU_TestInfo tests[] = {
 	{"a request before CER closes the connection", test_before_cer},
 	{"a CER without Cx: 5010 and closed", test_no_common_app},
@@ -354,6 +432,7 @@ static const CU_TestInfo tests[] = {
 	{"3007, a split message, 3001, DWR, DPR", test_errors},
 	{"garbage ends the connection, not the server", test_garbage},
 	{"the same peer again: the old connection goes", test_replaced},
+	{"RTR to a peer S-CSCF: RTA, and none", test_rtr},
 	CU_TEST_INFO_NULL,
 };
 

@@ -10,6 +10,7 @@
 #include <re.h>
 #include "yml.h"
 #include "hss.h"
+#include "diam.h"
 #include "host.h"
 #include "report.h"
 #include "scen.h"
@@ -63,6 +64,24 @@ int act_check_dereg(struct engine *e, const struct action *a,
 }
 
 
+/* The RTA of an S-CSCF outside the process, over Diameter */
+static void rta_handler(int err, uint32_t code, void *arg)
+{
+	struct engine *e = arg;
+
+	if (err)
+		engine_fail(e, "deregister_network: RTR for %s over Diameter:"
+			    " %s", e->rtr_user, err == ETIMEDOUT ?
+			    "no RTA came" : "the S-CSCF's connection went");
+	else if (code != CX_SUCCESS)
+		engine_fail(e, "deregister_network: the S-CSCF answered the"
+			    " RTR for %s with %u %s", e->rtr_user, code,
+			    diam_result_name(code, false));
+	else
+		engine_settle(e);
+}
+
+
 static int by_hss(struct engine *e, const char *user, bool again)
 {
 	struct hss *hss = slf_locate(user);
@@ -75,8 +94,11 @@ static int by_hss(struct engine *e, const char *user, bool again)
 	}
 
 	err = hss_rtr(hss, user, again ? CX_DEREG_SERVER_CHANGE :
-		      CX_DEREG_PERMANENT_TERMINATION, "scenario", &rta);
-	if (err == ENOTCONN)
+		      CX_DEREG_PERMANENT_TERMINATION, "scenario", &rta,
+		      rta_handler, e);
+	if (err == EINPROGRESS)
+		str_ncpy(e->rtr_user, user, sizeof(e->rtr_user));
+	else if (err == ENOTCONN)
 		engine_fail(e, "deregister_network: %s is not registered at"
 			    " any S-CSCF (HSS %s)", user, hss_name(hss));
 	else if (err)

@@ -51,6 +51,7 @@ struct engine {
 	const yml_node *await;
 	struct wtmr tmr_await;
 	uint64_t await_from, await_until;
+	char rtr_user[128];             /* an RTR over Diameter: for whom */
 	bool finished;
 	enum scen_result result;
 	char fail[1536];
