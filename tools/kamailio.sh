@@ -19,11 +19,34 @@ failed=0
 ok() { passed=$((passed + 1)); }
 ko() { failed=$((failed + 1)); echo "FAIL $*"; }
 
-for scen in $here/*.yaml; do
-	case $scen in */topology.yaml) continue ;; esac
+# attempt SCENARIO: against a Kamailio started afresh; 77 when there is
+# none to start, 0 passed, 1 failed (what went wrong shown)
+attempt() {
 	rm -rf "$dir/k"
 	mkdir "$dir/k"
 	sh $here/run.sh start "$dir/k" >"$dir/start.log" 2>&1
+	rc=$?
+	[ $rc -ne 77 ] || return 77
+	if [ $rc -ne 0 ]; then
+		echo "$1: Kamailio did not start"
+		cat "$dir/start.log"
+		return 1
+	fi
+	rc=0
+	"$BIN" test "$1" --pcap "$dir/k.pcap" --trace "$dir/k.jsonl" \
+		>"$dir/run.log" 2>&1 || rc=1
+	if [ $rc -ne 0 ]; then
+		cat "$dir/run.log"
+		"$BIN" ladder --ladder lines "$dir/k.jsonl" | tail -n 40
+		tail -n 5 "$dir"/k/*.log
+	fi
+	sh $here/run.sh stop "$dir/k" >/dev/null 2>&1
+	return $rc
+}
+
+for scen in $here/*.yaml; do
+	case $scen in */topology.yaml) continue ;; esac
+	attempt "$scen"
 	rc=$?
 	if [ $rc -eq 77 ]; then
 		echo "kamailio: $(tail -n 1 "$dir/start.log" |
@@ -31,20 +54,15 @@ for scen in $here/*.yaml; do
 		echo "kamailio: 0 passed, 0 failed"
 		exit 0
 	fi
+	# Three processes of someone else's on a shared machine: a failure
+	# is shown whole above, and counts only when a second run against a
+	# fresh Kamailio fails too
 	if [ $rc -ne 0 ]; then
-		ko "$scen: Kamailio did not start"
-		cat "$dir/start.log"
-		continue
+		echo "kamailio: $scen failed once (above); again:"
+		attempt "$scen"
+		rc=$?
 	fi
-
-	if "$BIN" test "$scen" --pcap "$dir/k.pcap" >"$dir/run.log" 2>&1; then
-		ok
-	else
-		ko "$scen"
-		cat "$dir/run.log"
-		tail -n 5 "$dir"/k/*.log
-	fi
-	sh $here/run.sh stop "$dir/k" >/dev/null 2>&1
+	if [ $rc -eq 0 ]; then ok; else ko "$scen"; fi
 
 	if command -v tshark >/dev/null 2>&1; then
 		cx=$(tshark -r "$dir/k.pcap" -Y 'diameter.applicationId == 16777216' \
