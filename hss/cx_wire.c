@@ -42,17 +42,12 @@ static const char *cmd_name(uint32_t code)
 int cxw_head(struct diam *d, const struct diam_node *self, const char *sid,
 	     uint32_t code, bool experimental)
 {
-	struct diam_avp *app = NULL, *x = NULL;
+	struct diam_avp *x = NULL;
 	int err = 0;
 
 	if (sid)
 		err = diam_put_str(d, NULL, "Session-Id", sid);
-	err = err ? err : diam_put_group(d, NULL,
-					 "Vendor-Specific-Application-Id",
-					 &app);
-	err = err ? err : diam_put_u32(d, app, "Vendor-Id", DIAM_VENDOR_3GPP);
-	err = err ? err : diam_put_u32(d, app, "Auth-Application-Id",
-				       DIAM_APP_CX);
+	err = err ? err : diam_put_cx_app(d);
 	if (!err && code && !experimental)
 		err = diam_put_u32(d, NULL, "Result-Code", code);
 	if (!err && code && experimental) {

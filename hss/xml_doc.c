@@ -10,9 +10,8 @@
 #include <limits.h>
 #include <string.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/SAX2.h>
 #include <re.h>
+#include "sipkit.h"
 #include "hss.h"
 #include "hssint.h"
 #include "xmlint.h"
@@ -395,33 +394,26 @@ static int doc_parse(struct hss_xml_doc *d, struct xparse *xp,
 }
 
 
-/* libxml2's structured error handler: the parser's first error, without
- * its closing newline, becomes err; warnings say nothing. */
-static void xml_error(void *arg, xmlErrorPtr e)
+struct parse_arg {
+	struct hss_xml_doc *d;
+	struct xparse *xp;
+};
+
+
+/* the kit's fault, in the caller's err */
+static void kit_fault(long line, const char *msg, void *arg)
 {
-	xmlParserCtxtPtr ctxt = arg;
-	struct pl msg;
+	struct parse_arg *pa = arg;
 
-	if (!ctxt || !e || e->level < XML_ERR_ERROR)
-		return;
-
-	pl_set_str(&msg, e->message ? e->message : "malformed XML");
-	while (msg.l && (msg.p[msg.l - 1] == '\n' || msg.p[msg.l - 1] == ' '))
-		--msg.l;
-	xp_fault_line(ctxt->_private, e->line, "%r", &msg);
+	xp_fault_line(pa->xp, line, "%s", msg);
 }
 
 
-/* A DTD could declare entities that expand without bound, or fetch a
- * file: TS 29.228's document has none, so the parser stops there. */
-static void doctype_refuse(void *arg, const xmlChar *name,
-			   const xmlChar *ext_id, const xmlChar *sys_id)
+static int root_h(struct _xmlNode *root, void *arg)
 {
-	xmlParserCtxtPtr ctxt = arg;
+	struct parse_arg *pa = arg;
 
-	xp_fault_line(ctxt->_private, xmlSAX2GetLineNumber(ctxt),
-		      "DOCTYPE refused: an IMSSubscription has no DTD");
-	xmlStopParser(ctxt);
+	return doc_parse(pa->d, pa->xp, root);
 }
 
 
@@ -432,7 +424,7 @@ int hss_subscription_decode(struct hss_xml_doc **dp, const char *xml,
 {
 	struct xparse xp = {name ? name : "xml", err, sz, false, sets};
 	struct hss_xml_doc *d;
-	xmlParserCtxtPtr ctxt;
+	struct parse_arg pa;
 	int e;
 
 	if (!dp || !xml)
@@ -440,38 +432,14 @@ int hss_subscription_decode(struct hss_xml_doc **dp, const char *xml,
 	if (err && sz)
 		err[0] = '\0';
 
-	if (!len || len > XML_MAX) {
-		xp_fault_line(&xp, 1, len ? "document larger than %d bytes" :
-			      "empty document", XML_MAX);
-		return EBADMSG;
-	}
-
 	d = mem_zalloc(sizeof(*d), doc_destructor);
-	ctxt = d ? xmlCreateMemoryParserCtxt(xml, (int)len) : NULL;
-	if (!ctxt) {
-		mem_deref(d);
+	if (!d)
 		return ENOMEM;
-	}
 
-	/* No XML_PARSE_NOENT, DTDLOAD, XINCLUDE or HUGE: nothing is
-	 * fetched or expanded, and the nesting stays within libxml2's
-	 * limit. */
-	(void)xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
-	ctxt->_private = &xp;
-	ctxt->sax->serror = xml_error;
-	ctxt->sax->internalSubset = doctype_refuse;
-
-	(void)xmlParseDocument(ctxt);
-	if (!xp.failed && (!ctxt->wellFormed || !ctxt->myDoc))
-		xp_fault_line(&xp, 1, "not well-formed XML");
-
-	e = xp.failed ? EBADMSG :
-		doc_parse(d, &xp, xmlDocGetRootElement(ctxt->myDoc));
-
-	xmlFreeDoc(ctxt->myDoc);
-	ctxt->myDoc = NULL;
-	xmlFreeParserCtxt(ctxt);
-
+	pa.d = d;
+	pa.xp = &xp;
+	e = xmlkit_parse(xml, len, XML_MAX, "an IMSSubscription",
+			 kit_fault, root_h, &pa);
 	if (e)
 		mem_deref(d);
 	else

@@ -7,6 +7,7 @@
 
 #include <libxml/xmlwriter.h>
 #include <re.h>
+#include "sipkit.h"
 #include "hss.h"
 #include "hssint.h"
 #include "xmlint.h"
@@ -312,37 +313,16 @@ static int doc_write(xmlTextWriterPtr w, const struct hss_xml_sub *s)
 }
 
 
+static int write_h(xmlTextWriterPtr w, const void *arg)
+{
+	return doc_write(w, arg);
+}
+
+
 int hss_subscription_xml(struct mbuf *mb, const struct hss_xml_sub *s)
 {
-	xmlTextWriterPtr w;
-	xmlBufferPtr buf;
-	int err;
-
 	if (!mb || !s || !s->impi || !s->spv || !s->spc)
 		return EINVAL;
 
-	buf = xmlBufferCreate();
-	if (!buf)
-		return ENOMEM;
-
-	w = xmlNewTextWriterMemory(buf, 0);
-	if (!w) {
-		err = ENOMEM;
-		goto out;
-	}
-
-	err = doc_write(w, s);
-
-	/* Freeing the writer flushes what it holds into buf. */
-	xmlFreeTextWriter(w);
-	if (err)
-		goto out;
-
-	err = mbuf_write_mem(mb, xmlBufferContent(buf),
-			     (size_t)xmlBufferLength(buf));
-
- out:
-	xmlBufferFree(buf);
-
-	return err;
+	return xmlkit_write(mb, write_h, s);
 }

@@ -96,6 +96,8 @@ int  diam_dpr(struct diam **dp, const struct diam_node *self,
 int  diam_dpa(struct diam **dp, const struct diam *dpr,
 	      const struct diam_node *self);
 bool diam_offers_cx(const struct diam *d);
+/* Vendor-Specific-Application-Id {10415, 16777216} */
+int  diam_put_cx_app(struct diam *d);
 
 /* ---- frame.c: Diameter on a byte stream ---- */
 /* What a header says before the message is parsed */

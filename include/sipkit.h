@@ -61,6 +61,21 @@ int  sipx_impi(char *buf, size_t sz, const struct sip_msg *msg,
 uint16_t sipx_bad_request(const struct sip_msg *msg, bool ua,
 			  const char **reason);
 
+/* ---- xmlkit.c: libxml2 as every XML document here needs it ---- */
+struct _xmlNode;
+struct _xmlTextWriter;
+/* the first fault of a parse: its line and what */
+typedef void (xmlkit_fault_h)(long line, const char *msg, void *arg);
+typedef int (xmlkit_root_h)(struct _xmlNode *root, void *arg);
+typedef int (xmlkit_write_h)(struct _xmlTextWriter *w, const void *arg);
+/* xml parsed with nothing fetched or expanded and any DTD refused
+ * ('DOCTYPE refused: KIND has no DTD'); rh reads the tree while it
+ * lives.  EBADMSG once fh has the fault. */
+int xmlkit_parse(const char *xml, size_t len, size_t max, const char *kind,
+		 xmlkit_fault_h *fh, xmlkit_root_h *rh, void *arg);
+/* What wh writes, into mb */
+int xmlkit_write(struct mbuf *mb, xmlkit_write_h *wh, const void *arg);
+
 /* ---- regex.c: the files' regexes, compiled one way ---- */
 /* POSIX ERE with flags, refused (why says so) when too long or with a
  * repetition of a repetition, which glibc takes exponential time on. */

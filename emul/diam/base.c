@@ -42,7 +42,6 @@ static int put_addr(struct diam *d, const struct sa *sa)
  * what it runs. */
 static int put_caps(struct diam *d, const struct diam_node *self)
 {
-	struct diam_avp *app = NULL;
 	int err;
 
 	err = diam_put_str(d, NULL, "Origin-Host", self->host);
@@ -53,14 +52,24 @@ static int put_caps(struct diam *d, const struct diam_node *self)
 	err = err ? err : diam_put_str(d, NULL, "Product-Name", "imsbed");
 	err = err ? err : diam_put_u32(d, NULL, "Supported-Vendor-Id",
 				       DIAM_VENDOR_3GPP);
-	err = err ? err : diam_put_group(d, NULL,
-					 "Vendor-Specific-Application-Id",
-					 &app);
+	err = err ? err : diam_put_cx_app(d);
+	err = err ? err : diam_put_u32(d, NULL, "Firmware-Revision",
+				       IMSBED_FIRMWARE);
+
+	return err;
+}
+
+
+/* TS 29.229 6.1: Cx is 3GPP's vendor-specific application */
+int diam_put_cx_app(struct diam *d)
+{
+	struct diam_avp *app = NULL;
+	int err;
+
+	err = diam_put_group(d, NULL, "Vendor-Specific-Application-Id", &app);
 	err = err ? err : diam_put_u32(d, app, "Vendor-Id", DIAM_VENDOR_3GPP);
 	err = err ? err : diam_put_u32(d, app, "Auth-Application-Id",
 				       DIAM_APP_CX);
-	err = err ? err : diam_put_u32(d, NULL, "Firmware-Revision",
-				       IMSBED_FIRMWARE);
 
 	return err;
 }

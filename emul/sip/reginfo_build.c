@@ -6,6 +6,7 @@
 
 #include <libxml/xmlwriter.h>
 #include <re.h>
+#include "sipkit.h"
 #include "reginfo.h"
 #include "reginfoint.h"
 
@@ -228,37 +229,16 @@ static int doc_write(xmlTextWriterPtr w, const struct reginfo *ri)
 }
 
 
+static int write_h(xmlTextWriterPtr w, const void *arg)
+{
+	return doc_write(w, arg);
+}
+
+
 int reginfo_encode(struct mbuf *mb, const struct reginfo *ri)
 {
-	xmlTextWriterPtr w;
-	xmlBufferPtr buf;
-	int err;
-
 	if (!mb || !ri)
 		return EINVAL;
 
-	buf = xmlBufferCreate();
-	if (!buf)
-		return ENOMEM;
-
-	w = xmlNewTextWriterMemory(buf, 0);
-	if (!w) {
-		err = ENOMEM;
-		goto out;
-	}
-
-	err = doc_write(w, ri);
-
-	/* Freeing the writer flushes what it holds into buf. */
-	xmlFreeTextWriter(w);
-	if (err)
-		goto out;
-
-	err = mbuf_write_mem(mb, xmlBufferContent(buf),
-			     (size_t)xmlBufferLength(buf));
-
- out:
-	xmlBufferFree(buf);
-
-	return err;
+	return xmlkit_write(mb, write_h, ri);
 }

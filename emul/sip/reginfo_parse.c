@@ -11,10 +11,9 @@
 #include <stdarg.h>
 #include <string.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/SAX2.h>
 #include <libxml/tree.h>
 #include <re.h>
+#include "sipkit.h"
 #include "reginfo.h"
 #include "reginfoint.h"
 
@@ -61,36 +60,6 @@ static void fault_line(struct parse *ps, long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfault(ps, line, fmt, ap);
 	va_end(ap);
-}
-
-
-/* libxml2's structured error handler: the parser's first error, without
- * its closing newline, becomes err; warnings say nothing. */
-static void xml_error(void *arg, xmlErrorPtr e)
-{
-	xmlParserCtxtPtr ctxt = arg;
-	struct pl msg;
-
-	if (!ctxt || !e || e->level < XML_ERR_ERROR)
-		return;
-
-	pl_set_str(&msg, e->message ? e->message : "malformed XML");
-	while (msg.l && (msg.p[msg.l - 1] == '\n' || msg.p[msg.l - 1] == ' '))
-		--msg.l;
-	fault_line(ctxt->_private, e->line, "%r", &msg);
-}
-
-
-/* A DTD could declare entities that expand without bound; no reginfo
- * document needs one, so the parser stops at the DOCTYPE. */
-static void doctype_refuse(void *arg, const xmlChar *name,
-			   const xmlChar *ext_id, const xmlChar *sys_id)
-{
-	xmlParserCtxtPtr ctxt = arg;
-
-	fault_line(ctxt->_private, xmlSAX2GetLineNumber(ctxt),
-		   "DOCTYPE refused: a reginfo document has no DTD");
-	xmlStopParser(ctxt);
 }
 
 
@@ -508,45 +477,40 @@ static int doc_parse(struct reginfo **rip, struct parse *ps,
 }
 
 
+struct parse_arg {
+	struct reginfo **rip;
+	struct parse *ps;
+};
+
+
+/* the kit's fault, in the caller's err */
+static void kit_fault(long line, const char *msg, void *arg)
+{
+	struct parse_arg *pa = arg;
+
+	fault_line(pa->ps, line, "%s", msg);
+}
+
+
+static int root_h(struct _xmlNode *root, void *arg)
+{
+	struct parse_arg *pa = arg;
+
+	return doc_parse(pa->rip, pa->ps, root);
+}
+
+
 int reginfo_decode(struct reginfo **rip, const char *xml, size_t len,
 		   char *err, size_t sz)
 {
 	struct parse ps = {err, sz, false};
-	xmlParserCtxtPtr ctxt;
-	int e;
+	struct parse_arg pa = {rip, &ps};
 
 	if (!rip || !xml)
 		return EINVAL;
 	if (err && sz)
 		err[0] = '\0';
 
-	if (!len || len > INT_MAX) {
-		fault_line(&ps, 1, len ? "document too large" :
-			   "empty document");
-		return EBADMSG;
-	}
-
-	ctxt = xmlCreateMemoryParserCtxt(xml, (int)len);
-	if (!ctxt)
-		return ENOMEM;
-
-	/* No XML_PARSE_NOENT, DTDLOAD or XINCLUDE: nothing is fetched or
-	 * expanded. */
-	(void)xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
-	ctxt->_private = &ps;
-	ctxt->sax->serror = xml_error;
-	ctxt->sax->internalSubset = doctype_refuse;
-
-	(void)xmlParseDocument(ctxt);
-	if (!ps.failed && (!ctxt->wellFormed || !ctxt->myDoc))
-		fault_line(&ps, 1, "not well-formed XML");
-
-	e = ps.failed ? EBADMSG :
-		doc_parse(rip, &ps, xmlDocGetRootElement(ctxt->myDoc));
-
-	xmlFreeDoc(ctxt->myDoc);
-	ctxt->myDoc = NULL;
-	xmlFreeParserCtxt(ctxt);
-
-	return e;
+	return xmlkit_parse(xml, len, INT_MAX, "a reginfo document",
+			    kit_fault, root_h, &pa);
 }
