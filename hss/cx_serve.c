@@ -59,15 +59,15 @@ static int serve_mar(struct hss *hss, const struct diam *req,
 
 /* TS 29.228 6.1.2: the profile goes in User-Data whenever the SAR
  * downloaded it */
-static int saa_user_data(struct diam **ap, const struct diam *req,
-			 const struct diam_node *self,
+static int saa_user_data(struct diam **ap, struct hss *hss,
+			 const struct diam *req, const struct diam_node *self,
 			 const struct cx_ask *a, const struct cx_saa *saa)
 {
 	struct mbuf *ud = NULL;
 	int e;
 
 	if (saa->result == CX_SUCCESS && saa->assoc &&
-	    cx_user_data(&ud, a->impu, saa))
+	    cx_user_data(&ud, hss, a->impu, saa))
 		return cxw_result(ap, req, self, CX_UNABLE_TO_COMPLY);
 
 	e = cxw_saa(ap, req, self, a, saa, ud);
@@ -91,7 +91,7 @@ static int serve_sar(struct hss *hss, const struct diam *req,
 	else if (e)
 		e = cxw_result(ap, req, self, CX_UNABLE_TO_COMPLY);
 	else
-		e = saa_user_data(ap, req, self, a, &saa);
+		e = saa_user_data(ap, hss, req, self, a, &saa);
 
 	mem_deref(saa.profile);
 	mem_deref(saa.assoc);

@@ -192,15 +192,14 @@ struct cx_got {
 };
 
 
-static int saa(struct diam **ap, const struct diam *req,
+static int saa(struct diam **ap, struct hss *hss, const struct diam *req,
 	       const struct diam_node *self, const struct cx_ask *a,
 	       const struct cx_saa *s)
 {
 	struct mbuf *ud = NULL;
 	int err;
 
-	if (s->result == CX_SUCCESS && s->assoc)
-		(void)cx_user_data(&ud, a->impu, s);
+	(void)cx_user_data(&ud, hss, a->impu, s);
 	err = cxw_saa(ap, req, self, a, s, ud);
 	mem_deref(ud);
 
@@ -208,9 +207,9 @@ static int saa(struct diam **ap, const struct diam *req,
 }
 
 
-static int answer(struct diam **ap, const struct diam *req,
-		  const struct diam_node *self, const struct cx_ask *a,
-		  const struct cx_got *g)
+static int answer(struct diam **ap, struct hss *hss,
+		  const struct diam *req, const struct diam_node *self,
+		  const struct cx_ask *a, const struct cx_got *g)
 {
 	/* a database fault is the HSS's DIAMETER_UNABLE_TO_COMPLY */
 	if (g->err)
@@ -220,7 +219,7 @@ static int answer(struct diam **ap, const struct diam *req,
 
 	case CX_CMD_UAR: return cxw_uaa(ap, req, self, a, g->uaa);
 	case CX_CMD_MAR: return cxw_maa(ap, req, self, a, g->maa);
-	case CX_CMD_SAR: return saa(ap, req, self, a, g->saa);
+	case CX_CMD_SAR: return saa(ap, hss, req, self, a, g->saa);
 	case CX_CMD_LIR: return cxw_lia(ap, req, self, g->lia);
 	default:         return cxw_result(ap, req, self, g->code);
 	}
@@ -253,7 +252,7 @@ static void record(struct hss *hss, const struct node *n,
 	stamp(hss, req);
 	emit(from, to, req);
 
-	if (!answer(&ans, req, &to->dn, a, g))
+	if (!answer(&ans, hss, req, &to->dn, a, g))
 		emit(to, from, ans);
  out:
 	mem_deref(req);

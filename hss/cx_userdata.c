@@ -1,99 +1,132 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* An SAA's User-Data (TS 29.228 6.1.2, 6.3.x; TS 29.229 6.3.6): the
- * IMSSubscription of the user the S-CSCF now serves, from what hss_sar
- * returned: the IMPI, the implicit set (the default identity first,
- * barred ones with BarringIndication) and the IMPU's service profile.
- * One ServiceProfile holds the whole set: imsbed's SAR hands over the
- * asked IMPU's profile only, and an S-CSCF must learn every identity
- * the registration makes registered. */
+/* An SAA's User-Data (TS 29.228 6.1.2, TS 29.229 6.3.6): the
+ * IMSSubscription of the user the S-CSCF now serves: the IMPI and the
+ * whole implicit set the SAR registered, one ServiceProfile for each
+ * service profile its identities use (TS 29.228 B.2: identities that
+ * share one share its ServiceProfile), the default identity first,
+ * barred ones with BarringIndication, a wildcard as the identity that
+ * matched it. */
 
 #include <string.h>
 #include <re.h>
 #include "hss.h"
+#include "hssint.h"
 
-enum { MAX_IDS = 32 };
+enum { MAX_IDS = 32, MAX_SPS = 8 };
 
-struct ids {
-	struct hss_xml_impu v[MAX_IDS];
-	char *buf[MAX_IDS];
+struct row {
+	char uri[HSS_ID_MAX];
+	char profile[HSS_ID_MAX];
+	bool barred;
+};
+
+struct rows {
+	struct row v[MAX_IDS];
 	size_t n;
 };
 
 
-/* a ", "-joined list of URIs into v, each copied; impu stands for the
- * wildcard when one matched it */
-static int split(struct ids *ids, const char *list, bool barred,
-		 const char *impu, const char *wildcard)
+static int row_add(const char *uri, bool barred, const char *profile,
+		   void *arg)
 {
-	struct pl rest, uri;
+	struct rows *r = arg;
 
-	if (!list || !*list)
-		return 0;
+	if (r->n == MAX_IDS)
+		return EOVERFLOW;
 
-	pl_set_str(&rest, list);
-	while (rest.l) {
-		const char *comma = pl_strchr(&rest, ',');
-
-		uri.p = rest.p;
-		uri.l = comma ? (size_t)(comma - rest.p) : rest.l;
-		pl_advance(&rest, uri.l + (comma ? 1 : 0));
-		while (rest.l && rest.p[0] == ' ')
-			pl_advance(&rest, 1);
-		if (!uri.l)
-			continue;
-		if (ids->n == MAX_IDS)
-			return EOVERFLOW;
-		if (pl_strdup(&ids->buf[ids->n], &uri))
-			return ENOMEM;
-
-		ids->v[ids->n].uri = ids->buf[ids->n];
-		ids->v[ids->n].barred = barred;
-		/* TS 29.228 B.2.1: an identity a wildcard stands for */
-		if (wildcard && *wildcard && impu &&
-		    !pl_strcmp(&uri, impu)) {
-			ids->v[ids->n].type = HSS_ID_NON_DISTINCT;
-			ids->v[ids->n].wildcard = wildcard;
-		}
-		++ids->n;
-	}
+	str_ncpy(r->v[r->n].uri, uri, sizeof(r->v[r->n].uri));
+	str_ncpy(r->v[r->n].profile, profile, sizeof(r->v[r->n].profile));
+	r->v[r->n].barred = barred;
+	++r->n;
 
 	return 0;
 }
 
 
-int cx_user_data(struct mbuf **mbp, const char *impu,
+/* The rows grouped by profile, in the order each profile first comes:
+ * spv[i] takes its identities from ids, contiguous. */
+static int group(struct hss *hss, const struct rows *r,
+		 const struct hss_sub *sub, struct hss_xml_impu *ids,
+		 struct hss_xml_sp *spv, size_t *spc)
+{
+	const char *names[MAX_SPS];
+	size_t i, j, k = 0, n = 0;
+
+	for (i = 0; i < r->n; i++) {
+		for (j = 0; j < n && strcmp(names[j], r->v[i].profile); j++)
+			;
+		if (j < n)
+			continue;
+		if (n == MAX_SPS)
+			return EOVERFLOW;
+		names[n++] = r->v[i].profile;
+	}
+
+	for (j = 0; j < n; j++) {
+		memset(&spv[j], 0, sizeof(spv[j]));
+		spv[j].impuv = &ids[k];
+		spv[j].profile = names[j][0] ?
+			hss_profile_find(hss, names[j]) : NULL;
+
+		for (i = 0; i < r->n; i++) {
+			struct hss_xml_impu *id = &ids[k];
+
+			if (strcmp(r->v[i].profile, names[j]))
+				continue;
+			memset(id, 0, sizeof(*id));
+			id->uri = r->v[i].uri;
+			id->barred = r->v[i].barred;
+			/* TS 29.228 B.2.1: the identity a wildcard stood
+			 * for */
+			if (sub->wildcard[0] && !strcmp(id->uri, sub->uri)) {
+				id->type = HSS_ID_NON_DISTINCT;
+				id->wildcard = sub->wildcard;
+			}
+			++spv[j].impuc;
+			++k;
+		}
+	}
+
+	*spc = n;
+
+	return 0;
+}
+
+
+int cx_user_data(struct mbuf **mbp, struct hss *hss, const char *impu,
 		 const struct cx_saa *saa)
 {
-	struct hss_xml_sp sp;
-	struct hss_xml_sub sub;
-	struct ids ids;
+	struct hss_xml_impu ids[MAX_IDS];
+	struct hss_xml_sp spv[MAX_SPS];
+	struct hss_xml_sub doc;
+	struct hss_sub sub;
+	struct rows *r;
 	struct mbuf *mb = NULL;
-	size_t i;
 	int err;
 
-	if (!mbp || !saa || !saa->impi[0])
+	if (!mbp || !hss || !impu || !saa || !saa->impi[0])
 		return EINVAL;
+	if (saa->result != CX_SUCCESS || !saa->assoc)
+		return ENOENT;
 
-	memset(&ids, 0, sizeof(ids));
-	err = split(&ids, saa->assoc, false, impu, saa->wildcard);
-	err = err ? err : split(&ids, saa->barred, true, impu,
-				saa->wildcard);
-	if (!err && !ids.n)
+	r = mem_zalloc(sizeof(*r), NULL);
+	if (!r)
+		return ENOMEM;
+
+	memset(&doc, 0, sizeof(doc));
+	doc.impi = saa->impi;
+	doc.spv = spv;
+
+	err = hss_sub_by_pair(hss, saa->impi, impu, &sub);
+	err = err ? err : hss_set_walk(hss, &sub, row_add, r);
+	if (!err && !r->n)
 		err = ENOENT;
+	err = err ? err : group(hss, r, &sub, ids, spv, &doc.spc);
 	if (err)
 		goto out;
 
-	memset(&sp, 0, sizeof(sp));
-	sp.impuv = ids.v;
-	sp.impuc = ids.n;
-	sp.profile = saa->profile;
-	memset(&sub, 0, sizeof(sub));
-	sub.impi = saa->impi;
-	sub.spv = &sp;
-	sub.spc = 1;
-
 	mb = mbuf_alloc(1024);
-	err = mb ? hss_subscription_xml(mb, &sub) : ENOMEM;
+	err = mb ? hss_subscription_xml(mb, &doc) : ENOMEM;
 	if (!err) {
 		mb->pos = 0;
 		*mbp = mb;
@@ -102,8 +135,7 @@ int cx_user_data(struct mbuf **mbp, const char *impu,
 
  out:
 	mem_deref(mb);
-	for (i = 0; i < ids.n; i++)
-		mem_deref(ids.buf[i]);
+	mem_deref(r);
 
 	return err;
 }

@@ -198,6 +198,12 @@ int hss_sub_assign(struct hss *hss, const struct hss_sub *sub,
 int hss_sub_set(struct hss *hss, const struct hss_sub *sub,
 		struct cx_saa *saa);
 bool hss_set_usable(struct hss *hss, const struct hss_sub *sub);
+/* Each IMPU of sub's set in topology order (a wildcard as the identity
+ * that matched it): its URI, barring and profile name ("" for none) */
+typedef int (hss_set_h)(const char *uri, bool barred, const char *profile,
+			void *arg);
+int hss_set_walk(struct hss *hss, const struct hss_sub *sub,
+		 hss_set_h *h, void *arg);
 int hss_sub_sqn_set(struct hss *hss, const char *impi, uint64_t sqn);
 /* key and wild are HSS_ID_MAX buffers; ENOENT when nothing matches */
 int hss_impu_resolve(const struct hss *hss, const char *impu, char *key,

@@ -153,31 +153,19 @@ static int list_add(struct mbuf *mb, const char *uri)
 /* The three lists as one string: each ends with its NUL */
 struct set_lists {
 	struct mbuf *assoc, *barred, *aliases;
+	const struct hss_sub *sub;
 };
 
 
-static int set_row(struct set_lists *l, const struct hss_sub *sub,
-		   sqlite3_stmt *st)
+static int set_row(const char *uri, bool barred, const char *profile,
+		   void *arg)
 {
-	char uri[HSS_ID_MAX], profile[HSS_ID_MAX];
-	bool barred = sqlite3_column_int(st, 1) != 0;
-	bool wild = sqlite3_column_int(st, 3) != 0;
+	struct set_lists *l = arg;
 	int e;
-
-	st_col_copy(uri, st, 0);
-	st_col_copy(profile, st, 2);
-
-	/* a wildcard is never registered itself: in its place stands the
-	 * identity that matched it, when one did */
-	if (wild) {
-		if (strcmp(uri, sub->wildcard))
-			return 0;
-		str_ncpy(uri, sub->uri, sizeof(uri));
-	}
 
 	/* TS 24.229 5.4.1.2.2: P-Associated-URI lists no barred IMPU */
 	e = list_add(barred ? l->barred : l->assoc, uri);
-	if (!e && !strcmp(profile, sub->profile))
+	if (!e && !strcmp(profile, l->sub->profile))
 		e = list_add(l->aliases, uri);
 
 	return e;
@@ -213,12 +201,49 @@ static int lists_join(struct set_lists *l, struct cx_saa *saa)
  * lists it, so that the first URI is the default public identity (TS
  * 24.229 5.4.1.2); barred and aliases share assoc's allocation, so that
  * a caller that dereferences assoc frees them too. */
+int hss_set_walk(struct hss *hss, const struct hss_sub *sub,
+		 hss_set_h *h, void *arg)
+{
+	char uri[HSS_ID_MAX], profile[HSS_ID_MAX];
+	sqlite3_stmt *st;
+	int rc, e = 0;
+
+	if (!hss || !sub || !h)
+		return EINVAL;
+
+	st = hss->stv[ST_SET];
+	(void)st_bind_text(st, 1, sub->impi);
+	(void)sqlite3_bind_int64(st, 2, sub->iset);
+
+	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		bool barred = sqlite3_column_int(st, 1) != 0;
+
+		st_col_copy(uri, st, 0);
+		st_col_copy(profile, st, 2);
+
+		/* a wildcard is never registered itself: in its place
+		 * stands the identity that matched it, when one did */
+		if (sqlite3_column_int(st, 3) != 0) {
+			if (strcmp(uri, sub->wildcard))
+				continue;
+			str_ncpy(uri, sub->uri, sizeof(uri));
+		}
+
+		e = h(uri, barred, profile, arg);
+	}
+	if (!e && rc != SQLITE_DONE)
+		e = EIO;
+	st_done(st);
+
+	return e;
+}
+
+
 int hss_sub_set(struct hss *hss, const struct hss_sub *sub,
 		struct cx_saa *saa)
 {
 	struct set_lists l;
-	sqlite3_stmt *st;
-	int rc, e = 0;
+	int e = 0;
 
 	if (!hss || !sub || !saa)
 		return EINVAL;
@@ -231,16 +256,8 @@ int hss_sub_set(struct hss *hss, const struct hss_sub *sub,
 		goto out;
 	}
 
-	st = hss->stv[ST_SET];
-	(void)st_bind_text(st, 1, sub->impi);
-	(void)sqlite3_bind_int64(st, 2, sub->iset);
-
-	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		e = set_row(&l, sub, st);
-	if (!e && rc != SQLITE_DONE)
-		e = EIO;
-	st_done(st);
-
+	l.sub = sub;
+	e = hss_set_walk(hss, sub, set_row, &l);
 	if (!e)
 		e = lists_join(&l, saa);
 

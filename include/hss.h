@@ -454,9 +454,10 @@ int cxw_maa(struct diam **dp, const struct diam *req,
 int cxw_saa(struct diam **dp, const struct diam *req,
 	    const struct diam_node *self, const struct cx_ask *a,
 	    const struct cx_saa *saa, const struct mbuf *user_data);
-/* cx_userdata.c: the SAA's User-Data, the IMSSubscription of what
- * hss_sar returned for impu; ENOENT when it downloaded nothing */
-int cx_user_data(struct mbuf **mbp, const char *impu,
+/* cx_userdata.c: the SAA's User-Data, the IMSSubscription of the set
+ * hss_sar registered for impu (a ServiceProfile per profile its
+ * identities use); ENOENT when it downloaded nothing */
+int cx_user_data(struct mbuf **mbp, struct hss *hss, const char *impu,
 		 const struct cx_saa *saa);
 int cxw_lia(struct diam **dp, const struct diam *req,
 	    const struct diam_node *self, const struct cx_lia *lia);

@@ -321,48 +321,70 @@ static void test_maa(void)
 }
 
 
-/* The SAA's User-Data reads back as the IMSSubscription it is: the
- * set in one ServiceProfile, default identity first, the barred one
- * marked (TS 29.228 B.2.1) */
+/* The SAA's User-Data reads back as the IMSSubscription it is: the set
+ * the SAR registered, a ServiceProfile per profile its identities use,
+ * the default identity first, the barred one marked (TS 29.228 B.2) */
 static void test_user_data(void)
 {
-	char assoc[] = "sip:alice@ims.test, tel:+16328300100\0"
-		"sip:hidden@ims.test\0";
+	static const char topo[] =
+		"profiles:\n"
+		"  voice: {ifc: [{priority: 0, as: sip:as1.ims.test,\n"
+		"    trigger: {spt: [{method: INVITE}]}}]}\n"
+		"  plain: {}\n"
+		"subscribers:\n"
+		"  - impi: alice@ims.test\n"
+		"    password: x\n"
+		"    profile: voice\n"
+		"    impu: [sip:alice@ims.test, {uri: 'tel:+16328300100',\n"
+		"           profile: plain}, {uri: sip:hidden@ims.test,\n"
+		"           barred: true}]\n";
 	const struct hss_xml_sub *sub;
 	struct hss_xml_doc *doc = NULL;
+	struct hss *hss = NULL;
 	struct mbuf *mb = NULL;
 	struct cx_saa saa;
 	char err[256] = "";
 
-	memset(&saa, 0, sizeof(saa));
-	saa.result = CX_SUCCESS;
-	str_ncpy(saa.impi, "alice@ims.test", sizeof(saa.impi));
-	saa.assoc = assoc;
-	saa.barred = assoc + strlen(assoc) + 1;
-	CU_ASSERT_EQUAL_FATAL(cx_user_data(&mb, "sip:alice@ims.test", &saa),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(hssfx_from(&hss, "hss", NULL, topo, err,
+					 sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(hss_sar(hss, "alice@ims.test",
+				      "sip:alice@ims.test",
+				      "sip:scscf.ims.test",
+				      CX_SAR_REGISTRATION, &saa), 0);
+	CU_ASSERT_EQUAL_FATAL(cx_user_data(&mb, hss, "sip:alice@ims.test",
+					   &saa), 0);
 
 	CU_ASSERT_EQUAL_FATAL(hss_subscription_decode(&doc,
 				(const char *)mbuf_buf(mb), mbuf_get_left(mb),
 				"saa.xml", NULL, err, sizeof(err)), 0);
 	sub = hss_xml_doc_sub(doc);
 	CU_ASSERT_STRING_EQUAL(sub->impi, "alice@ims.test");
-	CU_ASSERT_EQUAL_FATAL(sub->spc, 1);
-	CU_ASSERT_EQUAL_FATAL(sub->spv[0].impuc, 3);
+	CU_ASSERT_EQUAL_FATAL(sub->spc, 2);
+
+	/* voice: the default identity and the barred one, with the iFC */
+	CU_ASSERT_EQUAL_FATAL(sub->spv[0].impuc, 2);
 	CU_ASSERT_STRING_EQUAL(sub->spv[0].impuv[0].uri, "sip:alice@ims.test");
-	CU_ASSERT(!sub->spv[0].impuv[1].barred);
-	CU_ASSERT_STRING_EQUAL(sub->spv[0].impuv[2].uri,
+	CU_ASSERT(!sub->spv[0].impuv[0].barred);
+	CU_ASSERT_STRING_EQUAL(sub->spv[0].impuv[1].uri,
 			       "sip:hidden@ims.test");
-	CU_ASSERT(sub->spv[0].impuv[2].barred);
+	CU_ASSERT(sub->spv[0].impuv[1].barred);
+	CU_ASSERT_EQUAL(ifc_profile_count(sub->spv[0].profile), 1);
+
+	/* plain: the tel URI, no iFC */
+	CU_ASSERT_EQUAL_FATAL(sub->spv[1].impuc, 1);
+	CU_ASSERT_STRING_EQUAL(sub->spv[1].impuv[0].uri, "tel:+16328300100");
+	CU_ASSERT_EQUAL(ifc_profile_count(sub->spv[1].profile), 0);
 
 	/* nothing downloaded, nothing to say */
+	mem_deref(saa.profile);
+	mem_deref(saa.assoc);
 	saa.assoc = NULL;
-	saa.barred = NULL;
-	CU_ASSERT_EQUAL(cx_user_data(&mb, "sip:alice@ims.test", &saa),
+	CU_ASSERT_EQUAL(cx_user_data(&mb, hss, "sip:alice@ims.test", &saa),
 			ENOENT);
 
 	mem_deref(doc);
 	mem_deref(mb);
+	mem_deref(hss);
 }
 
 
