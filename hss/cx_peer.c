@@ -354,11 +354,13 @@ static bool on_msg(struct dconn *c, const struct diam *d)
 }
 
 
-/* A message whose AVPs could not be read gets an E-bit answer from its
- * header (RFC 6733 7.2), a request only. */
+/* A request whose AVPs could not be read is answered from its header
+ * with the code the parser named (5001 DIAMETER_AVP_UNSUPPORTED for an
+ * unknown AVP with the M bit, 5004 for a bad value, RFC 6733 7.1.5). */
 static void on_unreadable(struct dconn *c, const uint8_t *p, size_t n,
 			  const char *why)
 {
+	uint32_t code = diam_result_code(why);
 	struct diam *ans = NULL;
 	struct diam_node self;
 	struct diam_hdr h;
@@ -369,7 +371,7 @@ static void on_unreadable(struct dconn *c, const uint8_t *p, size_t n,
 		return;
 
 	hss_diameter_node(c->srv->hss, &self);
-	if (!diam_answer_error(&ans, &h, &self, 5004, why))
+	if (!diam_answer_error(&ans, &h, &self, code ? code : 5004, why))
 		(void)send_msg(c, ans);
 	mem_deref(ans);
 }

@@ -116,7 +116,8 @@ int  diam_peek(const uint8_t *p, size_t n, struct diam_hdr *h);
 int  diam_header(const struct diam *d, struct diam_hdr *h);
 
 /* ---- err.c: answers to what could not be served ---- */
-/* RFC 6733 7.2: the E-bit answer to the request with that header */
+/* The answer to the request with that header, from the header alone:
+ * with the E bit for a protocol error (3xxx, RFC 6733 7.2) */
 int  diam_answer_error(struct diam **dp, const struct diam_hdr *req,
 		       const struct diam_node *self, uint32_t code,
 		       const char *text);
@@ -133,6 +134,8 @@ int  diam_values(const struct diam *d, const char *name, struct mbuf *mb);
 /* Result-Code, or else Experimental-Result's code (*experimental set) */
 int  diam_result(const struct diam *d, uint32_t *code, bool *experimental);
 const char *diam_result_name(uint32_t code, bool experimental);
+/* The base protocol's code a text starts with the name of, or 0 */
+uint32_t diam_result_code(const char *name);
 /* The header, then one AVP a line, grouped ones indented */
 int  diam_print(struct re_printf *pf, const struct diam *d);
 bool diam_is_request(const struct diam *d);

@@ -253,7 +253,12 @@ static void test_cx(void)
 
 static void test_errors(void)
 {
+	/* AVP 9999, the M bit, 4 bytes of value */
+	static const uint8_t unknown[] = {
+		0, 0, 0x27, 0x0f, 0x40, 0, 0, 12, 1, 2, 3, 4
+	};
 	struct diam *d = NULL;
+	size_t len;
 	const struct diam *a;
 	struct diam_hdr h;
 	struct mbuf *mb = NULL;
@@ -279,6 +284,24 @@ static void test_errors(void)
 	send_bytes(&p, mb->buf + 30, mb->end - 30);
 	test_run_for(WAIT_MS);
 	CU_ASSERT_EQUAL(result(p.last, NULL), 2001);
+	mb = mem_deref(mb);
+	d = mem_deref(d);
+
+	/* an AVP nobody knows, with the M bit: 5001 without the E bit */
+	d = uar("alice@ims.test", "sip:alice@ims.test");
+	CU_ASSERT_EQUAL_FATAL(diam_encode(d, &mb), 0);
+	len = mb->end + sizeof(unknown);
+	mb->pos = mb->end;
+	(void)mbuf_write_mem(mb, unknown, sizeof(unknown));
+	mb->buf[1] = (uint8_t)(len >> 16);
+	mb->buf[2] = (uint8_t)(len >> 8);
+	mb->buf[3] = (uint8_t)len;
+	send_bytes(&p, mb->buf, mb->end);
+	test_run_for(WAIT_MS);
+	CU_ASSERT_EQUAL(result(p.last, NULL), 5001);
+	CU_ASSERT_EQUAL(diam_header(p.last, &h), 0);
+	CU_ASSERT(!(h.flags & 0x20));
+	CU_ASSERT(!p.closed);
 	mb = mem_deref(mb);
 	d = mem_deref(d);
 
@@ -429,7 +452,7 @@ static const CU_TestInfo tests[] = {
 	{"a request before CER closes the connection", test_before_cer},
 	{"a CER without Cx: 5010 and closed", test_no_common_app},
 	{"UAR answered: 2001, 5001, 5005 naming the AVP", test_cx},
-	{"3007, a split message, 3001, DWR, DPR", test_errors},
+	{"3007, a split message, 5001, 3001, DWR, DPR", test_errors},
 	{"garbage ends the connection, not the server", test_garbage},
 	{"the same peer again: the old connection goes", test_replaced},
 	{"RTR to a peer S-CSCF: RTA, and none", test_rtr},

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Answers to what could not be served (RFC 6733 7): a protocol error
- * (3xxx) goes in an answer with the E bit, made from the request's
- * header alone since its AVPs may be what was wrong or its command one
- * nobody here knows (7.2); a permanent failure names the AVP at fault
- * in Failed-AVP (7.5), for a missing one an example with the right
- * code and flags and an empty value. */
+/* Answers to what could not be served (RFC 6733 7), made from the
+ * request's header alone since its AVPs may be what was wrong or its
+ * command one nobody here knows: a protocol error (3xxx) with the E bit
+ * (7.2), a permanent failure (5xxx) without; Failed-AVP names the AVP at
+ * fault (7.5), for a missing one an example with the right code and
+ * flags and an empty value. */
 
 #include <string.h>
 #include <freeDiameter/freeDiameter-host.h>
@@ -37,7 +37,8 @@ int diam_answer_error(struct diam **dp, const struct diam_hdr *req,
 	h->msg_hbhid = req->hbh;
 	h->msg_eteid = req->e2e;
 	h->msg_flags = (uint8_t)((req->flags & CMD_FLAG_PROXIABLE) |
-				 CMD_FLAG_ERROR);
+				 (code >= 3000 && code < 4000 ?
+				  CMD_FLAG_ERROR : 0));
 
 	err = diam_wrap(&d, m);
 	if (err)

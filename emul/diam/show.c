@@ -196,6 +196,19 @@ static const char *lookup(const struct rname *v, size_t n, uint32_t code)
 }
 
 
+uint32_t diam_result_code(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < ARRAY_SIZE(rnames); i++) {
+		if (!strncmp(name, rnames[i].name, strlen(rnames[i].name)))
+			return rnames[i].code;
+	}
+
+	return 0;
+}
+
+
 const char *diam_result_name(uint32_t code, bool experimental)
 {
 	return experimental ? lookup(xnames, ARRAY_SIZE(xnames), code) :
