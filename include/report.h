@@ -81,6 +81,9 @@ int  diagram_alloc(struct diagram **dp, bool colour);
 int  diagram_column(struct diagram *d, const char *name);
 void diagram_arrow(struct diagram *d, double t, const char *src,
 		   const char *dst, const char *label);
+/* The columns of a run, in order: each to h */
+typedef void (report_column_h)(const char *name, void *arg);
+void report_columns(report_column_h *h, void *arg, bool no_cx);
 
 /* ---- pcap.c: the messages sent, as a capture file ---- */
 struct pcapw;

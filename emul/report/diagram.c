@@ -11,6 +11,7 @@
 #include <re.h>
 #include "host.h"
 #include "sipkit.h"
+#include "hss.h"
 #include "report.h"
 
 enum { MAX_COLS = 24, NAME_LEN = 16, TIME_W = 9 };
@@ -194,4 +195,31 @@ void diagram_arrow(struct diagram *d, double t, const char *src,
 				&line[hi + 1 <= end ? hi + 1 : end]);
 	else
 		(void)re_printf("%s\n", line);
+}
+
+
+/* The nodes in the topology's order, the HSSs right after the last
+ * CSCF: the Cx arrows stay short beside the SIP, in the terminal's
+ * diagram and on the page alike. */
+void report_columns(report_column_h *h, void *arg, bool no_cx)
+{
+	struct le *le, *last = NULL;
+	struct hss *hs;
+	size_t i;
+
+	if (!h)
+		return;
+
+	for (le = emul_nodes()->head; le; le = le->next) {
+		enum node_role r = node_role(le->data);
+
+		if (r == ROLE_PCSCF || r == ROLE_ICSCF || r == ROLE_SCSCF)
+			last = le;
+	}
+
+	for (le = emul_nodes()->head; le; le = le->next) {
+		h(node_name(le->data), arg);
+		for (i = 0; le == last && !no_cx && (hs = slf_nth(i)); i++)
+			h(hss_name(hs), arg);
+	}
 }

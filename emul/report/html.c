@@ -269,6 +269,12 @@ static void page_script(struct page *p)
 }
 
 
+static void page_column(const char *name, void *arg)
+{
+	(void)column(arg, name);
+}
+
+
 /* --no-cx: the Cx arrows are left out; the others keep their numbers */
 static bool hidden(const struct run_view *v, const struct lrec *r)
 {
@@ -291,8 +297,7 @@ int html_write(const char *path, const char *scenario,
 	p->e = e;
 	p->res = res;
 	p->fail = fail;
-	for (le = emul_nodes()->head; le; le = le->next)
-		(void)column(p, node_name(le->data));
+	report_columns(page_column, p, e->no_cx);
 	for (le = e->recs->head; le; le = le->next) {
 		const struct lrec *r = le->data;
 

@@ -320,14 +320,15 @@ static int load_topology(struct engine *e, const char *path, char *err,
 }
 
 
-/* The HSSs' columns after the nodes', for the Cx arrows. */
-static void hss_columns(struct engine *e)
+static void diagram_col(const char *name, void *arg)
 {
-	struct hss *h;
-	size_t i;
+	(void)diagram_column(arg, name);
+}
 
-	for (i = 0; !e->no_cx && (h = slf_nth(i)) != NULL; i++)
-		(void)diagram_column(e->diagram, hss_name(h));
+
+static void node_columns(struct engine *e)
+{
+	report_columns(diagram_col, e->diagram, e->no_cx);
 }
 
 
@@ -354,15 +355,10 @@ static int scen_load(struct engine *e, const char *path,
 	if (load_topology(e, path, msg, sz))
 		return EINVAL;
 
-	/* One column per node, in the topology's order. */
 	if (o && o->diagram && !e->quiet) {
-		struct le *le;
-
 		if (diagram_alloc(&e->diagram, o->colour))
 			return ENOMEM;
-		for (le = emul_nodes()->head; le; le = le->next)
-			(void)diagram_column(e->diagram, node_name(le->data));
-		hss_columns(e);
+		node_columns(e);
 	}
 
 	e->steps = yml_get(e->y, root, "steps");
@@ -491,16 +487,12 @@ int engine_recorder(struct engine **ep, const struct scen_opts *o)
 	e->keep_raw = o->html != NULL;
 	e->forget = o->html == NULL;
 	if (o->diagram && !e->quiet) {
-		struct le *le;
-
 		err = diagram_alloc(&e->diagram, o->colour);
 		if (err)
 			goto out;
 		/* The external UEs first: they start every flow. */
 		(void)diagram_column(e->diagram, EMUL_EXT);
-		for (le = emul_nodes()->head; le; le = le->next)
-			(void)diagram_column(e->diagram, node_name(le->data));
-		hss_columns(e);
+		node_columns(e);
 	}
 
 	/* Quiet with no page: nothing to show or keep, and a listener
