@@ -75,6 +75,22 @@ int diam_put_cx_app(struct diam *d)
 }
 
 
+/* Who sends: with its capabilities (CER, CEA) or its origin alone */
+static int put_self(struct diam *d, const struct diam_node *self,
+		    bool caps)
+{
+	int err;
+
+	if (caps)
+		return put_caps(d, self);
+
+	err = diam_put_str(d, NULL, "Origin-Host", self->host);
+	err = err ? err : diam_put_str(d, NULL, "Origin-Realm", self->realm);
+
+	return err;
+}
+
+
 static int request(struct diam **dp, const char *cmd,
 		   const struct diam_node *self, bool caps)
 {
@@ -88,14 +104,7 @@ static int request(struct diam **dp, const char *cmd,
 	if (err)
 		return err;
 
-	if (caps) {
-		err = put_caps(d, self);
-	}
-	else {
-		err = diam_put_str(d, NULL, "Origin-Host", self->host);
-		err = err ? err : diam_put_str(d, NULL, "Origin-Realm",
-					       self->realm);
-	}
+	err = put_self(d, self, caps);
 
 	if (err)
 		mem_deref(d);
@@ -117,19 +126,7 @@ static int answer(struct diam **dp, const struct diam *req,
 
 	err = diam_answer(&d, req);
 	err = err ? err : diam_put_u32(d, NULL, "Result-Code", code);
-	if (err)
-		goto out;
-
-	if (caps) {
-		err = put_caps(d, self);
-	}
-	else {
-		err = diam_put_str(d, NULL, "Origin-Host", self->host);
-		err = err ? err : diam_put_str(d, NULL, "Origin-Realm",
-					       self->realm);
-	}
-
- out:
+	err = err ? err : put_self(d, self, caps);
 	if (err)
 		mem_deref(d);
 	else
