@@ -163,6 +163,19 @@ else
 	ko "Cx: not in the ladder and the page, or --no-cx left some"
 fi
 
+# diameter_peers: a core that never dials fails the step, saying how
+# many peers came (none here) and after how long
+printf 'name: peers\ntopology: %s/tests/interop/kamailio/topology.yaml\nsteps:\n  - diameter_peers: {hss: hss, count: 2, within: 0.5}\n' \
+	"$PWD" >"$dir/peers.yaml"
+"$BIN" run -q "$dir/peers.yaml" >"$dir/peers.txt" 2>&1
+if grep -q "diameter_peers: 0 of 2 Diameter peers open at HSS hss after 1 s" \
+	"$dir/peers.txt" && grep -q "^FAIL" "$dir/peers.txt"; then
+	ok
+else
+	ko "diameter_peers: no failure naming the peers that came"
+	cat "$dir/peers.txt"
+fi
+
 # --seed: two runs, each in a network namespace of its own (so that no
 # TCP port of the first is still in TIME_WAIT for the second), write
 # byte for byte the same trace, times and RTP included: on the virtual

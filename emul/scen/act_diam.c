@@ -87,9 +87,10 @@ static void await_poll(void *arg)
 	e->await = NULL;
 	mb = mbuf_alloc(128);
 	n = hss_diameter_peers(hss, mb);
+	/* libre's %f has no precision 0: whole seconds as a number */
 	engine_fail(e, "diameter_peers: %u of %u Diameter peers open at HSS "
-		    "%s after %.0f s%s%b", n, want, hss_name(hss),
-		    (double)(e->await_until - e->await_from) / 1000.0,
+		    "%s after %u s%s%b", n, want, hss_name(hss),
+		    (unsigned)((e->await_until - e->await_from + 500) / 1000),
 		    n ? ": " : "", mb ? mb->buf : NULL, mb ? mb->end : 0);
 	mem_deref(mb);
 }
