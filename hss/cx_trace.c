@@ -27,7 +27,6 @@ struct side {
 	const char *name;
 	struct sa addr;
 	struct diam_node dn;
-	char host[128];
 };
 
 
@@ -102,8 +101,7 @@ static void side_node(struct side *s, const struct node *n,
 	s->name = node_name(n);
 	s->addr = *node_addr(n);
 	sa_set_port(&s->addr, DIAM_PORT);
-	(void)re_snprintf(s->host, sizeof(s->host), "%s", node_host(n));
-	s->dn.host = s->host;
+	s->dn.host = node_host(n);
 	s->dn.realm = hss->realm;
 	s->dn.addr = &s->addr;
 }

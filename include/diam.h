@@ -43,11 +43,6 @@ int  diam_encode(const struct diam *d, struct mbuf **mbp);
 /* why, when set, names what was wrong with the bytes. */
 int  diam_decode(struct diam **dp, const uint8_t *buf, size_t len,
 		 char *why, size_t sz);
-/* The first top-level AVP of that name, as text (ENOENT: none). */
-int  diam_get(const struct diam *d, const char *avp, char *buf, size_t sz);
-/* The same inside the first grouped AVP group. */
-int  diam_get_in(const struct diam *d, const char *group, const char *avp,
-		 char *buf, size_t sz);
 /* A message against its command's ABNF: 0, or EPROTO with the
  * Result-Code to answer (5005 DIAMETER_MISSING_AVP, 5004), the name of
  * the AVP at fault (NULL when none is named) and why. */

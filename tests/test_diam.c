@@ -94,15 +94,18 @@ static void test_uar_wire(void)
 	CU_ASSERT_EQUAL(diam_command(r), 300);
 	CU_ASSERT(diam_is_request(r));
 	ASSERT_STR(diam_name(r), "User-Authorization-Request");
-	CU_ASSERT_EQUAL(diam_get(r, "Public-Identity", v, sizeof(v)), 0);
+	CU_ASSERT_EQUAL(diam_find_str(r, NULL, "Public-Identity", v,
+				      sizeof(v)), 0);
 	ASSERT_STR(v, "sip:alice@ims.test");
-	CU_ASSERT_EQUAL(diam_get(r, "User-Authorization-Type", v,
-				 sizeof(v)), 0);
+	CU_ASSERT_EQUAL(diam_find_str(r, NULL, "User-Authorization-Type", v,
+				      sizeof(v)), 0);
 	ASSERT_STR(v, "0");
-	CU_ASSERT_EQUAL(diam_get_in(r, "Vendor-Specific-Application-Id",
-				    "Auth-Application-Id", v, sizeof(v)), 0);
+	CU_ASSERT_EQUAL(diam_find_str(r, diam_find(r, NULL,
+				"Vendor-Specific-Application-Id"),
+				"Auth-Application-Id", v, sizeof(v)), 0);
 	ASSERT_STR(v, "16777216");
-	CU_ASSERT_EQUAL(diam_get(r, "Server-Name", v, sizeof(v)), ENOENT);
+	CU_ASSERT_EQUAL(diam_find_str(r, NULL, "Server-Name", v, sizeof(v)),
+			ENOENT);
 
 	mem_deref(r);
 	mem_deref(mb);
@@ -135,11 +138,11 @@ static void test_answer(void)
 
 	CU_ASSERT_EQUAL_FATAL(diam_decode(&r, mbuf_buf(ma),
 					  mbuf_get_left(ma), NULL, 0), 0);
-	CU_ASSERT_EQUAL(diam_get(r, "Session-Id", v, sizeof(v)), 0);
+	CU_ASSERT_EQUAL(diam_find_str(r, NULL, "Session-Id", v, sizeof(v)), 0);
 	ASSERT_STR(v, "icscf.ims.test;1;1");
-	CU_ASSERT_EQUAL(diam_get_in(r, "Experimental-Result",
-				    "Experimental-Result-Code", v, sizeof(v)),
-			0);
+	CU_ASSERT_EQUAL(diam_find_str(r, diam_find(r, NULL,
+				"Experimental-Result"),
+				"Experimental-Result-Code", v, sizeof(v)), 0);
 	ASSERT_STR(v, "2001");
 
 	mem_deref(r);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Diameter messages from the wire (RFC 6733 3, 4) and what a reader
- * asks of them: the command, an AVP's value as text, the answer that
- * goes with a request (6.2: the same identifiers and Session-Id). */
+ * asks of them: the command and header, the answer that goes with a
+ * request (6.2: the same identifiers and Session-Id).  AVPs are read
+ * with avp.c's tree functions. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -123,98 +124,6 @@ const char *diam_name(const struct diam *d)
 }
 
 
-static int print_value(char *buf, size_t sz, struct avp *a)
-{
-	struct dict_object *model = NULL;
-	struct dict_avp_data data;
-	struct avp_hdr *h = NULL;
-
-	if (fd_msg_avp_hdr(a, &h) || !h->avp_value ||
-	    fd_msg_model(a, &model) || !model ||
-	    fd_dict_getval(model, &data))
-		return EBADMSG;
-
-	switch (data.avp_basetype) {
-
-	case AVP_TYPE_OCTETSTRING:
-		return re_snprintf(buf, sz, "%b", h->avp_value->os.data,
-				   h->avp_value->os.len) < 0 ? ENOMEM : 0;
-	case AVP_TYPE_INTEGER32:
-		return re_snprintf(buf, sz, "%d", h->avp_value->i32) < 0 ?
-			ENOMEM : 0;
-	case AVP_TYPE_UNSIGNED32:
-		return re_snprintf(buf, sz, "%u", h->avp_value->u32) < 0 ?
-			ENOMEM : 0;
-	case AVP_TYPE_UNSIGNED64:
-		return re_snprintf(buf, sz, "%llu",
-				   (unsigned long long)h->avp_value->u64) < 0 ?
-			ENOMEM : 0;
-	default:
-		return ENOTSUP;
-	}
-}
-
-
-/* The first child of parent (a message or a grouped AVP) named name. */
-static struct avp *child(msg_or_avp *parent, const char *name)
-{
-	struct dict_object *model = NULL;
-	struct dict_avp_data want;
-	struct avp *a = NULL;
-
-	if (fd_dict_search(diam_dict(), DICT_AVP, AVP_BY_NAME_ALL_VENDORS,
-			   name, &model, ENOENT) ||
-	    fd_dict_getval(model, &want))
-		return NULL;
-
-	if (fd_msg_browse(parent, MSG_BRW_FIRST_CHILD, &a, NULL))
-		return NULL;
-
-	while (a) {
-		struct avp_hdr *h = NULL;
-		uint32_t vendor;
-
-		if (fd_msg_avp_hdr(a, &h))
-			return NULL;
-		vendor = (h->avp_flags & AVP_FLAG_VENDOR) ? h->avp_vendor : 0;
-		if (h->avp_code == want.avp_code && vendor == want.avp_vendor)
-			return a;
-		if (fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL))
-			return NULL;
-	}
-
-	return NULL;
-}
-
-
-int diam_get(const struct diam *d, const char *avp, char *buf, size_t sz)
-{
-	struct avp *a;
-
-	if (!d || !avp || !buf)
-		return EINVAL;
-
-	a = child(d->m, avp);
-
-	return a ? print_value(buf, sz, a) : ENOENT;
-}
-
-
-int diam_get_in(const struct diam *d, const char *group, const char *avp,
-		char *buf, size_t sz)
-{
-	struct avp *g, *a;
-
-	if (!d || !group || !avp || !buf)
-		return EINVAL;
-
-	g = child(d->m, group);
-	a = g ? child(g, avp) : NULL;
-
-	return a ? print_value(buf, sz, a) : ENOENT;
-}
-
-
 int diam_answer(struct diam **dp, const struct diam *req)
 {
 	struct dict_object *rmodel = NULL, *amodel = NULL;
@@ -248,8 +157,8 @@ int diam_answer(struct diam **dp, const struct diam *req)
 		return err;
 
 	/* RFC 6733 8.8: the answer carries the request's Session-Id */
-	if (!diam_get(req, "Session-Id", sid, sizeof(sid)))
-		err = diam_add(*dp, "Session-Id", sid);
+	if (!diam_find_str(req, NULL, "Session-Id", sid, sizeof(sid)))
+		err = diam_put_str(*dp, NULL, "Session-Id", sid);
 
 	return err;
 }
